@@ -1,0 +1,40 @@
+# rollkeeper: `make run` and `make test` set everything up themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Set up, then run rollkeeper on the embedded default (see README).
+run: $(STAMP)
+	$(BIN)/python -m daemon.demo
+
+## Set up, then lint, type-check and run the whole test suite.
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+## Benchmarks (installs xxhsum from Debian when missing); results go in bench/RESULTS.md.
+bench: $(STAMP)
+	command -v xxhsum >/dev/null || (apt-get update -qq && apt-get install -y -qq xxhash)
+	$(BIN)/python bench/verify_throughput.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

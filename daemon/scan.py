@@ -1,0 +1,137 @@
+"""One walk over a folder tree: every file with its size and identity, never following links.
+
+Verification, roll discovery and (later) volume watching all start from this inventory, so a tree
+is walked once per pass and a symlink loop or an unreadable folder is reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from daemon.hidden import is_hidden_name
+
+ASC_HISTORY_DIR = "ascmhl"
+
+
+def is_mhl_file_name(name: str) -> bool:
+    """A legacy MHL manifest by its name (`.mhl`, any case), hidden AppleDouble twins excluded."""
+    return name.lower().endswith(".mhl") and not is_hidden_name(name)
+
+
+def display_path(path: str | Path) -> str:
+    """A path as a person should read it: names that are not UTF-8 show their bytes as `\\xNN`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def is_utf8_name(path: str) -> bool:
+    """False when a name on disk is not valid UTF-8 (it then holds surrogate escapes)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    """A file as the scan saw it. `is_symlink` entries were not followed."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    is_symlink: bool = False
+
+
+@dataclass(slots=True)
+class TreeScan:
+    """The inventory of a tree: files by `/`-separated path relative to `root`.
+
+    `mhl_folders` are folders (relative, "" for the root) that directly hold a legacy `.mhl` or an
+    `ascmhl/` history; `linked_dirs` are symlinks to folders (not entered); `errors` maps a
+    relative folder to the OS error that kept the scan out of it.
+    """
+
+    root: Path
+    files: dict[str, FileInfo] = field(default_factory=dict)
+    mhl_folders: set[str] = field(default_factory=set)
+    linked_dirs: set[str] = field(default_factory=set)
+    special: set[str] = field(default_factory=set)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def under(self, folder: str) -> TreeScan:
+        """The part of this scan inside `folder`, re-rooted there."""
+        if not folder:
+            return self
+        prefix = folder + "/"
+
+        def inside(names: set[str]) -> set[str]:
+            return {n[len(prefix) :] if n != folder else "" for n in names if _within(n, folder)}
+
+        return TreeScan(
+            root=self.root / folder,
+            files={k[len(prefix) :]: v for k, v in self.files.items() if k.startswith(prefix)},
+            mhl_folders=inside(self.mhl_folders),
+            linked_dirs={n[len(prefix) :] for n in self.linked_dirs if n.startswith(prefix)},
+            special={n[len(prefix) :] for n in self.special if n.startswith(prefix)},
+            errors={
+                (k[len(prefix) :] if k != folder else ""): v
+                for k, v in self.errors.items()
+                if _within(k, folder)
+            },
+        )
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + "/")
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+def scan_tree(root: Path) -> TreeScan:
+    """Walk `root` without following symlinks; contents of `ascmhl/` folders are not listed."""
+    scan = TreeScan(root)
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(root / folder if folder else root) as entries:
+                for entry in entries:
+                    _record(scan, folder, entry, pending)
+        except OSError as err:
+            scan.errors[folder] = err.strerror or str(err)
+    return scan
+
+
+def _record(scan: TreeScan, folder: str, entry: os.DirEntry[str], pending: list[str]) -> None:
+    relative = _join(folder, entry.name)
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError as err:
+        scan.errors[relative] = err.strerror or str(err)
+        return
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        if entry.name == ASC_HISTORY_DIR:
+            scan.mhl_folders.add(folder)
+        else:
+            pending.append(relative)
+    elif stat.S_ISREG(mode):
+        scan.files[relative] = FileInfo(info.st_size, info.st_mtime_ns, info.st_ino)
+        if is_mhl_file_name(entry.name):
+            scan.mhl_folders.add(folder)
+    elif stat.S_ISLNK(mode):
+        try:
+            target_is_dir = entry.is_dir(follow_symlinks=True)
+        except OSError:
+            target_is_dir = False
+        if target_is_dir:
+            scan.linked_dirs.add(relative)
+        else:
+            scan.files[relative] = FileInfo(info.st_size, info.st_mtime_ns, info.st_ino, True)
+    else:
+        scan.special.add(relative)  # sockets, FIFOs, devices: never media

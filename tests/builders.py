@@ -1,0 +1,60 @@
+"""Test fixtures that build real roll folders and hand-written MHLs on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xxhash
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> Path:
+    """Create `files` (relative path -> content) below `root`; returns `root`."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return root
+
+
+def clip(seed: int, size: int) -> bytes:
+    """Deterministic pseudo-random media bytes (incompressible enough to look like a clip)."""
+    block = xxhash.xxh128(seed.to_bytes(8, "big")).digest() * 256  # 4 KiB
+    return (block * (size // len(block) + 1))[:size]
+
+
+def xxh64_hex(content: bytes) -> str:
+    return xxhash.xxh64(content).hexdigest()
+
+
+def legacy_mhl(entries: list[str], version: str = "1.1") -> str:
+    """A hand-written legacy MHL document around pre-rendered `<hash>` entries."""
+    body = "\n".join(entries)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<hashlist version="{version}">\n'
+        "  <creatorinfo><username>dit</username><hostname>cart</hostname>"
+        "<tool>hand</tool><startdate>2026-11-21T10:00:00Z</startdate>"
+        "<finishdate>2026-11-21T10:00:00Z</finishdate></creatorinfo>\n"
+        f"{body}\n</hashlist>\n"
+    )
+
+
+def legacy_entry(path: str, size: int, hash_element: str) -> str:
+    """One `<hash>` entry; `hash_element` is the rendered hash element(s)."""
+    return (
+        f"  <hash><file>{path}</file><size>{size}</size>"
+        "<lastmodificationdate>2026-11-21T10:00:00Z</lastmodificationdate>"
+        f"{hash_element}<hashdate>2026-11-21T10:00:00Z</hashdate></hash>"
+    )
+
+
+def sealed_legacy_roll(root: Path, files: dict[str, bytes], name: str | None = None) -> Path:
+    """A roll folder with `files` and a legacy xxhash64be MHL written by hand; returns the MHL."""
+    write_files(root, files)
+    entries = [
+        legacy_entry(p, len(c), f"<xxhash64be>{xxh64_hex(c)}</xxhash64be>")
+        for p, c in files.items()
+    ]
+    mhl = root / (name or f"{root.name}_2026-11-21_100000.mhl")
+    mhl.write_text(legacy_mhl(entries), encoding="utf-8")
+    return mhl
