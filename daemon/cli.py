@@ -11,11 +11,15 @@ import click
 from rich.console import Console
 
 from daemon import __version__
+from daemon.config import load_config
 from daemon.errors import ExitCode, RollkeeperError
+from daemon.logs import configure_logging
 from daemon.mhl.model import HashKind
 from daemon.mhl.seal import SEAL_KINDS, seal_asc, seal_legacy
 from daemon.progress import NoProgress, Progress, TerminalProgress
 from daemon.scan import display_path
+from daemon.service import Service
+from daemon.status import load_status, print_status, status_json
 from daemon.verify import verify_path
 from daemon.verify_output import overall_exit_code, print_summary, verify_json
 
@@ -36,7 +40,11 @@ def cli() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the versioned JSON report on stdout.")
 @click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=DEFAULT_JOBS, show_default=True,
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=DEFAULT_JOBS,
+    show_default=True,
     help="Files hashed in parallel.",
 )
 def verify(path: Path, as_json: bool, jobs: int) -> None:
@@ -57,12 +65,20 @@ def verify(path: Path, as_json: bool, jobs: int) -> None:
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["legacy", "asc"]), default="asc", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["legacy", "asc"]),
+    default="asc",
+    show_default=True,
     help="legacy: an MHL v1.1 file; asc: a new ASC MHL generation in PATH/ascmhl/.",
 )
 @click.option(
-    "--hash", "hash_name", type=click.Choice([k.value for k in SEAL_KINDS]), default="xxh64",
-    show_default=True, help="Hash algorithm to record.",
+    "--hash",
+    "hash_name",
+    type=click.Choice([k.value for k in SEAL_KINDS]),
+    default="xxh64",
+    show_default=True,
+    help="Hash algorithm to record.",
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=DEFAULT_JOBS, show_default=True)
 def seal(path: Path, fmt: str, hash_name: str, jobs: int) -> None:
@@ -80,6 +96,46 @@ def seal(path: Path, fmt: str, hash_name: str, jobs: int) -> None:
     for failed in result.failed:
         click.echo(f"FAILED  {failed}: differs from the ASC MHL history", err=True)
     sys.exit(int(ExitCode.FAILURE if result.failed else ExitCode.OK))
+
+
+_CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file (default: the platform's config folder).",
+)
+
+
+@cli.command()
+@_CONFIG_OPTION
+@click.option("--once", is_flag=True, help="One full pass: scan, verify what is ready, exit.")
+def run(config_path: Path | None, once: bool) -> None:
+    """Run the daemon: watch the configured volumes, find and verify rolls as they settle.
+
+    With --once: scan every volume, verify every ready roll, wait for it, and exit 0
+    (1 if any roll is in a failure state).
+    """
+    config, _file = load_config(config_path)
+    configure_logging(config.state.resolved_dir())
+    service = Service(config)
+    if once:
+        sys.exit(service.run_once())
+    service.install_signal_handlers()
+    sys.exit(service.run())
+
+
+@cli.command()
+@_CONFIG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the versioned JSON document.")
+def status(config_path: Path | None, as_json: bool) -> None:
+    """Show every roll's state and copies, per shoot day, and every volume."""
+    config, _file = load_config(config_path)
+    document = load_status(config.state.resolved_dir())
+    if as_json:
+        click.echo(status_json(document))
+    else:
+        print_status(Console(highlight=False, soft_wrap=True), document)
 
 
 def main() -> None:

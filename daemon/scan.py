@@ -42,6 +42,7 @@ class FileInfo:
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int = 0  # changes on every write or metadata change; copy tools cannot set it
     is_symlink: bool = False
 
 
@@ -121,7 +122,9 @@ def _record(scan: TreeScan, folder: str, entry: os.DirEntry[str], pending: list[
         else:
             pending.append(relative)
     elif stat.S_ISREG(mode):
-        scan.files[relative] = FileInfo(info.st_size, info.st_mtime_ns, info.st_ino)
+        scan.files[relative] = FileInfo(
+            info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
+        )
         if is_mhl_file_name(entry.name):
             scan.mhl_folders.add(folder)
     elif stat.S_ISLNK(mode):
@@ -132,6 +135,8 @@ def _record(scan: TreeScan, folder: str, entry: os.DirEntry[str], pending: list[
         if target_is_dir:
             scan.linked_dirs.add(relative)
         else:
-            scan.files[relative] = FileInfo(info.st_size, info.st_mtime_ns, info.st_ino, True)
+            scan.files[relative] = FileInfo(
+                info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns, is_symlink=True
+            )
     else:
         scan.special.add(relative)  # sockets, FIFOs, devices: never media

@@ -109,9 +109,15 @@ class RollPlan:
 
 
 def roll_roots(scan: TreeScan) -> list[str]:
-    """The outermost folders holding an MHL: each is one roll (nested MHLs belong to it)."""
+    """The outermost folders holding an MHL: each is one roll (nested MHLs belong to it).
+
+    Hidden and system folders below the scanned one (`.Trashes`, `.TemporaryItems`, …) hold no
+    rolls: a deleted copy of a roll there must not fail the volume.
+    """
     roots: list[str] = []
     for folder in sorted(scan.mhl_folders, key=lambda f: (f.count("/"), f)):
+        if folder and is_hidden_path(folder):
+            continue
         if not any(folder == r or folder.startswith(r + "/") or r == "" for r in roots):
             roots.append(folder)
     return roots
@@ -130,12 +136,15 @@ class _Resolver:
         self.by_key: dict[str, list[str]] = {}
         for relative in scan.files:
             self.by_key.setdefault(name_key(relative), []).append(relative)
+        self.special_by_key = {name_key(relative): relative for relative in scan.special}
 
     def through_link(self, relative: str, result: FileResult) -> Path | None:
         """The real path behind a symlinked entry when it stays inside the roll."""
         target = Path(os.path.realpath(self.scan.root / relative))
         if not _inside(target, self.real_root):
             result.status = FileStatus.UNREADABLE
+            # the scan's size is the link's own, and the target is not the roll's to stat
+            result.actual_size = None
             result.detail = (
                 f"reached through a symlink that leaves the roll (to {display_path(target)}); "
                 "not read"
@@ -155,6 +164,13 @@ class _Resolver:
 
     def uncatalogued(self, entry: MhlEntry, result: FileResult) -> Path | None:
         """An entry the scan did not list: missing, a folder, unreadable, or behind a link."""
+        special = self.special_by_key.get(entry.key)
+        if special is not None:
+            result.status = FileStatus.UNREADABLE
+            result.detail = "is not a regular file (a FIFO, socket or device); not read"
+            if special != entry.path:
+                result.disk_name = display_path(special)
+            return None
         parts = entry.path.split("/")
         for depth in range(len(parts)):
             prefix = "/".join(parts[:depth])
@@ -163,7 +179,9 @@ class _Resolver:
                 where = display_path(prefix) or "the roll folder"
                 result.detail = f"{where} cannot be read: {self.scan.errors[prefix]}"
                 return None
-            if depth and prefix in self.scan.linked_dirs:
+            linked_file = prefix in self.scan.files and self.scan.files[prefix].is_symlink
+            if depth and (prefix in self.scan.linked_dirs or linked_file):
+                # a link to a folder, or one that cannot be resolved (a loop, a dangling link)
                 return self.through_link(entry.path, result)
         if (self.scan.root / entry.path).is_dir():
             result.status = FileStatus.UNREADABLE
@@ -188,6 +206,8 @@ def plan_roll(manifest: RollManifest, scan: TreeScan) -> RollPlan:
         plan.result.files.append(result)
         candidates = resolver.by_key.get(entry.key, [])
         matched.update(candidates)
+        if entry.key in resolver.special_by_key:
+            matched.add(resolver.special_by_key[entry.key])
         if is_hidden_path(entry.path):
             result.status = FileStatus.IGNORED
             result.detail = "hidden or system file; never fails a roll"
@@ -198,8 +218,11 @@ def plan_roll(manifest: RollManifest, scan: TreeScan) -> RollPlan:
             continue
         if len(candidates) > 1:
             result.status = FileStatus.NAME_COLLISION
-            names = ", ".join(repr(display_path(c)) for c in sorted(candidates))
-            result.detail = f"several files on disk are this name after Unicode normalisation: {names}"
+            # ascii() shows how the spellings differ (e.g. 'caf\xe9' vs 'cafe\u0301')
+            names = ", ".join(ascii(display_path(c)) for c in sorted(candidates))
+            result.detail = (
+                f"several files on disk are this name after Unicode normalisation: {names}"
+            )
             continue
         disk_path: Path | None
         if candidates:
@@ -209,8 +232,7 @@ def plan_roll(manifest: RollManifest, scan: TreeScan) -> RollPlan:
             info = scan.files[relative]
             result.actual_size = info.size
             disk_path = (
-                resolver.through_link(relative, result) if info.is_symlink
-                else scan.root / relative
+                resolver.through_link(relative, result) if info.is_symlink else scan.root / relative
             )
         else:
             disk_path = resolver.uncatalogued(entry, result)
@@ -235,6 +257,8 @@ def _unlisted(manifest: RollManifest, scan: TreeScan, matched: set[str]) -> Iter
             yield FileResult(shown, FileStatus.IGNORED, detail="hidden or system file")
         elif is_utf8_name(relative) and ignore.match_file(relative):
             yield FileResult(shown, FileStatus.IGNORED, detail="matches the ASC MHL ignore list")
+        elif scan.files[relative].is_symlink:  # its size is the link's own; never followed
+            yield FileResult(shown, FileStatus.EXTRA, detail="symlink; not followed")
         else:
             detail = None if is_utf8_name(relative) else "name is not valid UTF-8"
             yield FileResult(
@@ -245,7 +269,7 @@ def _unlisted(manifest: RollManifest, scan: TreeScan, matched: set[str]) -> Iter
             yield FileResult(
                 display_path(relative), FileStatus.EXTRA, detail="symlink to a folder; not followed"
             )
-    for relative in sorted(scan.special):
+    for relative in sorted(scan.special - matched):
         yield FileResult(display_path(relative), FileStatus.EXTRA, detail="not a regular file")
 
 
@@ -287,7 +311,9 @@ def verify_plans(plans: list[RollPlan], *, jobs: int, progress: Progress) -> Non
     started = time.monotonic()
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hash") as pool:
-            for task, count in zip(tasks, pool.map(lambda t: _hash_one(t, progress), tasks)):
+            for task, count in zip(
+                tasks, pool.map(lambda t: _hash_one(t, progress), tasks), strict=True
+            ):
                 owner[id(task)].result.bytes_hashed += count
     finally:
         progress.end()

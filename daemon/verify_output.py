@@ -48,10 +48,10 @@ def _roll_json(result: RollResult) -> dict[str, Any]:
     return {
         "root": display_path(result.root),
         "verdict": result.verdict.value,
-        "error": result.error,
+        "error": display_path(result.error) if result.error else None,
         "formats": sorted(f.value for f in manifest.formats) if manifest else [],
         "mhl_files": [display_path(p) for p in manifest.mhl_files] if manifest else [],
-        "warnings": list(manifest.warnings) if manifest else [],
+        "warnings": [display_path(w) for w in manifest.warnings] if manifest else [],
         "counts": {status.value: result.count(status) for status in FileStatus},
         "bytes_hashed": result.bytes_hashed,
         "files": [_file_json(f) for f in result.files],
@@ -116,20 +116,27 @@ def print_summary(console: Console, results: list[RollResult]) -> None:
     """A roll-by-roll summary naming every file that is not simply OK."""
     for result in results:
         style, label = _STYLE[result.verdict]
-        listed = sum(1 for f in result.files if f.status not in (FileStatus.EXTRA, FileStatus.IGNORED))
+        listed = sum(
+            1 for f in result.files if f.status not in (FileStatus.EXTRA, FileStatus.IGNORED)
+        )
         console.print(
             f"[{style}]{label:<11}[/] {escape(display_path(result.root))}"
-            + (f"  ({listed} files, {result.bytes_hashed / 1e9:.2f} GB read)" if result.manifest else "")
+            + (
+                f"  ({listed} files, {result.bytes_hashed / 1e9:.2f} GB read)"
+                if result.manifest
+                else ""
+            )
         )
         if result.error:
-            console.print(f"  [red]{escape(result.error)}[/]")
+            console.print(f"  [red]{escape(display_path(result.error))}[/]")
         for warning in result.manifest.warnings if result.manifest else []:
-            console.print(f"  [yellow]warning:[/] {escape(warning)}")
+            console.print(f"  [yellow]warning:[/] {escape(display_path(warning))}")
         for file in result.files:
             if file.status not in (FileStatus.OK, FileStatus.IGNORED):
                 console.print("  " + _describe_file(file), highlight=False)
     verdicts = [r.verdict for r in results]
     console.print(
         f"{len(results)} roll(s): {verdicts.count(RollVerdict.VERIFIED)} verified, "
-        f"{verdicts.count(RollVerdict.FAILED)} failed, {verdicts.count(RollVerdict.INVALID)} invalid"
+        f"{verdicts.count(RollVerdict.FAILED)} failed, "
+        f"{verdicts.count(RollVerdict.INVALID)} invalid"
     )

@@ -56,12 +56,14 @@ class ChainLink:
 class History:
     """What one `ascmhl/` folder says about the files of the folder it sits in.
 
-    `entries` are keyed by path relative to that folder, newest generation winning. `generations`
-    are the manifest files read, oldest first.
+    `entries` are keyed by path relative to that folder, newest generation winning. `last_good`
+    is, per file, the newest entry no generation recorded as failed: what a new generation must
+    compare against. `generations` are the manifest files read, oldest first.
     """
 
     folder: Path
     entries: dict[str, MhlEntry] = field(default_factory=dict)
+    last_good: dict[str, MhlEntry] = field(default_factory=dict)
     generations: list[Path] = field(default_factory=list)
     chain: list[ChainLink] = field(default_factory=list)
     ignore_patterns: list[str] = field(default_factory=list)
@@ -85,7 +87,7 @@ def read_chain(history_dir: Path) -> list[ChainLink]:
         number = element.get("sequencenr", "")
         path_text = (element.findtext(_q("path", CHAIN_NS)) or "").strip()
         c4_text = element.findtext(_q("c4", CHAIN_NS))
-        if not number.isdigit() or not path_text:
+        if not (number.isascii() and number.isdigit()) or not path_text:
             raise MhlError(str(chain_path), "has a <hashlist> entry without sequencenr or path")
         if "/" in path_text or "\\" in path_text or path_text.startswith("."):
             raise MhlError(str(chain_path), f"names generation {path_text!r} outside ascmhl/")
@@ -140,9 +142,13 @@ def _check_chain(history_dir: Path, links: list[ChainLink]) -> tuple[list[Path],
 
 
 def _read_generation(
-    generation: Path, entries: dict[str, MhlEntry], ignore_patterns: list[str]
+    generation: Path,
+    entries: dict[str, MhlEntry],
+    last_good: dict[str, MhlEntry],
+    ignore_patterns: list[str],
 ) -> None:
-    """Fold one generation into `entries` (newer overrides older) and collect its ignores."""
+    """Fold one generation into `entries` and `last_good` (newer overrides older) and collect
+    its ignores."""
     if xmlsafe.root_tag(generation) != _q("hashlist"):
         raise MhlError(
             str(generation), f"is not an ASC MHL manifest (<hashlist xmlns='{MHL_NS}'> expected)"
@@ -155,6 +161,8 @@ def _read_generation(
             continue
         entry = _entry_from_element(generation, element)
         entries[entry.key] = entry
+        if not entry.known_bad:
+            last_good[entry.key] = entry
 
 
 def _entry_from_element(generation: Path, element: etree._Element) -> MhlEntry:
@@ -166,7 +174,7 @@ def _entry_from_element(generation: Path, element: etree._Element) -> MhlEntry:
     except HostilePathError as err:
         raise MhlError(str(generation), f"{err}; this MHL is not trusted") from err
     size_text = path_element.get("size")
-    if size_text is not None and not size_text.strip().isdigit():
+    if size_text is not None and not (size_text.isascii() and size_text.strip().isdigit()):
         raise MhlError(str(generation), f"{path}: size {size_text!r} is not a byte count")
     hashes: list[ExpectedHash] = []
     unknown: list[str] = []
@@ -187,8 +195,8 @@ def _entry_from_element(generation: Path, element: etree._Element) -> MhlEntry:
             action = HashAction(child.get("action", "original"))
         except ValueError as err:
             raise MhlError(
-                str(generation), f"{path}: action {child.get('action')!r} is not one of "
-                "original, verified, failed"
+                str(generation),
+                f"{path}: action {child.get('action')!r} is not one of original, verified, failed",
             ) from err
         hashes.append(ExpectedHash(kind, value, action))
     if not hashes:
@@ -220,7 +228,7 @@ def read_history(folder: Path) -> History:
     if not history.generations:
         raise MhlError(str(history_dir), "holds no generation manifests (NNNN_*.mhl)")
     for generation in history.generations:
-        _read_generation(generation, history.entries, history.ignore_patterns)
+        _read_generation(generation, history.entries, history.last_good, history.ignore_patterns)
     return history
 
 
@@ -257,8 +265,7 @@ def render_generation(
     ignore_patterns: list[str],
 ) -> bytes:
     """A generation manifest in the XSD's element order."""
-    nsmap = {None: MHL_NS}
-    root = etree.Element(_q("hashlist"), nsmap=nsmap, version="2.0")  # type: ignore[dict-item]
+    root = etree.Element(_q("hashlist"), nsmap={None: MHL_NS}, version="2.0")  # type: ignore[dict-item]
     info = etree.SubElement(root, _q("creatorinfo"))
     etree.SubElement(info, _q("creationdate")).text = _iso(created)
     etree.SubElement(info, _q("hostname")).text = hostname

@@ -1,14 +1,20 @@
 """Hash algorithms, their text encodings, and the single streaming pass that feeds them all.
 
-Every hash an entry carries is computed from one read of the file through one fixed buffer, so
-memory does not grow with file size and no byte is read twice.
+Every hash an entry carries is computed from one read of the file through a fixed set of buffers,
+so memory does not grow with file size and no byte is read twice. A large file is read on a
+helper thread one buffer ahead of the hashing, so that copying out of the page cache (or waiting
+for the drive) and hashing run on two cores at once; python-xxhash and hashlib release the GIL
+while they hash, and `os.readv` while it reads. Files are read, never mapped: a drive unplugged
+mid-read must give an OSError, not a SIGBUS.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +24,16 @@ import xxhash
 
 from daemon.mhl.model import HashKind
 
-#: Read size of the streaming pass. Large enough that syscall overhead vanishes next to hashing,
-#: small enough that a few parallel jobs stay far below the memory budget.
+#: Read size of the streaming pass. Large enough that syscall and thread hand-over costs vanish
+#: next to hashing, small enough that a few parallel jobs stay far below the memory budget (each
+#: file being read holds at most `_READ_AHEAD_BUFFERS` of these).
 CHUNK_SIZE = 4 * 1024 * 1024
+
+#: Buffers per file in the read-ahead pass: one being hashed while the other is being filled.
+_READ_AHEAD_BUFFERS = 2
+
+#: Files smaller than this are read and hashed inline: a helper thread costs more than it saves.
+_READ_AHEAD_MIN_SIZE = 16 * 1024 * 1024
 
 _C4_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _C4_BODY_LENGTH = 88
@@ -117,29 +130,82 @@ def hash_file(
     on_bytes: ProgressCallback | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> StreamResult:
-    """Read `path` once, front to back, feeding every requested hasher from one buffer.
+    """Read `path` once, front to back, feeding every requested hasher from the same buffer.
 
-    `on_bytes` is told how many bytes each chunk held (for progress). OS errors propagate: the
-    caller decides how an unreadable file is reported.
+    `on_bytes` is told how many bytes each chunk held (for progress), always from the calling
+    thread. OS errors propagate: the caller decides how an unreadable file is reported. Memory is
+    at most two buffers of `chunk_size`, whatever the size of the file.
     """
     hashers = {kind: new_hasher(kind) for kind in kinds}
-    buffer = bytearray(chunk_size)
-    view = memoryview(buffer)
-    total = 0
+
+    def consume(chunk: memoryview) -> None:
+        for hasher in hashers.values():
+            hasher.update(chunk)
+        if on_bytes is not None:
+            on_bytes(len(chunk))
+
     fd = os.open(path, os.O_RDONLY)
     try:
         if hasattr(os, "posix_fadvise"):
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
-        while True:
-            count = os.readv(fd, [buffer])
-            if count == 0:
-                break
-            chunk = view[:count]
-            for hasher in hashers.values():
-                hasher.update(chunk)
-            total += count
-            if on_bytes is not None:
-                on_bytes(count)
+        if os.fstat(fd).st_size >= max(_READ_AHEAD_MIN_SIZE, 2 * chunk_size):
+            total = _stream_read_ahead(fd, chunk_size, consume)
+        else:
+            total = _stream_inline(fd, chunk_size, consume)
     finally:
         os.close(fd)
     return StreamResult(total, {kind: h.hexdigest() for kind, h in hashers.items()})
+
+
+def _stream_inline(fd: int, chunk_size: int, consume: Callable[[memoryview], None]) -> int:
+    """Read and hash in turn on the calling thread, through one buffer; returns bytes read."""
+    buffer = bytearray(chunk_size)
+    view = memoryview(buffer)
+    total = 0
+    while count := os.readv(fd, [buffer]):
+        consume(view[:count])
+        total += count
+    return total
+
+
+def _stream_read_ahead(fd: int, chunk_size: int, consume: Callable[[memoryview], None]) -> int:
+    """Read on a helper thread into a ring of buffers while the calling thread hashes.
+
+    The buffers travel between the threads through two queues: `free` ones to the reader, `filled`
+    ones (with their byte count) back. A buffer is never filled while it is being hashed, so the
+    hashes see exactly the bytes of the file, in order. A read error is handed over and raised
+    here; whatever ends the pass, the reader is stopped and joined before the caller closes `fd`.
+    """
+    buffers = [bytearray(chunk_size) for _ in range(_READ_AHEAD_BUFFERS)]
+    free: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+    filled: queue.SimpleQueue[tuple[int, int] | BaseException] = queue.SimpleQueue()
+    for index in range(len(buffers)):
+        free.put(index)
+
+    def read() -> None:
+        try:
+            while (index := free.get()) is not None:
+                count = os.readv(fd, [buffers[index]])
+                filled.put((index, count))
+                if count == 0:
+                    return
+        except BaseException as err:  # handed over: the hashing thread raises it
+            filled.put(err)
+
+    reader = threading.Thread(target=read, name="hash-read-ahead", daemon=True)
+    reader.start()
+    total = 0
+    try:
+        while True:
+            item = filled.get()
+            if isinstance(item, BaseException):
+                raise item
+            index, count = item
+            if count == 0:
+                return total
+            consume(memoryview(buffers[index])[:count])
+            total += count
+            free.put(index)
+    finally:
+        free.put(None)
+        reader.join()

@@ -40,7 +40,7 @@ def _decode_hash(element_name: str, text: str) -> ExpectedHash | None:
             return None
         return ExpectedHash(HashKind.XXH64, bytes.fromhex(little_endian)[::-1].hex())
     if element_name == "xxhash":
-        if not text.isdigit() or int(text) >= 2**32:
+        if not (text.isascii() and text.isdigit()) or int(text) >= 2**32:
             return None
         return ExpectedHash(HashKind.XXH32, f"{int(text):08x}")
     kind = HashKind.MD5 if element_name == "md5" else HashKind.SHA1
@@ -89,7 +89,7 @@ def _entry_from_element(mhl_path: Path, element: etree._Element, index: int) -> 
     size: int | None = None
     if "size" in fields:
         raw_size = fields["size"].strip()
-        if not raw_size.isdigit():
+        if not (raw_size.isascii() and raw_size.isdigit()):
             raise MhlError(str(mhl_path), f"{where}: <size> {raw_size!r} is not a byte count")
         size = int(raw_size)
     if not hashes and not size_only:

@@ -54,6 +54,20 @@ def _merge(entries: dict[str, MhlEntry], entry: MhlEntry, folder: Path) -> None:
     )
 
 
+def _reroot_pattern(prefix: str, pattern: str) -> str:
+    """A nested history's gitignore pattern, relative to the roll and still confined to its folder.
+
+    A pattern without an inner `/` matches at any depth below the history's folder, never beside it.
+    """
+    if not prefix:
+        return pattern
+    negation = "!" if pattern.startswith("!") else ""
+    body = pattern[len(negation) :]
+    if "/" in body.rstrip("/"):
+        return f"{negation}{prefix}{body.lstrip('/')}"
+    return f"{negation}{prefix}**/{body}"
+
+
 def _read_folder(scan: TreeScan, folder: str, manifest: RollManifest) -> dict[str, MhlEntry]:
     """Entries promised by the MHLs directly in `folder`, paths relative to `folder`."""
     location = scan.root / folder if folder else scan.root
@@ -62,7 +76,8 @@ def _read_folder(scan: TreeScan, folder: str, manifest: RollManifest) -> dict[st
     legacy_files = sorted(
         name
         for name in scan.files
-        if name.startswith(prefix) and "/" not in name[len(prefix) :]
+        if name.startswith(prefix)
+        and "/" not in name[len(prefix) :]
         and is_mhl_file_name(name[len(prefix) :])
     )
     for name in legacy_files:
@@ -78,11 +93,10 @@ def _read_folder(scan: TreeScan, folder: str, manifest: RollManifest) -> dict[st
         manifest.mhl_files.extend(history.generations)
         manifest.formats.add(SourceFormat.ASC)
         manifest.warnings.extend(history.warnings)
-        manifest.ignore_patterns.extend(
-            f"{prefix}{pattern}" if folder and "/" in pattern.rstrip("/") else pattern
-            for pattern in history.ignore_patterns
-            if pattern not in manifest.ignore_patterns
-        )
+        for pattern in history.ignore_patterns:
+            rerooted = _reroot_pattern(prefix, pattern)
+            if rerooted not in manifest.ignore_patterns:
+                manifest.ignore_patterns.append(rerooted)
         for entry in history.entries.values():
             _merge(entries, entry, location)
     return entries

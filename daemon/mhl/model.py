@@ -6,6 +6,7 @@ which format a roll arrived with.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -90,3 +91,16 @@ class RollManifest:
     formats: set[SourceFormat] = field(default_factory=set)
     ignore_patterns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def manifest_fingerprint(manifest: RollManifest) -> str:
+    """A digest of what the MHLs promise (paths, sizes, hashes), independent of format and order.
+
+    Two copies of a roll are the same roll exactly when their fingerprints are equal.
+    """
+    digest = hashlib.sha256()
+    for key in sorted(manifest.entries):
+        entry = manifest.entries[key]
+        hashes = ",".join(sorted(f"{h.kind}:{h.value}" for h in entry.hashes))
+        digest.update(f"{key}\0{entry.size}\0{hashes}\0{entry.known_bad}\n".encode())
+    return digest.hexdigest()

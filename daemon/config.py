@@ -1,0 +1,293 @@
+"""The configuration file: one TOML document validated by one schema.
+
+The pydantic models below are the single source of truth for every key: validation, defaults and
+the documentation in `config/rollkeeper.example.toml` (a test keeps the two in step). An unknown
+key is an error, never silently ignored. Errors name the file, the key, the bad value and what is
+accepted. Types are strict: TOML has real booleans, integers and strings, so `jobs = "2"` or
+`poll = 1` is a mistake worth telling, not a value to coerce.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import platformdirs
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from daemon.errors import BadInputError
+from daemon.layout import CustomLayoutSpec
+from daemon.units import parse_duration
+
+APP_NAME = "rollkeeper"
+CONFIG_FILE_NAME = "rollkeeper.toml"
+
+
+class ConfigError(BadInputError):
+    """The configuration file cannot be used; the message says where and why."""
+
+
+def _absolute(value: Any) -> Any:
+    if isinstance(value, str):
+        expanded = os.path.expanduser(value)
+        if not os.path.isabs(expanded):
+            raise ValueError(f"must be an absolute path (got the relative path {value!r})")
+        return Path(expanded)
+    return value
+
+
+Seconds = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+AbsolutePath = Annotated[Path, BeforeValidator(_absolute)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
+
+
+class CartSettings(_Section):
+    """Which cart this is; the name appears in notifications, reports and manifests."""
+
+    name: str = Field("CART", min_length=1, description="Name of this cart, e.g. CART-A.")
+
+
+class StateSettings(_Section):
+    """Where the ledger and logs live."""
+
+    dir: AbsolutePath | None = Field(
+        None, description="State folder (ledger, logs). Default: the platform's state folder."
+    )
+
+    def resolved_dir(self) -> Path:
+        return self.dir or Path(platformdirs.user_state_dir(APP_NAME))
+
+
+class LayoutSettings(_Section):
+    """How the production lays out shoot days and rolls on its drives."""
+
+    profile: Literal["netflix", "flat", "custom"] = Field(
+        "netflix", description="netflix | flat | custom (see docs/layout.md)."
+    )
+    settle_seconds: Seconds = Field(
+        30.0, description="Quiet time (seconds or e.g. '30s') before a roll counts as complete."
+    )
+    pattern: str | None = Field(
+        None, description="custom profile: folder pattern, e.g. '{shoot_day}/{media_type}/{roll}'."
+    )
+    shoot_day_regex: str | None = Field(
+        None, description="custom profile: regular expression a shoot-day folder must match."
+    )
+    media_types: dict[str, str] | None = Field(
+        None, description="custom profile: folder name -> media type, e.g. {CAM = 'Camera_Media'}."
+    )
+    roll_regex: str | None = Field(
+        None, description="custom profile: regular expression a roll folder must start with."
+    )
+    ignore_folders: list[str] | None = Field(
+        None, description="custom profile: folder names that are never media (default: Reports)."
+    )
+    check_names: bool | None = Field(
+        None, description="custom profile: warn about characters outside [A-Za-z0-9._-]."
+    )
+
+    def custom_spec(self) -> CustomLayoutSpec | None:
+        """The custom profile's settings (None for the built-in profiles)."""
+        if self.profile != "custom":
+            return None
+        defaults = CustomLayoutSpec()
+        return CustomLayoutSpec(
+            pattern=self.pattern or "",
+            shoot_day_regex=self.shoot_day_regex or defaults.shoot_day_regex,
+            media_types=self.media_types or {},
+            roll_regex=self.roll_regex,
+            ignore_folders=tuple(self.ignore_folders or defaults.ignore_folders),
+            check_names=bool(self.check_names),
+        )
+
+    @model_validator(mode="after")
+    def _custom_settings_are_complete_and_valid(self) -> LayoutSettings:
+        custom_only = (
+            "pattern",
+            "shoot_day_regex",
+            "media_types",
+            "roll_regex",
+            "ignore_folders",
+            "check_names",
+        )
+        if self.profile != "custom":
+            given = [key for key in custom_only if getattr(self, key) is not None]
+            if given:
+                raise ValueError(f"{', '.join(given)}: only meaningful with profile = 'custom'")
+            return self
+        if not self.pattern:
+            raise ValueError("profile 'custom' needs a 'pattern' (see docs/layout.md)")
+        self.custom_spec()  # ValueError naming the problem in the pattern or a regex
+        return self
+
+
+class VolumeSettings(_Section):
+    """One RAID or rotation drive path (a glob such as /Volumes/SHUTTLE_* matches many)."""
+
+    path: AbsolutePath = Field(description="Absolute path or glob of the drive or folder.")
+    role: Literal["raid", "rotation"] = Field(description="raid | rotation")
+    label: str | None = Field(
+        None, min_length=1, description="Name shown to people. Default: the folder name."
+    )
+    poll: bool = Field(
+        False, description="Force polling instead of native events (network shares: automatic)."
+    )
+
+    @property
+    def is_glob(self) -> bool:
+        return any(c in str(self.path) for c in "*?[")
+
+    @model_validator(mode="after")
+    def _glob_has_no_label(self) -> VolumeSettings:
+        if self.label is not None and self.is_glob:
+            raise ValueError(
+                f"volume {str(self.path)!r} is a glob: each match is labelled by its "
+                "folder name, so 'label' cannot be set"
+            )
+        return self
+
+
+class WatchSettings(_Section):
+    """How often the safety nets run."""
+
+    rescan_interval: Seconds = Field(
+        300.0, description="Full rescan of every mounted volume (events can be lost)."
+    )
+    mount_check_interval: Seconds = Field(
+        2.0, description="How often configured paths are checked for drives coming and going."
+    )
+    poll_interval: Seconds = Field(5.0, description="Polling period on network shares.")
+
+
+class VerifySettings(_Section):
+    """Verification of rolls found on the volumes."""
+
+    jobs: int = Field(2, ge=1, le=64, description="Files hashed in parallel.")
+    workers: int = Field(1, ge=1, le=16, description="Rolls verified at the same time.")
+
+
+class TargetSettings(_Section):
+    """Primary storage for uploads (the upload stage fills in the details)."""
+
+    kind: Literal["fs", "s3"] = Field("fs", description="fs | s3")
+    path: AbsolutePath | None = Field(None, description="fs: folder to copy rolls into.")
+
+
+class ArchiveSettings(_Section):
+    """The archival copy (the archive stage fills in the details)."""
+
+    provider: Literal["none"] = Field("none", description="none (more providers to come)")
+
+
+class Config(_Section):
+    """The whole configuration file."""
+
+    cart: CartSettings = CartSettings()
+    state: StateSettings = StateSettings()
+    layout: LayoutSettings = LayoutSettings()
+    volumes: list[VolumeSettings] = Field(default_factory=list)
+    watch: WatchSettings = WatchSettings()
+    verify: VerifySettings = VerifySettings()
+    target: TargetSettings = TargetSettings()
+    archive: ArchiveSettings = ArchiveSettings()
+
+    @field_validator("volumes", mode="after")
+    @classmethod
+    def _volume_labels_are_unique(cls, volumes: list[VolumeSettings]) -> list[VolumeSettings]:
+        seen: dict[str, str] = {}
+        for volume in volumes:
+            label = volume.label or volume.path.name
+            if label in seen and not volume.is_glob:
+                raise ValueError(
+                    f"two volumes are labelled {label!r} ({seen[label]} and {volume.path}); "
+                    "give one a different 'label'"
+                )
+            seen[label] = str(volume.path)
+        return volumes
+
+
+def default_config_path() -> Path:
+    """Where `--config` defaults to: the platform's config folder."""
+    return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE_NAME
+
+
+def _key_of(location: tuple[int | str, ...]) -> str:
+    key = ""
+    for part in location:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key or "(top level)"
+
+
+def _is_table(value: Any) -> bool:
+    """A TOML table or array of tables: too big to repeat in a message that names its key."""
+    return isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(item, dict) for item in value)
+    )
+
+
+def _toml(value: Any) -> str:
+    """A value as the user wrote it in TOML (`true`, not Python's `True`)."""
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def _explain(file: Path, error: ValidationError) -> str:
+    lines = [f"{file}: the configuration is not valid:"]
+    for problem in error.errors():
+        key = _key_of(tuple(p for p in problem["loc"] if p not in ("function-after",)))
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "unknown key (check its spelling; see config/rollkeeper.example.toml)"
+        elif problem["type"] == "missing":
+            message = "is required"
+        elif problem["type"] == "literal_error" and "expected" in problem.get("ctx", {}):
+            message = f"must be one of {problem['ctx']['expected']}"
+        value = problem.get("input")
+        shown = "" if problem["type"] == "missing" or _is_table(value) else f" = {_toml(value)}"
+        lines.append(f"  {key}{shown}: {message}")
+    return "\n".join(lines)
+
+
+def parse_config(text: str, file: Path) -> Config:
+    """Validate the TOML `text` read from `file` (named in every message)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{file}: not valid TOML ({err})") from err
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as err:
+        raise ConfigError(_explain(file, err)) from err
+
+
+def load_config(path: Path | None) -> tuple[Config, Path]:
+    """Read and validate the configuration (`path`, else the platform default)."""
+    file = path or default_config_path()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{file}: is not UTF-8 text (byte {err.start}); save it as UTF-8"
+        ) from err
+    except FileNotFoundError as err:
+        hint = (
+            ""
+            if path
+            else " (pass --config FILE, or create it from config/rollkeeper.example.toml)"
+        )
+        raise ConfigError(f"{file}: no such configuration file{hint}") from err
+    except OSError as err:
+        raise ConfigError(f"{file}: cannot be read ({err.strerror or err})") from err
+    return parse_config(text, file), file

@@ -1,0 +1,594 @@
+"""The ledger: rollkeeper's single source of truth, an SQLite database in the state folder.
+
+WAL with `synchronous=FULL`; every state change is one transaction that also appends to the
+event log, so a kill -9 at any instant loses no recorded fact. The schema is created and upgraded
+by numbered migrations (`PRAGMA user_version`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from daemon.errors import EnvironmentProblem
+from daemon.lifecycle import CopyState, RollState, derive_roll_state
+
+LEDGER_FILE = "ledger.sqlite3"
+LOCK_FILE = "rollkeeper.lock"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: volumes, rolls, on-set copies, verified files, events
+    """
+    CREATE TABLE volumes (
+        id              INTEGER PRIMARY KEY,
+        label           TEXT NOT NULL,
+        role            TEXT NOT NULL,
+        fs_uuid         TEXT NOT NULL DEFAULT '',   -- '' where the OS gives no filesystem UUID
+        subpath         TEXT NOT NULL DEFAULT '',   -- configured folder inside its filesystem
+        mount_path      TEXT,
+        mounted         INTEGER NOT NULL DEFAULT 0,
+        first_seen      TEXT NOT NULL,
+        last_seen       TEXT,
+        last_full_scan  TEXT,
+        scan_problems   TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (fs_uuid, subpath, label)
+    );
+    CREATE TABLE rolls (
+        id              TEXT PRIMARY KEY,           -- shoot_day/media_type/roll
+        shoot_day       TEXT NOT NULL,
+        media_type      TEXT NOT NULL,
+        roll            TEXT NOT NULL,
+        camera_format   TEXT,
+        state           TEXT NOT NULL,
+        mhl_fingerprint TEXT,
+        first_seen      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    );
+    CREATE TABLE roll_copies (
+        roll_id         TEXT NOT NULL REFERENCES rolls(id),
+        volume_id       INTEGER NOT NULL REFERENCES volumes(id),
+        folder          TEXT NOT NULL,
+        mhl_fingerprint TEXT,
+        state           TEXT NOT NULL,
+        problems        TEXT NOT NULL DEFAULT '[]',
+        ready_at        TEXT,
+        verified_at     TEXT,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (roll_id, volume_id)
+    );
+    CREATE TABLE files (
+        roll_id         TEXT NOT NULL,
+        volume_id       INTEGER NOT NULL,
+        path            TEXT NOT NULL,
+        size            INTEGER,
+        expected        TEXT NOT NULL,              -- JSON {kind: value} from the MHL
+        status          TEXT NOT NULL,
+        verified        TEXT NOT NULL DEFAULT '{}', -- JSON {kind: value} as read
+        mtime_ns        INTEGER,
+        inode           INTEGER,
+        verified_at     TEXT,
+        PRIMARY KEY (roll_id, volume_id, path),
+        FOREIGN KEY (roll_id, volume_id) REFERENCES roll_copies(roll_id, volume_id)
+    );
+    CREATE TABLE events (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        at              TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        severity        TEXT NOT NULL,              -- info | warning | alarm
+        roll_id         TEXT,
+        volume_id       INTEGER,
+        message         TEXT NOT NULL,
+        data            TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_roll ON events(roll_id);
+    CREATE INDEX copies_volume ON roll_copies(volume_id);
+    """,
+)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class StateLock:
+    """One running daemon per state folder: an exclusive lock held for the process's lifetime."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.path = state_dir / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise EnvironmentProblem(
+                f"another rollkeeper (pid {holder}) is already running with the state folder "
+                f"{self.path.parent}; stop it first, or give this one its own [state] dir"
+            ) from err
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeRow:
+    id: int
+    label: str
+    role: str
+    fs_uuid: str
+    subpath: str
+    mount_path: str | None
+    mounted: bool
+    last_full_scan: str | None
+    scan_problems: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRow:
+    roll_id: str
+    volume_id: int
+    folder: str
+    mhl_fingerprint: str | None
+    state: CopyState
+    problems: list[str]
+    verified_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedFile:
+    """A file as verification found it, with the identity used later to notice changes."""
+
+    path: str
+    size: int | None
+    expected: dict[str, str]
+    status: str
+    verified: dict[str, str]
+    mtime_ns: int | None
+    inode: int | None
+
+
+class Ledger:
+    """Typed access to the ledger; each public method that writes is one transaction."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        if readonly:
+            uri = f"file:{path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        self.db.row_factory = sqlite3.Row
+
+    @classmethod
+    def in_state_dir(cls, state_dir: Path, *, readonly: bool = False) -> Ledger:
+        return cls(state_dir / LEDGER_FILE, readonly=readonly)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise EnvironmentProblem(
+                f"{self.path} was written by a newer rollkeeper (schema {version}); upgrade"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def _event(
+        self,
+        kind: str,
+        message: str,
+        *,
+        severity: str = "info",
+        roll_id: str | None = None,
+        volume_id: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO events (at, kind, severity, roll_id, volume_id, message, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now_iso(), kind, severity, roll_id, volume_id, message, json.dumps(data or {})),
+        )
+
+    def record_event(self, kind: str, message: str, **fields: Any) -> None:
+        """Append one event on its own (for facts that change no state)."""
+        with self.transaction():
+            self._event(kind, message, **fields)
+
+    def events(self, *, roll_id: str | None = None, since_id: int = 0) -> list[sqlite3.Row]:
+        query = "SELECT * FROM events WHERE id > ?"
+        params: list[Any] = [since_id]
+        if roll_id is not None:
+            query += " AND roll_id = ?"
+            params.append(roll_id)
+        return list(self.db.execute(query + " ORDER BY id", params))
+
+    # --- volumes --------------------------------------------------------------------------------
+
+    def _volume(self, row: sqlite3.Row) -> VolumeRow:
+        return VolumeRow(
+            id=row["id"],
+            label=row["label"],
+            role=row["role"],
+            fs_uuid=row["fs_uuid"],
+            subpath=row["subpath"],
+            mount_path=row["mount_path"],
+            mounted=bool(row["mounted"]),
+            last_full_scan=row["last_full_scan"],
+            scan_problems=json.loads(row["scan_problems"]),
+        )
+
+    def find_volume(self, *, label: str, fs_uuid: str, subpath: str) -> VolumeRow | None:
+        """A known volume: by filesystem UUID and folder when the OS gives a UUID, else by label.
+
+        With a UUID the label may differ (macOS remounts a drive as `NAME 1`); without one, the
+        label and folder must both match.
+        """
+        if fs_uuid:
+            row = self.db.execute(
+                "SELECT * FROM volumes WHERE fs_uuid = ? AND subpath = ? ORDER BY id LIMIT 1",
+                (fs_uuid, subpath),
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT * FROM volumes WHERE fs_uuid = '' AND subpath = ? AND label = ?",
+                (subpath, label),
+            ).fetchone()
+        return self._volume(row) if row else None
+
+    def volume_mounted(
+        self, *, label: str, role: str, fs_uuid: str, subpath: str, mount_path: str
+    ) -> VolumeRow:
+        """Record that a volume is mounted at `mount_path`, creating it on first sight."""
+        with self.transaction():
+            known = self.find_volume(label=label, fs_uuid=fs_uuid, subpath=subpath)
+            if known is None:
+                namesake = self.db.execute(
+                    "SELECT id, fs_uuid FROM volumes WHERE label = ? AND fs_uuid != ?",
+                    (label, fs_uuid),
+                ).fetchone()
+                cursor = self.db.execute(
+                    "INSERT INTO volumes (label, role, fs_uuid, subpath, mount_path, mounted, "
+                    "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+                    (label, role, fs_uuid, subpath, mount_path, now_iso(), now_iso()),
+                )
+                volume_id = int(cursor.lastrowid or 0)
+                if namesake is not None:
+                    self._event(
+                        "volume_namesake",
+                        f"{label} at {mount_path} is a different drive from the {label} seen "
+                        "before (its filesystem UUID differs); they are tracked separately",
+                        severity="warning",
+                        volume_id=volume_id,
+                    )
+                self._event(
+                    "volume_mounted",
+                    f"{label} ({role}) mounted at {mount_path}",
+                    volume_id=volume_id,
+                )
+            else:
+                volume_id = known.id
+                self.db.execute(
+                    "UPDATE volumes SET mount_path = ?, mounted = 1, last_seen = ?, role = ? "
+                    "WHERE id = ?",
+                    (mount_path, now_iso(), role, volume_id),
+                )
+                if not known.mounted or known.mount_path != mount_path:
+                    self._event(
+                        "volume_mounted",
+                        f"{known.label} ({role}) mounted at {mount_path}",
+                        volume_id=volume_id,
+                    )
+            row = self.db.execute("SELECT * FROM volumes WHERE id = ?", (volume_id,)).fetchone()
+        return self._volume(row)
+
+    def volume_unmounted(self, volume_id: int) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE volumes SET mounted = 0, last_full_scan = NULL WHERE id = ?", (volume_id,)
+            )
+            label = self.db.execute("SELECT label FROM volumes WHERE id = ?", (volume_id,))
+            self._event(
+                "volume_unmounted",
+                f"{label.fetchone()[0]} is no longer mounted",
+                volume_id=volume_id,
+            )
+
+    def volume_scanned(self, volume_id: int, problems: list[str]) -> None:
+        """A full scan of the volume finished; `problems` replace the previous scan's."""
+        with self.transaction():
+            old = self.db.execute(
+                "SELECT scan_problems FROM volumes WHERE id = ?", (volume_id,)
+            ).fetchone()
+            previous = set(json.loads(old[0])) if old else set()
+            for problem in problems:
+                if problem not in previous:
+                    self._event("layout_problem", problem, severity="warning", volume_id=volume_id)
+            self.db.execute(
+                "UPDATE volumes SET last_full_scan = ?, scan_problems = ? WHERE id = ?",
+                (now_iso(), json.dumps(problems), volume_id),
+            )
+
+    def volumes(self) -> list[VolumeRow]:
+        return [self._volume(r) for r in self.db.execute("SELECT * FROM volumes ORDER BY label")]
+
+    def mark_all_unmounted(self) -> None:
+        """At start-up nothing is known to be mounted until it is seen again."""
+        with self.transaction():
+            self.db.execute("UPDATE volumes SET mounted = 0, last_full_scan = NULL")
+
+    # --- rolls and copies ----------------------------------------------------------------------
+
+    def _copy(self, row: sqlite3.Row) -> CopyRow:
+        return CopyRow(
+            roll_id=row["roll_id"],
+            volume_id=row["volume_id"],
+            folder=row["folder"],
+            mhl_fingerprint=row["mhl_fingerprint"],
+            state=CopyState(row["state"]),
+            problems=json.loads(row["problems"]),
+            verified_at=row["verified_at"],
+        )
+
+    def copy(self, roll_id: str, volume_id: int) -> CopyRow | None:
+        row = self.db.execute(
+            "SELECT * FROM roll_copies WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
+        ).fetchone()
+        return self._copy(row) if row else None
+
+    def copies(self, *, roll_id: str | None = None, volume_id: int | None = None) -> list[CopyRow]:
+        query = "SELECT * FROM roll_copies WHERE 1=1"
+        params: list[Any] = []
+        if roll_id is not None:
+            query += " AND roll_id = ?"
+            params.append(roll_id)
+        if volume_id is not None:
+            query += " AND volume_id = ?"
+            params.append(volume_id)
+        return [self._copy(r) for r in self.db.execute(query + " ORDER BY roll_id", params)]
+
+    def _refresh_roll(self, roll_id: str) -> RollState:
+        """Re-derive a roll's state from its copies; an event when it changes."""
+        copies = self.copies(roll_id=roll_id)
+        fingerprints = {c.mhl_fingerprint for c in copies if c.state is not CopyState.GONE}
+        fingerprints.discard(None)
+        conflict = len(fingerprints) > 1
+        state = derive_roll_state((c.state for c in copies), conflict=conflict)
+        old = self.db.execute("SELECT state FROM rolls WHERE id = ?", (roll_id,)).fetchone()
+        if old is not None and old[0] != state.value:
+            self.db.execute(
+                "UPDATE rolls SET state = ?, updated_at = ? WHERE id = ?",
+                (state.value, now_iso(), roll_id),
+            )
+            severity = "alarm" if state is RollState.CONFLICT else "info"
+            message = f"roll {roll_id} is now {state.value}"
+            if state is RollState.CONFLICT:
+                message = (
+                    f"CONFLICT: roll {roll_id} exists on several volumes with different MHL "
+                    "content; it will not be processed until the copies agree"
+                )
+            self._event(
+                "roll_state",
+                message,
+                severity=severity,
+                roll_id=roll_id,
+                data={"from": old[0], "to": state.value},
+            )
+        return state
+
+    def observe_copy(
+        self,
+        *,
+        roll_id: str,
+        shoot_day: str,
+        media_type: str,
+        roll: str,
+        camera_format: str | None,
+        volume_id: int,
+        folder: str,
+        mhl_fingerprint: str | None,
+    ) -> CopyRow:
+        """Record that a roll folder with this MHL content is on a volume.
+
+        A new roll or copy is created in SETTLING. A copy whose MHL content changed since it was
+        last seen (or verified) goes back to SETTLING, loudly: its proof no longer applies.
+        """
+        with self.transaction():
+            stamp = now_iso()
+            self.db.execute(
+                "INSERT OR IGNORE INTO rolls (id, shoot_day, media_type, roll, camera_format, "
+                "state, mhl_fingerprint, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    roll_id,
+                    shoot_day,
+                    media_type,
+                    roll,
+                    camera_format,
+                    RollState.DISCOVERED.value,
+                    mhl_fingerprint,
+                    stamp,
+                    stamp,
+                ),
+            )
+            existing = self.copy(roll_id, volume_id)
+            if existing is None:
+                self.db.execute(
+                    "INSERT INTO roll_copies (roll_id, volume_id, folder, mhl_fingerprint, state, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (roll_id, volume_id, folder, mhl_fingerprint, CopyState.SETTLING.value, stamp),
+                )
+                self._event(
+                    "copy_discovered",
+                    f"roll {roll_id} found in {folder}",
+                    roll_id=roll_id,
+                    volume_id=volume_id,
+                )
+            elif existing.mhl_fingerprint != mhl_fingerprint or existing.folder != folder:
+                was_proven = existing.state is CopyState.VERIFIED
+                self.db.execute(
+                    "UPDATE roll_copies SET folder = ?, mhl_fingerprint = ?, state = ?, "
+                    "verified_at = NULL, updated_at = ? WHERE roll_id = ? AND volume_id = ?",
+                    (folder, mhl_fingerprint, CopyState.SETTLING.value, stamp, roll_id, volume_id),
+                )
+                self.db.execute(
+                    "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
+                )
+                self._event(
+                    "copy_mhl_changed",
+                    f"the MHL of roll {roll_id} in {folder} changed"
+                    + (" after it was verified; it will be verified again" if was_proven else ""),
+                    severity="alarm" if was_proven else "warning",
+                    roll_id=roll_id,
+                    volume_id=volume_id,
+                )
+            elif existing.state is CopyState.GONE:
+                self._set_copy_state(roll_id, volume_id, CopyState.SETTLING, [])
+            self._refresh_roll(roll_id)
+            copy = self.copy(roll_id, volume_id)
+        if copy is None:  # pragma: no cover - inserted in this very transaction
+            raise RuntimeError(f"copy of {roll_id} on volume {volume_id} vanished")
+        return copy
+
+    def _set_copy_state(
+        self, roll_id: str, volume_id: int, state: CopyState, problems: list[str]
+    ) -> None:
+        column = {CopyState.READY: "ready_at", CopyState.VERIFIED: "verified_at"}.get(state)
+        stamp = now_iso()
+        extra = f", {column} = '{stamp}'" if column else ""
+        self.db.execute(
+            f"UPDATE roll_copies SET state = ?, problems = ?, updated_at = ?{extra} "  # noqa: S608
+            "WHERE roll_id = ? AND volume_id = ?",
+            (state.value, json.dumps(problems), stamp, roll_id, volume_id),
+        )
+
+    def set_copy_state(
+        self,
+        roll_id: str,
+        volume_id: int,
+        state: CopyState,
+        message: str,
+        *,
+        problems: Iterable[str] = (),
+        severity: str = "info",
+        kind: str = "copy_state",
+    ) -> RollState:
+        """Move one copy to `state` with an event saying why; returns the roll's new state."""
+        with self.transaction():
+            self._set_copy_state(roll_id, volume_id, state, list(problems))
+            self._event(
+                kind,
+                message,
+                severity=severity,
+                roll_id=roll_id,
+                volume_id=volume_id,
+                data={"state": state.value},
+            )
+            return self._refresh_roll(roll_id)
+
+    def record_verification(
+        self,
+        roll_id: str,
+        volume_id: int,
+        state: CopyState,
+        files: list[VerifiedFile],
+        message: str,
+        *,
+        problems: list[str],
+    ) -> RollState:
+        """Store a verification's per-file evidence and the copy's verdict in one transaction."""
+        with self.transaction():
+            stamp = now_iso()
+            self.db.execute(
+                "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
+            )
+            self.db.executemany(
+                "INSERT INTO files (roll_id, volume_id, path, size, expected, status, verified, "
+                "mtime_ns, inode, verified_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        roll_id,
+                        volume_id,
+                        f.path,
+                        f.size,
+                        json.dumps(f.expected),
+                        f.status,
+                        json.dumps(f.verified),
+                        f.mtime_ns,
+                        f.inode,
+                        stamp,
+                    )
+                    for f in files
+                ],
+            )
+            self._set_copy_state(roll_id, volume_id, state, problems)
+            severity = "info" if state is CopyState.VERIFIED else "alarm"
+            self._event(
+                "copy_verified" if state is CopyState.VERIFIED else "copy_failed",
+                message,
+                severity=severity,
+                roll_id=roll_id,
+                volume_id=volume_id,
+                data={"state": state.value, "problems": problems},
+            )
+            return self._refresh_roll(roll_id)
+
+    def verified_files(self, roll_id: str, volume_id: int) -> list[VerifiedFile]:
+        rows = self.db.execute(
+            "SELECT * FROM files WHERE roll_id = ? AND volume_id = ? ORDER BY path",
+            (roll_id, volume_id),
+        )
+        return [
+            VerifiedFile(
+                path=r["path"],
+                size=r["size"],
+                expected=json.loads(r["expected"]),
+                status=r["status"],
+                verified=json.loads(r["verified"]),
+                mtime_ns=r["mtime_ns"],
+                inode=r["inode"],
+            )
+            for r in rows
+        ]
+
+    def rolls(self) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM rolls ORDER BY shoot_day, media_type, roll"))

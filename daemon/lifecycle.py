@@ -1,0 +1,62 @@
+"""The states a roll and each of its on-set copies move through, and how a roll's state follows.
+
+Pure: the ledger stores these values, the service moves copies between them, and a roll's own
+state is always derived from its copies, never set by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class CopyState(StrEnum):
+    """One roll folder on one volume."""
+
+    SETTLING = "settling"  # MHL seen; files still arriving or changing
+    READY = "ready"  # MHL parses, every listed file has its listed size, quiet for settle time
+    VERIFYING = "verifying"
+    VERIFIED = "verified"
+    MISMATCH = "mismatch"  # a file's bytes (or size, after settling) do not match the MHL
+    INCOMPLETE = "incomplete"  # listed files missing or short after the roll settled
+    INVALID_MHL = "invalid_mhl"  # the MHL cannot be read or trusted
+    GONE = "gone"  # the folder or its MHL disappeared while the volume was mounted
+
+
+class RollState(StrEnum):
+    """A roll across all its copies (later stages add upload and archive states)."""
+
+    DISCOVERED = "discovered"
+    READY = "ready"
+    VERIFYING = "verifying"
+    VERIFIED = "verified"
+    MISMATCH = "mismatch"
+    INCOMPLETE = "incomplete"
+    INVALID_MHL = "invalid_mhl"
+    CONFLICT = "conflict"  # the same roll identity with different MHL content on two volumes
+
+
+FAILED_COPY_STATES = frozenset({CopyState.MISMATCH, CopyState.INCOMPLETE, CopyState.INVALID_MHL})
+FAILED_ROLL_STATES = frozenset(
+    {RollState.MISMATCH, RollState.INCOMPLETE, RollState.INVALID_MHL, RollState.CONFLICT}
+)
+
+_PROGRESS_ORDER = (
+    (CopyState.VERIFIED, RollState.VERIFIED),
+    (CopyState.VERIFYING, RollState.VERIFYING),
+    (CopyState.READY, RollState.READY),
+)
+
+
+def derive_roll_state(copy_states: Iterable[CopyState], *, conflict: bool) -> RollState:
+    """A roll's state from its copies: any failure wins (fail closed), else the furthest copy."""
+    states = [s for s in copy_states if s is not CopyState.GONE]
+    if conflict:
+        return RollState.CONFLICT
+    for failed in (CopyState.MISMATCH, CopyState.INVALID_MHL, CopyState.INCOMPLETE):
+        if failed in states:
+            return RollState(failed.value)
+    for copy_state, roll_state in _PROGRESS_ORDER:
+        if copy_state in states:
+            return roll_state
+    return RollState.DISCOVERED

@@ -1,0 +1,588 @@
+"""The running daemon: volumes come and go, rolls are found, settle, are verified and recorded.
+
+Everything decided here is recorded in the ledger first; the in-memory trackers only remember
+what the last scan saw so that "nothing changed for settle seconds" can be judged between scans.
+Verification runs on a bounded worker pool; its results come back to the main loop, the only
+thread that writes the ledger.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import structlog
+
+from daemon.config import Config
+from daemon.errors import EnvironmentProblem, MhlError
+from daemon.hidden import is_hidden_path
+from daemon.layout import LayoutProfile, RollLocation, build_profile
+from daemon.ledger import CopyRow, Ledger, StateLock, VerifiedFile
+from daemon.lifecycle import FAILED_ROLL_STATES, CopyState
+from daemon.mhl.manifest import load_roll_manifest
+from daemon.mhl.model import RollManifest, manifest_fingerprint, name_key
+from daemon.progress import NoProgress
+from daemon.readiness import assess, last_change_ns
+from daemon.scan import FileInfo, TreeScan, display_path, is_mhl_file_name, scan_tree
+from daemon.systemd import Notifier
+from daemon.verify import FileStatus, RollResult, RollVerdict, plan_roll, verify_plans
+from daemon.volumes import MountedVolume, present_volumes
+from daemon.watch import VolumeWatcher
+
+log = structlog.get_logger("rollkeeper")
+
+#: A roll still missing files this long after its last change is INCOMPLETE (an alarm), not
+#: merely still copying.
+INCOMPLETE_AFTER_SETTLES = 10
+#: Events are coalesced: a dirty volume is rescanned at most this often, and never more than
+#: one fifth of the time (large volumes take a while to scan).
+MIN_RESCAN_GAP = 0.5
+RESCAN_DUTY = 5.0
+
+
+@dataclass(slots=True)
+class CopyTracker:
+    """What the last scans saw of one roll folder on one volume."""
+
+    roll_id: str
+    volume_key: str
+    location: RollLocation
+    manifest: RollManifest | None
+    files: dict[str, FileInfo]
+    signature: int
+    changed_at: float
+    verifying: bool = False
+
+
+@dataclass(slots=True)
+class VolumeState:
+    """A mounted volume, its watcher and when it needs scanning."""
+
+    mounted: MountedVolume
+    volume_id: int
+    watcher: VolumeWatcher | None = None
+    dirty_since: float | None = None
+    last_scan: float = 0.0
+    last_scan_seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationOutcome:
+    volume_key: str
+    roll_id: str
+    result: RollResult | None
+    scan: TreeScan | None
+    error: str | None = None
+
+
+def _volume_key(volume: MountedVolume) -> str:
+    return f"{volume.fs_uuid}|{volume.subpath}|{volume.label}"
+
+
+def _signature(files: dict[str, FileInfo]) -> int:
+    return hash(frozenset((k, v.size, v.mtime_ns, v.ctime_ns, v.inode) for k, v in files.items()))
+
+
+def layout_profile(config: Config) -> LayoutProfile:
+    """The configured folder layout."""
+    return build_profile(config.layout.profile, config.layout.custom_spec())
+
+
+class Service:
+    """The daemon. `run()` loops until stopped; `run_once()` does one full pass and returns."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.state_dir = config.state.resolved_dir()
+        self.profile = layout_profile(config)
+        self.lock = StateLock(self.state_dir)
+        self._ledger: Ledger | None = None
+        self.volumes: dict[str, VolumeState] = {}
+        self.trackers: dict[tuple[str, str], CopyTracker] = {}
+        self.pool = ThreadPoolExecutor(
+            max_workers=config.verify.workers, thread_name_prefix="verify"
+        )
+        self.pending: dict[Future[VerificationOutcome], int] = {}
+        self.stopping = threading.Event()
+        self.wake = threading.Event()
+        self._last_mount_check = 0.0
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def ledger(self) -> Ledger:
+        """The open ledger (between `open()` and `close()`)."""
+        if self._ledger is None:
+            raise RuntimeError("the service is not open")
+        return self._ledger
+
+    def open(self) -> Ledger:
+        self.lock.acquire()
+        self._ledger = Ledger.in_state_dir(self.state_dir)
+        self.ledger.mark_all_unmounted()
+        log.info(
+            "started",
+            state_dir=str(self.state_dir),
+            profile=self.profile.name,
+            volumes=len(self.config.volumes),
+        )
+        return self.ledger
+
+    def close(self) -> None:
+        for volume in self.volumes.values():
+            if volume.watcher:
+                volume.watcher.stop()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self._ledger:
+            self._ledger.close()
+            self._ledger = None
+        self.lock.release()
+
+    def stop(self, *_: object) -> None:
+        self.stopping.set()
+        self.wake.set()
+
+    def install_signal_handlers(self) -> None:
+        def handler(signum: int, frame: FrameType | None) -> None:
+            log.info("stopping", signal=signal.Signals(signum).name)
+            self.stop()
+
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+    def run_once(self) -> int:
+        """Scan every volume, verify every ready roll, wait for it all; 1 if any roll failed."""
+        ledger = self.open()
+        try:
+            self.refresh_volumes(start_watchers=False)
+            for volume in list(self.volumes.values()):
+                self.scan_volume(volume)
+            self.evaluate()
+            while self.pending:
+                self.collect(wait=True)
+            failed = [r["id"] for r in ledger.rolls() if r["state"] in FAILED_ROLL_STATES]
+            return 1 if failed else 0
+        finally:
+            self.close()
+
+    def run(self) -> int:
+        """Loop until SIGTERM/SIGINT, telling systemd (when it supervises us) that we live."""
+        notifier = Notifier()
+        self.open()
+        try:
+            self.refresh_volumes(start_watchers=True)
+            notifier.ready()
+            while not self.stopping.is_set():
+                self.tick()
+                notifier.watchdog()
+                self.wake.wait(timeout=0.5)
+                self.wake.clear()
+            notifier.stopping()
+            return 0
+        finally:
+            self.close()
+
+    def tick(self) -> None:
+        """One turn of the main loop: mounts, due scans, readiness, finished verifications."""
+        now = time.monotonic()
+        if now - self._last_mount_check >= self.config.watch.mount_check_interval:
+            self.refresh_volumes(start_watchers=True)
+            self._last_mount_check = now
+        for volume in list(self.volumes.values()):
+            if self._scan_due(volume, now):
+                self.scan_volume(volume)
+        self.evaluate()
+        self.collect(wait=False)
+
+    def _scan_due(self, volume: VolumeState, now: float) -> bool:
+        if now - volume.last_scan >= self.config.watch.rescan_interval:
+            return True
+        if volume.dirty_since is None:
+            return False
+        gap = max(MIN_RESCAN_GAP, volume.last_scan_seconds * RESCAN_DUTY)
+        return now - volume.last_scan >= gap
+
+    # --- volumes --------------------------------------------------------------------------------
+
+    def refresh_volumes(self, *, start_watchers: bool) -> None:
+        """Notice drives plugged in or pulled out since the last look."""
+        present = {_volume_key(v): v for v in present_volumes(self.config.volumes)}
+        for key in set(self.volumes) - set(present):
+            self._volume_gone(key)
+        for key, mounted in present.items():
+            if key in self.volumes:
+                continue
+            row = self.ledger.volume_mounted(
+                label=mounted.label,
+                role=mounted.role,
+                fs_uuid=mounted.fs_uuid,
+                subpath=mounted.subpath,
+                mount_path=str(mounted.path),
+            )
+            state = VolumeState(mounted, row.id, dirty_since=time.monotonic())
+            self.volumes[key] = state
+            if start_watchers:
+                self._start_watcher(state)
+            log.info(
+                "volume mounted",
+                label=mounted.label,
+                path=str(mounted.path),
+                watching=state.watcher.kind if state.watcher else "none",
+            )
+
+    def _start_watcher(self, volume: VolumeState) -> None:
+
+        def changed(_path: str) -> None:
+            if volume.dirty_since is None:
+                volume.dirty_since = time.monotonic()
+            self.wake.set()
+
+        mounted = volume.mounted
+        watcher = VolumeWatcher(
+            mounted.path,
+            polling=mounted.poll,
+            poll_interval=self.config.watch.poll_interval,
+            on_change=changed,
+        )
+        try:
+            watcher.start()
+        except EnvironmentProblem as err:
+            self.ledger.record_event(
+                "watch_failed", str(err), severity="warning", volume_id=volume.volume_id
+            )
+            log.warning("watch failed; polling instead", label=mounted.label, error=str(err))
+            watcher = VolumeWatcher(
+                mounted.path,
+                polling=True,
+                poll_interval=self.config.watch.poll_interval,
+                on_change=changed,
+            )
+            watcher.start()
+        volume.watcher = watcher
+
+    def _volume_gone(self, key: str) -> None:
+        volume = self.volumes.pop(key)
+        if volume.watcher:
+            volume.watcher.stop()
+        self.ledger.volume_unmounted(volume.volume_id)
+        for tracker_key in [k for k in self.trackers if k[1] == key]:
+            del self.trackers[tracker_key]
+        log.info("volume gone", label=volume.mounted.label)
+
+    # --- scanning -------------------------------------------------------------------------------
+
+    def scan_volume(self, volume: VolumeState) -> None:
+        """Walk a volume, map its MHL folders to rolls and record what changed."""
+        started = time.monotonic()
+        volume.dirty_since = None
+        scan = scan_tree(volume.mounted.path)
+        if "" in scan.errors or not volume.mounted.path.is_dir():
+            log.warning(
+                "volume unreadable", label=volume.mounted.label, error=scan.errors.get("", "gone")
+            )
+            return
+        key = _volume_key(volume.mounted)
+        analysis = self.profile.analyse(scan.mhl_folders)
+        problems = [f"{p.severity}: {p.folder or '.'}: {p.message}" for p in analysis.problems]
+        problems += [
+            f"error: {display_path(f) or '.'}: cannot be read ({e})"
+            for f, e in sorted(scan.errors.items())
+        ]
+        seen: set[str] = set()
+        for location in analysis.rolls:
+            seen.add(location.identity.id)
+            self._observe(volume, key, location, scan.under(location.folder))
+        for copy in self.ledger.copies(volume_id=volume.volume_id):
+            if copy.roll_id not in seen and copy.state is not CopyState.GONE:
+                self._copy_gone(volume, key, copy)
+        self.ledger.volume_scanned(volume.volume_id, problems)
+        volume.last_scan = time.monotonic()
+        volume.last_scan_seconds = volume.last_scan - started
+
+    def _observe(
+        self, volume: VolumeState, key: str, location: RollLocation, roll_scan: TreeScan
+    ) -> None:
+        identity = location.identity
+        manifest: RollManifest | None
+        try:
+            manifest = load_roll_manifest(roll_scan)
+            fingerprint: str | None = manifest_fingerprint(manifest)
+            mhl_error = None
+        except MhlError as err:
+            manifest, fingerprint, mhl_error = None, None, str(err)
+        copy = self.ledger.observe_copy(
+            roll_id=identity.id,
+            shoot_day=identity.shoot_day,
+            media_type=identity.media_type,
+            roll=identity.roll,
+            camera_format=location.camera_format,
+            volume_id=volume.volume_id,
+            folder=location.folder,
+            mhl_fingerprint=fingerprint,
+        )
+        tracker_key = (identity.id, key)
+        signature = _signature(roll_scan.files)
+        tracker = self.trackers.get(tracker_key)
+        now = time.time()
+        changed_at = max(last_change_ns(roll_scan.files) / 1e9, 0.0)
+        if tracker is None:
+            tracker = CopyTracker(
+                identity.id, key, location, manifest, roll_scan.files, signature, changed_at
+            )
+            self.trackers[tracker_key] = tracker
+        elif tracker.signature != signature:
+            tracker.manifest, tracker.files, tracker.signature = (
+                manifest,
+                roll_scan.files,
+                signature,
+            )
+            tracker.changed_at = max(now, changed_at)
+        if mhl_error is not None:
+            if copy.state is not CopyState.INVALID_MHL:
+                self.ledger.set_copy_state(
+                    identity.id,
+                    volume.volume_id,
+                    CopyState.INVALID_MHL,
+                    f"roll {identity.id} on {volume.mounted.label}: {mhl_error}",
+                    problems=[mhl_error],
+                    severity="alarm",
+                    kind="copy_failed",
+                )
+            return
+        if copy.state is CopyState.INVALID_MHL:
+            self.ledger.set_copy_state(
+                identity.id,
+                volume.volume_id,
+                CopyState.SETTLING,
+                f"roll {identity.id}: its MHL reads again",
+            )
+        elif copy.state in (CopyState.VERIFIED, CopyState.MISMATCH, CopyState.INCOMPLETE):
+            self._check_unchanged(volume, copy, roll_scan)
+
+    def _check_unchanged(self, volume: VolumeState, copy: CopyRow, roll_scan: TreeScan) -> None:
+        """A verified (or failed) copy whose files changed is stale: verify it again, loudly."""
+        on_disk = {name_key(p): info for p, info in roll_scan.files.items()}
+        recorded_files = self.ledger.verified_files(copy.roll_id, volume.volume_id)
+        changed: list[str] = []
+        for recorded in recorded_files:
+            if recorded.status == FileStatus.IGNORED.value or recorded.mtime_ns is None:
+                continue
+            info = on_disk.get(name_key(recorded.path))
+            if info is None:
+                changed.append(f"{recorded.path} (deleted)")
+            elif (info.size, info.mtime_ns, info.inode) != (
+                recorded.size,
+                recorded.mtime_ns,
+                recorded.inode,
+            ):
+                changed.append(f"{recorded.path} (changed)")
+        known = {name_key(r.path) for r in recorded_files}
+        manifests = tracker_manifests(roll_scan)
+        changed += [
+            f"{display_path(path)} (new file)"
+            for path in sorted(roll_scan.files)
+            if name_key(path) not in known and path not in manifests and not is_hidden_path(path)
+        ]
+        if changed:
+            proven = copy.state is CopyState.VERIFIED
+            self.ledger.set_copy_state(
+                copy.roll_id,
+                volume.volume_id,
+                CopyState.SETTLING,
+                f"STALE: roll {copy.roll_id} on {volume.mounted.label} changed after it was "
+                f"{'verified' if proven else 'checked'} ({', '.join(changed[:5])}); "
+                "it will be verified again",
+                problems=changed,
+                severity="alarm" if proven else "warning",
+                kind="copy_stale",
+            )
+
+    def _copy_gone(self, volume: VolumeState, key: str, copy: CopyRow) -> None:
+        self.trackers.pop((copy.roll_id, key), None)
+        proven = copy.state is CopyState.VERIFIED
+        self.ledger.set_copy_state(
+            copy.roll_id,
+            volume.volume_id,
+            CopyState.GONE,
+            f"roll {copy.roll_id}: its MHL or folder {copy.folder} disappeared from "
+            f"{volume.mounted.label}" + (" after it was verified" if proven else ""),
+            problems=[f"{copy.folder}: MHL or folder gone"],
+            severity="alarm" if proven else "warning",
+            kind="copy_gone",
+        )
+
+    # --- readiness and verification -------------------------------------------------------------
+
+    def evaluate(self) -> None:
+        """Move settled copies to READY and start verifying them; flag long-incomplete ones."""
+        now = time.time()
+        settle = self.config.layout.settle_seconds
+        for (roll_id, key), tracker in list(self.trackers.items()):
+            volume = self.volumes.get(key)
+            if volume is None or tracker.manifest is None or tracker.verifying:
+                continue
+            copy = self.ledger.copy(roll_id, volume.volume_id)
+            if copy is None or copy.state not in (CopyState.SETTLING, CopyState.INCOMPLETE):
+                continue
+            readiness = assess(
+                tracker.manifest,
+                tracker.files,
+                last_change=tracker.changed_at,
+                now=now,
+                settle=settle,
+            )
+            if readiness.ready:
+                self.ledger.set_copy_state(
+                    roll_id,
+                    volume.volume_id,
+                    CopyState.READY,
+                    f"roll {roll_id} on {volume.mounted.label} is ready",
+                )
+                self._submit(volume, key, tracker)
+            elif (
+                copy.state is CopyState.SETTLING
+                and readiness.waiting_for
+                and now - tracker.changed_at >= max(settle, 1.0) * INCOMPLETE_AFTER_SETTLES
+            ):
+                self.ledger.set_copy_state(
+                    roll_id,
+                    volume.volume_id,
+                    CopyState.INCOMPLETE,
+                    f"INCOMPLETE: roll {roll_id} on {volume.mounted.label} has been quiet "
+                    f"but is {readiness.reason}",
+                    problems=list(readiness.waiting_for),
+                    severity="alarm",
+                    kind="copy_failed",
+                )
+
+    def _submit(self, volume: VolumeState, key: str, tracker: CopyTracker) -> None:
+        tracker.verifying = True
+        self.ledger.set_copy_state(
+            tracker.roll_id,
+            volume.volume_id,
+            CopyState.VERIFYING,
+            f"verifying roll {tracker.roll_id} on {volume.mounted.label}",
+        )
+        folder = volume.mounted.path / tracker.location.folder
+        future = self.pool.submit(
+            _verify_copy, key, tracker.roll_id, folder, self.config.verify.jobs
+        )
+        self.pending[future] = volume.volume_id
+        future.add_done_callback(lambda _f: self.wake.set())
+
+    def collect(self, *, wait: bool) -> None:
+        """Record every finished verification (waiting for at least one when `wait`)."""
+        if wait and self.pending:
+            next(iter(self.pending)).exception()
+        for future in [f for f in self.pending if f.done()]:
+            volume_id = self.pending.pop(future)
+            outcome = future.result()
+            tracker = self.trackers.get((outcome.roll_id, outcome.volume_key))
+            if tracker:
+                tracker.verifying = False
+            self._record(outcome, volume_id)
+
+    def _record(self, outcome: VerificationOutcome, volume_id: int) -> None:
+        volume = self.volumes.get(outcome.volume_key)
+        label = volume.mounted.label if volume else "its volume"
+        if (
+            volume is None
+            or not volume.mounted.path.is_dir()
+            or outcome.result is None
+            or outcome.scan is None
+        ):
+            reason = outcome.error or f"{label} went away"
+            self.ledger.set_copy_state(
+                outcome.roll_id,
+                volume_id,
+                CopyState.SETTLING,
+                f"verification of roll {outcome.roll_id} interrupted ({reason}); it resumes "
+                "when the volume is back",
+                severity="warning",
+                kind="verify_interrupted",
+            )
+            return
+        result, scan = outcome.result, outcome.scan
+        state, problems = _copy_verdict(result)
+        files = _evidence(result, scan)
+        where = f"roll {outcome.roll_id} on {label}"
+        message = (
+            f"{where}: verified, {len(files)} files"
+            if state is CopyState.VERIFIED
+            else f"{state.value.upper()}: {where}: " + "; ".join(problems[:5])
+        )
+        self.ledger.record_verification(
+            outcome.roll_id, volume_id, state, files, message, problems=problems
+        )
+        log.info(
+            "verified" if state is CopyState.VERIFIED else "verification failed",
+            roll=outcome.roll_id,
+            volume=label,
+            state=state.value,
+        )
+
+
+def tracker_manifests(scan: TreeScan) -> set[str]:
+    """The MHL files of a roll scan (metadata, never media)."""
+    return {p for p in scan.files if is_mhl_file_name(p.rsplit("/", 1)[-1])}
+
+
+def _verify_copy(key: str, roll_id: str, folder: Path, jobs: int) -> VerificationOutcome:
+    """Worker: scan the roll afresh, read its MHLs and hash every listed file."""
+    scan = scan_tree(folder)
+    if "" in scan.errors:
+        return VerificationOutcome(key, roll_id, None, None, scan.errors[""])
+    try:
+        manifest = load_roll_manifest(scan)
+    except MhlError as err:
+        return VerificationOutcome(
+            key, roll_id, RollResult(folder, RollVerdict.INVALID, error=str(err)), scan
+        )
+    plan = plan_roll(manifest, scan)
+    verify_plans([plan], jobs=jobs, progress=NoProgress())
+    return VerificationOutcome(key, roll_id, plan.result, scan)
+
+
+_MISMATCH_STATUSES = frozenset(
+    {FileStatus.MISMATCH, FileStatus.KNOWN_BAD, FileStatus.UNREADABLE, FileStatus.NAME_COLLISION}
+)
+
+
+def _copy_verdict(result: RollResult) -> tuple[CopyState, list[str]]:
+    if result.verdict is RollVerdict.INVALID:
+        return CopyState.INVALID_MHL, [result.error or "the MHL cannot be read"]
+    problems = [
+        f"{f.status.value} {f.path}" + (f" ({f.detail})" if f.detail else "")
+        for f in result.files
+        if f.status not in (FileStatus.OK, FileStatus.IGNORED)
+    ]
+    if result.verdict is RollVerdict.VERIFIED:
+        return CopyState.VERIFIED, problems  # extras are listed, never a failure of the roll
+    if any(f.status in _MISMATCH_STATUSES for f in result.files):
+        return CopyState.MISMATCH, problems
+    return CopyState.INCOMPLETE, problems
+
+
+def _evidence(result: RollResult, scan: TreeScan) -> list[VerifiedFile]:
+    by_key = {name_key(p): info for p, info in scan.files.items()}
+    evidence: list[VerifiedFile] = []
+    for file in result.files:
+        info = by_key.get(name_key(file.disk_name or file.path))
+        evidence.append(
+            VerifiedFile(
+                path=file.path,
+                size=file.expected_size if file.expected_size is not None else file.actual_size,
+                expected={k.value: v for k, v in file.expected.items()},
+                status=file.status.value,
+                verified={k.value: v for k, v in file.actual.items()},
+                mtime_ns=info.mtime_ns if info else None,
+                inode=info.inode if info else None,
+            )
+        )
+    return evidence

@@ -1,0 +1,134 @@
+"""`rollkeeper status`: what the ledger knows, per shoot day and roll, and per volume.
+
+Read-only: it opens the ledger without taking the daemon's lock, so it answers while the daemon
+runs. The JSON document is a versioned contract (`STATUS_SCHEMA`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from daemon import __version__
+from daemon.errors import BadInputError
+from daemon.ledger import LEDGER_FILE, Ledger
+from daemon.lifecycle import FAILED_ROLL_STATES, RollState
+
+STATUS_SCHEMA = "rollkeeper.status/1"
+
+
+def load_status(state_dir: Path) -> dict[str, Any]:
+    """The status document built from the ledger in `state_dir`."""
+    if not (state_dir / LEDGER_FILE).exists():
+        raise BadInputError(
+            f"{state_dir}: no ledger yet; start the daemon (`rollkeeper run`) with this state dir"
+        )
+    ledger = Ledger.in_state_dir(state_dir, readonly=True)
+    try:
+        volumes = {v.id: v for v in ledger.volumes()}
+        copies_by_roll: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        rolls_by_volume: dict[int, list[str]] = defaultdict(list)
+        for copy in ledger.copies():
+            volume = volumes[copy.volume_id]
+            copies_by_roll[copy.roll_id].append(
+                {
+                    "volume": volume.label,
+                    "role": volume.role,
+                    "folder": copy.folder,
+                    "state": copy.state.value,
+                    "problems": copy.problems,
+                    "verified_at": copy.verified_at,
+                }
+            )
+            rolls_by_volume[copy.volume_id].append(copy.roll_id)
+        rolls = []
+        for row in ledger.rolls():
+            copies = copies_by_roll.get(row["id"], [])
+            problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
+            if row["state"] == RollState.CONFLICT.value:
+                problems.insert(0, "CONFLICT: different MHL content on different volumes")
+            rolls.append(
+                {
+                    "id": row["id"],
+                    "shoot_day": row["shoot_day"],
+                    "media_type": row["media_type"],
+                    "roll": row["roll"],
+                    "camera_format": row["camera_format"],
+                    "state": row["state"],
+                    "problems": problems,
+                    "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
+                    "copies": copies,
+                }
+            )
+        return {
+            "schema": STATUS_SCHEMA,
+            "tool": {"name": "rollkeeper", "version": __version__},
+            "state_dir": str(state_dir),
+            "rolls": rolls,
+            "volumes": [
+                {
+                    "label": v.label,
+                    "role": v.role,
+                    "mounted": v.mounted,
+                    "mount_path": v.mount_path,
+                    "fs_uuid": v.fs_uuid or None,
+                    "last_full_scan": v.last_full_scan,
+                    "problems": v.scan_problems,
+                    "rolls": sorted(rolls_by_volume.get(v.id, [])),
+                }
+                for v in volumes.values()
+            ],
+        }
+    finally:
+        ledger.close()
+
+
+def status_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+_STATE_STYLE = {
+    RollState.VERIFIED.value: "green",
+    RollState.VERIFYING.value: "cyan",
+    RollState.READY.value: "cyan",
+    RollState.DISCOVERED.value: "dim",
+}
+
+
+def print_status(console: Console, document: dict[str, Any]) -> None:
+    """Rolls grouped by shoot day, then volumes."""
+    by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for roll in document["rolls"]:
+        by_day[roll["shoot_day"] or "(no shoot day)"].append(roll)
+    if not by_day:
+        console.print("No rolls seen yet.")
+    for day in sorted(by_day):
+        console.print(f"[bold]{escape(day)}[/]")
+        for roll in by_day[day]:
+            state = roll["state"]
+            style = (
+                "bold red"
+                if state in {s.value for s in FAILED_ROLL_STATES}
+                else (_STATE_STYLE.get(state, ""))
+            )
+            where = ", ".join(roll["volumes"]) or "no mounted copy"
+            console.print(
+                f"  {escape(roll['media_type']):<12} {escape(roll['roll']):<14} "
+                f"[{style}]{state:<12}[/] on {escape(where)}"
+            )
+            for problem in roll["problems"][:10]:
+                console.print(f"      [red]{escape(problem)}[/]")
+    console.print("[bold]Volumes[/]")
+    for volume in document["volumes"]:
+        mounted = "[green]mounted[/]" if volume["mounted"] else "[dim]not mounted[/]"
+        console.print(
+            f"  {escape(volume['label']):<16} {volume['role']:<9} {mounted}  "
+            f"{len(volume['rolls'])} roll(s)"
+        )
+        for problem in volume["problems"][:10]:
+            console.print(f"      [yellow]{escape(problem)}[/]")

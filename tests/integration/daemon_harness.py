@@ -1,0 +1,115 @@
+"""Driving the real `rollkeeper` daemon as a subprocess on real folders, for integration tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from daemon.mhl.model import HashKind
+from daemon.mhl.seal import seal_legacy
+from tests.builders import clip, write_files
+
+ROLLKEEPER = str(Path(sys.executable).parent / "rollkeeper")
+
+
+def make_roll(volume: Path, folder: str, files: dict[str, bytes]) -> Path:
+    """A sealed roll (legacy xxhash64be MHL written by rollkeeper) at `volume/folder`."""
+    root = write_files(volume / folder, files)
+    seal_legacy(root, HashKind.XXH64)
+    return root
+
+
+def sample_files(seed: int, count: int = 2, size: int = 4096) -> dict[str, bytes]:
+    return {f"Clips/C{seed:03d}_{i:02d}.mov": clip(seed * 100 + i, size) for i in range(count)}
+
+
+def write_config(
+    path: Path,
+    state: Path,
+    volumes: list[tuple[str, str]],
+    *,
+    settle: float = 0.5,
+    extra: str = "",
+) -> Path:
+    """A configuration with `volumes` as (path or glob, role) pairs."""
+    lines = [
+        "[cart]",
+        'name = "TEST-CART"',
+        "[state]",
+        f'dir = "{state}"',
+        "[layout]",
+        f"settle_seconds = {settle}",
+        "[watch]",
+        'mount_check_interval = "0.2s"',
+        'poll_interval = "0.2s"',
+    ]
+    for volume, role in volumes:
+        lines += ["[[volumes]]", f'path = "{volume}"', f'role = "{role}"']
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [ROLLKEEPER, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def status(config: Path) -> dict[str, Any]:
+    done = run_cli("status", "--config", str(config), "--json")
+    assert done.returncode == 0, done.stderr
+    document: dict[str, Any] = json.loads(done.stdout)
+    return document
+
+
+def roll_states(config: Path) -> dict[str, str]:
+    return {r["id"]: r["state"] for r in status(config)["rolls"]}
+
+
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float = 30.0, what: str = "condition"
+) -> None:
+    """Poll `condition` until it holds; fails the test with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class Daemon:
+    """`rollkeeper run` in the background; stopped (or killed) by the test."""
+
+    def __init__(self, config: Path) -> None:
+        self.config = config
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> Daemon:
+        self.process = subprocess.Popen(
+            [ROLLKEEPER, "run", "--config", str(self.config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        return self
+
+    def stop(self) -> str:
+        """SIGTERM and wait; returns everything the daemon printed."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        output, _ = self.process.communicate(timeout=30)
+        return output
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.communicate(timeout=30)
