@@ -11,15 +11,11 @@ import click
 from rich.console import Console
 
 from daemon import __version__
-from daemon.config import load_config
 from daemon.errors import ExitCode, RollkeeperError
-from daemon.logs import configure_logging
 from daemon.mhl.model import HashKind
 from daemon.mhl.seal import SEAL_KINDS, seal_asc, seal_legacy
 from daemon.progress import NoProgress, Progress, TerminalProgress
 from daemon.scan import display_path
-from daemon.service import Service
-from daemon.status import load_status, print_status, status_json
 from daemon.verify import verify_path
 from daemon.verify_output import overall_exit_code, print_summary, verify_json
 
@@ -116,6 +112,11 @@ def run(config_path: Path | None, once: bool) -> None:
     With --once: scan every volume, verify every ready roll, wait for it, and exit 0
     (1 if any roll is in a failure state).
     """
+    # Imported here: pydantic, structlog and watchdog cost `verify` and `seal` half a second.
+    from daemon.config import load_config
+    from daemon.logs import configure_logging
+    from daemon.service import Service
+
     config, _file = load_config(config_path)
     configure_logging(config.state.resolved_dir())
     service = Service(config)
@@ -130,6 +131,9 @@ def run(config_path: Path | None, once: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the versioned JSON document.")
 def status(config_path: Path | None, as_json: bool) -> None:
     """Show every roll's state and copies, per shoot day, and every volume."""
+    from daemon.config import load_config
+    from daemon.status import load_status, print_status, status_json
+
     config, _file = load_config(config_path)
     document = load_status(config.state.resolved_dir())
     if as_json:

@@ -27,7 +27,7 @@ from pydantic import (
 
 from daemon.errors import BadInputError
 from daemon.layout import CustomLayoutSpec
-from daemon.units import parse_duration
+from daemon.units import parse_duration, parse_rate
 
 APP_NAME = "rollkeeper"
 CONFIG_FILE_NAME = "rollkeeper.toml"
@@ -47,6 +47,7 @@ def _absolute(value: Any) -> Any:
 
 
 Seconds = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+BytesPerSecond = Annotated[int, BeforeValidator(parse_rate), Field(gt=0)]
 AbsolutePath = Annotated[Path, BeforeValidator(_absolute)]
 
 
@@ -177,6 +178,11 @@ class VerifySettings(_Section):
 
     jobs: int = Field(2, ge=1, le=64, description="Files hashed in parallel.")
     workers: int = Field(1, ge=1, le=16, description="Rolls verified at the same time.")
+    read_rate: BytesPerSecond | None = Field(
+        None,
+        description="Limit on verification reads, e.g. '200MB/s', so offloads stay fast "
+        "(default: no limit).",
+    )
 
 
 class TargetSettings(_Section):

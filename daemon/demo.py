@@ -60,7 +60,7 @@ def prepare() -> Path:
 name = "DEMO-CART"
 
 [state]
-dir = "{DEMO / 'state'}"
+dir = "{DEMO / "state"}"
 
 [layout]
 profile = "netflix"
@@ -71,12 +71,12 @@ path = "{raid}"
 role = "raid"
 
 [[volumes]]
-path = "{DEMO / 'volumes' / 'SHUTTLE_*'}"
+path = "{DEMO / "volumes" / "SHUTTLE_*"}"
 role = "rotation"
 
 [target]
 kind = "fs"
-path = "{DEMO / 'target'}"
+path = "{DEMO / "target"}"
 """,
         encoding="utf-8",
     )

@@ -8,7 +8,9 @@ from __future__ import annotations
 _SYSTEM_NAMES = frozenset({"Thumbs.db", "desktop.ini", "Icon\r", "ehthumbs.db", "$RECYCLE.BIN"})
 
 #: The same rule as gitignore patterns, for ASC MHL `<ignore>` lists we write.
-IGNORE_PATTERNS = (".*", "Thumbs.db", "desktop.ini", "Icon\r", "ehthumbs.db", "$RECYCLE.BIN")
+#: `Icon\r` is written `Icon[\r]`: gitignore matchers strip trailing whitespace, and a bare
+#: `Icon` would hide a media file of that name.
+IGNORE_PATTERNS = (".*", "Thumbs.db", "desktop.ini", "Icon[\r]", "ehthumbs.db", "$RECYCLE.BIN")
 
 
 def is_hidden_name(name: str) -> bool:

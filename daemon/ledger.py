@@ -357,6 +357,30 @@ class Ledger:
         with self.transaction():
             self.db.execute("UPDATE volumes SET mounted = 0, last_full_scan = NULL")
 
+    def resume_interrupted(self) -> list[str]:
+        """At start-up: copies left READY or VERIFYING by a stop or crash go back to SETTLING.
+
+        Their verification never finished, so nothing was proven; they are verified again once
+        they settle. Returns the roll ids concerned.
+        """
+        with self.transaction():
+            rows = self.db.execute(
+                "SELECT roll_id, volume_id FROM roll_copies WHERE state IN (?, ?)",
+                (CopyState.READY.value, CopyState.VERIFYING.value),
+            ).fetchall()
+            for roll_id, volume_id in rows:
+                self._set_copy_state(roll_id, volume_id, CopyState.SETTLING, [])
+                self._event(
+                    "verify_interrupted",
+                    f"verification of roll {roll_id} did not finish before the last stop; "
+                    "it starts again",
+                    severity="warning",
+                    roll_id=roll_id,
+                    volume_id=volume_id,
+                )
+                self._refresh_roll(roll_id)
+        return [row[0] for row in rows]
+
     # --- rolls and copies ----------------------------------------------------------------------
 
     def _copy(self, row: sqlite3.Row) -> CopyRow:
@@ -467,7 +491,8 @@ class Ledger:
                 was_proven = existing.state is CopyState.VERIFIED
                 self.db.execute(
                     "UPDATE roll_copies SET folder = ?, mhl_fingerprint = ?, state = ?, "
-                    "verified_at = NULL, updated_at = ? WHERE roll_id = ? AND volume_id = ?",
+                    "problems = '[]', verified_at = NULL, updated_at = ? "
+                    "WHERE roll_id = ? AND volume_id = ?",
                     (folder, mhl_fingerprint, CopyState.SETTLING.value, stamp, roll_id, volume_id),
                 )
                 self.db.execute(
@@ -483,6 +508,13 @@ class Ledger:
                 )
             elif existing.state is CopyState.GONE:
                 self._set_copy_state(roll_id, volume_id, CopyState.SETTLING, [])
+                self._event(
+                    "copy_back",
+                    f"roll {roll_id} is back in {folder}; it will be verified again",
+                    severity="warning",
+                    roll_id=roll_id,
+                    volume_id=volume_id,
+                )
             self._refresh_roll(roll_id)
             copy = self.copy(roll_id, volume_id)
         if copy is None:  # pragma: no cover - inserted in this very transaction

@@ -18,6 +18,8 @@ from rich.progress import (
     Progress as RichProgressBar,
 )
 
+from daemon.throttle import TokenBucket
+
 
 class Progress(Protocol):
     """Receives progress from hashing workers; every method may be called from several threads."""
@@ -80,3 +82,24 @@ class TerminalProgress:
 
 def _shorten(path: str, width: int = 40) -> str:
     return path if len(path) <= width else "…" + path[-(width - 1) :]
+
+
+class Throttled:
+    """Wraps a Progress so that every chunk read also pays into a shared read-rate limit."""
+
+    def __init__(self, inner: Progress, bucket: TokenBucket) -> None:
+        self._inner = inner
+        self._bucket = bucket
+
+    def begin(self, total_bytes: int, total_files: int) -> None:
+        self._inner.begin(total_bytes, total_files)
+
+    def file_started(self, path: str) -> None:
+        self._inner.file_started(path)
+
+    def advance(self, count: int) -> None:
+        self._bucket.take(count)
+        self._inner.advance(count)
+
+    def end(self) -> None:
+        self._inner.end()

@@ -26,10 +26,11 @@ from daemon.ledger import CopyRow, Ledger, StateLock, VerifiedFile
 from daemon.lifecycle import FAILED_ROLL_STATES, CopyState
 from daemon.mhl.manifest import load_roll_manifest
 from daemon.mhl.model import RollManifest, manifest_fingerprint, name_key
-from daemon.progress import NoProgress
+from daemon.progress import NoProgress, Progress, Throttled
 from daemon.readiness import assess, last_change_ns
 from daemon.scan import FileInfo, TreeScan, display_path, is_mhl_file_name, scan_tree
 from daemon.systemd import Notifier
+from daemon.throttle import TokenBucket
 from daemon.verify import FileStatus, RollResult, RollVerdict, plan_roll, verify_plans
 from daemon.volumes import MountedVolume, present_volumes
 from daemon.watch import VolumeWatcher
@@ -79,6 +80,7 @@ class VerificationOutcome:
     result: RollResult | None
     scan: TreeScan | None
     error: str | None = None
+    device: int | None = None  # st_dev of the roll folder when verification started
 
 
 def _volume_key(volume: MountedVolume) -> str:
@@ -108,10 +110,16 @@ class Service:
         self.pool = ThreadPoolExecutor(
             max_workers=config.verify.workers, thread_name_prefix="verify"
         )
-        self.pending: dict[Future[VerificationOutcome], int] = {}
+        self.pending: dict[Future[VerificationOutcome], VolumeState] = {}
         self.stopping = threading.Event()
         self.wake = threading.Event()
         self._last_mount_check = 0.0
+        rate = config.verify.read_rate
+        self.read_limit = TokenBucket(rate) if rate else None
+
+    def _progress(self) -> Progress:
+        """What verification workers report to: the shared read-rate limit, if any."""
+        return Throttled(NoProgress(), self.read_limit) if self.read_limit else NoProgress()
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -126,6 +134,7 @@ class Service:
         self.lock.acquire()
         self._ledger = Ledger.in_state_dir(self.state_dir)
         self.ledger.mark_all_unmounted()
+        self.ledger.resume_interrupted()
         log.info(
             "started",
             state_dir=str(self.state_dir),
@@ -471,9 +480,9 @@ class Service:
         )
         folder = volume.mounted.path / tracker.location.folder
         future = self.pool.submit(
-            _verify_copy, key, tracker.roll_id, folder, self.config.verify.jobs
+            _verify_copy, key, tracker.roll_id, folder, self.config.verify.jobs, self._progress()
         )
-        self.pending[future] = volume.volume_id
+        self.pending[future] = volume
         future.add_done_callback(lambda _f: self.wake.set())
 
     def collect(self, *, wait: bool) -> None:
@@ -481,26 +490,29 @@ class Service:
         if wait and self.pending:
             next(iter(self.pending)).exception()
         for future in [f for f in self.pending if f.done()]:
-            volume_id = self.pending.pop(future)
+            submitted_on = self.pending.pop(future)
             outcome = future.result()
             tracker = self.trackers.get((outcome.roll_id, outcome.volume_key))
             if tracker:
                 tracker.verifying = False
-            self._record(outcome, volume_id)
+            self._record(outcome, submitted_on)
 
-    def _record(self, outcome: VerificationOutcome, volume_id: int) -> None:
-        volume = self.volumes.get(outcome.volume_key)
-        label = volume.mounted.label if volume else "its volume"
-        if (
-            volume is None
-            or not volume.mounted.path.is_dir()
-            or outcome.result is None
-            or outcome.scan is None
-        ):
-            reason = outcome.error or f"{label} went away"
+    def _record(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
+        """Store a verification, unless its volume went away (or came back) while it ran.
+
+        A read that failed because a drive was pulled is not evidence about the roll: the
+        result counts only if the very same mount is still there, with the roll folder on the
+        same device as when verification started.
+        """
+        label = volume.mounted.label
+        still_there = self.volumes.get(outcome.volume_key) is volume and _same_device(
+            volume.mounted.path, outcome
+        )
+        if not still_there or outcome.result is None or outcome.scan is None:
+            reason = outcome.error or f"{label} went away during verification"
             self.ledger.set_copy_state(
                 outcome.roll_id,
-                volume_id,
+                volume.volume_id,
                 CopyState.SETTLING,
                 f"verification of roll {outcome.roll_id} interrupted ({reason}); it resumes "
                 "when the volume is back",
@@ -518,7 +530,7 @@ class Service:
             else f"{state.value.upper()}: {where}: " + "; ".join(problems[:5])
         )
         self.ledger.record_verification(
-            outcome.roll_id, volume_id, state, files, message, problems=problems
+            outcome.roll_id, volume.volume_id, state, files, message, problems=problems
         )
         log.info(
             "verified" if state is CopyState.VERIFIED else "verification failed",
@@ -533,20 +545,34 @@ def tracker_manifests(scan: TreeScan) -> set[str]:
     return {p for p in scan.files if is_mhl_file_name(p.rsplit("/", 1)[-1])}
 
 
-def _verify_copy(key: str, roll_id: str, folder: Path, jobs: int) -> VerificationOutcome:
+def _same_device(volume_path: Path, outcome: VerificationOutcome) -> bool:
+    if outcome.result is None:
+        return False
+    try:
+        return outcome.result.root.stat().st_dev == outcome.device and volume_path.is_dir()
+    except OSError:
+        return False
+
+
+def _verify_copy(
+    key: str, roll_id: str, folder: Path, jobs: int, progress: Progress
+) -> VerificationOutcome:
     """Worker: scan the roll afresh, read its MHLs and hash every listed file."""
+    try:
+        device = folder.stat().st_dev
+    except OSError as err:
+        return VerificationOutcome(key, roll_id, None, None, err.strerror or str(err))
     scan = scan_tree(folder)
     if "" in scan.errors:
         return VerificationOutcome(key, roll_id, None, None, scan.errors[""])
     try:
         manifest = load_roll_manifest(scan)
     except MhlError as err:
-        return VerificationOutcome(
-            key, roll_id, RollResult(folder, RollVerdict.INVALID, error=str(err)), scan
-        )
+        invalid = RollResult(folder, RollVerdict.INVALID, error=str(err))
+        return VerificationOutcome(key, roll_id, invalid, scan, device=device)
     plan = plan_roll(manifest, scan)
-    verify_plans([plan], jobs=jobs, progress=NoProgress())
-    return VerificationOutcome(key, roll_id, plan.result, scan)
+    verify_plans([plan], jobs=jobs, progress=progress)
+    return VerificationOutcome(key, roll_id, plan.result, scan, device=device)
 
 
 _MISMATCH_STATUSES = frozenset(

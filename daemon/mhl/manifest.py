@@ -14,7 +14,7 @@ from daemon.errors import MhlError
 from daemon.mhl.ascmhl import HISTORY_DIR, read_history
 from daemon.mhl.legacy import read_legacy
 from daemon.mhl.model import ExpectedHash, MhlEntry, RollManifest, SourceFormat
-from daemon.scan import TreeScan, is_mhl_file_name
+from daemon.scan import TreeScan, display_path, is_mhl_file_name
 
 
 def _depth(folder: str) -> int:
@@ -81,6 +81,12 @@ def _read_folder(scan: TreeScan, folder: str, manifest: RollManifest) -> dict[st
         and is_mhl_file_name(name[len(prefix) :])
     )
     for name in legacy_files:
+        if scan.files[name].is_symlink:  # it could lead anywhere: never read through a link
+            manifest.warnings.append(
+                f"{display_path(scan.root / name)}: is a symlink; MHLs are never read through "
+                "links, so it was not read"
+            )
+            continue
         mhl_path = scan.root / name
         found, warnings = read_legacy(mhl_path)
         manifest.mhl_files.append(mhl_path)
@@ -88,7 +94,8 @@ def _read_folder(scan: TreeScan, folder: str, manifest: RollManifest) -> dict[st
         manifest.warnings.extend(warnings)
         for entry in found:
             _merge(entries, entry, location)
-    if (location / HISTORY_DIR).is_dir():
+    history_dir = location / HISTORY_DIR
+    if history_dir.is_dir() and not history_dir.is_symlink():
         history = read_history(location)
         manifest.mhl_files.extend(history.generations)
         manifest.formats.add(SourceFormat.ASC)

@@ -19,10 +19,12 @@ def safe_relative_path(raw: str, *, windows_separators: bool) -> str:
     """
     if "\x00" in raw:
         raise HostilePathError(f"path {raw!r} contains a NUL byte")
-    text = raw.strip()
+    # Names may start or end with spaces; only pretty-printing (a newline and indentation
+    # around the text) is formatting rather than part of the name.
+    text = raw.strip() if "\n" in raw else raw
     if windows_separators:
         text = text.replace("\\", "/")
-    if not text:
+    if not text.strip():
         raise HostilePathError("an entry has an empty path")
     if text.startswith("/") or _WINDOWS_DRIVE.match(text) or text.startswith("\\\\"):
         raise HostilePathError(f"path {raw!r} is absolute; MHL paths must be relative to the MHL")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -70,7 +71,22 @@ def status(config: Path) -> dict[str, Any]:
 
 
 def roll_states(config: Path) -> dict[str, str]:
-    return {r["id"]: r["state"] for r in status(config)["rolls"]}
+    """Each roll's state; empty while the daemon has not created its ledger yet."""
+    done = run_cli("status", "--config", str(config), "--json")
+    if done.returncode != 0 and "no ledger yet" in done.stderr:
+        return {}
+    assert done.returncode == 0, done.stderr
+    return {r["id"]: r["state"] for r in json.loads(done.stdout)["rolls"]}
+
+
+def roll_state_in_ledger(state_dir: Path, roll_id: str) -> str | None:
+    """A roll's state read straight from the ledger: faster than `status`, for tight races."""
+    path = state_dir / "ledger.sqlite3"
+    if not path.exists():
+        return None
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
+        row = db.execute("SELECT state FROM rolls WHERE id = ?", (roll_id,)).fetchone()
+    return str(row[0]) if row else None
 
 
 def wait_until(

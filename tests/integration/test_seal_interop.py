@@ -466,11 +466,6 @@ def test_asc_seal_records_a_name_with_a_backslash_as_one_name(roll: Path) -> Non
     assert run_tool("ascmhl-debug", "verify", str(roll)).returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="daemon/hidden.py IGNORE_PATTERNS has 'Icon\\r', which gitignore matchers (pathspec, "
-    "here and in ascmhl) read as 'Icon': a media file named Icon is then ignored, not extra",
-)
 def test_a_file_named_icon_added_after_our_seal_is_reported_extra(roll: Path) -> None:
     seal_asc(roll)
     (roll / "Icon").write_bytes(b"not the macOS folder icon file")

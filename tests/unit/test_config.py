@@ -258,7 +258,7 @@ def test_custom_profile_without_pattern_says_what_it_needs() -> None:
 
 def test_custom_only_keys_with_another_profile_are_refused() -> None:
     assert one_problem('[layout]\npattern = "{roll}"\n') == (
-        "layout: 'pattern', 'shoot_day_regex' and 'media_types' apply only to profile 'custom'"
+        "layout: pattern: only meaningful with profile = 'custom'"
     )
 
 

@@ -44,7 +44,7 @@ LONG_COMMENT = "<!--" + "x" * (70 * 1024) + "-->\n"
 pytestmark = pytest.mark.timeout(60)
 
 
-# --- fixtures and helpers -------------------------------------------------------------------------
+# --- fixtures and helpers ------------------------------------------------------------------------
 
 
 Snapshot = dict[str, bytes | str | None]
@@ -106,6 +106,15 @@ def user_sees(path: Path, results: list[RollResult]) -> str:
     text = document + "\n" + buffer.getvalue()
     text.encode("utf-8")  # strict: must be printable on any UTF-8 terminal or pipe
     return text
+
+
+def write_or_skip(path: Path, data: bytes) -> None:
+    """Create a file whose name the filesystem may refuse (APFS wants UTF-8, NFC/NFD-blind)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as err:
+        pytest.skip(f"this filesystem refuses such a name ({err.strerror})")
 
 
 def hostile_roll(tmp_path: Path, entries: list[str], *, name: str = "A001") -> Path:
@@ -191,7 +200,7 @@ def verify_without_privileges(root: Path) -> dict[str, Any]:
     return document
 
 
-# --- malformed and hostile XML ---------------------------------------------------------------------
+# --- malformed and hostile XML -------------------------------------------------------------------
 
 
 def test_malformed_xml_makes_the_roll_invalid_naming_the_file_and_the_line(tmp_path: Path) -> None:
@@ -287,12 +296,13 @@ def test_a_hundred_thousand_entry_mhl_parses_in_bounded_memory(tmp_path: Path) -
         handle.write("</hashlist>" + tail)
     probe = (
         "import json, resource, sys; from pathlib import Path; "
+        "unit = 1 if sys.platform == 'darwin' else 1024; "
         "from daemon.mhl.legacy import read_legacy; "
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
         "entries, warnings = read_legacy(Path(sys.argv[1])); "
         "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
         "print(json.dumps({'count': len(entries), 'last': entries[-1].path, "
-        "'growth_kib': after - before}))"
+        "'growth_bytes': (after - before) * unit}))"
     )
     completed = subprocess.run(
         [sys.executable, "-c", probe, str(mhl)],
@@ -305,10 +315,10 @@ def test_a_hundred_thousand_entry_mhl_parses_in_bounded_memory(tmp_path: Path) -
     assert measured["count"] == count
     assert measured["last"] == f"CLIP/A001C{count - 1:06d}.mov"
     # the entries themselves need ~40 MB; a retained parse tree would add ~160 MB more
-    assert measured["growth_kib"] * 1024 < 150 * 1024 * 1024
+    assert measured["growth_bytes"] < 150 * 1024 * 1024
 
 
-# --- hostile paths in an MHL ----------------------------------------------------------------------
+# --- hostile paths in an MHL ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -359,7 +369,7 @@ def test_a_nul_that_reached_the_path_check_would_be_refused_there() -> None:
         safe_relative_path("A001C001.mov\x00../../etc/passwd", windows_separators=True)
 
 
-# --- hostile things on disk -----------------------------------------------------------------------
+# --- hostile things on disk ----------------------------------------------------------------------
 
 
 def test_a_file_symlinked_out_of_the_roll_is_unreadable_and_not_read(
@@ -407,7 +417,12 @@ def test_a_symlink_loop_inside_the_roll_is_reported_without_hanging(tmp_path: Pa
         FileStatus.UNREADABLE,
         "Too many levels of symbolic links",
     )
-    assert file_of(result, "LOOP").status is FileStatus.EXTRA
+    link = file_of(result, "LOOP")
+    assert (link.status, link.detail, link.actual_size) == (
+        FileStatus.EXTRA,
+        "symlink; not followed",
+        None,  # not the size of the link text, which would look like a file's size
+    )
     assert result.verdict is RollVerdict.FAILED
 
 
@@ -476,7 +491,7 @@ def test_a_folder_unreadable_by_permissions_makes_its_files_unreadable(tmp_path:
 def test_a_file_name_that_is_not_utf8_is_an_extra_with_a_displayable_name(tmp_path: Path) -> None:
     root = tmp_path / "A001"
     sealed_legacy_roll(root, {"A001C001.mov": b"good"})
-    (root / os.fsdecode(b"Caf\xe9_notes.txt")).write_bytes(b"latin-1 name")
+    write_or_skip(root / os.fsdecode(b"Caf\xe9_notes.txt"), b"latin-1 name")
     result = only_roll(root)
     file = file_of(result, "Caf\\xe9_notes.txt")
     assert (file.status, file.detail) == (FileStatus.EXTRA, "name is not valid UTF-8")
@@ -487,6 +502,7 @@ def test_a_file_name_that_is_not_utf8_is_an_extra_with_a_displayable_name(tmp_pa
 
 def test_a_roll_folder_whose_name_is_not_utf8_is_verified(tmp_path: Path) -> None:
     root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/Rolle_\xe9"))
+    write_or_skip(root / "A001C001.mov", b"good")
     sealed_legacy_roll(root, {"A001C001.mov": b"good"}, name="A001.mhl")
     result = only_roll(root)
     assert result.verdict is RollVerdict.VERIFIED
@@ -497,14 +513,15 @@ def test_a_broken_mhl_in_a_folder_whose_name_is_not_utf8_is_reported_printably(
     tmp_path: Path,
 ) -> None:
     root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/Rolle_\xe9"))
-    write_files(root, {"A001.mhl": b"<hashlist>", "a.mov": b"x"})
+    write_or_skip(root / "a.mov", b"x")
+    write_files(root, {"A001.mhl": b"<hashlist>"})
     result = only_roll(root)
     assert result.verdict is RollVerdict.INVALID
     shown = user_sees(root, [result])  # raises if a surrogate escape reached the output
     assert "Rolle_\\xe9/A001.mhl: is not well-formed XML" in shown
 
 
-# --- MHLs that cannot be trusted -------------------------------------------------------------------
+# --- MHLs that cannot be trusted -----------------------------------------------------------------
 
 
 def test_an_mhl_naming_no_hash_this_tool_knows_is_invalid_listing_what_it_found(
@@ -540,21 +557,19 @@ def test_an_invalid_roll_does_not_stop_the_other_rolls_being_verified(tmp_path: 
     assert results == {"A001": RollVerdict.VERIFIED, "B001": RollVerdict.INVALID}
 
 
-def test_an_mhl_symlinked_to_a_fifo_makes_the_roll_invalid_without_hanging(
+def test_an_mhl_symlinked_to_a_fifo_is_not_read_and_is_reported(
     tmp_path: Path, outside: Path
 ) -> None:
     root = tmp_path / "A001"
     sealed_legacy_roll(root, {"A001C001.mov": b"good"}, name="A001.mhl")
     (root / "A001_copy.mhl").symlink_to(outside / "trap.fifo")
-    error = invalid_roll_error(root)
-    assert "A001_copy.mhl: is not a regular file" in error
+    result = only_roll(root)
+    assert result.manifest is not None
+    assert any("A001_copy.mhl: is a symlink" in w for w in result.manifest.warnings)
+    statuses = {f.path: f.status for f in result.files}
+    assert statuses["A001_copy.mhl"] is FileStatus.EXTRA
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="daemon/mhl/manifest.py reads *.mhl symlinks whose target leaves the roll "
-    "(_read_folder uses every scan.files name ending in .mhl, symlink or not)",
-)
 def test_an_mhl_symlinked_from_outside_the_roll_is_not_read(tmp_path: Path) -> None:
     other = tmp_path / "other_production" / "Z009"
     sealed_legacy_roll(other, {"confidential_scene.mov": b"x"}, name="Z009.mhl")
@@ -565,11 +580,6 @@ def test_an_mhl_symlinked_from_outside_the_roll_is_not_read(tmp_path: Path) -> N
     assert "confidential_scene.mov" not in user_sees(root, [result])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="daemon/mhl/manifest.py follows an ascmhl/ symlink out of the roll "
-    "((location / HISTORY_DIR).is_dir() follows links)",
-)
 def test_an_ascmhl_history_symlinked_from_outside_the_roll_is_not_read(tmp_path: Path) -> None:
     other = tmp_path / "other_production" / "Z009"
     asc_roll(other, {"confidential_scene.mov": b"x"})
@@ -580,7 +590,7 @@ def test_an_ascmhl_history_symlinked_from_outside_the_roll_is_not_read(tmp_path:
     assert "confidential_scene.mov" not in user_sees(root, [result])
 
 
-# --- names that collide, hidden and system files ---------------------------------------------------
+# --- names that collide, hidden and system files -------------------------------------------------
 
 
 def test_two_files_whose_names_collide_after_nfc_normalisation_are_reported(
@@ -589,6 +599,8 @@ def test_two_files_whose_names_collide_after_nfc_normalisation_are_reported(
     root = tmp_path / "S001"
     sealed_legacy_roll(root, {"Szene_caf\u00e9.wav": b"take 1"})
     (root / "Szene_cafe\u0301.wav").write_bytes(b"take 2")  # same name once normalised
+    if len(os.listdir(root)) != 3:
+        pytest.skip("this filesystem treats NFC and NFD spellings as one name")
     result = only_roll(root)
     file = file_of(result, "Szene_caf\u00e9.wav")
     assert file.status is FileStatus.NAME_COLLISION

@@ -292,6 +292,7 @@ def test_kill_9_in_the_middle_of_writes_loses_no_committed_event(tmp_path: Path)
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert writer.stdout is not None
+    assert writer.stderr is not None
     committed: list[int] = []
     try:
         for line in writer.stdout:
@@ -300,7 +301,10 @@ def test_kill_9_in_the_middle_of_writes_loses_no_committed_event(tmp_path: Path)
                 break
     finally:
         writer.send_signal(signal.SIGKILL)
-        rest, errors = writer.communicate()
+        writer.wait()
+    # Read on through the same buffered stream (communicate() would skip what it buffered).
+    with writer.stdout, writer.stderr:
+        rest, errors = writer.stdout.read(), writer.stderr.read()
     assert writer.returncode == -signal.SIGKILL, errors
     committed += [int(line) for line in rest.splitlines(keepends=True) if line.endswith("\n")]
     assert len(committed) >= 300, errors
@@ -595,8 +599,9 @@ def test_mhl_change_before_verification_is_only_a_warning(ledger: Ledger) -> Non
 
 @pytest.mark.xfail(
     strict=True,
-    reason="ledger.py observe_copy (the UPDATE at ~line 469) resets state and verified_at but "
-    "not `problems`, so a settling copy keeps the previous verdict's problems",
+    reason="ledger.py Ledger.observe_copy: on an MHL change the `UPDATE roll_copies SET folder "
+    "= ?, mhl_fingerprint = ?, state = ?, verified_at = NULL` leaves `problems` as they were, "
+    "so a settling copy keeps showing the previous verdict's problems",
 )
 def test_mhl_change_clears_the_problems_of_the_previous_verdict(ledger: Ledger) -> None:
     volume_id = mount(ledger)
@@ -622,8 +627,8 @@ def test_gone_copy_seen_again_settles_again(ledger: Ledger) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="ledger.py observe_copy (the GONE branch at ~line 484) moves the copy back to settling "
-    "with _set_copy_state and appends no event",
+    reason="ledger.py Ledger.observe_copy: the `elif existing.state is CopyState.GONE` branch "
+    "moves the copy back to settling with _set_copy_state and appends no event",
 )
 def test_gone_copy_seen_again_is_announced(ledger: Ledger) -> None:
     volume_id = mount(ledger)

@@ -142,7 +142,10 @@ def test_a_fifo_is_special_and_never_a_file(tmp_path: Path) -> None:
 
 
 def test_a_name_that_is_not_utf8_is_listed_and_flagged(tmp_path: Path) -> None:
-    (tmp_path / LATIN1_NAME).write_bytes(b"abc")
+    try:
+        (tmp_path / LATIN1_NAME).write_bytes(b"abc")
+    except OSError as err:
+        pytest.skip(f"this filesystem refuses names that are not UTF-8 ({err.strerror})")
     scan = scan_tree(tmp_path)
     assert scan.files[LATIN1_NAME].size == 3
     assert not is_utf8_name(LATIN1_NAME)

@@ -8,6 +8,7 @@ file a status and every roll a verdict. Extras and hidden files never fail a rol
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from pathlib import Path
 
@@ -293,6 +294,8 @@ def test_a_name_stored_nfd_on_disk_matches_its_nfc_spelling_in_the_mhl(tmp_path:
     root = tmp_path / "S001"
     sealed_legacy_roll(root, {"Szene_caf\u00e9.wav": b"room tone"})
     (root / "Szene_caf\u00e9.wav").rename(root / "Szene_cafe\u0301.wav")
+    if "Szene_cafe\u0301.wav" not in os.listdir(root):
+        pytest.skip("this filesystem does not keep the NFD spelling it was given")
     file = by_path(only_roll(root))["Szene_caf\u00e9.wav"]
     assert file.status is FileStatus.OK
     assert file.disk_name == "Szene_cafe\u0301.wav"

@@ -570,11 +570,6 @@ def test_the_last_good_record_of_a_file_skips_generations_that_recorded_it_faile
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="daemon/mhl/paths.py safe_relative_path strips the whole path, so ' lead.mov' and "
-    "'trail.mov ' are looked up as 'lead.mov' and 'trail.mov' (MISSING + EXTRA)",
-)
 def test_a_name_with_leading_or_trailing_spaces_verifies(roll: Path) -> None:
     write_files(roll, {" lead.mov": NEW, "trail.mov ": OTHER})
     sealed(

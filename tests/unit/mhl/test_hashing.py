@@ -159,6 +159,21 @@ def test_progress_is_told_each_chunk_and_exactly_the_file_size(tmp_path: Path) -
     assert chunks == [4096, 4096, 1808]
 
 
+def test_a_large_file_read_ahead_on_a_helper_thread_gives_the_same_digests(
+    tmp_path: Path,
+) -> None:
+    """Big files are read one buffer ahead of the hashing: the bytes must still arrive in order."""
+    mib = 1024 * 1024
+    data = b"".join(clip(n, mib) for n in range(17)) + b"end"  # past the read-ahead threshold
+    path = tmp_path / "A001C001.mxf"
+    path.write_bytes(data)
+    kinds = [HashKind.XXH64, HashKind.MD5, HashKind.XXH128]
+    result, chunks = stream(path, kinds, chunk_size=mib)
+    assert chunks == [mib] * 17 + [3]
+    assert result.size == len(data)
+    assert result.digests == {kind: reference(kind, data) for kind in kinds}
+
+
 def test_only_the_requested_kinds_are_computed(tmp_path: Path) -> None:
     path = tmp_path / "a.mov"
     path.write_bytes(b"abc")

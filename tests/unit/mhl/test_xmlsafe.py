@@ -122,7 +122,10 @@ def test_comments_and_processing_instructions_are_dropped(tmp_path: Path) -> Non
 
 def test_a_file_whose_name_is_not_utf8_is_parsed(tmp_path: Path) -> None:
     name = os.fsdecode(b"A001_caf\xe9.mhl")  # Latin-1 bytes on disk, a surrogate escape in str
-    mhl = write(tmp_path / name, GOOD)
+    try:
+        mhl = write(tmp_path / name, GOOD)
+    except OSError as err:
+        pytest.skip(f"this filesystem refuses names that are not UTF-8 ({err.strerror})")
     assert xmlsafe.root_tag(mhl) == "hashlist"
     assert _iterate(mhl) == ["hash", "hash"]
 
