@@ -456,7 +456,16 @@ class Ledger:
 
         A new roll or copy is created in SETTLING. A copy whose MHL content changed since it was
         last seen (or verified) goes back to SETTLING, loudly: its proof no longer applies.
+        Seeing a copy again unchanged writes nothing (rescans of big volumes stay cheap).
         """
+        known = self.copy(roll_id, volume_id)
+        if (
+            known is not None
+            and known.mhl_fingerprint == mhl_fingerprint
+            and known.folder == folder
+            and known.state is not CopyState.GONE
+        ):
+            return known
         with self.transaction():
             stamp = now_iso()
             self.db.execute(
@@ -524,7 +533,11 @@ class Ledger:
     def _set_copy_state(
         self, roll_id: str, volume_id: int, state: CopyState, problems: list[str]
     ) -> None:
-        column = {CopyState.READY: "ready_at", CopyState.VERIFIED: "verified_at"}.get(state)
+        column = {
+            CopyState.READY: "ready_at",
+            CopyState.VERIFYING: "ready_at",
+            CopyState.VERIFIED: "verified_at",
+        }.get(state)
         stamp = now_iso()
         extra = f", {column} = '{stamp}'" if column else ""
         self.db.execute(

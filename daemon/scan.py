@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,29 +65,44 @@ class TreeScan:
 
     def under(self, folder: str) -> TreeScan:
         """The part of this scan inside `folder`, re-rooted there."""
-        if not folder:
-            return self
-        prefix = folder + "/"
+        return self.split([folder])[folder] if folder else self
 
-        def inside(names: set[str]) -> set[str]:
-            return {n[len(prefix) :] if n != folder else "" for n in names if _within(n, folder)}
+    def split(self, folders: Iterable[str]) -> dict[str, TreeScan]:
+        """The parts of this scan inside each of `folders`, re-rooted there, in one pass.
 
-        return TreeScan(
-            root=self.root / folder,
-            files={k[len(prefix) :]: v for k, v in self.files.items() if k.startswith(prefix)},
-            mhl_folders=inside(self.mhl_folders),
-            linked_dirs={n[len(prefix) :] for n in self.linked_dirs if n.startswith(prefix)},
-            special={n[len(prefix) :] for n in self.special if n.startswith(prefix)},
-            errors={
-                (k[len(prefix) :] if k != folder else ""): v
-                for k, v in self.errors.items()
-                if _within(k, folder)
-            },
-        )
+        Everything is assigned to the outermost of `folders` that contains it, so the cost is
+        the size of the scan times its depth, however many folders are asked for.
+        """
+        wanted = set(folders)
+        parts = {f: TreeScan(self.root / f if f else self.root) for f in wanted}
 
+        def owner(path: str) -> tuple[TreeScan, str] | None:
+            if "" in wanted:
+                return parts[""], path
+            cut = path.find("/")
+            while True:
+                prefix = path if cut < 0 else path[:cut]
+                if prefix in wanted:
+                    return parts[prefix], path[len(prefix) + 1 :]
+                if cut < 0:
+                    return None
+                cut = path.find("/", cut + 1)
 
-def _within(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder + "/")
+        for name, info in self.files.items():
+            if found := owner(name):
+                found[0].files[found[1]] = info
+        for source, target in (
+            (self.mhl_folders, "mhl_folders"),
+            (self.linked_dirs, "linked_dirs"),
+            (self.special, "special"),
+        ):
+            for name in source:
+                if found := owner(name):
+                    getattr(found[0], target).add(found[1])
+        for name, error in self.errors.items():
+            if found := owner(name):
+                found[0].errors[found[1]] = error
+        return parts
 
 
 def _join(folder: str, name: str) -> str:

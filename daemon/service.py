@@ -304,9 +304,10 @@ class Service:
             for f, e in sorted(scan.errors.items())
         ]
         seen: set[str] = set()
+        parts = scan.split(location.folder for location in analysis.rolls)
         for location in analysis.rolls:
             seen.add(location.identity.id)
-            self._observe(volume, key, location, scan.under(location.folder))
+            self._observe(volume, key, location, parts[location.folder])
         for copy in self.ledger.copies(volume_id=volume.volume_id):
             if copy.roll_id not in seen and copy.state is not CopyState.GONE:
                 self._copy_gone(volume, key, copy)
@@ -447,12 +448,6 @@ class Service:
                 settle=settle,
             )
             if readiness.ready:
-                self.ledger.set_copy_state(
-                    roll_id,
-                    volume.volume_id,
-                    CopyState.READY,
-                    f"roll {roll_id} on {volume.mounted.label} is ready",
-                )
                 self._submit(volume, key, tracker)
             elif (
                 copy.state is CopyState.SETTLING
@@ -476,7 +471,8 @@ class Service:
             tracker.roll_id,
             volume.volume_id,
             CopyState.VERIFYING,
-            f"verifying roll {tracker.roll_id} on {volume.mounted.label}",
+            f"roll {tracker.roll_id} on {volume.mounted.label} is ready "
+            "(every listed file present and quiet); verifying",
         )
         folder = volume.mounted.path / tracker.location.folder
         future = self.pool.submit(

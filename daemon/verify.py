@@ -340,8 +340,9 @@ def verify_path(path: Path, *, jobs: int = 2, progress: Progress | None = None) 
         )
     plans: list[RollPlan] = []
     results: list[RollResult] = []
+    parts = scan.split(roots)
     for root in roots:
-        roll_scan = scan.under(root)
+        roll_scan = parts[root]
         try:
             manifest = load_roll_manifest(roll_scan)
         except MhlError as err:
