@@ -152,6 +152,20 @@ class CopyRow:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyObservation:
+    """A roll folder as a scan found it: identity, where, and a digest of its MHL content."""
+
+    roll_id: str
+    shoot_day: str
+    media_type: str
+    roll: str
+    camera_format: str | None
+    volume_id: int
+    folder: str
+    mhl_fingerprint: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class VerifiedFile:
     """A file as verification found it, with the identity used later to notice changes."""
 
@@ -175,10 +189,16 @@ class Ledger:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+        try:
+            self._refuse_newer_schema()
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
         self.db.row_factory = sqlite3.Row
 
     @classmethod
@@ -188,12 +208,15 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
-    def _migrate(self) -> None:
+    def _refuse_newer_schema(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         if version > len(MIGRATIONS):
             raise EnvironmentProblem(
                 f"{self.path} was written by a newer rollkeeper (schema {version}); upgrade"
             )
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
                 for statement in script.split(";"):
@@ -452,83 +475,108 @@ class Ledger:
         folder: str,
         mhl_fingerprint: str | None,
     ) -> CopyRow:
-        """Record that a roll folder with this MHL content is on a volume.
+        """Record one roll folder seen on a volume (see `observe_copies`)."""
+        observation = CopyObservation(
+            roll_id, shoot_day, media_type, roll, camera_format, volume_id, folder, mhl_fingerprint
+        )
+        return self.observe_copies([observation])[0]
+
+    def observe_copies(self, observations: list[CopyObservation]) -> list[CopyRow]:
+        """Record what one scan saw: each roll folder with its MHL content, on its volume.
 
         A new roll or copy is created in SETTLING. A copy whose MHL content changed since it was
         last seen (or verified) goes back to SETTLING, loudly: its proof no longer applies.
-        Seeing a copy again unchanged writes nothing (rescans of big volumes stay cheap).
+        Copies seen again unchanged cost no write; all the changes of one scan are one
+        transaction, so discovering ten thousand rolls is one commit, not ten thousand.
         """
-        known = self.copy(roll_id, volume_id)
-        if (
-            known is not None
-            and known.mhl_fingerprint == mhl_fingerprint
-            and known.folder == folder
-            and known.state is not CopyState.GONE
-        ):
-            return known
-        with self.transaction():
-            stamp = now_iso()
+        known = {(c.roll_id, c.volume_id): c for c in self._copies_of(observations)}
+        changed = [
+            o
+            for o in observations
+            if (c := known.get((o.roll_id, o.volume_id))) is None
+            or c.mhl_fingerprint != o.mhl_fingerprint
+            or c.folder != o.folder
+            or c.state is CopyState.GONE
+        ]
+        if changed:
+            with self.transaction():
+                for observation in changed:
+                    self._observe(
+                        observation, known.get((observation.roll_id, observation.volume_id))
+                    )
+                for roll_id in {o.roll_id for o in changed}:
+                    self._refresh_roll(roll_id)
+            known.update({(c.roll_id, c.volume_id): c for c in self._copies_of(changed)})
+        return [known[(o.roll_id, o.volume_id)] for o in observations]
+
+    def _copies_of(self, observations: list[CopyObservation]) -> list[CopyRow]:
+        volumes = {o.volume_id for o in observations}
+        rolls = {o.roll_id for o in observations}
+        return [
+            copy
+            for volume_id in volumes
+            for copy in self.copies(volume_id=volume_id)
+            if copy.roll_id in rolls
+        ]
+
+    def _observe(self, seen: CopyObservation, existing: CopyRow | None) -> None:
+        stamp = now_iso()
+        roll_id, volume_id, folder = seen.roll_id, seen.volume_id, seen.folder
+        self.db.execute(
+            "INSERT OR IGNORE INTO rolls (id, shoot_day, media_type, roll, camera_format, "
+            "state, mhl_fingerprint, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                roll_id,
+                seen.shoot_day,
+                seen.media_type,
+                seen.roll,
+                seen.camera_format,
+                RollState.DISCOVERED.value,
+                seen.mhl_fingerprint,
+                stamp,
+                stamp,
+            ),
+        )
+        if existing is None:
             self.db.execute(
-                "INSERT OR IGNORE INTO rolls (id, shoot_day, media_type, roll, camera_format, "
-                "state, mhl_fingerprint, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    roll_id,
-                    shoot_day,
-                    media_type,
-                    roll,
-                    camera_format,
-                    RollState.DISCOVERED.value,
-                    mhl_fingerprint,
-                    stamp,
-                    stamp,
-                ),
+                "INSERT INTO roll_copies (roll_id, volume_id, folder, mhl_fingerprint, state, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (roll_id, volume_id, folder, seen.mhl_fingerprint, CopyState.SETTLING.value, stamp),
             )
-            existing = self.copy(roll_id, volume_id)
-            if existing is None:
-                self.db.execute(
-                    "INSERT INTO roll_copies (roll_id, volume_id, folder, mhl_fingerprint, state, "
-                    "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (roll_id, volume_id, folder, mhl_fingerprint, CopyState.SETTLING.value, stamp),
-                )
-                self._event(
-                    "copy_discovered",
-                    f"roll {roll_id} found in {folder}",
-                    roll_id=roll_id,
-                    volume_id=volume_id,
-                )
-            elif existing.mhl_fingerprint != mhl_fingerprint or existing.folder != folder:
-                was_proven = existing.state is CopyState.VERIFIED
-                self.db.execute(
-                    "UPDATE roll_copies SET folder = ?, mhl_fingerprint = ?, state = ?, "
-                    "problems = '[]', verified_at = NULL, updated_at = ? "
-                    "WHERE roll_id = ? AND volume_id = ?",
-                    (folder, mhl_fingerprint, CopyState.SETTLING.value, stamp, roll_id, volume_id),
-                )
-                self.db.execute(
-                    "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
-                )
-                self._event(
-                    "copy_mhl_changed",
-                    f"the MHL of roll {roll_id} in {folder} changed"
-                    + (" after it was verified; it will be verified again" if was_proven else ""),
-                    severity="alarm" if was_proven else "warning",
-                    roll_id=roll_id,
-                    volume_id=volume_id,
-                )
-            elif existing.state is CopyState.GONE:
-                self._set_copy_state(roll_id, volume_id, CopyState.SETTLING, [])
-                self._event(
-                    "copy_back",
-                    f"roll {roll_id} is back in {folder}; it will be verified again",
-                    severity="warning",
-                    roll_id=roll_id,
-                    volume_id=volume_id,
-                )
-            self._refresh_roll(roll_id)
-            copy = self.copy(roll_id, volume_id)
-        if copy is None:  # pragma: no cover - inserted in this very transaction
-            raise RuntimeError(f"copy of {roll_id} on volume {volume_id} vanished")
-        return copy
+            self._event(
+                "copy_discovered",
+                f"roll {roll_id} found in {folder}",
+                roll_id=roll_id,
+                volume_id=volume_id,
+            )
+        elif existing.mhl_fingerprint != seen.mhl_fingerprint or existing.folder != folder:
+            was_proven = existing.state is CopyState.VERIFIED
+            self.db.execute(
+                "UPDATE roll_copies SET folder = ?, mhl_fingerprint = ?, state = ?, "
+                "problems = '[]', verified_at = NULL, updated_at = ? "
+                "WHERE roll_id = ? AND volume_id = ?",
+                (folder, seen.mhl_fingerprint, CopyState.SETTLING.value, stamp, roll_id, volume_id),
+            )
+            self.db.execute(
+                "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
+            )
+            self._event(
+                "copy_mhl_changed",
+                f"the MHL of roll {roll_id} in {folder} changed"
+                + (" after it was verified; it will be verified again" if was_proven else ""),
+                severity="alarm" if was_proven else "warning",
+                roll_id=roll_id,
+                volume_id=volume_id,
+            )
+        else:  # the copy was gone and is back
+            self._set_copy_state(roll_id, volume_id, CopyState.SETTLING, [])
+            self._event(
+                "copy_back",
+                f"roll {roll_id} is back in {folder}; it will be verified again",
+                severity="warning",
+                roll_id=roll_id,
+                volume_id=volume_id,
+            )
 
     def _set_copy_state(
         self, roll_id: str, volume_id: int, state: CopyState, problems: list[str]
@@ -580,8 +628,23 @@ class Ledger:
         *,
         problems: list[str],
     ) -> RollState:
-        """Store a verification's per-file evidence and the copy's verdict in one transaction."""
+        """Store a verification's per-file evidence and the copy's verdict in one transaction.
+
+        Only a copy still VERIFYING takes the verdict: if its MHL changed (or it vanished) while
+        it was being read, the result describes something that no longer exists and is dropped.
+        """
         with self.transaction():
+            current = self.copy(roll_id, volume_id)
+            if current is not None and current.state is not CopyState.VERIFYING:
+                self._event(
+                    "verify_discarded",
+                    f"a verification of roll {roll_id} finished after the copy changed "
+                    f"(now {current.state.value}); its result was not kept",
+                    severity="warning",
+                    roll_id=roll_id,
+                    volume_id=volume_id,
+                )
+                return self._refresh_roll(roll_id)
             stamp = now_iso()
             self.db.execute(
                 "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)

@@ -22,7 +22,7 @@ from daemon.config import Config
 from daemon.errors import EnvironmentProblem, MhlError
 from daemon.hidden import is_hidden_path
 from daemon.layout import LayoutProfile, RollLocation, build_profile
-from daemon.ledger import CopyRow, Ledger, StateLock, VerifiedFile
+from daemon.ledger import CopyObservation, CopyRow, Ledger, StateLock, VerifiedFile
 from daemon.lifecycle import FAILED_ROLL_STATES, CopyState
 from daemon.mhl.manifest import load_roll_manifest
 from daemon.mhl.model import RollManifest, manifest_fingerprint, name_key
@@ -46,6 +46,35 @@ MIN_RESCAN_GAP = 0.5
 RESCAN_DUTY = 5.0
 
 
+@dataclass(frozen=True, slots=True)
+class MhlReading:
+    """A roll's MHLs as last parsed, and the stat signature they had then."""
+
+    signature: tuple[object, ...]
+    manifest: RollManifest | None
+    fingerprint: str | None
+    error: str | None
+
+
+def _mhl_signature(roll_scan: TreeScan) -> tuple[object, ...]:
+    """Cheap evidence of whether any MHL of a roll changed: its files' and histories' stats."""
+    parts: list[object] = []
+    for name in sorted(roll_scan.files):
+        if is_mhl_file_name(name.rsplit("/", 1)[-1]):
+            file = roll_scan.files[name]
+            parts.append((name, file.size, file.mtime_ns, file.ctime_ns, file.inode))
+    for folder in sorted(roll_scan.mhl_folders):
+        history = roll_scan.root / folder / "ascmhl"
+        for path in (history, history / "ascmhl_chain.xml"):
+            try:
+                info = path.stat()
+            except OSError:
+                parts.append((str(path), None))
+                continue
+            parts.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return tuple(parts)
+
+
 @dataclass(slots=True)
 class CopyTracker:
     """What the last scans saw of one roll folder on one volume."""
@@ -53,7 +82,7 @@ class CopyTracker:
     roll_id: str
     volume_key: str
     location: RollLocation
-    manifest: RollManifest | None
+    reading: MhlReading
     files: dict[str, FileInfo]
     signature: int
     changed_at: float
@@ -303,11 +332,35 @@ class Service:
             f"error: {display_path(f) or '.'}: cannot be read ({e})"
             for f, e in sorted(scan.errors.items())
         ]
-        seen: set[str] = set()
         parts = scan.split(location.folder for location in analysis.rolls)
-        for location in analysis.rolls:
-            seen.add(location.identity.id)
-            self._observe(volume, key, location, parts[location.folder])
+        readings = [
+            (
+                location,
+                parts[location.folder],
+                self._read_mhls(key, location, parts[location.folder]),
+            )
+            for location in analysis.rolls
+        ]
+        copies = self.ledger.observe_copies(
+            [
+                CopyObservation(
+                    roll_id=location.identity.id,
+                    shoot_day=location.identity.shoot_day,
+                    media_type=location.identity.media_type,
+                    roll=location.identity.roll,
+                    camera_format=location.camera_format,
+                    volume_id=volume.volume_id,
+                    folder=location.folder,
+                    mhl_fingerprint=reading.fingerprint,
+                )
+                for location, _scan, reading in readings
+            ]
+        )
+        for (location, roll_scan, reading), copy in zip(readings, copies, strict=True):
+            self._track(
+                volume, key=key, location=location, roll_scan=roll_scan, reading=reading, copy=copy
+            )
+        seen = {location.identity.id for location in analysis.rolls}
         for copy in self.ledger.copies(volume_id=volume.volume_id):
             if copy.roll_id not in seen and copy.state is not CopyState.GONE:
                 self._copy_gone(volume, key, copy)
@@ -315,27 +368,31 @@ class Service:
         volume.last_scan = time.monotonic()
         volume.last_scan_seconds = volume.last_scan - started
 
-    def _observe(
-        self, volume: VolumeState, key: str, location: RollLocation, roll_scan: TreeScan
-    ) -> None:
-        identity = location.identity
-        manifest: RollManifest | None
+    def _read_mhls(self, key: str, location: RollLocation, roll_scan: TreeScan) -> MhlReading:
+        """The roll's MHLs, parsed again only when an MHL file or ASC history changed."""
+        signature = _mhl_signature(roll_scan)
+        tracker = self.trackers.get((location.identity.id, key))
+        if tracker is not None and tracker.reading.signature == signature:
+            return tracker.reading
         try:
             manifest = load_roll_manifest(roll_scan)
-            fingerprint: str | None = manifest_fingerprint(manifest)
-            mhl_error = None
         except MhlError as err:
-            manifest, fingerprint, mhl_error = None, None, str(err)
-        copy = self.ledger.observe_copy(
-            roll_id=identity.id,
-            shoot_day=identity.shoot_day,
-            media_type=identity.media_type,
-            roll=identity.roll,
-            camera_format=location.camera_format,
-            volume_id=volume.volume_id,
-            folder=location.folder,
-            mhl_fingerprint=fingerprint,
-        )
+            return MhlReading(signature, None, None, str(err))
+        return MhlReading(signature, manifest, manifest_fingerprint(manifest), None)
+
+    def _track(
+        self,
+        volume: VolumeState,
+        *,
+        key: str,
+        location: RollLocation,
+        roll_scan: TreeScan,
+        reading: MhlReading,
+        copy: CopyRow,
+    ) -> None:
+        """Follow a copy between scans: when it last changed, broken MHLs, staleness."""
+        identity = location.identity
+        mhl_error = reading.error
         tracker_key = (identity.id, key)
         signature = _signature(roll_scan.files)
         tracker = self.trackers.get(tracker_key)
@@ -343,12 +400,12 @@ class Service:
         changed_at = max(last_change_ns(roll_scan.files) / 1e9, 0.0)
         if tracker is None:
             tracker = CopyTracker(
-                identity.id, key, location, manifest, roll_scan.files, signature, changed_at
+                identity.id, key, location, reading, roll_scan.files, signature, changed_at
             )
             self.trackers[tracker_key] = tracker
         elif tracker.signature != signature:
-            tracker.manifest, tracker.files, tracker.signature = (
-                manifest,
+            tracker.reading, tracker.files, tracker.signature = (
+                reading,
                 roll_scan.files,
                 signature,
             )
@@ -435,13 +492,13 @@ class Service:
         settle = self.config.layout.settle_seconds
         for (roll_id, key), tracker in list(self.trackers.items()):
             volume = self.volumes.get(key)
-            if volume is None or tracker.manifest is None or tracker.verifying:
+            if volume is None or tracker.reading.manifest is None or tracker.verifying:
                 continue
             copy = self.ledger.copy(roll_id, volume.volume_id)
             if copy is None or copy.state not in (CopyState.SETTLING, CopyState.INCOMPLETE):
                 continue
             readiness = assess(
-                tracker.manifest,
+                tracker.reading.manifest,
                 tracker.files,
                 last_change=tracker.changed_at,
                 now=now,

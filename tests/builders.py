@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
+import pytest
 import xxhash
 
 
@@ -58,3 +61,18 @@ def sealed_legacy_roll(root: Path, files: dict[str, bytes], name: str | None = N
     mhl = root / (name or f"{root.name}_2026-11-21_100000.mhl")
     mhl.write_text(legacy_mhl(entries), encoding="utf-8")
     return mhl
+
+
+def without_root_privileges(argv: list[str]) -> list[str]:
+    """`argv` run so that file permissions apply even when the tests run as root.
+
+    Root ignores permission bits (CAP_DAC_OVERRIDE), so chmod 000 alone proves nothing there:
+    run the check in a child that keeps uid 0 but has lost the two capabilities that bypass
+    permission checks.
+    """
+    if os.geteuid() != 0:
+        return argv
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv (util-linux): permission bits never bite")
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--", *argv]

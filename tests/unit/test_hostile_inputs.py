@@ -30,6 +30,7 @@ from tests.builders import (
     legacy_entry,
     legacy_mhl,
     sealed_legacy_roll,
+    without_root_privileges,
     write_files,
     xxh64_hex,
 )
@@ -164,21 +165,6 @@ def assert_never_contacted(server: socket.socket) -> None:
     with pytest.raises(BlockingIOError):
         connection, _peer = server.accept()
         connection.close()
-
-
-def without_root_privileges(argv: list[str]) -> list[str]:
-    """`argv` run so that file permissions apply even when the tests run as root.
-
-    Root ignores permission bits (CAP_DAC_OVERRIDE), so chmod 000 alone proves nothing there:
-    run the check in a child that keeps uid 0 but has lost the two capabilities that bypass
-    permission checks.
-    """
-    if os.geteuid() != 0:
-        return argv
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv (util-linux): permission bits never bite")
-    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--", *argv]
 
 
 _VERIFY_TO_JSON = (
