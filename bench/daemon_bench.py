@@ -119,12 +119,24 @@ class Tools:
 # --- children -------------------------------------------------------------------------------------
 
 
-def run_child(argv: Sequence[str], *, timeout: float = 3600, check: bool = True) -> Child:
+def run_child(
+    argv: Sequence[str],
+    *,
+    timeout: float = 3600,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+) -> Child:
     """Run `argv` to completion; CPU time from RUSAGE_CHILDREN (children run one at a time)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        list(argv), capture_output=True, text=True, timeout=timeout, check=False, cwd=_REPO
+        list(argv),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=_REPO,
+        env=env,
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -689,11 +701,16 @@ def bench_status(
     rolls = len(document["rolls"])
     bare = [tools.python, "-c", "pass"]
     bare_isolated = [tools.python, "-I", "-S", "-c", "pass"]
-    runs: dict[str, list[Child]] = {"status": [], "bare": [], "bare -I -S": []}
+    # Without a bytecode cache every module of daemon/ (an editable install) is compiled from
+    # source on every run: what happens when PYTHONDONTWRITEBYTECODE is set.
+    no_cache = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
+    no_cache["PYTHONDONTWRITEBYTECODE"] = "1"
+    runs: dict[str, list[Child]] = {"status": [], "bare": [], "bare -I -S": [], "no pyc": []}
     for _ in range(args.reps):
         runs["status"].append(run_child(status))
         runs["bare"].append(run_child(bare))
         runs["bare -I -S"].append(run_child(bare_isolated))
+        runs["no pyc"].append(run_child(status, env=no_cache))
     work = json.loads(
         run_child([tools.python, "-c", _STATUS_WORK, str(state), str(args.reps)]).stdout
     )
@@ -728,6 +745,7 @@ def bench_status(
             + " |"
             for label, children in (
                 ("rollkeeper status --json", runs["status"]),
+                ("rollkeeper status --json, no bytecode cache", runs["no pyc"]),
                 ("python -c pass", runs["bare"]),
                 ("python -I -S -c pass", runs["bare -I -S"]),
             )
@@ -1003,6 +1021,10 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
     started = datetime.now(UTC)
     load = os.getloadavg()
     report = Report()
+    # Measure rollkeeper as installed (bytecode cached), even where the environment forbids
+    # writing .pyc files next to the sources: a cache of our own, outside the tree.
+    dont_write = os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(data / "pycache")
     try:
         run_all(tools, data, args, report)
     finally:
@@ -1014,6 +1036,8 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
         f"Date: {started:%Y-%m-%d %H:%M} UTC; load average at start: "
         + " ".join(f"{x:.2f}" for x in load),
         f"Machine: {machine()}",
+        "Bytecode: children use PYTHONPYCACHEPREFIX=<data>/pycache"
+        + (f" (the environment had PYTHONDONTWRITEBYTECODE={dont_write})" if dont_write else ""),
         "",
         *check_table(report.checks),
         "",

@@ -84,8 +84,11 @@ def roll_state_in_ledger(state_dir: Path, roll_id: str) -> str | None:
     path = state_dir / "ledger.sqlite3"
     if not path.exists():
         return None
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
-        row = db.execute("SELECT state FROM rolls WHERE id = ?", (roll_id,)).fetchone()
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
+            row = db.execute("SELECT state FROM rolls WHERE id = ?", (roll_id,)).fetchone()
+    except sqlite3.OperationalError:  # created but not yet migrated by the starting daemon
+        return None
     return str(row[0]) if row else None
 
 
