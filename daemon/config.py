@@ -27,7 +27,7 @@ from pydantic import (
 
 from daemon.errors import BadInputError
 from daemon.layout import CustomLayoutSpec
-from daemon.units import parse_duration, parse_rate
+from daemon.units import parse_duration, parse_rate, parse_size
 
 APP_NAME = "rollkeeper"
 CONFIG_FILE_NAME = "rollkeeper.toml"
@@ -49,6 +49,18 @@ def _absolute(value: Any) -> Any:
 Seconds = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
 BytesPerSecond = Annotated[int, BeforeValidator(parse_rate), Field(gt=0)]
 AbsolutePath = Annotated[Path, BeforeValidator(_absolute)]
+
+
+def _part_size(value: Any) -> Any:
+    if value == "auto":
+        return value
+    size = parse_size(value)
+    if not 5 * 2**20 <= size <= 5 * 2**30:
+        raise ValueError("must be 'auto' or between 5MiB and 5GiB (the S3 part size limits)")
+    return size
+
+
+PartSize = Annotated[int | Literal["auto"], BeforeValidator(_part_size)]
 
 
 class _Section(BaseModel):
@@ -186,10 +198,81 @@ class VerifySettings(_Section):
 
 
 class TargetSettings(_Section):
-    """Primary storage for uploads (the upload stage fills in the details)."""
+    """Primary storage: where every verified roll is uploaded and proven."""
 
     kind: Literal["fs", "s3"] = Field("fs", description="fs | s3")
-    path: AbsolutePath | None = Field(None, description="fs: folder to copy rolls into.")
+    path: AbsolutePath | None = Field(
+        None, description="fs: folder (NAS, second RAID) that rolls are copied into."
+    )
+    bucket: str | None = Field(None, min_length=3, description="s3: bucket name.")
+    prefix: str = Field("", description="Key prefix (s3) or subfolder (fs) for every roll.")
+    endpoint_url: str | None = Field(
+        None, description="s3: endpoint of an S3-compatible service (default: AWS)."
+    )
+    region: str | None = Field(None, description="s3: region, e.g. us-west-2.")
+    profile: str | None = Field(
+        None, description="s3: AWS credentials profile (default: the standard credential chain)."
+    )
+    access_key_id_env: str | None = Field(
+        None, description="s3: name of the environment variable holding the access key id."
+    )
+    secret_access_key_env: str | None = Field(
+        None, description="s3: name of the environment variable holding the secret key."
+    )
+    storage_class: str | None = Field(None, description="s3: storage class, e.g. STANDARD_IA.")
+    checksum: Literal["crc64nvme", "crc32c", "sha256", "off"] = Field(
+        "crc64nvme",
+        description="Full-object checksum computed locally and proven against the store's.",
+    )
+    compatibility: bool = Field(
+        False,
+        description="s3: for stores that reject boto3's default checksums: send checksums only "
+        "where the API requires them (the MHL hash and read-back still prove every object).",
+    )
+    conditional_writes: bool = Field(
+        True, description="s3: refuse to overwrite with If-None-Match (if the store supports it)."
+    )
+    max_concurrency: int = Field(4, ge=1, le=64, description="Parts or files in flight at once.")
+    part_size: PartSize = Field(
+        "auto",
+        description="s3: multipart part size, e.g. '64MiB'; auto keeps every file under "
+        "10,000 parts.",
+    )
+    bandwidth_limit: BytesPerSecond | None = Field(
+        None, description="Upload rate limit, e.g. '200MB/s' (default: none)."
+    )
+    sse: Literal["AES256", "aws:kms"] | None = Field(
+        None, description="s3: server-side encryption."
+    )
+    sse_kms_key_id: str | None = Field(None, description="s3: KMS key for sse = 'aws:kms'.")
+    verify_tls: bool = Field(True, description="s3: verify the server's TLS certificate.")
+    ca_bundle: AbsolutePath | None = Field(
+        None, description="s3: CA bundle to verify the server's certificate with."
+    )
+    max_attempts: int = Field(
+        5, ge=1, le=100, description="Attempts per file before the roll is UPLOAD_FAILED."
+    )
+    retry_after: Seconds = Field(
+        600.0, description="How long an UPLOAD_FAILED roll waits before it is tried again."
+    )
+    upload_extras: bool = Field(
+        False, description="Also upload files no MHL lists (default: only what the MHL covers)."
+    )
+    priority: Literal["ready", "sound_first"] = Field(
+        "ready", description="Upload order: as rolls became ready, or sound rolls first."
+    )
+
+    @model_validator(mode="after")
+    def _complete_for_its_kind(self) -> TargetSettings:
+        if self.kind == "fs" and self.path is None:
+            raise ValueError("kind 'fs' needs a 'path' (the folder rolls are copied into)")
+        if self.kind == "s3" and not self.bucket:
+            raise ValueError("kind 's3' needs a 'bucket'")
+        if self.sse == "aws:kms" and not self.sse_kms_key_id:
+            raise ValueError("sse = 'aws:kms' needs 'sse_kms_key_id'")
+        if (self.access_key_id_env is None) != (self.secret_access_key_env is None):
+            raise ValueError("set both access_key_id_env and secret_access_key_env, or neither")
+        return self
 
 
 class ArchiveSettings(_Section):
@@ -207,7 +290,7 @@ class Config(_Section):
     volumes: list[VolumeSettings] = Field(default_factory=list)
     watch: WatchSettings = WatchSettings()
     verify: VerifySettings = VerifySettings()
-    target: TargetSettings = TargetSettings()
+    target: TargetSettings | None = None  # None: rolls are verified, not uploaded
     archive: ArchiveSettings = ArchiveSettings()
 
     @field_validator("volumes", mode="after")

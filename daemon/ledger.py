@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from daemon.errors import EnvironmentProblem
-from daemon.lifecycle import CopyState, RollState, derive_roll_state
+from daemon.lifecycle import (
+    CopyState,
+    RollState,
+    UploadStage,
+    derive_roll_state,
+)
 
 LEDGER_FILE = "ledger.sqlite3"
 LOCK_FILE = "rollkeeper.lock"
@@ -90,6 +95,57 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_roll ON events(roll_id);
     CREATE INDEX copies_volume ON roll_copies(volume_id);
+    """,
+    # 2: uploads to primary storage: per roll, per file, per multipart part
+    """
+    CREATE TABLE roll_uploads (
+        roll_id         TEXT PRIMARY KEY REFERENCES rolls(id),
+        state           TEXT NOT NULL,              -- uploading | uploaded | upload_failed | ...
+        volume_id       INTEGER,                    -- the copy read for the upload
+        target          TEXT NOT NULL,
+        key_prefix      TEXT NOT NULL,
+        manifest_key    TEXT,
+        bytes_total     INTEGER NOT NULL DEFAULT 0,
+        bytes_done      INTEGER NOT NULL DEFAULT 0,
+        started_at      TEXT,
+        progress_at     TEXT,
+        finished_at     TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error      TEXT
+    );
+    CREATE TABLE uploads (
+        roll_id         TEXT NOT NULL,
+        path            TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        size            INTEGER NOT NULL,
+        state           TEXT NOT NULL,
+        upload_id       TEXT,
+        part_size       INTEGER,
+        checksum_algorithm TEXT,
+        local_checksum  TEXT,
+        stored_checksum TEXT,
+        xxh64           TEXT,
+        etag            TEXT,
+        version_id      TEXT,
+        proof           TEXT,
+        detail          TEXT,
+        source_size     INTEGER,
+        source_mtime_ns INTEGER,
+        source_inode    INTEGER,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (roll_id, path)
+    );
+    CREATE TABLE upload_parts (
+        roll_id         TEXT NOT NULL,
+        path            TEXT NOT NULL,
+        upload_id       TEXT NOT NULL,
+        number          INTEGER NOT NULL,
+        size            INTEGER NOT NULL,
+        etag            TEXT NOT NULL,
+        checksum        TEXT,
+        PRIMARY KEY (roll_id, path, upload_id, number)
+    );
     """,
 )
 
@@ -176,6 +232,36 @@ class VerifiedFile:
     verified: dict[str, str]
     mtime_ns: int | None
     inode: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FileUpload:
+    """One file's upload as recorded: where it went and the proof that it arrived intact."""
+
+    path: str
+    key: str
+    size: int
+    state: str
+    checksum_algorithm: str | None = None
+    local_checksum: str | None = None
+    stored_checksum: str | None = None
+    xxh64: str | None = None
+    etag: str | None = None
+    version_id: str | None = None
+    proof: str | None = None
+    detail: str | None = None
+    source_size: int | None = None
+    source_mtime_ns: int | None = None
+    source_inode: int | None = None
+
+
+def _upload_fields(upload: FileUpload) -> tuple[Any, ...]:
+    return (
+        upload.path, upload.key, upload.size, upload.state, upload.checksum_algorithm,
+        upload.local_checksum, upload.stored_checksum, upload.xxh64, upload.etag,
+        upload.version_id, upload.proof, upload.detail, upload.source_size,
+        upload.source_mtime_ns, upload.source_inode,
+    )  # fmt: skip
 
 
 class Ledger:
@@ -440,16 +526,23 @@ class Ledger:
         fingerprints = {c.mhl_fingerprint for c in copies if c.state is not CopyState.GONE}
         fingerprints.discard(None)
         conflict = len(fingerprints) > 1
-        state = derive_roll_state((c.state for c in copies), conflict=conflict)
+        upload = self.db.execute(
+            "SELECT state FROM roll_uploads WHERE roll_id = ?", (roll_id,)
+        ).fetchone()
+        state = derive_roll_state(
+            (c.state for c in copies),
+            conflict=conflict,
+            upload=UploadStage(upload[0]) if upload else None,
+        )
         old = self.db.execute("SELECT state FROM rolls WHERE id = ?", (roll_id,)).fetchone()
         if old is not None and old[0] != state.value:
             self.db.execute(
                 "UPDATE rolls SET state = ?, updated_at = ? WHERE id = ?",
                 (state.value, now_iso(), roll_id),
             )
-            severity = "alarm" if state is RollState.CONFLICT else "info"
+            severity = "alarm" if state is RollState.CONFLICT and conflict else "info"
             message = f"roll {roll_id} is now {state.value}"
-            if state is RollState.CONFLICT:
+            if state is RollState.CONFLICT and conflict:
                 message = (
                     f"CONFLICT: roll {roll_id} exists on several volumes with different MHL "
                     "content; it will not be processed until the copies agree"
@@ -700,3 +793,186 @@ class Ledger:
 
     def rolls(self) -> list[sqlite3.Row]:
         return list(self.db.execute("SELECT * FROM rolls ORDER BY shoot_day, media_type, roll"))
+
+    # --- uploads to primary storage --------------------------------------------------------
+
+    def upload_started(
+        self, roll_id: str, volume_id: int, *, target: str, key_prefix: str, bytes_total: int
+    ) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO roll_uploads (roll_id, state, volume_id, target, key_prefix, "
+                "bytes_total, bytes_done, started_at, progress_at, attempts) "
+                "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 1) "
+                "ON CONFLICT (roll_id) DO UPDATE SET state = excluded.state, "
+                "volume_id = excluded.volume_id, target = excluded.target, "
+                "key_prefix = excluded.key_prefix, bytes_total = excluded.bytes_total, "
+                "bytes_done = 0, started_at = excluded.started_at, "
+                "progress_at = excluded.progress_at, attempts = roll_uploads.attempts + 1, "
+                "finished_at = NULL, next_attempt_at = NULL",
+                (roll_id, UploadStage.UPLOADING.value, volume_id, target, key_prefix,
+                 bytes_total, now_iso(), now_iso()),
+            )  # fmt: skip
+            self._event(
+                "upload_started",
+                f"uploading roll {roll_id} ({bytes_total} bytes) to {target}",
+                roll_id=roll_id,
+                volume_id=volume_id,
+            )
+            self._refresh_roll(roll_id)
+
+    def record_transfer(
+        self,
+        roll_id: str,
+        volume_id: int,
+        *,
+        copy_state: CopyState,
+        evidence: list[VerifiedFile],
+        uploads: list[FileUpload],
+        stage: UploadStage,
+        manifest_key: str | None,
+        message: str,
+        problems: list[str],
+        retry_at: str | None = None,
+    ) -> RollState:
+        """A finished pass: verification evidence, every file's upload and proof, the verdict."""
+        with self.transaction():
+            stamp = now_iso()
+            self.db.execute(
+                "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
+            )
+            self.db.executemany(
+                "INSERT INTO files (roll_id, volume_id, path, size, expected, status, verified, "
+                "mtime_ns, inode, verified_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (roll_id, volume_id, f.path, f.size, json.dumps(f.expected), f.status,
+                     json.dumps(f.verified), f.mtime_ns, f.inode, stamp)
+                    for f in evidence
+                ],
+            )  # fmt: skip
+            self.db.executemany(
+                "INSERT OR REPLACE INTO uploads (roll_id, path, key, size, state, "
+                "checksum_algorithm, local_checksum, stored_checksum, xxh64, etag, version_id, "
+                "proof, detail, source_size, source_mtime_ns, source_inode, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(roll_id, *_upload_fields(u), stamp) for u in uploads],
+            )
+            self._set_copy_state(roll_id, volume_id, copy_state, problems)
+            self.db.execute(
+                "UPDATE roll_uploads SET state = ?, manifest_key = ?, finished_at = ?, "
+                "last_error = ?, next_attempt_at = ?, "
+                "bytes_done = CASE WHEN ? THEN bytes_total ELSE bytes_done END "
+                "WHERE roll_id = ?",
+                (stage.value, manifest_key, stamp, None if stage is UploadStage.UPLOADED
+                 else "; ".join(problems[:5]), retry_at, stage is UploadStage.UPLOADED, roll_id),
+            )  # fmt: skip
+            good = stage is UploadStage.UPLOADED
+            self._event(
+                "upload_done" if good else "upload_failed",
+                message,
+                severity="info" if good else "alarm",
+                roll_id=roll_id,
+                volume_id=volume_id,
+                data={"stage": stage.value, "manifest": manifest_key, "problems": problems[:20]},
+            )
+            return self._refresh_roll(roll_id)
+
+    def upload_progress(self, roll_id: str, bytes_done: int) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE roll_uploads SET bytes_done = ?, progress_at = ? WHERE roll_id = ?",
+                (bytes_done, now_iso(), roll_id),
+            )
+
+    def roll_upload(self, roll_id: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM roll_uploads WHERE roll_id = ?", (roll_id,)
+        ).fetchone()
+        return row
+
+    def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
+        rows = self.db.execute("SELECT * FROM uploads WHERE roll_id = ?", (roll_id,))
+        return {
+            r["path"]: FileUpload(
+                path=r["path"],
+                key=r["key"],
+                size=r["size"],
+                state=r["state"],
+                checksum_algorithm=r["checksum_algorithm"],
+                local_checksum=r["local_checksum"],
+                stored_checksum=r["stored_checksum"],
+                xxh64=r["xxh64"],
+                etag=r["etag"],
+                version_id=r["version_id"],
+                proof=r["proof"],
+                detail=r["detail"],
+                source_size=r["source_size"],
+                source_mtime_ns=r["source_mtime_ns"],
+                source_inode=r["source_inode"],
+            )  # fmt: skip
+            for r in rows
+        }
+
+    def uploads_due(self, now: str) -> list[str]:
+        """Rolls whose failed upload waited long enough to be tried again."""
+        rows = self.db.execute(
+            "SELECT roll_id FROM roll_uploads WHERE state = ? AND next_attempt_at <= ?",
+            (UploadStage.UPLOAD_FAILED.value, now),
+        )
+        return [r[0] for r in rows]
+
+    # --- checkpoints of unfinished multipart uploads (called from upload threads) -------------
+
+    def checkpoint_started(
+        self, roll_id: str, path: str, key: str, size: int, upload_id: str, part_size: int
+    ) -> None:
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM upload_parts WHERE roll_id = ? AND path = ?", (roll_id, path)
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO uploads (roll_id, path, key, size, state, upload_id, "
+                "part_size, updated_at) VALUES (?, ?, ?, ?, 'uploading', ?, ?, ?)",
+                (roll_id, path, key, size, upload_id, part_size, now_iso()),
+            )
+
+    def checkpoint_part(
+        self, roll_id: str, path: str, upload_id: str, number: int, size: int, etag: str,
+        checksum: str | None,
+    ) -> None:  # fmt: skip
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO upload_parts (roll_id, path, upload_id, number, size, "
+                "etag, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (roll_id, path, upload_id, number, size, etag, checksum),
+            )
+
+    def checkpoint_of(self, roll_id: str, path: str) -> tuple[str, int, list[sqlite3.Row]] | None:
+        row = self.db.execute(
+            "SELECT upload_id, part_size FROM uploads WHERE roll_id = ? AND path = ? "
+            "AND state = 'uploading' AND upload_id IS NOT NULL",
+            (roll_id, path),
+        ).fetchone()
+        if row is None:
+            return None
+        parts = list(
+            self.db.execute(
+                "SELECT * FROM upload_parts WHERE roll_id = ? AND path = ? AND upload_id = ? "
+                "ORDER BY number",
+                (roll_id, path, row["upload_id"]),
+            )
+        )
+        return str(row["upload_id"]), int(row["part_size"]), parts
+
+    def checkpoint_forget(self, roll_id: str, path: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM upload_parts WHERE roll_id = ? AND path = ?", (roll_id, path)
+            )
+
+    def open_upload_ids(self) -> set[str]:
+        """Multipart uploads the ledger still means to resume (everything else is abandoned)."""
+        rows = self.db.execute(
+            "SELECT upload_id FROM uploads WHERE state = 'uploading' AND upload_id IS NOT NULL"
+        )
+        return {r[0] for r in rows}

@@ -34,11 +34,30 @@ class RollState(StrEnum):
     INCOMPLETE = "incomplete"
     INVALID_MHL = "invalid_mhl"
     CONFLICT = "conflict"  # the same roll identity with different MHL content on two volumes
+    UPLOADING = "uploading"
+    UPLOADED = "uploaded"  # primary copy stored and proven: cards and rotation drives may go
+    UPLOAD_FAILED = "upload_failed"  # gave up for now; retried later on its own
+
+
+class UploadStage(StrEnum):
+    """A roll's upload to primary storage (ledger table `roll_uploads`)."""
+
+    UPLOADING = "uploading"
+    UPLOADED = "uploaded"
+    UPLOAD_FAILED = "upload_failed"
+    MISMATCH = "mismatch"  # a file did not match its MHL during the upload pass
+    CONFLICT = "conflict"  # a key already held other content
 
 
 FAILED_COPY_STATES = frozenset({CopyState.MISMATCH, CopyState.INCOMPLETE, CopyState.INVALID_MHL})
 FAILED_ROLL_STATES = frozenset(
-    {RollState.MISMATCH, RollState.INCOMPLETE, RollState.INVALID_MHL, RollState.CONFLICT}
+    {
+        RollState.MISMATCH,
+        RollState.INCOMPLETE,
+        RollState.INVALID_MHL,
+        RollState.CONFLICT,
+        RollState.UPLOAD_FAILED,
+    }
 )
 
 _PROGRESS_ORDER = (
@@ -48,14 +67,21 @@ _PROGRESS_ORDER = (
 )
 
 
-def derive_roll_state(copy_states: Iterable[CopyState], *, conflict: bool) -> RollState:
-    """A roll's state from its copies: any failure wins (fail closed), else the furthest copy."""
+def derive_roll_state(
+    copy_states: Iterable[CopyState], *, conflict: bool, upload: UploadStage | None = None
+) -> RollState:
+    """A roll's state from its copies and its upload: any failure wins (fail closed), else the
+    furthest stage reached."""
     states = [s for s in copy_states if s is not CopyState.GONE]
-    if conflict:
+    if conflict or upload is UploadStage.CONFLICT:
         return RollState.CONFLICT
+    if upload is UploadStage.MISMATCH:
+        return RollState.MISMATCH
     for failed in (CopyState.MISMATCH, CopyState.INVALID_MHL, CopyState.INCOMPLETE):
         if failed in states:
             return RollState(failed.value)
+    if upload is not None:
+        return RollState(upload.value)
     for copy_state, roll_state in _PROGRESS_ORDER:
         if copy_state in states:
             return roll_state

@@ -1,0 +1,1 @@
+"""Uploading verified rolls to primary storage in one pass, with proof of every stored byte."""

@@ -1,0 +1,340 @@
+"""An S3-compatible bucket as primary storage, through boto3.
+
+Writes are conditional (`If-None-Match: *`) so nothing is ever overwritten; every part and every
+object carries the checksum we computed locally, so the store rejects damaged transfers
+(BadDigest) and reports the checksum it stored, which must equal ours.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import boto3
+import xxhash
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError as BotoConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
+
+from daemon.config import TargetSettings
+from daemon.mhl.hashing import CHUNK_SIZE
+from daemon.transfer.checksums import S3_NAMES, Algorithm, ObjectChecksum
+from daemon.transfer.targets import (
+    KeyConflict,
+    PartReceipt,
+    ReadBack,
+    StoredObject,
+    TargetUnusable,
+    TransientFailure,
+)
+
+MIN_PART = 8 * 1024 * 1024
+MAX_PARTS = 10_000
+XXH64_METADATA = "xxh64"
+
+_FIX = {
+    "InvalidAccessKeyId": "the access key id is not known to the store; check the credentials",
+    "SignatureDoesNotMatch": "the secret key is wrong; check the credentials",
+    "AccessDenied": "the credentials may not write to this bucket; check the bucket policy",
+    "AllAccessDisabled": "all access to this bucket is disabled",
+    "NoSuchBucket": "the bucket does not exist; create it or fix [target] bucket",
+    "InvalidBucketName": "the bucket name is not valid",
+    "ExpiredToken": "the session token has expired; renew the credentials",
+    "InvalidToken": "the session token is not valid; renew the credentials",
+    "AccountProblem": "the storage account has a problem; contact the provider",
+}
+_CONFLICT = {"PreconditionFailed", "ConditionalRequestConflict"}
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _status(error: ClientError) -> int:
+    return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+
+
+class S3Target:
+    """Objects in one bucket; all requests through one thread-safe boto3 client."""
+
+    proven_by_read_back = False
+
+    def __init__(self, settings: TargetSettings) -> None:
+        if settings.bucket is None:
+            raise TargetUnusable("[target] kind 's3' needs a bucket")
+        self.settings = settings
+        self.bucket = settings.bucket
+        self.checksum_algorithm: Algorithm = (
+            "md5-etag"
+            if settings.compatibility and settings.checksum != "off"
+            else settings.checksum
+        )
+        self.proven_by_read_back = self.checksum_algorithm == "off"
+        where = settings.endpoint_url or f"AWS {settings.region or 'default region'}"
+        self.description = f"s3://{self.bucket}/{settings.prefix} at {where}"
+        self.client = self._client()
+
+    def _client(self) -> Any:
+        settings = self.settings
+        session_options: dict[str, Any] = {}
+        if settings.profile:
+            session_options["profile_name"] = settings.profile
+        if settings.access_key_id_env and settings.secret_access_key_env:
+            key_id = os.environ.get(settings.access_key_id_env)
+            secret = os.environ.get(settings.secret_access_key_env)
+            if not key_id or not secret:
+                raise TargetUnusable(
+                    f"the environment variables {settings.access_key_id_env} and "
+                    f"{settings.secret_access_key_env} must both be set (they hold the S3 keys)"
+                )
+            session_options |= {"aws_access_key_id": key_id, "aws_secret_access_key": secret}
+        when = "when_required" if settings.compatibility else "when_supported"
+        config = BotoConfig(
+            retries={"mode": "standard", "max_attempts": 3},
+            connect_timeout=10,
+            read_timeout=120,
+            max_pool_connections=max(10, settings.max_concurrency * 2),
+            request_checksum_calculation=when,
+            response_checksum_validation=when,
+            s3={"addressing_style": "path" if settings.endpoint_url else "auto"},
+        )
+        verify: bool | str = settings.verify_tls
+        if settings.ca_bundle is not None and settings.verify_tls:
+            verify = str(settings.ca_bundle)
+        try:
+            session = boto3.session.Session(**session_options)
+            return session.client(
+                "s3",
+                endpoint_url=settings.endpoint_url,
+                region_name=settings.region or "us-east-1",
+                config=config,
+                verify=verify,
+            )
+        except BotoCoreError as err:
+            raise TargetUnusable(f"cannot set up the S3 client: {err}") from err
+
+    # --- errors ---------------------------------------------------------------------------------
+
+    def _translate(self, error: Exception, doing: str) -> Exception:
+        if isinstance(error, ClientError):
+            code = _code(error)
+            if code in _FIX:
+                return TargetUnusable(f"{self.description}: {doing} refused ({code}): {_FIX[code]}")
+            if code in _CONFLICT:
+                return KeyConflict(f"{doing}: the key already holds an object ({code})")
+            return TransientFailure(
+                f"{self.description}: {doing} failed ({code or _status(error)})"
+            )
+        if isinstance(error, NoCredentialsError | PartialCredentialsError):
+            return TargetUnusable(
+                f"{self.description}: no S3 credentials found; set [target] profile, "
+                "access_key_id_env/secret_access_key_env, or the standard AWS variables"
+            )
+        if isinstance(error, BotoConnectionError | BotoCoreError | OSError):
+            return TransientFailure(f"{self.description}: {doing} failed ({type(error).__name__})")
+        return error
+
+    def _call(self, doing: str, operation: str, **arguments: Any) -> Any:
+        try:
+            return getattr(self.client, operation)(**arguments)
+        except (ClientError, BotoCoreError, OSError) as err:
+            raise self._translate(err, doing) from err
+
+    # --- objects --------------------------------------------------------------------------------
+
+    def _write_options(self, metadata: dict[str, str]) -> dict[str, Any]:
+        options: dict[str, Any] = {"Bucket": self.bucket, "Metadata": metadata}
+        if self.settings.storage_class:
+            options["StorageClass"] = self.settings.storage_class
+        if self.settings.sse:
+            options["ServerSideEncryption"] = self.settings.sse
+            if self.settings.sse_kms_key_id:
+                options["SSEKMSKeyId"] = self.settings.sse_kms_key_id
+        return options
+
+    def _checksum_field(self) -> str | None:
+        name = S3_NAMES[self.checksum_algorithm]
+        return f"Checksum{name}" if name else None
+
+    def _stored(self, key: str, answer: dict[str, Any], size: int) -> StoredObject:
+        field = self._checksum_field()
+        checksum = answer.get(field) if field else None
+        if self.checksum_algorithm == "md5-etag":
+            checksum = str(answer.get("ETag", "")).strip('"') or None
+        return StoredObject(
+            key=key,
+            size=int(answer.get("ContentLength", size)),
+            checksum=checksum,
+            etag=answer.get("ETag"),
+            version_id=answer.get("VersionId"),
+            xxh64=(answer.get("Metadata") or {}).get(XXH64_METADATA),
+        )
+
+    def check(self) -> None:
+        self._call("checking the bucket", "head_bucket", Bucket=self.bucket)
+
+    def head(self, key: str) -> StoredObject | None:
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+        except ClientError as err:
+            if _status(err) == 404 or _code(err) in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise self._translate(err, f"looking up {key}") from err
+        except (BotoCoreError, OSError) as err:
+            raise self._translate(err, f"looking up {key}") from err
+        return self._stored(key, answer, int(answer.get("ContentLength", 0)))
+
+    def put(
+        self, key: str, data: bytes, checksum: str | None, metadata: dict[str, str]
+    ) -> StoredObject:
+        options = self._write_options(metadata) | {"Key": key, "Body": data}
+        field = self._checksum_field()
+        if field and checksum:
+            options[field] = checksum
+        if self.settings.conditional_writes:
+            options["IfNoneMatch"] = "*"
+        self._call(f"uploading {key}", "put_object", **options)
+        stored = self.head(key)
+        if stored is None:
+            raise TransientFailure(f"{key} is not there right after it was written")
+        return stored
+
+    def open_writer(
+        self, key: str, size: int, metadata: dict[str, str], upload_id: str | None
+    ) -> MultipartWriter:
+        if upload_id is None:
+            options = self._write_options(metadata) | {"Key": key}
+            name = S3_NAMES[self.checksum_algorithm]
+            if name:
+                options["ChecksumAlgorithm"] = name
+                if name in ("CRC64NVME", "CRC32C"):
+                    options["ChecksumType"] = "FULL_OBJECT"
+            answer = self._call(
+                f"starting the upload of {key}", "create_multipart_upload", **options
+            )
+            upload_id = str(answer["UploadId"])
+        return MultipartWriter(self, key, size, upload_id)
+
+    def part_size(self, size: int) -> int:
+        configured = self.settings.part_size
+        if configured != "auto":
+            return max(configured, math.ceil(size / MAX_PARTS))
+        needed = math.ceil(size / MAX_PARTS)
+        return max(MIN_PART, math.ceil(needed / 2**20) * 2**20)
+
+    def uploaded_parts(self, key: str, upload_id: str) -> dict[int, int] | None:
+        """Parts the store holds for an upload (number → size); None if the upload is gone."""
+        parts: dict[int, int] = {}
+        marker = 0
+        while True:
+            try:
+                answer = self.client.list_parts(
+                    Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker
+                )
+            except ClientError as err:
+                if _code(err) == "NoSuchUpload" or _status(err) == 404:
+                    return None
+                raise self._translate(err, f"listing the parts of {key}") from err
+            except (BotoCoreError, OSError) as err:
+                raise self._translate(err, f"listing the parts of {key}") from err
+            for part in answer.get("Parts", []):
+                parts[int(part["PartNumber"])] = int(part["Size"])
+            if not answer.get("IsTruncated"):
+                return parts
+            marker = int(answer["NextPartNumberMarker"])
+
+    def read_back(self, key: str) -> ReadBack:
+        answer = self._call(f"reading back {key}", "get_object", Bucket=self.bucket, Key=key)
+        digest = xxhash.xxh64()
+        checksum = ObjectChecksum(self.checksum_algorithm)
+        size = 0
+        body = answer["Body"]
+        try:
+            for chunk in body.iter_chunks(CHUNK_SIZE):
+                digest.update(chunk)
+                checksum.update(chunk)
+                size += len(chunk)
+        finally:
+            body.close()
+        return ReadBack(size, digest.hexdigest(), checksum.whole())
+
+    def abort_abandoned(self, prefix: str, keep: set[str]) -> list[str]:
+        aborted: list[str] = []
+        answer = self._call(
+            "listing unfinished uploads",
+            "list_multipart_uploads",
+            Bucket=self.bucket,
+            Prefix=prefix,
+        )
+        for upload in answer.get("Uploads") or []:
+            if upload["UploadId"] not in keep:
+                self._call(
+                    f"aborting an abandoned upload of {upload['Key']}",
+                    "abort_multipart_upload",
+                    Bucket=self.bucket,
+                    Key=upload["Key"],
+                    UploadId=upload["UploadId"],
+                )
+                aborted.append(str(upload["Key"]))
+        return aborted
+
+
+class MultipartWriter:
+    """One multipart upload; completed only with the full-object checksum we computed."""
+
+    def __init__(self, target: S3Target, key: str, size: int, upload_id: str) -> None:
+        self.target = target
+        self.key = key
+        self.size = size
+        self.upload_id = upload_id
+
+    def write_part(self, number: int, data: bytes, checksum: str | None) -> PartReceipt:
+        target = self.target
+        options: dict[str, Any] = {
+            "Bucket": target.bucket, "Key": self.key, "UploadId": self.upload_id,
+            "PartNumber": number, "Body": data,
+        }  # fmt: skip
+        field = target._checksum_field()
+        if field and checksum:
+            options[field] = checksum
+        answer = target._call(f"uploading part {number} of {self.key}", "upload_part", **options)
+        return PartReceipt(number, len(data), str(answer["ETag"]), checksum)
+
+    def commit(self, parts: list[PartReceipt], checksum: str | None) -> StoredObject:
+        target = self.target
+        field = target._checksum_field()
+        listed = []
+        for part in sorted(parts, key=lambda p: p.number):
+            entry: dict[str, Any] = {"PartNumber": part.number, "ETag": part.etag}
+            if field and part.checksum:
+                entry[field] = part.checksum
+            listed.append(entry)
+        options: dict[str, Any] = {
+            "Bucket": target.bucket, "Key": self.key, "UploadId": self.upload_id,
+            "MultipartUpload": {"Parts": listed},
+        }  # fmt: skip
+        if field and checksum and target.checksum_algorithm in ("crc64nvme", "crc32c"):
+            options[field] = checksum
+            options["ChecksumType"] = "FULL_OBJECT"
+        if target.settings.conditional_writes:
+            options["IfNoneMatch"] = "*"
+        target._call(f"completing the upload of {self.key}", "complete_multipart_upload", **options)
+        stored = target.head(self.key)
+        if stored is None:
+            raise TransientFailure(f"{self.key} is not there right after it was completed")
+        return stored
+
+    def abort(self) -> None:
+        self.target._call(
+            f"aborting the upload of {self.key}",
+            "abort_multipart_upload",
+            Bucket=self.target.bucket,
+            Key=self.key,
+            UploadId=self.upload_id,
+        )
