@@ -271,10 +271,14 @@ class Ledger:
         self.path = path
         if readonly:
             uri = f"file:{path}?mode=ro"
-            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(
+                uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False
+            )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(
+                path, isolation_level=None, timeout=30, check_same_thread=False
+            )
         try:
             self._refuse_newer_schema()
             if not readonly:
@@ -791,6 +795,12 @@ class Ledger:
             for r in rows
         ]
 
+    def roll(self, roll_id: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM rolls WHERE id = ?", (roll_id,)
+        ).fetchone()
+        return row
+
     def rolls(self) -> list[sqlite3.Row]:
         return list(self.db.execute("SELECT * FROM rolls ORDER BY shoot_day, media_type, roll"))
 
@@ -909,7 +919,7 @@ class Ledger:
                 source_size=r["source_size"],
                 source_mtime_ns=r["source_mtime_ns"],
                 source_inode=r["source_inode"],
-            )  # fmt: skip
+            )
             for r in rows
         }
 

@@ -13,17 +13,18 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
 import structlog
 
 from daemon.config import Config
-from daemon.errors import EnvironmentProblem, MhlError
+from daemon.errors import EnvironmentProblem, MhlError, RollkeeperError
 from daemon.hidden import is_hidden_path
 from daemon.layout import LayoutProfile, RollLocation, build_profile
-from daemon.ledger import CopyObservation, CopyRow, Ledger, StateLock, VerifiedFile
-from daemon.lifecycle import FAILED_ROLL_STATES, CopyState
+from daemon.ledger import CopyObservation, CopyRow, Ledger, StateLock, VerifiedFile, now_iso
+from daemon.lifecycle import FAILED_ROLL_STATES, CopyState, RollState, UploadStage
 from daemon.mhl.manifest import load_roll_manifest
 from daemon.mhl.model import RollManifest, manifest_fingerprint, name_key
 from daemon.progress import NoProgress, Progress, Throttled
@@ -31,7 +32,20 @@ from daemon.readiness import assess, last_change_ns
 from daemon.scan import FileInfo, TreeScan, display_path, is_mhl_file_name, scan_tree
 from daemon.systemd import Notifier
 from daemon.throttle import TokenBucket
-from daemon.verify import FileStatus, RollResult, RollVerdict, plan_roll, verify_plans
+from daemon.transfer.factory import build_target
+from daemon.transfer.keys import roll_key_prefix
+from daemon.transfer.pipeline import TransferSettings
+from daemon.transfer.roll import RollTransferResult, upload_roll
+from daemon.transfer.targets import Target, TargetUnusable
+from daemon.verify import (
+    FAILING,
+    FileStatus,
+    RollResult,
+    RollVerdict,
+    plan_roll,
+    settle_verdict,
+    verify_plans,
+)
 from daemon.volumes import MountedVolume, present_volumes
 from daemon.watch import VolumeWatcher
 
@@ -44,6 +58,8 @@ INCOMPLETE_AFTER_SETTLES = 10
 #: one fifth of the time (large volumes take a while to scan).
 MIN_RESCAN_GAP = 0.5
 RESCAN_DUTY = 5.0
+#: After an internal error a roll waits this long before it is tried again.
+CRASH_BACKOFF = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +126,21 @@ class VerificationOutcome:
     scan: TreeScan | None
     error: str | None = None
     device: int | None = None  # st_dev of the roll folder when verification started
+    transfer: RollTransferResult | None = None  # set when this pass also uploaded the roll
+
+
+@dataclass(frozen=True, slots=True)
+class UploadJob:
+    """What a worker needs to upload the roll it verifies, in the same pass."""
+
+    target: Target
+    settings: TransferSettings
+    state_dir: Path
+    prefix: str
+    cart: str
+    volume_label: str
+    location: RollLocation
+    upload_extras: bool
 
 
 def _volume_key(volume: MountedVolume) -> str:
@@ -140,11 +171,21 @@ class Service:
             max_workers=config.verify.workers, thread_name_prefix="verify"
         )
         self.pending: dict[Future[VerificationOutcome], VolumeState] = {}
+        self.jobs: dict[Future[VerificationOutcome], str] = {}
         self.stopping = threading.Event()
         self.wake = threading.Event()
         self._last_mount_check = 0.0
         rate = config.verify.read_rate
         self.read_limit = TokenBucket(rate) if rate else None
+        self.target: Target | None = build_target(config.target) if config.target else None
+        self.uploading: set[str] = set()
+        self.target_problem: str | None = None  # what the start-up check of the target found
+        upload_rate = config.target.bandwidth_limit if config.target else None
+        self.transfer_settings = TransferSettings(
+            max_concurrency=config.target.max_concurrency if config.target else 1,
+            max_attempts=config.target.max_attempts if config.target else 1,
+            bandwidth=TokenBucket(upload_rate) if upload_rate else None,
+        )
 
     def _progress(self) -> Progress:
         """What verification workers report to: the shared read-rate limit, if any."""
@@ -164,6 +205,7 @@ class Service:
         self._ledger = Ledger.in_state_dir(self.state_dir)
         self.ledger.mark_all_unmounted()
         self.ledger.resume_interrupted()
+        self._prepare_target()
         log.info(
             "started",
             state_dir=str(self.state_dir),
@@ -171,6 +213,29 @@ class Service:
             volumes=len(self.config.volumes),
         )
         return self.ledger
+
+    def _prepare_target(self) -> None:
+        """Say at once if the target is unusable, and abort uploads nobody will resume."""
+        if self.target is None or self.config.target is None:
+            return
+        try:
+            self.target.check()
+            aborted = self.target.abort_abandoned(
+                self.config.target.prefix, self.ledger.open_upload_ids()
+            )
+        except TargetUnusable as err:
+            self.target_problem = str(err)
+            self.ledger.record_event("target_unusable", str(err), severity="alarm")
+            log.error("target unusable", error=str(err))
+            return
+        except RollkeeperError as err:
+            log.warning("target check failed", error=str(err))
+            return
+        self.target_problem = None
+        for key in aborted:
+            self.ledger.record_event(
+                "upload_abandoned", f"aborted an abandoned upload of {key}", severity="warning"
+            )
 
     def close(self) -> None:
         for volume in self.volumes.values():
@@ -236,6 +301,7 @@ class Service:
             if self._scan_due(volume, now):
                 self.scan_volume(volume)
         self.evaluate()
+        self.retry_uploads()
         self.collect(wait=False)
 
     def _scan_due(self, volume: VolumeState, now: float) -> bool:
@@ -522,21 +588,118 @@ class Service:
                     kind="copy_failed",
                 )
 
-    def _submit(self, volume: VolumeState, key: str, tracker: CopyTracker) -> None:
+    def _record_transfer(
+        self,
+        outcome: VerificationOutcome,
+        volume: VolumeState,
+        state: CopyState,
+        files: list[VerifiedFile],
+        problems: list[str],
+    ) -> None:
+        transfer = outcome.transfer
+        assert transfer is not None and self.config.target is not None  # noqa: S101
+        retry_at = None
+        if transfer.stage is UploadStage.UPLOAD_FAILED:
+            retry_at = (
+                datetime.now(UTC) + timedelta(seconds=self.config.target.retry_after)
+            ).isoformat(timespec="milliseconds")
+        self.ledger.record_transfer(
+            outcome.roll_id,
+            volume.volume_id,
+            copy_state=state,
+            evidence=files,
+            uploads=transfer.uploads(),
+            stage=transfer.stage,
+            manifest_key=transfer.manifest_key,
+            message=_transfer_message(outcome.roll_id, volume.mounted.label, transfer),
+            problems=problems
+            + ([self.target_problem] if retry_at and self.target_problem else [])
+            + transfer.problems,
+            retry_at=retry_at,
+        )
+        log.info(
+            "uploaded" if transfer.stage is UploadStage.UPLOADED else "upload failed",
+            roll=outcome.roll_id,
+            volume=volume.mounted.label,
+            stage=transfer.stage.value,
+        )
+
+    def _upload_wanted(self, roll_id: str) -> bool:
+        """Whether this roll still needs its primary copy (and no other pass is making it)."""
+        if self.target is None or roll_id in self.uploading:
+            return False
+        roll = self.ledger.roll(roll_id)
+        if roll is None or roll["state"] == RollState.CONFLICT.value:
+            return False
+        upload = self.ledger.roll_upload(roll_id)
+        if upload is None or upload["state"] == UploadStage.UPLOADING.value:
+            return True
+        return bool(
+            upload["state"] == UploadStage.UPLOAD_FAILED.value
+            and (upload["next_attempt_at"] or "") <= now_iso()
+        )
+
+    def _submit(
+        self, volume: VolumeState, key: str, tracker: CopyTracker, *, why: str = "is ready"
+    ) -> None:
         tracker.verifying = True
+        upload = self._upload_job(volume, tracker) if self._upload_wanted(tracker.roll_id) else None
+        what = "verifying and uploading in one pass" if upload else "verifying"
         self.ledger.set_copy_state(
             tracker.roll_id,
             volume.volume_id,
             CopyState.VERIFYING,
-            f"roll {tracker.roll_id} on {volume.mounted.label} is ready "
-            "(every listed file present and quiet); verifying",
+            f"roll {tracker.roll_id} on {volume.mounted.label} {why} "
+            f"(every listed file present and quiet); {what}",
         )
         folder = volume.mounted.path / tracker.location.folder
+        if upload is not None:
+            self.uploading.add(tracker.roll_id)
+            manifest = tracker.reading.manifest
+            total = sum(e.size or 0 for e in manifest.entries.values()) if manifest else 0
+            self.ledger.upload_started(
+                tracker.roll_id,
+                volume.volume_id,
+                target=upload.target.description,
+                key_prefix=roll_key_prefix(
+                    upload.prefix, tracker.location.identity, tracker.location.camera_format
+                ),
+                bytes_total=total,
+            )
         future = self.pool.submit(
-            _verify_copy, key, tracker.roll_id, folder, self.config.verify.jobs, self._progress()
+            _work, key, tracker.roll_id, folder, self.config.verify.jobs, self._progress(), upload
         )
         self.pending[future] = volume
+        self.jobs[future] = tracker.roll_id
         future.add_done_callback(lambda _f: self.wake.set())
+
+    def _upload_job(self, volume: VolumeState, tracker: CopyTracker) -> UploadJob:
+        target_settings = self.config.target
+        assert self.target is not None and target_settings is not None  # noqa: S101
+        return UploadJob(
+            target=self.target,
+            settings=self.transfer_settings,
+            state_dir=self.state_dir,
+            prefix=target_settings.prefix,
+            cart=self.config.cart.name,
+            volume_label=volume.mounted.label,
+            location=tracker.location,
+            upload_extras=target_settings.upload_extras,
+        )
+
+    def retry_uploads(self) -> None:
+        """Rolls whose upload failed earlier are tried again from a verified, mounted copy."""
+        if self.target is None:
+            return
+        for roll_id in self.ledger.uploads_due(now_iso()):
+            for (tracked_roll, key), tracker in self.trackers.items():
+                volume = self.volumes.get(key)
+                if tracked_roll != roll_id or volume is None or tracker.verifying:
+                    continue
+                copy = self.ledger.copy(roll_id, volume.volume_id)
+                if copy is not None and copy.state is CopyState.VERIFIED:
+                    self._submit(volume, key, tracker, why="is due for another upload attempt")
+                    break
 
     def collect(self, *, wait: bool) -> None:
         """Record every finished verification (waiting for at least one when `wait`)."""
@@ -544,11 +707,34 @@ class Service:
             next(iter(self.pending)).exception()
         for future in [f for f in self.pending if f.done()]:
             submitted_on = self.pending.pop(future)
-            outcome = future.result()
+            roll_id = self.jobs.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as err:  # a bug must not take the daemon down: log, retry later
+                self._worker_crashed(submitted_on, roll_id, err)
+                continue
             tracker = self.trackers.get((outcome.roll_id, outcome.volume_key))
             if tracker:
                 tracker.verifying = False
+            self.uploading.discard(outcome.roll_id)
             self._record(outcome, submitted_on)
+
+    def _worker_crashed(self, volume: VolumeState, roll_id: str, error: Exception) -> None:
+        self.uploading.discard(roll_id)
+        log.exception("internal error in a verification worker", roll=roll_id, exc_info=error)
+        tracker = self.trackers.get((roll_id, _volume_key(volume.mounted)))
+        if tracker is not None:
+            tracker.verifying = False
+            tracker.changed_at = time.time() + CRASH_BACKOFF  # not again right away
+        self.ledger.set_copy_state(
+            roll_id,
+            volume.volume_id,
+            CopyState.SETTLING,
+            f"internal error while processing roll {roll_id} ({type(error).__name__}: {error}); "
+            f"it is tried again in {CRASH_BACKOFF:.0f}s",
+            severity="alarm",
+            kind="internal_error",
+        )
 
     def _record(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
         """Store a verification, unless its volume went away (or came back) while it ran.
@@ -577,6 +763,9 @@ class Service:
         state, problems = _copy_verdict(result)
         files = _evidence(result, scan)
         where = f"roll {outcome.roll_id} on {label}"
+        if outcome.transfer is not None:
+            self._record_transfer(outcome, volume, state, files, problems)
+            return
         message = (
             f"{where}: verified, {len(files)} files"
             if state is CopyState.VERIFIED
@@ -593,6 +782,16 @@ class Service:
         )
 
 
+def _transfer_message(roll_id: str, label: str, transfer: RollTransferResult) -> str:
+    where = f"roll {roll_id} from {label}"
+    if transfer.stage is UploadStage.UPLOADED:
+        stored = len(transfer.transfers)
+        return (
+            f"UPLOADED: {where}: {stored} files stored and proven; manifest {transfer.manifest_key}"
+        )
+    return f"{transfer.stage.value.upper()}: {where}: " + "; ".join(transfer.problems[:5])
+
+
 def tracker_manifests(scan: TreeScan) -> set[str]:
     """The MHL files of a roll scan (metadata, never media)."""
     return {p for p in scan.files if is_mhl_file_name(p.rsplit("/", 1)[-1])}
@@ -607,10 +806,16 @@ def _same_device(volume_path: Path, outcome: VerificationOutcome) -> bool:
         return False
 
 
-def _verify_copy(
-    key: str, roll_id: str, folder: Path, jobs: int, progress: Progress
+def _work(
+    key: str,
+    roll_id: str,
+    folder: Path,
+    jobs: int,
+    progress: Progress,
+    upload: UploadJob | None,
 ) -> VerificationOutcome:
-    """Worker: scan the roll afresh, read its MHLs and hash every listed file."""
+    """Worker: scan the roll afresh, read its MHLs, hash every listed file, and (with an
+    upload job) store each file in the same pass."""
     try:
         device = folder.stat().st_dev
     except OSError as err:
@@ -622,10 +827,34 @@ def _verify_copy(
         manifest = load_roll_manifest(scan)
     except MhlError as err:
         invalid = RollResult(folder, RollVerdict.INVALID, error=str(err))
-        return VerificationOutcome(key, roll_id, invalid, scan, device=device)
+        failed = RollTransferResult(UploadStage.MISMATCH, problems=[str(err)]) if upload else None
+        return VerificationOutcome(key, roll_id, invalid, scan, device=device, transfer=failed)
     plan = plan_roll(manifest, scan)
-    verify_plans([plan], jobs=jobs, progress=progress)
-    return VerificationOutcome(key, roll_id, plan.result, scan, device=device)
+    already_failed = any(f.status in FAILING for f in plan.result.files)
+    if upload is None or already_failed:
+        verify_plans([plan], jobs=jobs, progress=progress)
+        skipped = (
+            RollTransferResult(
+                UploadStage.MISMATCH, problems=["the roll failed verification; nothing uploaded"]
+            )
+            if upload
+            else None
+        )
+        return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=skipped)
+    transfer = upload_roll(
+        plan,
+        scan,
+        upload.location,
+        target=upload.target,
+        settings=upload.settings,
+        state_dir=upload.state_dir,
+        prefix=upload.prefix,
+        cart=upload.cart,
+        volume_label=upload.volume_label,
+        upload_extras=upload.upload_extras,
+    )
+    settle_verdict(plan.result)
+    return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=transfer)
 
 
 _MISMATCH_STATUSES = frozenset(

@@ -7,7 +7,9 @@ runs. The JSON document is a versioned contract (`STATUS_SCHEMA`).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,9 @@ def load_status(state_dir: Path) -> dict[str, Any]:
                 }
             )
             rolls_by_volume[copy.volume_id].append(copy.roll_id)
+        uploads = {
+            r["roll_id"]: _upload_json(r) for r in ledger.db.execute("SELECT * FROM roll_uploads")
+        }
         rolls = []
         for row in ledger.rolls():
             copies = copies_by_roll.get(row["id"], [])
@@ -63,6 +68,7 @@ def load_status(state_dir: Path) -> dict[str, Any]:
                     "problems": problems,
                     "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
                     "copies": copies,
+                    "upload": uploads.get(row["id"]),
                 }
             )
         return {
@@ -88,6 +94,33 @@ def load_status(state_dir: Path) -> dict[str, Any]:
         ledger.close()
 
 
+def _upload_json(row: sqlite3.Row) -> dict[str, Any]:
+    """A roll's upload with its progress: bytes, rate and ETA while it runs."""
+    done, total = int(row["bytes_done"]), int(row["bytes_total"])
+    rate = eta = None
+    if row["state"] == "uploading" and row["started_at"] and row["progress_at"] and done:
+        started = datetime.fromisoformat(row["started_at"])
+        seconds = (datetime.fromisoformat(row["progress_at"]) - started).total_seconds()
+        if seconds > 0:
+            rate = done / seconds
+            eta = max(0.0, (total - done) / rate)
+    return {
+        "state": row["state"],
+        "target": row["target"],
+        "key_prefix": row["key_prefix"],
+        "manifest_key": row["manifest_key"],
+        "bytes_done": done,
+        "bytes_total": total,
+        "rate_bytes_per_second": rate,
+        "eta_seconds": eta,
+        "attempts": row["attempts"],
+        "started_at": row["started_at"],
+        "finished_at": row["finished_at"],
+        "next_attempt_at": row["next_attempt_at"],
+        "last_error": row["last_error"],
+    }
+
+
 def status_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
@@ -97,6 +130,8 @@ _STATE_STYLE = {
     RollState.VERIFYING.value: "cyan",
     RollState.READY.value: "cyan",
     RollState.DISCOVERED.value: "dim",
+    RollState.UPLOADING.value: "cyan",
+    RollState.UPLOADED.value: "bold green",
 }
 
 
@@ -121,6 +156,14 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
                 f"  {escape(roll['media_type']):<12} {escape(roll['roll']):<14} "
                 f"[{style}]{state:<12}[/] on {escape(where)}"
             )
+            upload = roll.get("upload")
+            if upload and upload["state"] == "uploading" and upload["bytes_total"]:
+                share = 100 * upload["bytes_done"] / upload["bytes_total"]
+                eta = upload["eta_seconds"]
+                console.print(
+                    f"      uploading {share:.0f}% of {upload['bytes_total'] / 1e9:.2f} GB"
+                    + (f", about {eta / 60:.0f} min left" if eta is not None else "")
+                )
             for problem in roll["problems"][:10]:
                 console.print(f"      [red]{escape(problem)}[/]")
     console.print("[bold]Volumes[/]")

@@ -293,7 +293,8 @@ def _hash_one(task: HashTask, progress: Progress) -> int:
     return streamed.size
 
 
-def _settle(result: RollResult) -> None:
+def settle_verdict(result: RollResult) -> None:
+    """Set a roll's verdict from its files (unless its MHL was already found invalid)."""
     if result.verdict is not RollVerdict.INVALID:
         failing = any(f.status in FAILING for f in result.files)
         result.verdict = RollVerdict.FAILED if failing else RollVerdict.VERIFIED
@@ -320,7 +321,7 @@ def verify_plans(plans: list[RollPlan], *, jobs: int, progress: Progress) -> Non
     elapsed = time.monotonic() - started
     for plan in plans:
         plan.result.seconds = elapsed
-        _settle(plan.result)
+        settle_verdict(plan.result)
 
 
 def verify_path(path: Path, *, jobs: int = 2, progress: Progress | None = None) -> list[RollResult]:

@@ -24,6 +24,9 @@ from botocore.config import Config as BotoConfig
 
 ACCESS_KEY = "rollkeeper-test"
 SECRET_KEY = "rollkeeper-test-secret-key"  # noqa: S105 - a throwaway credential for loopback
+#: An identity that may read and write objects but not administer (so it cannot create buckets).
+WRITER_KEY = "rollkeeper-writer"
+WRITER_SECRET = "rollkeeper-writer-secret"  # noqa: S105
 
 
 def _port_free(port: int) -> bool:
@@ -64,7 +67,12 @@ class S3Server:
                     "name": "admin",
                     "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
                     "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-                }
+                },
+                {
+                    "name": "writer",
+                    "credentials": [{"accessKey": WRITER_KEY, "secretKey": WRITER_SECRET}],
+                    "actions": ["Read", "List", "Tagging", "Write"],
+                },
             ]
         }
         s3_config = self.data_dir / "s3.json"
@@ -77,12 +85,24 @@ class S3Server:
         log = (self.data_dir / "weed.log").open("ab")
         self.process = subprocess.Popen(
             [
-                str(weed), "server", f"-dir={self.data_dir}", "-ip=127.0.0.1",
-                "-ip.bind=127.0.0.1", f"-master.port={master}", f"-volume.port={volume}",
-                f"-filer.port={filer}", "-filer", "-s3", f"-s3.port={self.s3_port}",
-                f"-s3.config={s3_config}", "-master.volumeSizeLimitMB=1024", "-volume.max=0",
-                "-master.telemetry=false", "-webdav=false",
-                "-s3.port.iceberg=0", "-s3.port.lance=0",
+                str(weed),
+                "server",
+                f"-dir={self.data_dir}",
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                f"-master.port={master}",
+                f"-volume.port={volume}",
+                f"-filer.port={filer}",
+                "-filer",
+                "-s3",
+                f"-s3.port={self.s3_port}",
+                f"-s3.config={s3_config}",
+                "-master.volumeSizeLimitMB=1024",
+                "-volume.max=0",
+                "-master.telemetry=false",
+                "-webdav=false",
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
             ],  # fmt: skip
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -4,7 +4,7 @@ store's checksum (or a read-back) equals ours.
 
 One reader thread walks the roll's files in order (sequential reads suit RAIDs); parts and small
 files go to a pool of uploaders. A semaphore bounds what is in flight, so memory stays at
-`part size × (max_concurrency + 1)` whatever the file sizes.
+`part size * (max_concurrency + 1)` whatever the file sizes.
 """
 
 from __future__ import annotations
@@ -308,7 +308,15 @@ class RollUploader:
                 else:
                     if previous is not None:  # the source changed under a half-done upload
                         done.clear()
-                    self._send(item, writer, number, part, part_checksum, flight, receipts)
+                    self._send(
+                        item,
+                        writer,
+                        number=number,
+                        part=part,
+                        part_checksum=part_checksum,
+                        flight=flight,
+                        receipts=receipts,
+                    )
                 if flight.error is not None or len(part) < part_size:
                     break
         for future in flight.futures:
@@ -329,6 +337,7 @@ class RollUploader:
         self,
         item: FileTransfer,
         writer: ObjectWriter,
+        *,
         number: int,
         part: bytes,
         part_checksum: str | None,

@@ -17,9 +17,11 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
-    ConnectionError as BotoConnectionError,
     NoCredentialsError,
     PartialCredentialsError,
+)
+from botocore.exceptions import (
+    ConnectionError as BotoConnectionError,
 )
 
 from daemon.config import TargetSettings
@@ -41,7 +43,8 @@ XXH64_METADATA = "xxh64"
 _FIX = {
     "InvalidAccessKeyId": "the access key id is not known to the store; check the credentials",
     "SignatureDoesNotMatch": "the secret key is wrong; check the credentials",
-    "AccessDenied": "the credentials may not write to this bucket; check the bucket policy",
+    "AccessDenied": "the credentials were refused, or may not write to this bucket; check the "
+    "credentials ([target] profile or access key variables) and the bucket policy",
     "AllAccessDisabled": "all access to this bucket is disabled",
     "NoSuchBucket": "the bucket does not exist; create it or fix [target] bucket",
     "InvalidBucketName": "the bucket name is not valid",
@@ -124,6 +127,8 @@ class S3Target:
     def _translate(self, error: Exception, doing: str) -> Exception:
         if isinstance(error, ClientError):
             code = _code(error)
+            if not code.isalpha():  # HEAD answers carry no body, so no error code: use the status
+                code = {403: "AccessDenied", 401: "AccessDenied"}.get(_status(error), code)
             if code in _FIX:
                 return TargetUnusable(f"{self.description}: {doing} refused ({code}): {_FIX[code]}")
             if code in _CONFLICT:
@@ -177,7 +182,16 @@ class S3Target:
         )
 
     def check(self) -> None:
-        self._call("checking the bucket", "head_bucket", Bucket=self.bucket)
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError as err:
+            if _status(err) == 404:
+                raise TargetUnusable(
+                    f"{self.description}: bucket {self.bucket!r}: {_FIX['NoSuchBucket']}"
+                ) from err
+            raise self._translate(err, "checking the bucket") from err
+        except (BotoCoreError, OSError) as err:
+            raise self._translate(err, "checking the bucket") from err
 
     def head(self, key: str) -> StoredObject | None:
         try:

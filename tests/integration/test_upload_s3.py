@@ -1,0 +1,322 @@
+"""Uploading rolls to a real S3-compatible server (SeaweedFS on loopback), end to end."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from daemon.ledger import Ledger
+from tests.builders import clip, xxh64_hex
+from tests.integration.daemon_harness import (
+    Daemon,
+    make_roll,
+    roll_states,
+    run_cli,
+    status,
+    wait_until,
+    write_config,
+)
+from tests.s3server import ACCESS_KEY, SECRET_KEY, WRITER_KEY, WRITER_SECRET, S3Server
+from tests.tcpproxy import CountingProxy
+
+DAY = "20261121_Day01"
+A001 = f"{DAY}/Camera_Media/A001R1AB"
+MiB = 1024 * 1024
+
+
+@pytest.fixture(autouse=True)
+def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+
+
+def target_table(endpoint: str, bucket: str, **extra: Any) -> str:
+    lines = [
+        "[target]",
+        'kind = "s3"',
+        f'bucket = "{bucket}"',
+        f'endpoint_url = "{endpoint}"',
+        'region = "us-east-1"',
+        'prefix = "show"',
+        'access_key_id_env = "RK_TEST_KEY_ID"',
+        'secret_access_key_env = "RK_TEST_SECRET"',
+        'part_size = "5MiB"',
+        'retry_after = "1h"',
+    ]
+    for key, value in extra.items():
+        lines.append(
+            f"{key} = {value!r}".replace("'", '"')
+            if isinstance(value, str)
+            else f"{key} = {str(value).lower()}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def cart(tmp_path: Path, endpoint: str, bucket: str, **extra: Any) -> tuple[Path, Path]:
+    volume = tmp_path / "RAID_A"
+    volume.mkdir(exist_ok=True)
+    config = write_config(
+        tmp_path / "rollkeeper.toml",
+        tmp_path / "state",
+        [(str(volume), "raid")],
+        settle=0,
+        extra=target_table(endpoint, bucket, **extra),
+    )
+    return volume, config
+
+
+def objects(server: S3Server, bucket: str) -> dict[str, bytes]:
+    client = server.client()
+    listing = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {
+        o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listing
+    }
+
+
+def open_uploads(server: S3Server, bucket: str) -> list[Any]:
+    return server.client().list_multipart_uploads(Bucket=bucket).get("Uploads") or []
+
+
+def events(state: Path, kind: str) -> list[dict[str, Any]]:
+    ledger = Ledger.in_state_dir(state, readonly=True)
+    try:
+        return [dict(e) for e in ledger.events() if e["kind"] == kind]
+    finally:
+        ledger.close()
+
+
+def flip_byte(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+# --- the good path ----------------------------------------------------------------------------
+
+
+def test_a_clean_day_is_uploaded_and_reads_back_byte_identical(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket)
+    files = {
+        "Clips/A001C001.mov": clip(1, 12 * MiB),  # multipart: three 5 MiB parts
+        "Clips/A001C002.mov": clip(2, 300_000),  # one PUT
+        "Clips/empty.bin": b"",
+    }
+    make_roll(volume, A001, files)
+
+    done = run_cli("run", "--once", "--config", str(config))
+
+    assert done.returncode == 0, done.stderr
+    assert roll_states(config) == {A001: "uploaded"}
+    stored = objects(s3_server, bucket)
+    for name, content in files.items():
+        assert stored[f"show/{A001}/{name}"] == content
+    assert any(key.endswith(".mhl") for key in stored)
+    (manifest,) = [k for k in stored if k.endswith(".rollkeeper.json")]
+    assert b'"schema": "rollkeeper.roll-manifest/1"' in stored[manifest]
+    head = s3_server.client().head_object(
+        Bucket=bucket, Key=f"show/{A001}/Clips/A001C001.mov", ChecksumMode="ENABLED"
+    )
+    assert head["Metadata"]["xxh64"] == xxh64_hex(files["Clips/A001C001.mov"])
+    assert head["ChecksumType"] == "FULL_OBJECT"
+    assert open_uploads(s3_server, bucket) == []
+
+
+def test_uploading_the_same_roll_again_finds_it_identical_and_writes_nothing(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket)
+    make_roll(volume, A001, {"Clips/A.mov": clip(3, 7 * MiB), "Clips/B.mov": clip(4, 1000)})
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+    before = {
+        o["Key"]: o["LastModified"]
+        for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"]
+    }
+    # A second cart (fresh ledger) offloads the same roll: nothing is overwritten.
+    second = tmp_path / "second"
+    second.mkdir()
+    _, config2 = cart(second, s3_server.endpoint, bucket)
+    (second / "RAID_A").rmdir()
+    (second / "RAID_A").symlink_to(volume)
+
+    assert run_cli("run", "--once", "--config", str(config2)).returncode == 0
+
+    assert roll_states(config2) == {A001: "uploaded"}
+    after = {
+        o["Key"]: o["LastModified"]
+        for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"]
+        if not o["Key"].endswith(".rollkeeper.json")
+    }
+    assert {k: v for k, v in before.items() if not k.endswith(".json")} == after
+
+
+def test_many_parts_are_proven_by_the_full_object_checksum(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket, max_concurrency=3)
+    content = clip(5, 41 * MiB + 17)  # nine parts, the last one short
+    make_roll(volume, A001, {"Clips/LONG.mov": content})
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+    assert objects(s3_server, bucket)[f"show/{A001}/Clips/LONG.mov"] == content
+    ledger = Ledger.in_state_dir(tmp_path / "state", readonly=True)
+    try:
+        upload = ledger.file_uploads(A001)["Clips/LONG.mov"]
+    finally:
+        ledger.close()
+    assert upload.state == "stored"
+    assert upload.local_checksum == upload.stored_checksum
+    assert "crc64nvme" in (upload.proof or "")
+
+
+# --- bad bytes, taken keys, bad credentials -----------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [200_000, 12 * MiB], ids=["single-put", "multipart"])
+def test_a_byte_flipped_after_sealing_commits_nothing(
+    tmp_path: Path, s3_server: S3Server, bucket: str, size: int
+) -> None:
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket)
+    roll = make_roll(volume, A001, {"Clips/BAD.mov": clip(6, size)})
+    flip_byte(roll / "Clips/BAD.mov", size - 10)
+
+    done = run_cli("run", "--once", "--config", str(config))
+
+    assert done.returncode == 1
+    assert roll_states(config) == {A001: "mismatch"}
+    assert not any(k.endswith("BAD.mov") for k in objects(s3_server, bucket))
+    assert open_uploads(s3_server, bucket) == []
+    (failed,) = events(tmp_path / "state", "upload_failed")
+    assert failed["severity"] == "alarm"
+    assert "BAD.mov" in failed["message"]
+
+
+def test_a_key_holding_other_content_is_a_conflict_and_is_left_alone(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket)
+    make_roll(volume, A001, {"Clips/A.mov": clip(7, 100_000)})
+    key = f"show/{A001}/Clips/A.mov"
+    s3_server.client().put_object(Bucket=bucket, Key=key, Body=b"someone else's clip")
+
+    done = run_cli("run", "--once", "--config", str(config))
+
+    assert done.returncode == 1
+    document = status(config)
+    (roll,) = document["rolls"]
+    assert roll["state"] == "conflict"
+    assert any("already holds" in p for p in roll["problems"])
+    assert objects(s3_server, bucket)[key] == b"someone else's clip"
+
+
+def test_wrong_credentials_stop_at_once_with_what_to_fix(
+    tmp_path: Path, s3_server: S3Server, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RK_TEST_SECRET", "not-the-secret")
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket)
+    make_roll(volume, A001, {"Clips/A.mov": clip(8, 100_000)})
+
+    done = run_cli("run", "--once", "--config", str(config))
+
+    assert done.returncode == 1
+    (roll,) = status(config)["rolls"]
+    assert roll["state"] == "upload_failed"
+    assert "credentials" in roll["upload"]["last_error"]
+    assert "not-the-secret" not in done.stderr + str(status(config))
+    assert objects(s3_server, bucket) == {}
+
+
+def test_a_missing_bucket_is_named_with_the_fix(
+    tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An identity that cannot create buckets (SeaweedFS creates one on PUT for admins).
+    monkeypatch.setenv("RK_TEST_KEY_ID", WRITER_KEY)
+    monkeypatch.setenv("RK_TEST_SECRET", WRITER_SECRET)
+    volume, config = cart(tmp_path, s3_server.endpoint, "no-such-bucket-here")
+    make_roll(volume, A001, {"Clips/A.mov": clip(9, 1000)})
+
+    done = run_cli("run", "--once", "--config", str(config))
+
+    assert done.returncode == 1
+    (roll,) = status(config)["rolls"]
+    assert roll["state"] == "upload_failed"
+    assert "bucket does not exist" in roll["upload"]["last_error"]
+    (alarm,) = events(tmp_path / "state", "target_unusable")
+    assert "no-such-bucket-here" in alarm["message"]
+
+
+# --- crashes and outages -----------------------------------------------------------------------
+
+
+def test_kill_9_mid_file_resumes_without_resending_finished_parts(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    proxy = CountingProxy(s3_server.s3_port).start()
+    try:
+        volume, config = cart(
+            tmp_path, proxy.endpoint, bucket, bandwidth_limit="10MB/s", max_concurrency=1
+        )
+        content = clip(10, 40 * MiB)  # eight parts
+        make_roll(volume, A001, {"Clips/BIG.mov": content})
+        daemon = Daemon(config).start()
+        state = tmp_path / "state"
+        wait_until(lambda: len(parts_checkpointed(state)) >= 3, what="three parts", timeout=60)
+        assert daemon.process is not None
+        os.kill(daemon.process.pid, signal.SIGKILL)
+        daemon.process.communicate(timeout=30)
+        finished_before = parts_checkpointed(state)
+        proxy.parts_sent.clear()
+
+        assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+        assert roll_states(config) == {A001: "uploaded"}
+        assert not finished_before & set(proxy.parts_sent)
+        assert set(proxy.parts_sent) | finished_before == set(range(1, 9))
+        assert objects(s3_server, bucket)[f"show/{A001}/Clips/BIG.mov"] == content
+    finally:
+        proxy.stop()
+
+
+def parts_checkpointed(state: Path) -> set[int]:
+    if not (state / "ledger.sqlite3").exists():
+        return set()
+    ledger = Ledger.in_state_dir(state, readonly=True)
+    try:
+        rows = ledger.db.execute("SELECT number FROM upload_parts").fetchall()
+    except Exception:  # noqa: BLE001 - not migrated yet
+        return set()
+    finally:
+        ledger.close()
+    return {int(r[0]) for r in rows}
+
+
+def test_the_server_stopping_mid_upload_is_ridden_out(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, bucket: str
+) -> None:
+    # A server of its own: this test stops it.
+    server = S3Server(tmp_path_factory.mktemp("outage") / "data").start()
+    try:
+        server.client().create_bucket(Bucket=bucket)
+        volume, config = cart(tmp_path, server.endpoint, bucket, bandwidth_limit="8MB/s")
+        content = clip(11, 30 * MiB)
+        make_roll(volume, A001, {"Clips/BIG.mov": content})
+        daemon = Daemon(config).start()
+        try:
+            state = tmp_path / "state"
+            wait_until(lambda: len(parts_checkpointed(state)) >= 2, what="two parts", timeout=60)
+            server.restart()
+            wait_until(
+                lambda: roll_states(config).get(A001) == "uploaded", what="uploaded", timeout=180
+            )
+        finally:
+            output = daemon.stop()
+        assert "Traceback" not in output
+        assert objects(server, bucket)[f"show/{A001}/Clips/BIG.mov"] == content
+    finally:
+        server.stop()
