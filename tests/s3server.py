@@ -23,10 +23,10 @@ import boto3
 from botocore.config import Config as BotoConfig
 
 ACCESS_KEY = "rollkeeper-test"
-SECRET_KEY = "rollkeeper-test-secret-key"  # noqa: S105 - a throwaway credential for loopback
+SECRET_KEY = "rollkeeper-test-secret-key"
 #: An identity that may read and write objects but not administer (so it cannot create buckets).
 WRITER_KEY = "rollkeeper-writer"
-WRITER_SECRET = "rollkeeper-writer-secret"  # noqa: S105
+WRITER_SECRET = "rollkeeper-writer-secret"
 
 
 def _port_free(port: int) -> bool:
@@ -39,7 +39,7 @@ def _port_free(port: int) -> bool:
 
 
 def _free_ports(count: int) -> list[int]:
-    """`count` ports in 12000–22000 whose +10000 gRPC twins are free too."""
+    """`count` ports in 12000-22000 whose +10000 gRPC twins are free too."""
     chosen: list[int] = []
     candidates = random.sample(range(12000, 22000), 400)
     for port in candidates:
@@ -103,7 +103,7 @@ class S3Server:
                 "-webdav=false",
                 "-s3.port.iceberg=0",
                 "-s3.port.lance=0",
-            ],  # fmt: skip
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a test's Ctrl-C or kill must not reach it
@@ -116,7 +116,7 @@ class S3Server:
             try:
                 self.client().list_buckets()
                 return self
-            except Exception:  # noqa: BLE001 - not up yet, whatever the reason
+            except Exception:
                 time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"weed did not answer within {timeout}s; see {self.data_dir}")

@@ -6,6 +6,7 @@ the server, so a test can tell exactly which parts a run sent.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import threading
@@ -72,8 +73,6 @@ class CountingProxy:
             pass
         finally:
             for end in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 end.close()

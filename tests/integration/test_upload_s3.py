@@ -289,7 +289,7 @@ def parts_checkpointed(state: Path) -> set[int]:
     ledger = Ledger.in_state_dir(state, readonly=True)
     try:
         rows = ledger.db.execute("SELECT number FROM upload_parts").fetchall()
-    except Exception:  # noqa: BLE001 - not migrated yet
+    except Exception:
         return set()
     finally:
         ledger.close()
