@@ -93,11 +93,7 @@ class FolderTarget:
         return final.parent / f".{final.name}.{upload_id}{_PENDING}"
 
     def check(self) -> None:
-        if not self.root.is_dir():
-            raise TargetUnusable(
-                f"target folder {self.root} does not exist or is not mounted; mount the NAS or "
-                "create the folder"
-            )
+        self._require_root()
         probe = self.root / f".rollkeeper-write-test-{secrets.token_hex(4)}"
         try:
             probe.write_bytes(b"")
@@ -108,6 +104,7 @@ class FolderTarget:
             ) from err
 
     def head(self, key: str) -> StoredObject | None:
+        self._require_root()
         path = self.path_of(key)
         try:
             info = path.stat()
@@ -129,6 +126,7 @@ class FolderTarget:
     def open_writer(
         self, key: str, size: int, metadata: dict[str, str], upload_id: str | None
     ) -> FolderWriter:
+        self._require_root()
         return FolderWriter(self, key, size, upload_id)
 
     def part_size(self, size: int) -> int:

@@ -257,13 +257,19 @@ class RollUploader:
         checkpoint = self.book.checkpoint(item.path)
         writer: ObjectWriter | None = None
         done: dict[int, PartReceipt] = {}
-        if checkpoint is not None and checkpoint.part_size == part_size:
-            held = self.target.uploaded_parts(item.key, checkpoint.upload_id)
+        if checkpoint is not None:
+            held = None
+            if checkpoint.part_size == part_size:
+                held = self.target.uploaded_parts(item.key, checkpoint.upload_id)
+            previous = self.target.open_writer(
+                item.key, item.size, self._metadata(item), checkpoint.upload_id
+            )
             if held is not None:
-                writer = self.target.open_writer(
-                    item.key, item.size, self._metadata(item), checkpoint.upload_id
-                )
+                writer = previous
                 done = {n: r for n, r in checkpoint.parts.items() if held.get(n) == r.size}
+            else:  # cannot be resumed: do not leave it behind
+                with contextlib.suppress(TransientFailure, TargetUnusable, OSError):
+                    previous.abort()
         if writer is None:
             writer = self.target.open_writer(item.key, item.size, self._metadata(item), None)
             self.book.started(item.path, item.key, item.size, writer.upload_id, part_size)

@@ -1,0 +1,127 @@
+"""Uploading rolls to a folder target (a NAS or second RAID): the embedded default."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+from daemon.ledger import Ledger
+from tests.builders import clip
+from tests.integration.daemon_harness import (
+    Daemon,
+    make_roll,
+    roll_state_in_ledger,
+    roll_states,
+    run_cli,
+    status,
+    wait_until,
+    write_config,
+)
+
+DAY = "20261121_Day01"
+A001 = f"{DAY}/Camera_Media/A001R1AB"
+MiB = 1024 * 1024
+
+
+def cart(tmp_path: Path, *, target: Path | None = None, extra: str = "") -> tuple[Path, Path, Path]:
+    volume = tmp_path / "RAID_A"
+    volume.mkdir(exist_ok=True)
+    nas = target or tmp_path / "NAS"
+    if target is None:
+        nas.mkdir(exist_ok=True)
+    config = write_config(
+        tmp_path / "rollkeeper.toml",
+        tmp_path / "state",
+        [(str(volume), "raid")],
+        settle=0,
+        extra=f'[target]\nkind = "fs"\npath = "{nas}"\nretry_after = "1h"\n{extra}',
+    )
+    return volume, nas, config
+
+
+def stored_files(nas: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(nas)): p.read_bytes()
+        for p in nas.rglob("*")
+        if p.is_file() and not p.name.startswith(".rollkeeper-write-test")
+    }
+
+
+def test_a_roll_is_copied_into_the_folder_and_proven_by_reading_it_back(tmp_path: Path) -> None:
+    volume, nas, config = cart(tmp_path)
+    files = {"Clips/A.mov": clip(1, 3 * MiB), "Clips/B.mov": clip(2, 1000), "empty.bin": b""}
+    make_roll(volume, A001, files)
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+    assert roll_states(config) == {A001: "uploaded"}
+    stored = stored_files(nas)
+    for name, content in files.items():
+        assert stored[f"{A001}/{name}"] == content
+    assert not [name for name in stored if "rollkeeper-partial" in name]
+    ledger = Ledger.in_state_dir(tmp_path / "state", readonly=True)
+    try:
+        upload = ledger.file_uploads(A001)["Clips/A.mov"]
+    finally:
+        ledger.close()
+    assert upload.state == "stored"
+    assert (upload.proof or "").startswith("read back")
+
+
+def test_a_flipped_byte_leaves_nothing_in_the_folder(tmp_path: Path) -> None:
+    volume, nas, config = cart(tmp_path)
+    roll = make_roll(volume, A001, {"Clips/BAD.mov": clip(3, 2 * MiB)})
+    data = bytearray((roll / "Clips/BAD.mov").read_bytes())
+    data[12345] ^= 1
+    (roll / "Clips/BAD.mov").write_bytes(bytes(data))
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 1
+
+    assert roll_states(config) == {A001: "mismatch"}
+    assert stored_files(nas) == {}
+
+
+def test_a_file_already_there_with_other_content_is_never_overwritten(tmp_path: Path) -> None:
+    volume, nas, config = cart(tmp_path)
+    make_roll(volume, A001, {"Clips/A.mov": clip(4, 5000)})
+    existing = nas / A001 / "Clips/A.mov"
+    existing.parent.mkdir(parents=True)
+    existing.write_bytes(b"an older, different clip")
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 1
+
+    (roll,) = status(config)["rolls"]
+    assert roll["state"] == "conflict"
+    assert existing.read_bytes() == b"an older, different clip"
+
+
+def test_a_missing_target_folder_fails_the_upload_with_what_to_fix(tmp_path: Path) -> None:
+    volume, _nas, config = cart(tmp_path, target=tmp_path / "NAS_not_mounted")
+    make_roll(volume, A001, {"Clips/A.mov": clip(5, 5000)})
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 1
+
+    (roll,) = status(config)["rolls"]
+    assert roll["state"] == "upload_failed"
+    assert "does not exist or is not mounted" in roll["upload"]["last_error"]
+    assert not (tmp_path / "NAS_not_mounted").exists()
+
+
+def test_kill_9_mid_copy_leaves_no_partial_file_once_the_restart_finishes(tmp_path: Path) -> None:
+    volume, nas, config = cart(tmp_path, extra='bandwidth_limit = "20MB/s"\n')
+    content = clip(6, 40 * MiB)
+    make_roll(volume, A001, {"Clips/BIG.mov": content})
+    daemon = Daemon(config).start()
+    state = tmp_path / "state"
+    wait_until(lambda: roll_state_in_ledger(state, A001) == "uploading", what="uploading")
+    wait_until(lambda: any(nas.rglob("*rollkeeper-partial")), what="a partial file")
+    assert daemon.process is not None
+    os.kill(daemon.process.pid, signal.SIGKILL)
+    daemon.process.communicate(timeout=30)
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+    assert roll_states(config) == {A001: "uploaded"}
+    assert stored_files(nas)[f"{A001}/Clips/BIG.mov"] == content
+    assert not list(nas.rglob("*rollkeeper-partial"))
