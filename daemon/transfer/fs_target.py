@@ -92,6 +92,14 @@ class FolderTarget:
         final = self.path_of(key)
         return final.parent / f".{final.name}.{upload_id}{_PENDING}"
 
+    def _require_root(self) -> None:
+        """The folder must exist: never create it, an unmounted NAS path is the boot disk."""
+        if not self.root.is_dir():
+            raise TargetUnusable(
+                f"target folder {self.root} does not exist or is not mounted; mount the NAS or "
+                "create the folder"
+            )
+
     def check(self) -> None:
         self._require_root()
         probe = self.root / f".rollkeeper-write-test-{secrets.token_hex(4)}"
