@@ -288,11 +288,10 @@ def tool_versions(tools: Tools) -> str:
 
 def _shown(argv: Sequence[str], data_dir: Path) -> str:
     """A command as the report shows it: the program's name, test data under `$DATA`."""
-    words = [Path(argv[0]).name]
-    for word in argv[1:]:
-        words.append(word.replace(str(data_dir), "$DATA"))
-    if len(words) > 4:  # a roll's files, one by one
-        words = [*words[:3], f"... ({len(words) - 2} files)"]
+    words = [Path(argv[0]).name, *(w.replace(str(data_dir), "$DATA") for w in argv[1:])]
+    files = [w for w in words if w.startswith("$DATA/")]
+    if len(files) > 2:  # a roll's files, one by one
+        words = [w for w in words if w not in files[1:]] + [f"... ({len(files)} files)"]
     return " ".join(words)
 
 
