@@ -58,6 +58,48 @@ class S3Server:
     endpoint: str = ""
     process: subprocess.Popen[bytes] | None = None
     s3_port: int = 0
+    https: bool = False
+    https_port: int = 0
+    certificate: Path | None = None  # the self-signed certificate clients must trust
+
+    @property
+    def https_endpoint(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
+
+    def _make_certificate(self) -> list[str]:
+        """A self-signed certificate for 127.0.0.1, and the weed flags that serve it."""
+        self.certificate = self.data_dir / "cert.pem"
+        key = self.data_dir / "key.pem"
+        if not self.certificate.exists():
+            subprocess.run(
+                [
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                    "-keyout",
+                    str(key),
+                    "-out",
+                    str(self.certificate),
+                ],  # fmt: skip
+                check=True,
+                capture_output=True,
+            )
+        if not self.https_port:
+            (self.https_port,) = _free_ports(1)
+        return [
+            f"-s3.port.https={self.https_port}",
+            f"-s3.cert.file={self.certificate}",
+            f"-s3.key.file={key}",
+        ]
 
     def start(self, timeout: float = 60) -> S3Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -103,6 +145,7 @@ class S3Server:
                 "-webdav=false",
                 "-s3.port.iceberg=0",
                 "-s3.port.lance=0",
+                *(self._make_certificate() if self.https else []),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

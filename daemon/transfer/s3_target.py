@@ -19,6 +19,7 @@ from botocore.exceptions import (
     ClientError,
     NoCredentialsError,
     PartialCredentialsError,
+    SSLError,
 )
 from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
@@ -135,6 +136,12 @@ class S3Target:
                 return KeyConflict(f"{doing}: the key already holds an object ({code})")
             return TransientFailure(
                 f"{self.description}: {doing} failed ({code or _status(error)})"
+            )
+        if isinstance(error, SSLError):
+            return TargetUnusable(
+                f"{self.description}: the endpoint's TLS certificate is not trusted ({error}); "
+                "set [target] ca_bundle to the CA that signed it (verify_tls = false only on a "
+                "closed network)"
             )
         if isinstance(error, NoCredentialsError | PartialCredentialsError):
             return TargetUnusable(

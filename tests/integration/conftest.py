@@ -13,7 +13,8 @@ from tests.s3server import S3Server
 
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    server = S3Server(tmp_path_factory.mktemp("seaweedfs") / "data").start()
+    """SeaweedFS serving S3 over HTTP and, with a self-signed certificate, over HTTPS."""
+    server = S3Server(tmp_path_factory.mktemp("seaweedfs") / "data", https=True).start()
     try:
         yield server
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from pathlib import Path
@@ -48,11 +49,8 @@ def target_table(endpoint: str, bucket: str, **extra: Any) -> str:
         'retry_after = "1h"',
     ]
     for key, value in extra.items():
-        lines.append(
-            f"{key} = {value!r}".replace("'", '"')
-            if isinstance(value, str)
-            else f"{key} = {str(value).lower()}"
-        )
+        shown = json.dumps(value) if isinstance(value, str) else str(value).lower()
+        lines.append(f"{key} = {shown}")
     return "\n".join(lines) + "\n"
 
 
@@ -320,3 +318,35 @@ def test_the_server_stopping_mid_upload_is_ridden_out(
         assert objects(server, bucket)[f"show/{A001}/Clips/BIG.mov"] == content
     finally:
         server.stop()
+
+
+# --- TLS -----------------------------------------------------------------------------------------
+
+
+def test_https_with_the_servers_ca_bundle_uploads_and_proves(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    assert s3_server.certificate is not None
+    volume, config = cart(
+        tmp_path, s3_server.https_endpoint, bucket, ca_bundle=str(s3_server.certificate)
+    )
+    content = clip(12, 11 * MiB)
+    make_roll(volume, A001, {"Clips/A.mov": content})
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+    assert objects(s3_server, bucket)[f"show/{A001}/Clips/A.mov"] == content
+
+
+def test_an_untrusted_certificate_stops_with_the_fix(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    volume, config = cart(tmp_path, s3_server.https_endpoint, bucket)
+    make_roll(volume, A001, {"Clips/A.mov": clip(13, 1000)})
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 1
+
+    (roll,) = status(config)["rolls"]
+    assert roll["state"] == "upload_failed"
+    assert "ca_bundle" in roll["upload"]["last_error"]
+    assert objects(s3_server, bucket) == {}
