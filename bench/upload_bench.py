@@ -946,7 +946,8 @@ def resume_section(
             )
             sent_after = list(proxy.parts_sent)
             stored = server.contents(bucket)
-            key = f"{PREFIX}/{ROLL_PATH}/{media_files(roll.root)[0].relative_to(roll.root)}"
+            (clip,) = [p for p in media_files(roll.root) if p.suffix != ".mhl"]
+            key = f"{PREFIX}/{ROLL_PATH}/{clip.relative_to(roll.root)}"
             if stored.get(key) != size:
                 raise BenchError(f"resume: {key} not stored whole after the restart")
             in_flight = sent_before - done_before

@@ -89,7 +89,7 @@ class S3Server:
                     str(key),
                     "-out",
                     str(self.certificate),
-                ],  # fmt: skip
+                ],
                 check=True,
                 capture_output=True,
             )
