@@ -98,6 +98,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 2: uploads to primary storage: per roll, per file, per multipart part
     """
+    CREATE INDEX copies_state ON roll_copies(state);
     CREATE TABLE roll_uploads (
         roll_id         TEXT PRIMARY KEY REFERENCES rolls(id),
         state           TEXT NOT NULL,              -- uploading | uploaded | upload_failed | ...
@@ -523,6 +524,15 @@ class Ledger:
             query += " AND volume_id = ?"
             params.append(volume_id)
         return [self._copy(r) for r in self.db.execute(query + " ORDER BY roll_id", params)]
+
+    def copies_waiting(self) -> list[CopyRow]:
+        """Copies that may become ready (settling, or incomplete and perhaps completed since),
+        oldest change first."""
+        rows = self.db.execute(
+            "SELECT * FROM roll_copies WHERE state IN (?, ?) ORDER BY updated_at",
+            (CopyState.SETTLING.value, CopyState.INCOMPLETE.value),
+        )
+        return [self._copy(r) for r in rows]
 
     def _refresh_roll(self, roll_id: str) -> RollState:
         """Re-derive a roll's state from its copies; an event when it changes."""

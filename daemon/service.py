@@ -220,8 +220,9 @@ class Service:
             return
         try:
             self.target.check()
+            prefix = self.config.target.prefix.strip("/")
             aborted = self.target.abort_abandoned(
-                self.config.target.prefix, self.ledger.open_upload_ids()
+                f"{prefix}/" if prefix else "", self.ledger.open_upload_ids()
             )
         except TargetUnusable as err:
             self.target_problem = str(err)
@@ -556,12 +557,19 @@ class Service:
         """Move settled copies to READY and start verifying them; flag long-incomplete ones."""
         now = time.time()
         settle = self.config.layout.settle_seconds
-        for (roll_id, key), tracker in list(self.trackers.items()):
-            volume = self.volumes.get(key)
-            if volume is None or tracker.reading.manifest is None or tracker.verifying:
-                continue
-            copy = self.ledger.copy(roll_id, volume.volume_id)
-            if copy is None or copy.state not in (CopyState.SETTLING, CopyState.INCOMPLETE):
+        keys = {volume.volume_id: key for key, volume in self.volumes.items()}
+        waiting = [
+            (copy, tracker)
+            for copy in self.ledger.copies_waiting()
+            if (key := keys.get(copy.volume_id)) is not None
+            and (tracker := self.trackers.get((copy.roll_id, key))) is not None
+        ]
+        if self.config.target is not None and self.config.target.priority == "sound_first":
+            waiting.sort(key=lambda pair: pair[1].location.identity.media_type != "Sound_Media")
+        for copy, tracker in waiting:
+            roll_id, key = tracker.roll_id, tracker.volume_key
+            volume = self.volumes[key]
+            if tracker.reading.manifest is None or tracker.verifying:
                 continue
             readiness = assess(
                 tracker.reading.manifest,

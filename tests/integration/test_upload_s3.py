@@ -350,3 +350,58 @@ def test_an_untrusted_certificate_stops_with_the_fix(
     assert roll["state"] == "upload_failed"
     assert "ca_bundle" in roll["upload"]["last_error"]
     assert objects(s3_server, bucket) == {}
+
+
+# --- checksum modes, storage class, abandoned uploads ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"checksum": "crc32c"},
+        {"checksum": "sha256"},
+        {"checksum": "off"},
+        {"compatibility": True},
+    ],
+    ids=["crc32c", "sha256", "off-read-back", "compatibility-etag"],
+)
+def test_every_checksum_mode_uploads_and_proves(
+    tmp_path: Path, s3_server: S3Server, bucket: str, settings: dict[str, Any]
+) -> None:
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket, **settings)
+    files = {"Clips/BIG.mov": clip(14, 12 * MiB), "Clips/small.mov": clip(15, 2000)}
+    make_roll(volume, A001, files)
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+    assert roll_states(config) == {A001: "uploaded"}
+    stored = objects(s3_server, bucket)
+    assert all(stored[f"show/{A001}/{name}"] == content for name, content in files.items())
+
+
+def test_the_storage_class_is_set_on_every_object(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket, storage_class="STANDARD_IA")
+    make_roll(volume, A001, {"Clips/A.mov": clip(16, 7 * MiB)})
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+    head = s3_server.client().head_object(Bucket=bucket, Key=f"show/{A001}/Clips/A.mov")
+    assert head.get("StorageClass") == "STANDARD_IA"
+
+
+def test_abandoned_multipart_uploads_under_the_prefix_are_aborted(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    client = s3_server.client()
+    client.create_multipart_upload(Bucket=bucket, Key="show/leftover/from-a-crash.mov")
+    client.create_multipart_upload(Bucket=bucket, Key="elsewhere/not-ours.mov")
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket)
+    make_roll(volume, A001, {"Clips/A.mov": clip(17, 1000)})
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+    assert [u["Key"] for u in open_uploads(s3_server, bucket)] == ["elsewhere/not-ours.mov"]
+    (aborted,) = events(tmp_path / "state", "upload_abandoned")
+    assert "show/leftover/from-a-crash.mov" in aborted["message"]
