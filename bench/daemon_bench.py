@@ -83,8 +83,9 @@ class LatencySample:
     roll: str
     mhl_order: str
     copy_seconds: float
-    latency: float  # ready_at - newest ctime of the roll
+    latency: float  # ready_at - newest ctime of the roll (time waited when timed out)
     settle: float
+    timed_out: bool = False
 
     @property
     def overshoot(self) -> float:
@@ -360,6 +361,7 @@ def measure_latency(
     volume: Path,
     rolls: Sequence[Path],
     settle: float,
+    timeout: float,
 ) -> list[LatencySample]:
     samples = []
     for index, source in enumerate(rolls):
@@ -381,18 +383,20 @@ def measure_latency(
             rows = ledger_query(state, "SELECT state FROM rolls WHERE id = ?", (roll_id,))
             return bool(rows and rows[0][0] == "verified")
 
-        wait_for(ready, settle + 120, f"{roll_id} to become ready")
+        order = "MHL last" if mhl_last else "MHL first"
+        try:
+            wait_for(ready, timeout, f"{roll_id} to become ready")
+        except BenchError:
+            print(f"  {case}: {source.name} ({order}) not ready after {timeout:g} s", flush=True)
+            samples.append(
+                LatencySample(case, source.name, order, copied, timeout, settle, timed_out=True)
+            )
+            break  # the daemon is stuck: the next rolls would only wait as long
         (ready_at,) = ledger_query(
             state, "SELECT ready_at FROM roll_copies WHERE roll_id = ?", (roll_id,)
         )[0]
-        wait_for(verified, 120, f"{roll_id} to be verified", poll=0.1)
         sample = LatencySample(
-            case,
-            source.name,
-            "MHL last" if mhl_last else "MHL first",
-            copied,
-            iso_seconds(ready_at) - last_write,
-            settle,
+            case, source.name, order, copied, iso_seconds(ready_at) - last_write, settle
         )
         print(
             f"  {case}: {sample.roll} ({sample.mhl_order}) ready {sample.latency:.2f} s after "
@@ -400,6 +404,7 @@ def measure_latency(
             flush=True,
         )
         samples.append(sample)
+        wait_for(verified, timeout, f"{roll_id} to be verified", poll=0.1)
         time.sleep(1.0)
     return samples
 
@@ -410,8 +415,9 @@ def latency_table(samples: Sequence[LatencySample]) -> list[str]:
         "|---|---|---|---:|---:|---:|",
     ]
     lines += [
-        f"| {s.case} | {s.roll} | {s.mhl_order} | {s.copy_seconds:.3f} | {s.latency:.2f} "
-        f"| {s.overshoot:.2f} |"
+        f"| {s.case} | {s.roll} | {s.mhl_order} | {s.copy_seconds:.3f} "
+        f"| {'> ' if s.timed_out else ''}{s.latency:.2f} "
+        f"| {'> ' if s.timed_out else ''}{s.overshoot:.2f} |"
         for s in samples
     ]
     return lines
@@ -420,13 +426,14 @@ def latency_table(samples: Sequence[LatencySample]) -> list[str]:
 def latency_check(name: str, samples: Sequence[LatencySample]) -> Check:
     worst = max(s.overshoot for s in samples)
     median = statistics.median(s.overshoot for s in samples)
+    more = "> " if any(s.timed_out for s in samples) else ""
     return Check(
         name,
-        f"max {worst:.2f} s (median {median:.2f} s)",
+        f"max {more}{worst:.2f} s (median {median:.2f} s, {len(samples)} rolls)",
         f"settle_seconds = {samples[0].settle:g}",
         "-",
         f"latency - settle <= {LATENCY_BUDGET:g} s",
-        worst <= LATENCY_BUDGET,
+        worst <= LATENCY_BUDGET and not more,
     )
 
 
@@ -445,7 +452,13 @@ def bench_latency_small(
     try:
         wait_for_scan(state, volume.name, daemon, 60)
         samples = measure_latency(
-            "small", daemon, state=state, volume=volume, rolls=rolls, settle=args.settle
+            "small",
+            daemon,
+            state=state,
+            volume=volume,
+            rolls=rolls,
+            settle=args.settle,
+            timeout=args.latency_timeout,
         )
     finally:
         output = daemon.stop()
@@ -558,11 +571,19 @@ def bench_rescan(
     find = ["/bin/sh", "-c", f"find '{volume}' -type f | wc -l"]
     counted = int(run_child(find).stdout.strip())  # also warms the cache
     run_child([tools.python, "-c", _SCAN_TREE, str(volume)])
+    # What scan_tree has to learn of every file (size, mtime, ctime, inode) costs find a stat.
+    find_stat = [
+        "/bin/sh",
+        "-c",
+        f"find '{volume}' -type f -printf '%s %T@ %C@ %i %p\\n' | wc -l",
+    ]
     finds: list[Child] = []
+    find_stats: list[Child] = []
     trees: list[Child] = []
     tree_inside: list[float] = []
     for _ in range(args.reps):
         finds.append(run_child(find))
+        find_stats.append(run_child(find_stat))
         child = run_child([tools.python, "-c", _SCAN_TREE, str(volume)])
         trees.append(child)
         result = json.loads(child.stdout)
@@ -600,6 +621,10 @@ def bench_rescan(
         "|---|---:|---|",
         f"| `find VOLUME -type f \\| wc -l` (whole command) | {find_s:.3f} | "
         + " ".join(f"{c.wall:.3f}" for c in finds)
+        + " |",
+        "| reference only: `find VOLUME -type f -printf '%s %T@ %C@ %i %p\\n' \\| wc -l` "
+        f"(stats every file) | {statistics.median(c.wall for c in find_stats):.3f} | "
+        + " ".join(f"{c.wall:.3f}" for c in find_stats)
         + " |",
         f"| `scan_tree(VOLUME)` inside a fresh process | {tree_s:.3f} | "
         + " ".join(f"{s:.3f}" for s in tree_inside)
@@ -642,9 +667,13 @@ def bench_rescan(
                     "split",
                     "analyse",
                     "_observe",
+                    "_read_mhls",
+                    "_mhl_signature",
                     "load_roll_manifest",
                     "manifest_fingerprint",
                     "observe_copy",
+                    "observe_copies",
+                    "_track",
                     "_signature",
                     "_check_unchanged",
                     "verified_files",
@@ -676,14 +705,38 @@ print(json.dumps({"runs": runs, "bytes": len(text)}))
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
 
 
-def import_times(stderr: str) -> tuple[float, dict[str, float]]:
-    """Total import seconds (top-level cumulative sum) and each top-level module's share."""
-    top: dict[str, float] = {}
+@dataclass(frozen=True, slots=True)
+class ImportTimes:
+    """One `python -X importtime` run: seconds per module, by cumulative and own time."""
+
+    total: float  # sum of the cumulative times of what the program imported itself
+    cumulative: dict[str, float]
+    own: dict[str, float]
+
+    def heaviest(self, wanted: Callable[[str], bool], count: int) -> str:
+        chosen = sorted(
+            ((n, t) for n, t in self.cumulative.items() if wanted(n)),
+            key=lambda item: item[1],
+            reverse=True,
+        )[:count]
+        return ", ".join(f"`{name}` {seconds:.3f}" for name, seconds in chosen)
+
+
+def import_times(stderr: str) -> ImportTimes:
+    """Parse `-X importtime` output (one space of indent: imported by the program itself)."""
+    total = 0.0
+    cumulative: dict[str, float] = {}
+    own: dict[str, float] = {}
     for line in stderr.splitlines():
         match = _IMPORT_LINE.match(line)
-        if match and len(match.group(3)) == 1:  # one space: imported by the program itself
-            top[match.group(4)] = top.get(match.group(4), 0.0) + int(match.group(2)) / 1e6
-    return sum(top.values()), top
+        if not match:
+            continue
+        name, seconds = match.group(4), int(match.group(2)) / 1e6
+        cumulative[name] = seconds
+        own[name] = int(match.group(1)) / 1e6
+        if len(match.group(3)) == 1:
+            total += seconds
+    return ImportTimes(total, cumulative, own)
 
 
 def bench_status(
@@ -714,7 +767,7 @@ def bench_status(
     work = json.loads(
         run_child([tools.python, "-c", _STATUS_WORK, str(state), str(args.reps)]).stdout
     )
-    imports: list[tuple[float, dict[str, float]]] = []
+    imports: list[ImportTimes] = []
     baseline: list[float] = []
     for _ in range(3):
         traced = run_child(
@@ -722,12 +775,12 @@ def bench_status(
         )
         imports.append(import_times(traced.stderr))
         baseline.append(
-            import_times(run_child([tools.python, "-X", "importtime", "-c", "pass"]).stderr)[0]
+            import_times(run_child([tools.python, "-X", "importtime", "-c", "pass"]).stderr).total
         )
-    total_imports = statistics.median(i[0] for i in imports)
+    total_imports = statistics.median(i.total for i in imports)
     base_imports = statistics.median(baseline)
-    modules = imports[len(imports) // 2][1]
-    heavy = sorted(modules.items(), key=lambda item: item[1], reverse=True)[:8]
+    typical = sorted(imports, key=lambda i: i.total)[len(imports) // 2]
+    daemon_own = sum(t for n, t in typical.own.items() if n.split(".")[0] == "daemon")
     status_s = statistics.median(c.wall for c in runs["status"])
     bare_s = statistics.median(c.wall for c in runs["bare"])
     work_s = statistics.median(work["runs"])
@@ -756,8 +809,14 @@ def bench_status(
         + " ".join(f"{s:.3f}" for s in work["runs"])
         + " |",
         "",
-        "Heaviest top-level imports (cumulative, with -X importtime overhead): "
-        + ", ".join(f"`{name}` {seconds:.3f} s" for name, seconds in heavy),
+        "Import profile of the median `-X importtime` run (seconds, cumulative, inflated by "
+        "the tracing itself):",
+        "",
+        "- rollkeeper modules: "
+        + typical.heaviest(lambda n: n.split(".")[0] == "daemon", 8)
+        + f" (their own code: {daemon_own:.3f})",
+        "- packages: "
+        + typical.heaviest(lambda n: "." not in n and n not in ("daemon", "site"), 10),
         "",
     )
     if args.profile:
@@ -888,13 +947,21 @@ def bench_idle_and_big_latency(
         if args.big_latency:
             print(f"1b. detection latency on the {args.rolls}-roll volume", flush=True)
             samples = measure_latency(
-                "big", daemon, state=state, volume=volume, rolls=staged, settle=args.settle
+                "big",
+                daemon,
+                state=state,
+                volume=volume,
+                rolls=staged,
+                settle=args.settle,
+                timeout=args.latency_timeout,
             )
     finally:
         output = daemon.stop()
     if "Traceback" in output:
         raise BenchError(f"the daemon printed a traceback:\n{output[-3000:]}")
     watching = "native events" if "native events" in output else "POLLING"
+    overflows = output.count("Inotify queue overflowed; reconciling")
+    queue = int(Path("/proc/sys/fs/inotify/max_queued_events").read_text())
     failed = ledger_query(state, "SELECT message FROM events WHERE kind = 'watch_failed'")
     idle = statistics.median(windows)
     rescan_interval = 300.0
@@ -904,7 +971,9 @@ def bench_idle_and_big_latency(
         "",
         f"Watching {directories} folders with {watching}; {watches} inotify watches held "
         f"(max_user_watches = {limit}){'; WATCH FAILED: ' + str(failed) if failed else ''}; "
-        f"{threads} threads. Start-up (process start → first full scan recorded): "
+        f"{threads} threads. The daemon logged {overflows} inotify queue overflow(s) "
+        f"(max_queued_events = {queue}), each answered by watchdog re-walking the volume and "
+        f"re-adding every watch. Start-up (process start → first full scan recorded): "
         f"{startup:.1f} s. Then {args.idle_warmup:g} s of rest, then "
         f"{args.idle_windows} window(s) of {args.idle_seconds:g} s: "
         + ", ".join(f"{w:.2f} %" for w in windows)
@@ -966,6 +1035,21 @@ def machine() -> str:
     )
 
 
+def code_version() -> str:
+    """The commit measured, and which files under daemon/ differed from it (others edit)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], capture_output=True, text=True, check=False, cwd=_REPO
+        )
+        return done.stdout.strip()
+
+    head = git("log", "-1", "--format=%h %s")
+    dirty = git("status", "--porcelain", "--", "daemon").splitlines()
+    changed = ", ".join(line[3:] for line in dirty) if dirty else "none"
+    return f"Code: {head}; uncommitted changes under daemon/: {changed}"
+
+
 def check_table(checks: Sequence[Check]) -> list[str]:
     lines = [
         "| check | rollkeeper | reference | ratio | target | result |",
@@ -995,6 +1079,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--latency-rolls", type=int, default=5, help="rolls copied in per latency run")
     add("--latency-files", type=int, default=8, help="files per latency roll")
     add("--latency-file-kib", type=int, default=1024, help="KiB per latency file")
+    add("--latency-timeout", type=float, default=300.0, help="give up on a roll after (s)")
     add("--no-big-latency", dest="big_latency", action="store_false", help="skip latency 1b")
     add("--idle-seconds", type=float, default=60.0, help="length of one idle window")
     add("--idle-windows", type=int, default=3, help="idle windows (median reported)")
@@ -1021,6 +1106,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
     started = datetime.now(UTC)
     load = os.getloadavg()
     report = Report()
+    version = code_version()
     # Measure rollkeeper as installed (bytecode cached), even where the environment forbids
     # writing .pyc files next to the sources: a cache of our own, outside the tree.
     dont_write = os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -1036,6 +1122,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
         f"Date: {started:%Y-%m-%d %H:%M} UTC; load average at start: "
         + " ".join(f"{x:.2f}" for x in load),
         f"Machine: {machine()}",
+        version,
         "Bytecode: children use PYTHONPYCACHEPREFIX=<data>/pycache"
         + (f" (the environment had PYTHONDONTWRITEBYTECODE={dont_write})" if dont_write else ""),
         "",

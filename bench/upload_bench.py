@@ -136,6 +136,14 @@ def run_child(
     return child
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds spent by everything on this machine so far (all cores, /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    ticks = [int(x) for x in fields]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """utime + stime of every thread of process `pid`."""
     text = Path(f"/proc/{pid}/stat").read_text()
@@ -457,6 +465,7 @@ class Sample:
     max_rss: int
     server_cpu: float
     cached_before: int
+    other_cpu: float  # CPU seconds used on the machine by neither the client nor the server
     steps: list[float] = field(default_factory=list)
 
 
@@ -611,10 +620,12 @@ def run_contender(
 
     cached = evict(roll.root, *([roll.asc_root] if roll.asc_root else []))
     server_before = cpu_seconds(server.pid)
+    busy_before = machine_busy_seconds()
     children: list[Child] = []
     for index, (argv, env) in enumerate(steps):
         children.append(run_child(argv, log=run_dir / f"step{index}.log", env=env))
     server_cpu = cpu_seconds(server.pid) - server_before
+    busy = machine_busy_seconds() - busy_before
     stored = server.contents(bucket)
     expected = {
         f"{PREFIX}/{ROLL_PATH}/{p.relative_to(roll.root)}": p.stat().st_size
@@ -633,6 +644,7 @@ def run_contender(
         max_rss=max(c.max_rss for c in children),
         server_cpu=server_cpu,
         cached_before=cached,
+        other_cpu=busy - server_cpu - sum(c.cpu for c in children),
         steps=[c.wall for c in children],
     )
 
@@ -661,6 +673,12 @@ class Row:
     @property
     def server_cpu_per_gb(self) -> float:
         return statistics.median(s.server_cpu for s in self.samples) / (self.media_bytes / GB)
+
+    @property
+    def other_cpu_share(self) -> float:
+        """The median share of the machine's 2 cores used by other jobs during the runs."""
+        cores = len(os.sched_getaffinity(0))
+        return statistics.median(s.other_cpu / (s.wall * cores) for s in self.samples)
 
     @property
     def rss_mb(self) -> float:
@@ -747,7 +765,8 @@ def throughput_section(
             print(
                 f"  [{repeat + 1}/{args.repeats}] {contender.label}: {sample.wall:.1f} s "
                 f"({steps}), cpu {sample.cpu:.1f} s, rss {sample.max_rss / MB:.0f} MB, "
-                f"server cpu {sample.server_cpu:.1f} s, cached before {sample.cached_before} B",
+                f"server cpu {sample.server_cpu:.1f} s, other cpu {sample.other_cpu:.1f} s, "
+                f"cached before {sample.cached_before} B",
                 flush=True,
             )
     rows = [Row(c, samples[c], roll.media_bytes) for c in contenders]
@@ -765,6 +784,7 @@ def throughput_section(
                     f"{row.cpu_per_gb:.2f}",
                     f"{row.rss_mb:.0f}",
                     f"{row.server_cpu_per_gb:.2f}",
+                    f"{row.other_cpu_share * 100:.0f} %",
                     ratio,
                 ]
             )
@@ -773,7 +793,7 @@ def throughput_section(
             "",
             *table(
                 ["contender", "seconds (min-max)", "MB/s", "client CPU s/GB", "peak RSS MB",
-                 "server CPU s/GB", "throughput / aws"],
+                 "server CPU s/GB", "other jobs' CPU", "throughput / aws"],
                 body,
             ),
             "",

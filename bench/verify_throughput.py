@@ -352,6 +352,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=10.0,
         help="before each run, wait up to this many seconds for other processes to go quiet",
     )
+    parser.add_argument(
+        "--prepare", action="store_true", help="only create the test data (not the RSS file)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     if args.reps < 3:
@@ -395,6 +398,8 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
         data_dir, "roll", roll_sizes, tools, asc_copy=not args.skip_asc
     )
     tiny, _, _ = make_roll(data_dir, "tiny", [4096], tools)
+    if args.prepare:
+        return [f"test data ready in {data_dir}"], True
     print("warming the page cache", flush=True)
     warm([*single_files, *roll_files])
 

@@ -139,7 +139,7 @@ class S3Server:
                 "-s3",
                 f"-s3.port={self.s3_port}",
                 f"-s3.config={s3_config}",
-                "-master.volumeSizeLimitMB=1024",
+                "-master.volumeSizeLimitMB=128",  # small volumes: every bucket grows its own
                 "-volume.max=0",
                 "-master.telemetry=false",
                 "-webdav=false",
