@@ -222,6 +222,10 @@ def upload_roll(
         result.stage = UploadStage.UPLOAD_FAILED
         result.problems = [str(err)]
         return result
+    except OSError as err:  # the source drive went away, or a file vanished under us
+        result.stage = UploadStage.UPLOAD_FAILED
+        result.problems = [f"source unreadable: {err.strerror or err}: {err.filename or ''}"]
+        return result
     finally:
         uploader.close()
         book.close()

@@ -40,6 +40,16 @@ def cart(tmp_path: Path, *, target: Path | None = None, extra: str = "") -> tupl
     return volume, nas, config
 
 
+def events(state: Path, kind: str) -> list[str]:
+    if not (state / "ledger.sqlite3").exists():
+        return []
+    ledger = Ledger.in_state_dir(state, readonly=True)
+    try:
+        return [str(e["message"]) for e in ledger.events() if e["kind"] == kind]
+    finally:
+        ledger.close()
+
+
 def stored_files(nas: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(nas)): p.read_bytes()
@@ -125,3 +135,42 @@ def test_kill_9_mid_copy_leaves_no_partial_file_once_the_restart_finishes(tmp_pa
     assert roll_states(config) == {A001: "uploaded"}
     assert stored_files(nas)[f"{A001}/Clips/BIG.mov"] == content
     assert not list(nas.rglob("*rollkeeper-partial"))
+
+
+def test_a_failed_upload_is_retried_on_its_own_after_retry_after(tmp_path: Path) -> None:
+    nas = tmp_path / "NAS"
+    volume, _nas, config = cart(tmp_path, target=nas)
+    config.write_text(config.read_text().replace('retry_after = "1h"', 'retry_after = "1s"'))
+    make_roll(volume, A001, {"Clips/A.mov": clip(7, 5000)})
+    daemon = Daemon(config).start()
+    try:
+        state = tmp_path / "state"
+        wait_until(lambda: roll_state_in_ledger(state, A001) == "upload_failed", what="failed")
+        nas.mkdir()  # the NAS is mounted at last
+        wait_until(lambda: roll_state_in_ledger(state, A001) == "uploaded", what="uploaded")
+    finally:
+        daemon.stop()
+    assert (nas / A001 / "Clips/A.mov").read_bytes() == clip(7, 5000)
+
+
+def test_a_drive_unplugged_mid_upload_resumes_when_it_returns(tmp_path: Path) -> None:
+    volume, nas, config = cart(tmp_path, extra='bandwidth_limit = "10MB/s"\n')
+    content = clip(8, 48 * MiB)  # above half the folder target's part size: written in parts
+    make_roll(volume, A001, {"Clips/BIG.mov": content})
+    away = tmp_path / "RAID_A_unplugged"
+    daemon = Daemon(config).start()
+    try:
+        state = tmp_path / "state"
+        wait_until(lambda: any(nas.rglob("*rollkeeper-partial")), what="upload under way")
+        volume.rename(away)
+        wait_until(lambda: bool(events(state, "volume_unmounted")), what="unplugged noticed")
+        away.rename(volume)
+        wait_until(
+            lambda: roll_state_in_ledger(state, A001) == "uploaded", what="uploaded", timeout=90
+        )
+    finally:
+        output = daemon.stop()
+    assert "Traceback" not in output
+    assert events(state, "verify_interrupted")
+    assert not events(state, "upload_failed")
+    assert stored_files(nas)[f"{A001}/Clips/BIG.mov"] == content
