@@ -197,15 +197,9 @@ class VerifySettings(_Section):
     )
 
 
-class TargetSettings(_Section):
-    """Primary storage: where every verified roll is uploaded and proven."""
+class S3Connection(_Section):
+    """How to reach an S3-compatible service (shared by the target and the s3-copy archive)."""
 
-    kind: Literal["fs", "s3"] = Field("fs", description="fs | s3")
-    path: AbsolutePath | None = Field(
-        None, description="fs: folder (NAS, second RAID) that rolls are copied into."
-    )
-    bucket: str | None = Field(None, min_length=3, description="s3: bucket name.")
-    prefix: str = Field("", description="Key prefix (s3) or subfolder (fs) for every roll.")
     endpoint_url: str | None = Field(
         None, description="s3: endpoint of an S3-compatible service (default: AWS)."
     )
@@ -219,15 +213,36 @@ class TargetSettings(_Section):
     secret_access_key_env: str | None = Field(
         None, description="s3: name of the environment variable holding the secret key."
     )
-    storage_class: str | None = Field(None, description="s3: storage class, e.g. STANDARD_IA.")
-    checksum: Literal["crc64nvme", "crc32c", "sha256", "off"] = Field(
-        "crc64nvme",
-        description="Full-object checksum computed locally and proven against the store's.",
-    )
     compatibility: bool = Field(
         False,
         description="s3: for stores that reject boto3's default checksums: send checksums only "
         "where the API requires them (the MHL hash and read-back still prove every object).",
+    )
+    verify_tls: bool = Field(True, description="s3: verify the server's TLS certificate.")
+    ca_bundle: AbsolutePath | None = Field(
+        None, description="s3: CA bundle to verify the server's certificate with."
+    )
+
+    @model_validator(mode="after")
+    def _both_keys_or_neither(self) -> S3Connection:
+        if (self.access_key_id_env is None) != (self.secret_access_key_env is None):
+            raise ValueError("set both access_key_id_env and secret_access_key_env, or neither")
+        return self
+
+
+class TargetSettings(S3Connection):
+    """Primary storage: where every verified roll is uploaded and proven."""
+
+    kind: Literal["fs", "s3"] = Field("fs", description="fs | s3")
+    path: AbsolutePath | None = Field(
+        None, description="fs: folder (NAS, second RAID) that rolls are copied into."
+    )
+    bucket: str | None = Field(None, min_length=3, description="s3: bucket name.")
+    prefix: str = Field("", description="Key prefix (s3) or subfolder (fs) for every roll.")
+    storage_class: str | None = Field(None, description="s3: storage class, e.g. STANDARD_IA.")
+    checksum: Literal["crc64nvme", "crc32c", "sha256", "off"] = Field(
+        "crc64nvme",
+        description="Full-object checksum computed locally and proven against the store's.",
     )
     conditional_writes: bool = Field(
         True, description="s3: refuse to overwrite with If-None-Match (if the store supports it)."
@@ -245,10 +260,6 @@ class TargetSettings(_Section):
         None, description="s3: server-side encryption."
     )
     sse_kms_key_id: str | None = Field(None, description="s3: KMS key for sse = 'aws:kms'.")
-    verify_tls: bool = Field(True, description="s3: verify the server's TLS certificate.")
-    ca_bundle: AbsolutePath | None = Field(
-        None, description="s3: CA bundle to verify the server's certificate with."
-    )
     max_attempts: int = Field(
         5, ge=1, le=100, description="Attempts per file before the roll is UPLOAD_FAILED."
     )
@@ -270,15 +281,60 @@ class TargetSettings(_Section):
             raise ValueError("kind 's3' needs a 'bucket'")
         if self.sse == "aws:kms" and not self.sse_kms_key_id:
             raise ValueError("sse = 'aws:kms' needs 'sse_kms_key_id'")
-        if (self.access_key_id_env is None) != (self.secret_access_key_env is None):
-            raise ValueError("set both access_key_id_env and secret_access_key_env, or neither")
         return self
 
 
-class ArchiveSettings(_Section):
-    """The archival copy (the archive stage fills in the details)."""
+class ArchiveSettings(S3Connection):
+    """The archival copy, and how its status is learnt (RAIDs are cleared only once it exists)."""
 
-    provider: Literal["none"] = Field("none", description="none (more providers to come)")
+    provider: Literal[
+        "none", "s3-storage-class", "s3-replication", "s3-copy", "fs-copy", "http"
+    ] = Field("none", description="Where the archival copy's status comes from.")
+    poll_interval: Seconds = Field(
+        300.0, description="How often archive status is polled on a roll's first day."
+    )
+    poll_interval_later: Seconds = Field(
+        3600.0, description="How often after the first day (status changes slowly then)."
+    )
+    overdue_after: Seconds = Field(
+        259200.0, description="Alarm when a roll's archive is still missing after this (72h)."
+    )
+    storage_classes: list[str] = Field(
+        ["GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"],
+        description="s3-storage-class: storage classes that count as archived.",
+    )
+    bucket: str | None = Field(None, description="s3-copy: the archive bucket.")
+    prefix: str | None = Field(
+        None, description="s3-copy / fs-copy: key prefix in the archive (default: the target's)."
+    )
+    path: AbsolutePath | None = Field(None, description="fs-copy: the archive folder.")
+    make_copy: bool = Field(
+        False, description="s3-copy / fs-copy: rollkeeper makes the archival copy itself."
+    )
+    url: str | None = Field(
+        None, description="http: status URL with {shoot_day}, {media_type} and {roll}."
+    )
+    status_pointer: str = Field(
+        "/status", description="http: JSON pointer to the status in the answer."
+    )
+    archived_values: list[str] = Field(["archived"], description="http: statuses meaning done.")
+    pending_values: list[str] = Field(
+        ["pending", "queued", "in_progress"], description="http: statuses meaning not yet."
+    )
+    failed_values: list[str] = Field(
+        ["failed", "error"], description="http: statuses meaning failed."
+    )
+    auth_header_env: str | None = Field(
+        None, description="http: environment variable holding the Authorization header value."
+    )
+
+    @model_validator(mode="after")
+    def _complete_for_its_provider(self) -> ArchiveSettings:
+        needs = {"s3-copy": "bucket", "fs-copy": "path", "http": "url"}
+        key = needs.get(self.provider)
+        if key is not None and getattr(self, key) is None:
+            raise ValueError(f"provider {self.provider!r} needs {key!r}")
+        return self
 
 
 class Config(_Section):

@@ -8,12 +8,9 @@ object carries the checksum we computed locally, so the store rejects damaged tr
 from __future__ import annotations
 
 import math
-import os
 from typing import Any
 
-import boto3
 import xxhash
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -28,6 +25,7 @@ from botocore.exceptions import (
 from daemon.config import TargetSettings
 from daemon.mhl.hashing import CHUNK_SIZE
 from daemon.transfer.checksums import S3_NAMES, Algorithm, ObjectChecksum
+from daemon.transfer.s3_client import make_client
 from daemon.transfer.targets import (
     KeyConflict,
     PartReceipt,
@@ -82,46 +80,7 @@ class S3Target:
         self.proven_by_read_back = self.checksum_algorithm == "off"
         where = settings.endpoint_url or f"AWS {settings.region or 'default region'}"
         self.description = f"s3://{self.bucket}/{settings.prefix} at {where}"
-        self.client = self._client()
-
-    def _client(self) -> Any:
-        settings = self.settings
-        session_options: dict[str, Any] = {}
-        if settings.profile:
-            session_options["profile_name"] = settings.profile
-        if settings.access_key_id_env and settings.secret_access_key_env:
-            key_id = os.environ.get(settings.access_key_id_env)
-            secret = os.environ.get(settings.secret_access_key_env)
-            if not key_id or not secret:
-                raise TargetUnusable(
-                    f"the environment variables {settings.access_key_id_env} and "
-                    f"{settings.secret_access_key_env} must both be set (they hold the S3 keys)"
-                )
-            session_options |= {"aws_access_key_id": key_id, "aws_secret_access_key": secret}
-        when = "when_required" if settings.compatibility else "when_supported"
-        config = BotoConfig(
-            retries={"mode": "standard", "max_attempts": 3},
-            connect_timeout=10,
-            read_timeout=120,
-            max_pool_connections=max(10, settings.max_concurrency * 2),
-            request_checksum_calculation=when,
-            response_checksum_validation=when,
-            s3={"addressing_style": "path" if settings.endpoint_url else "auto"},
-        )
-        verify: bool | str = settings.verify_tls
-        if settings.ca_bundle is not None and settings.verify_tls:
-            verify = str(settings.ca_bundle)
-        try:
-            session = boto3.session.Session(**session_options)
-            return session.client(
-                "s3",
-                endpoint_url=settings.endpoint_url,
-                region_name=settings.region or "us-east-1",
-                config=config,
-                verify=verify,
-            )
-        except BotoCoreError as err:
-            raise TargetUnusable(f"cannot set up the S3 client: {err}") from err
+        self.client = make_client(settings, pool=max(10, settings.max_concurrency * 2))
 
     # --- errors ---------------------------------------------------------------------------------
 
