@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +148,44 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (roll_id, path, upload_id, number)
     );
     """,
+    # 3: archive checks, erase clearances (an audit trail), and the outbox notifiers consume
+    """
+    CREATE TABLE archive_checks (
+        roll_id         TEXT PRIMARY KEY REFERENCES rolls(id),
+        state           TEXT NOT NULL,              -- pending | archived | failed
+        provider        TEXT NOT NULL,
+        checked_at      TEXT NOT NULL,
+        next_check_at   TEXT NOT NULL,
+        archived_at     TEXT,
+        overdue_alarm_at TEXT,
+        reasons         TEXT NOT NULL DEFAULT '[]',
+        objects         TEXT NOT NULL DEFAULT '{}'  -- key -> state
+    );
+    CREATE TABLE clearances (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        at              TEXT NOT NULL,
+        subject         TEXT NOT NULL,              -- 'roll' | 'drive'
+        roll_id         TEXT,
+        volume_id       INTEGER,
+        clear           INTEGER NOT NULL,
+        level           TEXT NOT NULL,
+        verdict         TEXT NOT NULL,              -- JSON: reasons, blockers, warnings
+        evidence        TEXT NOT NULL               -- JSON: the facts the verdict was drawn from
+    );
+    CREATE INDEX clearances_volume ON clearances(volume_id, id);
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id        INTEGER NOT NULL UNIQUE REFERENCES events(id),
+        created_at      TEXT NOT NULL,
+        delivered_at    TEXT
+    );
+    ALTER TABLE volumes ADD COLUMN unaccounted TEXT NOT NULL DEFAULT '[]';
+    """,
+)
+
+#: Events a person must hear about (alarms always are): notifiers deliver them from the outbox.
+ANNOUNCED_KINDS = frozenset(
+    {"upload_done", "archive_done", "clearance_granted", "clearance_revoked"}
 )
 
 
@@ -338,11 +376,17 @@ class Ledger:
         volume_id: int | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        self.db.execute(
+        stamp = now_iso()
+        cursor = self.db.execute(
             "INSERT INTO events (at, kind, severity, roll_id, volume_id, message, data) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now_iso(), kind, severity, roll_id, volume_id, message, json.dumps(data or {})),
+            (stamp, kind, severity, roll_id, volume_id, message, json.dumps(data or {})),
         )
+        if severity == "alarm" or kind in ANNOUNCED_KINDS:
+            # Same transaction as the event and the state change: delivered exactly once.
+            self.db.execute(
+                "INSERT INTO outbox (event_id, created_at) VALUES (?, ?)", (cursor.lastrowid, stamp)
+            )
 
     def record_event(self, kind: str, message: str, **fields: Any) -> None:
         """Append one event on its own (for facts that change no state)."""
@@ -543,10 +587,14 @@ class Ledger:
         upload = self.db.execute(
             "SELECT state FROM roll_uploads WHERE roll_id = ?", (roll_id,)
         ).fetchone()
+        archive = self.db.execute(
+            "SELECT state FROM archive_checks WHERE roll_id = ?", (roll_id,)
+        ).fetchone()
         state = derive_roll_state(
             (c.state for c in copies),
             conflict=conflict,
             upload=UploadStage(upload[0]) if upload else None,
+            archived=archive is not None and archive[0] == "archived",
         )
         old = self.db.execute("SELECT state FROM rolls WHERE id = ?", (roll_id,)).fetchone()
         if old is not None and old[0] != state.value:
@@ -996,3 +1044,100 @@ class Ledger:
             "SELECT upload_id FROM uploads WHERE state = 'uploading' AND upload_id IS NOT NULL"
         )
         return {r[0] for r in rows}
+
+    # --- the archival copy ----------------------------------------------------------------------
+
+    def archive_due(self, now: str) -> list[sqlite3.Row]:
+        """Uploaded rolls whose archive status is due to be asked (never asked, or due again)."""
+        return list(
+            self.db.execute(
+                "SELECT r.id, r.shoot_day, r.media_type, r.roll, u.finished_at "
+                "FROM rolls r JOIN roll_uploads u ON u.roll_id = r.id "
+                "LEFT JOIN archive_checks a ON a.roll_id = r.id "
+                "WHERE u.state = ? AND (a.roll_id IS NULL OR "
+                "(a.state != 'archived' AND a.next_check_at <= ?)) ORDER BY u.finished_at",
+                (UploadStage.UPLOADED.value, now),
+            )
+        )
+
+    def stored_objects(self, roll_id: str) -> list[sqlite3.Row]:
+        """The roll's objects the upload stored and proved (what the archive must hold)."""
+        return list(
+            self.db.execute(
+                "SELECT * FROM uploads WHERE roll_id = ? AND state = 'stored' ORDER BY path",
+                (roll_id,),
+            )
+        )
+
+    def archive_check(self, roll_id: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM archive_checks WHERE roll_id = ?", (roll_id,)
+        ).fetchone()
+        return row
+
+    def record_archive_check(
+        self,
+        roll_id: str,
+        *,
+        provider: str,
+        state: str,
+        reasons: list[str],
+        objects: dict[str, str],
+        next_check_at: str,
+        overdue: bool,
+    ) -> RollState:
+        """One poll's answer for a roll; announces archived, alarms on failure and overdue."""
+        with self.transaction():
+            stamp = now_iso()
+            before = self.archive_check(roll_id)
+            previous = before["state"] if before is not None else None
+            archived_at = stamp if state == "archived" else None
+            last_overdue = before["overdue_alarm_at"] if before is not None else None
+            alarm_overdue = (
+                overdue
+                and state != "archived"
+                and (
+                    last_overdue is None
+                    or datetime.fromisoformat(stamp) - datetime.fromisoformat(last_overdue)
+                    >= timedelta(days=1)
+                )
+            )
+            self.db.execute(
+                "INSERT INTO archive_checks (roll_id, state, provider, checked_at, next_check_at, "
+                "archived_at, overdue_alarm_at, reasons, objects) VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (roll_id) DO UPDATE SET state = excluded.state, "
+                "provider = excluded.provider, checked_at = excluded.checked_at, "
+                "next_check_at = excluded.next_check_at, "
+                "archived_at = COALESCE(archive_checks.archived_at, excluded.archived_at), "
+                "overdue_alarm_at = excluded.overdue_alarm_at, reasons = excluded.reasons, "
+                "objects = excluded.objects",
+                (
+                    roll_id, state, provider, stamp, next_check_at, archived_at,
+                    stamp if alarm_overdue else last_overdue, json.dumps(reasons),
+                    json.dumps(objects),
+                ),
+            )  # fmt: skip
+            summary = "; ".join(reasons[:5])
+            if state == "archived" and previous != "archived":
+                self._event(
+                    "archive_done",
+                    f"ARCHIVED: roll {roll_id}: the archival copy of every object is verified "
+                    f"({provider})",
+                    roll_id=roll_id,
+                )
+            elif state == "failed" and previous != "failed":
+                self._event(
+                    "archive_failed",
+                    f"ARCHIVE FAILED: roll {roll_id} ({provider}): {summary}",
+                    severity="alarm",
+                    roll_id=roll_id,
+                )
+            if alarm_overdue:
+                self._event(
+                    "archive_overdue",
+                    f"ARCHIVE OVERDUE: roll {roll_id} still has no verified archival copy "
+                    f"({provider}: {summary or state})",
+                    severity="alarm",
+                    roll_id=roll_id,
+                )
+            return self._refresh_roll(roll_id)

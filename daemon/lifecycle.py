@@ -36,6 +36,7 @@ class RollState(StrEnum):
     CONFLICT = "conflict"  # the same roll identity with different MHL content on two volumes
     UPLOADING = "uploading"
     UPLOADED = "uploaded"  # primary copy stored and proven: cards and rotation drives may go
+    ARCHIVED = "archived"  # archival copy verified too: RAIDs may go
     UPLOAD_FAILED = "upload_failed"  # gave up for now; retried later on its own
 
 
@@ -68,7 +69,11 @@ _PROGRESS_ORDER = (
 
 
 def derive_roll_state(
-    copy_states: Iterable[CopyState], *, conflict: bool, upload: UploadStage | None = None
+    copy_states: Iterable[CopyState],
+    *,
+    conflict: bool,
+    upload: UploadStage | None = None,
+    archived: bool = False,
 ) -> RollState:
     """A roll's state from its copies and its upload: any failure wins (fail closed), else the
     furthest stage reached."""
@@ -80,6 +85,8 @@ def derive_roll_state(
     for failed in (CopyState.MISMATCH, CopyState.INVALID_MHL, CopyState.INCOMPLETE):
         if failed in states:
             return RollState(failed.value)
+    if upload is UploadStage.UPLOADED and archived:
+        return RollState.ARCHIVED
     if upload is not None:
         return RollState(upload.value)
     for copy_state, roll_state in _PROGRESS_ORDER:

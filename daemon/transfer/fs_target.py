@@ -11,6 +11,7 @@ import os
 import secrets
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 import xxhash
 
@@ -143,6 +144,9 @@ class FolderTarget:
     def uploaded_parts(self, key: str, upload_id: str) -> dict[int, int] | None:
         """Never resumed: parts were not fsynced one by one, so after a crash start again."""
         return None
+
+    def open_read(self, key: str) -> BinaryIO:
+        return self.path_of(key).open("rb")
 
     def read_back(self, key: str) -> ReadBack:
         digest = xxhash.xxh64()

@@ -7,6 +7,7 @@ object carries the checksum we computed locally, so the store rejects damaged tr
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
@@ -228,6 +229,10 @@ class S3Target:
             if not answer.get("IsTruncated"):
                 return parts
             marker = int(answer["NextPartNumberMarker"])
+
+    def open_read(self, key: str) -> contextlib.closing[Any]:
+        answer = self._call(f"reading {key}", "get_object", Bucket=self.bucket, Key=key)
+        return contextlib.closing(answer["Body"])
 
     def read_back(self, key: str) -> ReadBack:
         answer = self._call(f"reading back {key}", "get_object", Bucket=self.bucket, Key=key)

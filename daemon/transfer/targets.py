@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -62,6 +63,12 @@ class ReadBack:
     checksum: str
 
 
+class ReadableStream(Protocol):
+    """What reading a stored object back gives: bytes, a chunk at a time."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class Target(Protocol):
     """A primary store. Keys are `/`-separated; nothing is ever overwritten.
 
@@ -90,4 +97,8 @@ class Target(Protocol):
         ...
 
     def read_back(self, key: str) -> ReadBack: ...
+    def open_read(self, key: str) -> AbstractContextManager[ReadableStream]:
+        """The stored object as a stream (to make an archival copy from the primary one)."""
+        ...
+
     def abort_abandoned(self, prefix: str, keep: set[str]) -> list[str]: ...
