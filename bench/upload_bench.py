@@ -90,7 +90,7 @@ class BenchError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Child:
-    """One finished child: wall seconds, CPU seconds and peak RSS (its waited-for children too)."""
+    """One finished child: wall and CPU seconds (its waited-for children too), its peak RSS."""
 
     wall: float
     cpu: float
@@ -110,14 +110,16 @@ def run_child(
     timeout: float = 3600,
     check: bool = True,
 ) -> Child:
-    """Run `argv` to completion, output to `log`; rusage from wait4 of exactly this child."""
+    """Run `argv` to completion, output to `log`; CPU from wait4 of exactly this child."""
     with log.open("wb") as out:
         started = time.perf_counter()
         process = subprocess.Popen(
             list(argv), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=_REPO
         )
         deadline = started + timeout
+        peak = 0
         while True:
+            peak = max(peak, high_water_mark(process.pid))
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
@@ -128,12 +130,26 @@ def run_child(
             time.sleep(0.01)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    child = Child(
-        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * KIB, process.returncode, log
-    )
+    child = Child(wall, usage.ru_utime + usage.ru_stime, peak, process.returncode, log)
     if check and child.returncode != 0:
         raise BenchError(f"{' '.join(argv)} exited with {child.returncode}:\n{child.tail()}")
     return child
+
+
+def high_water_mark(pid: int) -> int:
+    """Peak RSS (VmHWM) of a running process, in bytes; 0 once it has exited.
+
+    Not wait4's ru_maxrss: a child spawned by vfork/exec from this process inherits this
+    process's own high-water mark there (~90 MB with boto3 imported), which would put a floor
+    under every child's figure. VmHWM belongs to the child's own address space; it is sampled
+    every 10 ms and only grows, so at most the last 10 ms of a run can be missed.
+    """
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) * KIB if match else 0
 
 
 def machine_busy_seconds() -> float:

@@ -142,6 +142,25 @@ def status(config_path: Path | None, as_json: bool) -> None:
         print_status(Console(highlight=False, soft_wrap=True), document)
 
 
+@cli.command()
+@_CONFIG_OPTION
+@click.argument("drive", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the versioned JSON document.")
+def clearance(config_path: Path | None, drive: str | None, as_json: bool) -> None:
+    """May I erase DRIVE (or each known drive)? Re-checks the evidence now.
+
+    Exit 0 when every drive asked about may be erased, 1 otherwise. A drive is named by its
+    label; it must be mounted to be re-checked (an unmounted drive is never cleared).
+    """
+    from daemon.clearance_report import answer
+    from daemon.config import load_config
+
+    config, _file = load_config(config_path)
+    text, document, all_clear = answer(config, drive)
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False) if as_json else text)
+    sys.exit(int(ExitCode.OK if all_clear else ExitCode.FAILURE))
+
+
 def main() -> None:
     """Console-script entry point: maps every rollkeeper error to its message and exit code."""
     try:

@@ -337,6 +337,21 @@ class ArchiveSettings(S3Connection):
         return self
 
 
+class ClearanceSettings(_Section):
+    """The production's erase rules; the defaults are the safe ones."""
+
+    extras_block_drive: bool = Field(
+        True,
+        description="A file no MHL lists blocks erasing the drive it is on (false: a warning).",
+    )
+    min_onset_copies: int = Field(
+        3, ge=1, le=10, description="Warn when a roll lives on fewer on-set volumes than this."
+    )
+    recheck_interval: Seconds = Field(
+        3600.0, description="How often drives announced clear are re-checked (files, objects)."
+    )
+
+
 class Config(_Section):
     """The whole configuration file."""
 
@@ -348,6 +363,7 @@ class Config(_Section):
     verify: VerifySettings = VerifySettings()
     target: TargetSettings | None = None  # None: rolls are verified, not uploaded
     archive: ArchiveSettings = ArchiveSettings()
+    clearance: ClearanceSettings = ClearanceSettings()
 
     @field_validator("volumes", mode="after")
     @classmethod

@@ -233,6 +233,7 @@ class VolumeRow:
     mounted: bool
     last_full_scan: str | None
     scan_problems: list[str]
+    unaccounted: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +415,7 @@ class Ledger:
             mounted=bool(row["mounted"]),
             last_full_scan=row["last_full_scan"],
             scan_problems=json.loads(row["scan_problems"]),
+            unaccounted=json.loads(row["unaccounted"]),
         )
 
     def find_volume(self, *, label: str, fs_uuid: str, subpath: str) -> VolumeRow | None:
@@ -492,8 +494,11 @@ class Ledger:
                 volume_id=volume_id,
             )
 
-    def volume_scanned(self, volume_id: int, problems: list[str]) -> None:
-        """A full scan of the volume finished; `problems` replace the previous scan's."""
+    def volume_scanned(
+        self, volume_id: int, problems: list[str], unaccounted: list[str] | None = None
+    ) -> None:
+        """A full scan of the volume finished; `problems` and `unaccounted` (what lies outside
+        every roll) replace the previous scan's."""
         with self.transaction():
             old = self.db.execute(
                 "SELECT scan_problems FROM volumes WHERE id = ?", (volume_id,)
@@ -503,8 +508,14 @@ class Ledger:
                 if problem not in previous:
                     self._event("layout_problem", problem, severity="warning", volume_id=volume_id)
             self.db.execute(
-                "UPDATE volumes SET last_full_scan = ?, scan_problems = ? WHERE id = ?",
-                (now_iso(), json.dumps(problems), volume_id),
+                "UPDATE volumes SET last_full_scan = ?, scan_problems = ?, unaccounted = ? "
+                "WHERE id = ?",
+                (
+                    now_iso(),
+                    json.dumps(problems),
+                    json.dumps((unaccounted or [])[:1000]),
+                    volume_id,
+                ),
             )
 
     def volumes(self) -> list[VolumeRow]:
@@ -1141,3 +1152,42 @@ class Ledger:
                     roll_id=roll_id,
                 )
             return self._refresh_roll(roll_id)
+
+    # --- erase clearance (an audit trail of every verdict) -------------------------------------
+
+    def last_drive_clearance(self, volume_id: int) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM clearances WHERE subject = 'drive' AND volume_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (volume_id,),
+        ).fetchone()
+        return row
+
+    def record_clearance(
+        self,
+        *,
+        volume_id: int,
+        clear: bool,
+        level: str,
+        verdict: dict[str, Any],
+        evidence: dict[str, Any],
+        announce: str | None,
+        message: str,
+    ) -> None:
+        """Record a drive verdict with its evidence; `announce` (clearance_granted or
+        clearance_revoked) also tells people, exactly once, through the outbox."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO clearances (at, subject, volume_id, clear, level, verdict, evidence) "
+                "VALUES (?, 'drive', ?, ?, ?, ?, ?)",
+                (now_iso(), volume_id, int(clear), level, json.dumps(verdict),
+                 json.dumps(evidence)),
+            )  # fmt: skip
+            if announce is not None:
+                self._event(
+                    announce,
+                    message,
+                    severity="info" if clear else "warning",
+                    volume_id=volume_id,
+                    data={"level": level, "clear": clear},
+                )

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from daemon.hidden import is_hidden_name
+from daemon.hidden import is_hidden_name, is_hidden_path
 
 ASC_HISTORY_DIR = "ascmhl"
 
@@ -62,6 +62,7 @@ class TreeScan:
     linked_dirs: set[str] = field(default_factory=set)
     special: set[str] = field(default_factory=set)
     errors: dict[str, str] = field(default_factory=dict)
+    folders: set[str] = field(default_factory=set)
 
     def under(self, folder: str) -> TreeScan:
         """The part of this scan inside `folder`, re-rooted there."""
@@ -95,6 +96,7 @@ class TreeScan:
             (self.mhl_folders, "mhl_folders"),
             (self.linked_dirs, "linked_dirs"),
             (self.special, "special"),
+            (self.folders, "folders"),
         ):
             for name in source:
                 if found := owner(name):
@@ -136,6 +138,7 @@ def _record(scan: TreeScan, folder: str, entry: os.DirEntry[str], pending: list[
         if entry.name == ASC_HISTORY_DIR:
             scan.mhl_folders.add(folder)
         else:
+            scan.folders.add(relative)
             pending.append(relative)
     elif stat.S_ISREG(mode):
         scan.files[relative] = FileInfo(
@@ -156,3 +159,38 @@ def _record(scan: TreeScan, folder: str, entry: os.DirEntry[str], pending: list[
             )
     else:
         scan.special.add(relative)  # sockets, FIFOs, devices: never media
+
+
+def unaccounted(
+    scan: TreeScan, roll_folders: set[str], not_media: frozenset[str] | set[str]
+) -> list[str]:
+    """What on a volume lies outside every roll: the top-most unknown folders (ending in `/`)
+    and stray files, hidden/system files and `not_media` folders (e.g. Reports) excepted.
+
+    Erasing the drive would destroy these, and nothing has backed them up.
+    """
+    ancestors = {
+        "/".join(r.split("/")[:depth]) for r in roll_folders for depth in range(1, r.count("/") + 1)
+    }
+
+    def inside_known(path: str) -> bool:
+        parts = path.split("/")
+        prefixes = ("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+        return any(p in roll_folders or p.rsplit("/", 1)[-1] in not_media for p in prefixes)
+
+    found: list[str] = []
+    for folder in sorted(scan.folders):
+        if is_hidden_path(folder) or folder in ancestors or inside_known(folder):
+            continue
+        parent = folder.rsplit("/", 1)[0] if "/" in folder else ""
+        if parent and parent not in ancestors:
+            continue  # inside an unknown folder already listed
+        found.append(folder + "/")
+    unknown = tuple(f[:-1] for f in found)
+    for name in sorted(scan.files) + sorted(scan.linked_dirs) + sorted(scan.special):
+        if is_hidden_path(name) or inside_known(name):
+            continue
+        if any(name.startswith(u + "/") for u in unknown):
+            continue
+        found.append(name)
+    return found

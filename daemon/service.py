@@ -18,7 +18,12 @@ from pathlib import Path
 from types import FrameType
 
 import structlog
+from apscheduler.schedulers.background import BackgroundScheduler
 
+from daemon.announce import decide, describe
+from daemon.archive.poller import ArchiveAnswer, archive_roll, poll
+from daemon.archive.providers import ArchiveRoll, build_provider
+from daemon.clearance import Policy
 from daemon.config import Config
 from daemon.errors import EnvironmentProblem, MhlError, RollkeeperError
 from daemon.hidden import is_hidden_path
@@ -29,7 +34,14 @@ from daemon.mhl.manifest import load_roll_manifest
 from daemon.mhl.model import RollManifest, manifest_fingerprint, name_key
 from daemon.progress import NoProgress, Progress, Throttled
 from daemon.readiness import assess, last_change_ns
-from daemon.scan import FileInfo, TreeScan, display_path, is_mhl_file_name, scan_tree
+from daemon.scan import (
+    FileInfo,
+    TreeScan,
+    display_path,
+    is_mhl_file_name,
+    scan_tree,
+    unaccounted,
+)
 from daemon.systemd import Notifier
 from daemon.throttle import TokenBucket
 from daemon.transfer.factory import build_target
@@ -58,6 +70,8 @@ INCOMPLETE_AFTER_SETTLES = 10
 #: one fifth of the time (large volumes take a while to scan).
 MIN_RESCAN_GAP = 0.5
 RESCAN_DUTY = 5.0
+#: Folders beside the rolls that are never media (and never block a drive).
+NOT_MEDIA = frozenset({"Reports"})
 #: After an internal error a roll waits this long before it is tried again.
 CRASH_BACKOFF = 60.0
 
@@ -180,6 +194,17 @@ class Service:
         self.target: Target | None = build_target(config.target) if config.target else None
         self.uploading: set[str] = set()
         self.target_problem: str | None = None  # what the start-up check of the target found
+        self.archive = build_provider(config.archive, config.target, self.target)
+        self.policy = Policy(
+            extras_block_drive=config.clearance.extras_block_drive,
+            min_onset_copies=config.clearance.min_onset_copies,
+        )
+        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
+        self.archive_requested = threading.Event()
+        self.archive_job: Future[list[ArchiveAnswer]] | None = None
+        self.clearance_dirty = True
+        self._last_clearance = 0.0
+        self.scheduler: BackgroundScheduler | None = None
         upload_rate = config.target.bandwidth_limit if config.target else None
         self.transfer_settings = TransferSettings(
             max_concurrency=config.target.max_concurrency if config.target else 1,
@@ -206,6 +231,7 @@ class Service:
         self.ledger.mark_all_unmounted()
         self.ledger.resume_interrupted()
         self._prepare_target()
+        self._prepare_archive()
         log.info(
             "started",
             state_dir=str(self.state_dir),
@@ -238,11 +264,103 @@ class Service:
                 "upload_abandoned", f"aborted an abandoned upload of {key}", severity="warning"
             )
 
+    def _prepare_archive(self) -> None:
+        """Say at start-up when the archive provider can never report an archived roll."""
+        problem = self.archive.preflight()
+        if problem is not None:
+            severity = "info" if self.archive.name == "none" else "alarm"
+            self.ledger.record_event("archive_unusable", problem, severity=severity)
+            log.warning("archive", problem=problem)
+
+    def _start_scheduler(self) -> None:
+        """One interval job asks for archive polls; coalesced, and a missed run (the cart
+        asleep) still happens once on wake-up."""
+        scheduler = BackgroundScheduler(timezone="UTC")
+        scheduler.add_job(
+            self._request_archive_poll,
+            "interval",
+            seconds=max(1.0, min(self.config.archive.poll_interval, 300.0)),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=24 * 3600,
+            next_run_time=datetime.now(UTC),
+        )
+        scheduler.start()
+        self.scheduler = scheduler
+
+    def _request_archive_poll(self) -> None:
+        self.archive_requested.set()
+        self.wake.set()
+
+    def _archive_due(self) -> list[tuple[ArchiveRoll, str | None]]:
+        return [
+            (archive_roll(row, self.ledger.stored_objects(row["id"])), row["finished_at"])
+            for row in self.ledger.archive_due(now_iso())
+        ]
+
+    def poll_archive_now(self) -> None:
+        """One archive poll on this thread (for `run --once`)."""
+        self._record_archive(poll(self.archive, self.config.archive, self._archive_due()))
+
+    def _archive_step(self) -> None:
+        if self.archive_job is not None and self.archive_job.done():
+            job, self.archive_job = self.archive_job, None
+            try:
+                self._record_archive(job.result())
+            except Exception as err:
+                log.exception("archive poll failed", exc_info=err)
+        if self.archive_job is None and self.archive_requested.is_set():
+            self.archive_requested.clear()
+            due = self._archive_due()
+            if due:
+                self.archive_job = self.background.submit(
+                    poll, self.archive, self.config.archive, due
+                )
+                self.archive_job.add_done_callback(lambda _f: self.wake.set())
+
+    def _record_archive(self, answers: list[ArchiveAnswer]) -> None:
+        for answer in answers:
+            self.ledger.record_archive_check(
+                answer.roll_id,
+                provider=self.archive.name,
+                state=answer.report.state.value,
+                reasons=answer.report.reasons,
+                objects={k: v.value for k, v in answer.report.objects.items()},
+                next_check_at=answer.next_check_at,
+                overdue=answer.overdue,
+            )
+        if answers:
+            self.clearance_dirty = True
+
+    def judge_drives(self, *, force: bool = False) -> None:
+        """Judge every mounted drive when something changed (and hourly); announce changes."""
+        now = time.monotonic()
+        due = now - self._last_clearance >= self.config.clearance.recheck_interval
+        if not (force or due or (self.clearance_dirty and now - self._last_clearance >= 1.0)):
+            return
+        self.clearance_dirty = False
+        self._last_clearance = now
+        for volume in self.ledger.volumes():
+            if not volume.mounted:
+                continue
+            decision = decide(
+                self.ledger,
+                volume,
+                target=self.target,
+                archive_provider=self.archive.name,
+                policy=self.policy,
+            )
+            if decision.changed:
+                log.info("clearance", drive=volume.label, verdict=describe(decision.verdict))
+
     def close(self) -> None:
         for volume in self.volumes.values():
             if volume.watcher:
                 volume.watcher.stop()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        self.background.shutdown(wait=True, cancel_futures=True)
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
         if self._ledger:
             self._ledger.close()
             self._ledger = None
@@ -270,6 +388,8 @@ class Service:
             self.evaluate()
             while self.pending:
                 self.collect(wait=True)
+            self.poll_archive_now()
+            self.judge_drives(force=True)
             failed = [r["id"] for r in ledger.rolls() if r["state"] in FAILED_ROLL_STATES]
             return 1 if failed else 0
         finally:
@@ -281,6 +401,7 @@ class Service:
         self.open()
         try:
             self.refresh_volumes(start_watchers=True)
+            self._start_scheduler()
             notifier.ready()
             while not self.stopping.is_set():
                 self.tick()
@@ -304,6 +425,8 @@ class Service:
         self.evaluate()
         self.retry_uploads()
         self.collect(wait=False)
+        self._archive_step()
+        self.judge_drives()
 
     def _scan_due(self, volume: VolumeState, now: float) -> bool:
         if now - volume.last_scan >= self.config.watch.rescan_interval:
@@ -431,7 +554,9 @@ class Service:
         for copy in self.ledger.copies(volume_id=volume.volume_id):
             if copy.roll_id not in seen and copy.state is not CopyState.GONE:
                 self._copy_gone(volume, key, copy)
-        self.ledger.volume_scanned(volume.volume_id, problems)
+        outside = unaccounted(scan, {location.folder for location in analysis.rolls}, NOT_MEDIA)
+        self.ledger.volume_scanned(volume.volume_id, problems, outside)
+        self.clearance_dirty = True
         volume.last_scan = time.monotonic()
         volume.last_scan_seconds = volume.last_scan - started
 
@@ -726,6 +851,7 @@ class Service:
                 tracker.verifying = False
             self.uploading.discard(outcome.roll_id)
             self._record(outcome, submitted_on)
+            self.clearance_dirty = True
 
     def _worker_crashed(self, volume: VolumeState, roll_id: str, error: Exception) -> None:
         self.uploading.discard(roll_id)
