@@ -82,6 +82,11 @@ def decide(
             ledger, volume, archive_provider=archive_provider, rechecks=checks
         )
         verdict = judge_drive(evidence, policy)
+        if record:
+            for on_drive in evidence.rolls:
+                gone = [f.path for f in on_drive.roll.files if f.object_present is False]
+                if gone:
+                    ledger.objects_missing(on_drive.roll.roll_id, gone, volume.label)
     last = ledger.last_drive_clearance(volume.id)
     was_clear = bool(last["clear"]) if last is not None else False
     changed = last is None or was_clear != verdict.clear_to_erase or last["level"] != verdict.level

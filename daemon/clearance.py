@@ -14,11 +14,11 @@ A false clearance destroys a day's shoot, so the rules are written to make one i
 
 Levels (FORMATS.md §6):
 
-- CARDS_CLEAR (a roll): roll state is uploaded; no problem recorded; the roll's manifest written to
-  storage; at least one listed file; every MHL-listed file verified against its MHL hash, stored and
-  its stored checksum proven equal, its source unchanged since verification, and its stored object
-  re-checked present with the same checksum. Files the MHL does not list ("extras") never block the
-  roll itself, only the drive they sit on (FORMATS.md §3).
+- CARDS_CLEAR (a roll): roll state uploaded (or archived); no problem recorded; the roll's
+  manifest written to storage; at least one listed file; every MHL-listed file verified against
+  its MHL hash, stored and its stored checksum proven equal, its source unchanged since
+  verification, and its stored object re-checked present with the same checksum. Files the MHL
+  does not list ("extras") never block the roll itself, only the drive they sit on (FORMATS.md §3).
 - RAID_CLEAR (a roll): CARDS_CLEAR, and the archival copy verified for every object. With no
   archive tier configured a RAID is never cleared.
 - A rotation drive may be erased when every roll folder on it is CARDS_CLEAR, the copy on the drive
@@ -119,7 +119,8 @@ class DriveEvidence:
     """One physical drive (volume) and everything on it.
 
     `unaccounted` holds non-hidden files and folders outside any roll folder (and outside a
-    `Reports/` folder), as paths relative to the volume root; folders end with `/`.
+    `Reports/` folder), as paths relative to the volume root; folders end with `/`. Entries that
+    are hidden/system paths or lie in a folder named exactly `Reports` are ignored here too.
     """
 
     label: str

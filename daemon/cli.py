@@ -135,7 +135,7 @@ def status(config_path: Path | None, as_json: bool) -> None:
     from daemon.status import load_status, print_status, status_json
 
     config, _file = load_config(config_path)
-    document = load_status(config.state.resolved_dir())
+    document = load_status(config.state.resolved_dir(), config.archive.provider)
     if as_json:
         click.echo(status_json(document))
     else:

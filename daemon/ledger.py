@@ -321,6 +321,8 @@ class Ledger:
             )
         try:
             self._refuse_newer_schema()
+            if readonly:
+                self._refuse_older_schema()
             if not readonly:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=FULL")
@@ -343,6 +345,14 @@ class Ledger:
         if version > len(MIGRATIONS):
             raise EnvironmentProblem(
                 f"{self.path} was written by a newer rollkeeper (schema {version}); upgrade"
+            )
+
+    def _refuse_older_schema(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version < len(MIGRATIONS):
+            raise EnvironmentProblem(
+                f"{self.path} was written by an older rollkeeper (schema {version}); start "
+                "`rollkeeper run` once to upgrade it"
             )
 
     def _migrate(self) -> None:
@@ -1191,3 +1201,27 @@ class Ledger:
                     volume_id=volume_id,
                     data={"level": level, "clear": clear},
                 )
+
+    def objects_missing(self, roll_id: str, paths: list[str], drive: str) -> None:
+        """A re-check found stored objects gone or changed: the upload's proof no longer holds."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE uploads SET state = 'missing', updated_at = ? WHERE roll_id = ? "
+                "AND path = ?",
+                [(now_iso(), roll_id, path) for path in paths],
+            )
+            self.db.execute(
+                "UPDATE roll_uploads SET state = ?, next_attempt_at = ?, last_error = ? "
+                "WHERE roll_id = ?",
+                (UploadStage.UPLOAD_FAILED.value, now_iso(),
+                 f"stored objects missing: {', '.join(paths[:5])}", roll_id),
+            )  # fmt: skip
+            self._event(
+                "object_missing",
+                f"STORED OBJECT MISSING: roll {roll_id}: {', '.join(paths[:5])} "
+                f"{'is' if len(paths) == 1 else 'are'} gone from storage or changed there "
+                f"(found while re-checking {drive}); the roll is uploaded again",
+                severity="alarm",
+                roll_id=roll_id,
+            )
+            self._refresh_roll(roll_id)

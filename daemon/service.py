@@ -386,6 +386,7 @@ class Service:
             for volume in list(self.volumes.values()):
                 self.scan_volume(volume)
             self.evaluate()
+            self.retry_uploads()
             while self.pending:
                 self.collect(wait=True)
             self.poll_archive_now()

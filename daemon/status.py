@@ -17,14 +17,48 @@ from rich.console import Console
 from rich.markup import escape
 
 from daemon import __version__
+from daemon.announce import as_recorded
+from daemon.clearance import judge_roll
 from daemon.errors import BadInputError
+from daemon.evidence import Rechecks, roll_evidence
 from daemon.ledger import LEDGER_FILE, Ledger
 from daemon.lifecycle import FAILED_ROLL_STATES, RollState
 
 STATUS_SCHEMA = "rollkeeper.status/1"
 
 
-def load_status(state_dir: Path) -> dict[str, Any]:
+def _roll_clearance(ledger: Ledger, roll_id: str, archive_provider: str) -> dict[str, Any]:
+    """Both clearance levels of a roll as the recorded evidence stands (stored objects taken
+    as still present: only a drive clearance is announced, and only after live re-checks)."""
+    verdict = judge_roll(
+        roll_evidence(
+            ledger, roll_id, archive_provider=archive_provider,
+            rechecks=Rechecks(sources=False, objects=as_recorded),
+        )
+    )  # fmt: skip
+    return {
+        "cards_clear": verdict.cards_clear,
+        "raid_clear": verdict.raid_clear,
+        "reasons": list(verdict.reasons) + list(verdict.raid_reasons),
+        "warnings": list(verdict.warnings),
+    }
+
+
+def _drive_clearance(ledger: Ledger, volume_id: int) -> dict[str, Any] | None:
+    row = ledger.last_drive_clearance(volume_id)
+    if row is None:
+        return None
+    verdict = json.loads(row["verdict"])
+    return {
+        "clear_to_erase": bool(row["clear"]),
+        "level": row["level"],
+        "blocking": verdict.get("blocking", []),
+        "warnings": verdict.get("warnings", []),
+        "judged_at": row["at"],
+    }
+
+
+def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, Any]:
     """The status document built from the ledger in `state_dir`."""
     if not (state_dir / LEDGER_FILE).exists():
         raise BadInputError(
@@ -69,6 +103,7 @@ def load_status(state_dir: Path) -> dict[str, Any]:
                     "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
                     "copies": copies,
                     "upload": uploads.get(row["id"]),
+                    "clearance": _roll_clearance(ledger, row["id"], archive_provider),
                 }
             )
         return {
@@ -86,6 +121,8 @@ def load_status(state_dir: Path) -> dict[str, Any]:
                     "last_full_scan": v.last_full_scan,
                     "problems": v.scan_problems,
                     "rolls": sorted(rolls_by_volume.get(v.id, [])),
+                    "unaccounted": v.unaccounted,
+                    "clearance": _drive_clearance(ledger, v.id),
                 }
                 for v in volumes.values()
             ],
@@ -152,9 +189,15 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
                 else (_STATE_STYLE.get(state, ""))
             )
             where = ", ".join(roll["volumes"]) or "no mounted copy"
+            clear = roll.get("clearance") or {}
+            level = (
+                "RAID clear" if clear.get("raid_clear")
+                else "cards clear" if clear.get("cards_clear")
+                else "not clear"
+            )  # fmt: skip
             console.print(
                 f"  {escape(roll['media_type']):<12} {escape(roll['roll']):<14} "
-                f"[{style}]{state:<12}[/] on {escape(where)}"
+                f"[{style}]{state:<12}[/] {level:<12} on {escape(where)}"
             )
             upload = roll.get("upload")
             if upload and upload["state"] == "uploading" and upload["bytes_total"]:
@@ -169,9 +212,17 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     console.print("[bold]Volumes[/]")
     for volume in document["volumes"]:
         mounted = "[green]mounted[/]" if volume["mounted"] else "[dim]not mounted[/]"
+        verdict = volume.get("clearance")
+        erase = (
+            "[bold green]MAY BE ERASED[/]"
+            if verdict and verdict["clear_to_erase"]
+            else "[red]keep[/]"
+        )
         console.print(
             f"  {escape(volume['label']):<16} {volume['role']:<9} {mounted}  "
-            f"{len(volume['rolls'])} roll(s)"
+            f"{len(volume['rolls'])} roll(s)  {erase}"
         )
+        for blocker in (verdict or {}).get("blocking", [])[:5]:
+            console.print(f"      [red]{escape(blocker['reason'])}[/]")
         for problem in volume["problems"][:10]:
             console.print(f"      [yellow]{escape(problem)}[/]")
