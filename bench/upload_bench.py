@@ -97,6 +97,7 @@ class Child:
     max_rss: int  # bytes
     returncode: int
     log: Path
+    system: float = 0.0  # the kernel's share of `cpu`
 
     def tail(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
@@ -130,7 +131,9 @@ def run_child(
             time.sleep(0.01)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    child = Child(wall, usage.ru_utime + usage.ru_stime, peak, process.returncode, log)
+    child = Child(
+        wall, usage.ru_utime + usage.ru_stime, peak, process.returncode, log, usage.ru_stime
+    )
     if check and child.returncode != 0:
         raise BenchError(f"{' '.join(argv)} exited with {child.returncode}:\n{child.tail()}")
     return child
@@ -478,6 +481,7 @@ class Contender:
 class Sample:
     wall: float
     cpu: float
+    system: float
     max_rss: int
     server_cpu: float
     cached_before: int
@@ -657,6 +661,7 @@ def run_contender(
     return Sample(
         wall=sum(c.wall for c in children),
         cpu=sum(c.cpu for c in children),
+        system=sum(c.system for c in children),
         max_rss=max(c.max_rss for c in children),
         server_cpu=server_cpu,
         cached_before=cached,
@@ -685,6 +690,10 @@ class Row:
     @property
     def cpu_per_gb(self) -> float:
         return statistics.median(s.cpu for s in self.samples) / (self.media_bytes / GB)
+
+    @property
+    def system_per_gb(self) -> float:
+        return statistics.median(s.system for s in self.samples) / (self.media_bytes / GB)
 
     @property
     def server_cpu_per_gb(self) -> float:
@@ -780,7 +789,8 @@ def throughput_section(
             steps = " + ".join(f"{s:.1f}" for s in sample.steps)
             print(
                 f"  [{repeat + 1}/{args.repeats}] {contender.label}: {sample.wall:.1f} s "
-                f"({steps}), cpu {sample.cpu:.1f} s, rss {sample.max_rss / MB:.0f} MB, "
+                f"({steps}), cpu {sample.cpu:.1f} s (sys {sample.system:.1f}), "
+                f"rss {sample.max_rss / MB:.0f} MB, "
                 f"server cpu {sample.server_cpu:.1f} s, other cpu {sample.other_cpu:.1f} s, "
                 f"cached before {sample.cached_before} B",
                 flush=True,
@@ -797,7 +807,7 @@ def throughput_section(
                     row.contender.label,
                     f"{row.seconds:.1f} ({row.spread()})",
                     f"{row.mb_per_s:.0f}",
-                    f"{row.cpu_per_gb:.2f}",
+                    f"{row.cpu_per_gb:.2f} ({row.system_per_gb:.2f})",
                     f"{row.rss_mb:.0f}",
                     f"{row.server_cpu_per_gb:.2f}",
                     f"{row.other_cpu_share * 100:.0f} %",
@@ -808,8 +818,8 @@ def throughput_section(
             f"### over {'HTTPS' if https else 'plain HTTP'}",
             "",
             *table(
-                ["contender", "seconds (min-max)", "MB/s", "client CPU s/GB", "peak RSS MB",
-                 "server CPU s/GB", "other jobs' CPU", "throughput / aws"],
+                ["contender", "seconds (min-max)", "MB/s", "client CPU s/GB (kernel)",
+                 "peak RSS MB", "server CPU s/GB", "other jobs' CPU", "throughput / aws"],
                 body,
             ),
             "",

@@ -719,7 +719,7 @@ def drive_facts_all_true(drive: DriveEvidence) -> bool:
     return True
 
 
-PROPERTY = settings(max_examples=150, deadline=None)
+PROPERTY = settings(max_examples=80, deadline=None)
 
 
 @PROPERTY
