@@ -275,7 +275,7 @@ def test_an_archive_bucket_copy_with_one_corrupted_object_is_not_archived_and_al
     cart.offload()
     cart.run()
     client = s3_server.client()
-    for key in cart.keys():
+    for key in cart:
         body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
         if key.endswith("A001C002.mov"):
             body = b"corrupted" + body[9:]
@@ -283,7 +283,7 @@ def test_an_archive_bucket_copy_with_one_corrupted_object_is_not_archived_and_al
 
     cart.run()
 
-    code, raid = cart.clearance("RAID_A")
+    code, _raid = cart.clearance("RAID_A")
     assert code == 1
     (failed,) = cart.events("archive_failed")
     assert "A001C002.mov" in failed["message"]
