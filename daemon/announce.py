@@ -69,6 +69,7 @@ def decide(
     archive_provider: str,
     policy: Policy,
     record: bool = True,
+    record_unchanged: bool = False,
 ) -> DriveDecision:
     """Judge one drive; re-check live before saying "clear"; record and announce changes."""
     recorded = drive_evidence(
@@ -90,11 +91,11 @@ def decide(
     last = ledger.last_drive_clearance(volume.id)
     was_clear = bool(last["clear"]) if last is not None else False
     changed = last is None or was_clear != verdict.clear_to_erase or last["level"] != verdict.level
-    if record and changed:
+    if record and (changed or record_unchanged):
         announce = None
-        if verdict.clear_to_erase:
+        if changed and verdict.clear_to_erase:
             announce = "clearance_granted"
-        elif was_clear:
+        elif changed and was_clear:
             announce = "clearance_revoked"
         message = describe(verdict)
         if announce == "clearance_revoked":

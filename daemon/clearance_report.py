@@ -46,7 +46,12 @@ def answer(config: Config, drive: str | None) -> tuple[str, dict[str, Any], bool
             raise BadInputError(f"no drive labelled {drive!r} is known (known: {known})")
         verdicts = [
             decide(
-                ledger, volume, target=target, archive_provider=provider.name, policy=policy
+                ledger,
+                volume,
+                target=target,
+                archive_provider=provider.name,
+                policy=policy,
+                record_unchanged=True,  # every answer given to a person is in the audit trail
             ).verdict
             for volume in volumes
         ]

@@ -8,6 +8,8 @@ job, or nothing at all.
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,15 @@ import pytest
 
 from daemon.ledger import Ledger
 from tests.builders import clip
-from tests.integration.daemon_harness import make_roll, run_cli, status, write_config
+from tests.integration.daemon_harness import (
+    Daemon,
+    make_roll,
+    roll_state_in_ledger,
+    run_cli,
+    status,
+    wait_until,
+    write_config,
+)
 from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
 
 DAY = "20261121_Day01"
@@ -357,3 +367,93 @@ def test_fs_copy_archive_is_verified_by_reading_it_back(
 
     assert code == 0, reasons(raid)
     assert (lto / A001 / "Clips/A001C001.mov").read_bytes() == FILES["Clips/A001C001.mov"]
+
+
+# --- an archive portal over HTTP, and the running daemon's schedule --------------------------------
+
+
+class Portal:
+    """A MAM's status endpoint on loopback: answers what the test sets, records what it got."""
+
+    def __init__(self) -> None:
+        self.status = "in_progress"
+        self.requests: list[tuple[str, str | None]] = []
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                portal.requests.append((self.path, self.headers.get("Authorization")))
+                body = json.dumps({"archive": {"state": portal.status}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+def test_an_http_portal_reports_pending_then_archived_with_the_auth_header(
+    tmp_path: Path, s3_server: S3Server, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RK_MAM_AUTH", "Bearer portal-token")
+    portal = Portal()
+    try:
+        cart = Cart(
+            tmp_path,
+            s3_server,
+            bucket,
+            [
+                'provider = "http"',
+                f'url = "{portal.url}/rolls/{{shoot_day}}/{{media_type}}/{{roll}}"',
+                'status_pointer = "/archive/state"',
+                'auth_header_env = "RK_MAM_AUTH"',
+                'poll_interval = "0s"',
+            ],
+        )
+        cart.offload()
+        cart.run()
+        assert cart.clearance("RAID_A")[0] == 1
+        portal.status = "archived"
+
+        cart.run()
+
+        assert cart.clearance("RAID_A")[0] == 0
+        path, auth = portal.requests[-1]
+        assert path == f"/rolls/{DAY}/Camera_Media/A001R1AB"
+        assert auth == "Bearer portal-token"
+        assert "portal-token" not in json.dumps(status(cart.config))
+    finally:
+        portal.stop()
+
+
+def test_the_running_daemon_polls_the_archive_on_its_schedule(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    cart = Cart(
+        tmp_path,
+        s3_server,
+        bucket,
+        ['provider = "s3-storage-class"', 'poll_interval = "1s"'],
+    )
+    cart.offload()
+    daemon = Daemon(cart.config).start()
+    try:
+        state = tmp_path / "state"
+        wait_until(lambda: roll_state_in_ledger(state, A001) == "uploaded", what="uploaded")
+        for key in cart.keys():
+            cart.set_storage_class(key, "GLACIER")
+        wait_until(lambda: roll_state_in_ledger(state, A001) == "archived", what="archived")
+        wait_until(lambda: bool(cart.events("clearance_granted")), what="announcements")
+    finally:
+        daemon.stop()
+    granted = [e["message"] for e in cart.events("clearance_granted")]
+    assert any("RAID_A" in m for m in granted)
