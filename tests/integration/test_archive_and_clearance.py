@@ -100,7 +100,7 @@ class Cart:
         finally:
             ledger.close()
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         listing = self.server.client().list_objects_v2(Bucket=self.bucket)
         return [o["Key"] for o in listing.get("Contents", []) if o["Key"].endswith(".mov")]
 
@@ -251,7 +251,7 @@ def test_storage_class_on_some_objects_only_is_not_archived_then_all_is(
     )
     cart.offload()
     cart.run()
-    first, second = sorted(cart.keys())
+    first, second = sorted(cart.stored_keys())
     cart.set_storage_class(first, "GLACIER")
     cart.run()
     assert cart.clearance("RAID_A")[0] == 1
@@ -285,7 +285,7 @@ def test_an_archive_bucket_copy_with_one_corrupted_object_is_not_archived_and_al
     cart.offload()
     cart.run()
     client = s3_server.client()
-    for key in cart:
+    for key in cart.stored_keys():
         body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
         if key.endswith("A001C002.mov"):
             body = b"corrupted" + body[9:]
@@ -318,7 +318,7 @@ def test_s3_copy_with_make_copy_makes_and_verifies_the_archive(
 
     assert code == 0, reasons(raid)
     archived = s3_server.client().list_objects_v2(Bucket=archive_bucket)["Contents"]
-    assert {o["Key"] for o in archived} >= set(cart.keys())
+    assert {o["Key"] for o in archived} >= set(cart.stored_keys())
 
 
 def test_replication_on_a_store_without_replication_is_said_at_start(
@@ -369,7 +369,7 @@ def test_fs_copy_archive_is_verified_by_reading_it_back(
     assert (lto / A001 / "Clips/A001C001.mov").read_bytes() == FILES["Clips/A001C001.mov"]
 
 
-# --- an archive portal over HTTP, and the running daemon's schedule --------------------------------
+# --- an archive portal over HTTP, and the running daemon's schedule ---------------------------
 
 
 class Portal:
@@ -449,7 +449,7 @@ def test_the_running_daemon_polls_the_archive_on_its_schedule(
     try:
         state = tmp_path / "state"
         wait_until(lambda: roll_state_in_ledger(state, A001) == "uploaded", what="uploaded")
-        for key in cart.keys():
+        for key in cart.stored_keys():
             cart.set_storage_class(key, "GLACIER")
         wait_until(lambda: roll_state_in_ledger(state, A001) == "archived", what="archived")
         wait_until(lambda: bool(cart.events("clearance_granted")), what="announcements")
