@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, TypeVar
 
 from daemon.mhl.hashing import Hasher, new_hasher
 from daemon.mhl.model import HashKind
@@ -35,6 +35,8 @@ from daemon.transfer.targets import (
     TransientFailure,
 )
 from daemon.verify import FileResult, FileStatus
+
+T = TypeVar("T")
 
 
 class UploadState(StrEnum):
@@ -123,7 +125,7 @@ class RollUploader:
 
     # --- retries --------------------------------------------------------------------------------
 
-    def _retrying(self, what: str, action: Callable[[], PartReceipt]) -> PartReceipt:
+    def _retrying(self, what: str, action: Callable[[], T]) -> T:
         """Run `action`, retrying transient failures with exponential backoff and jitter."""
         attempt = 0
         while True:
@@ -232,20 +234,47 @@ class RollUploader:
         item.local_checksum = checksum.whole()
         if self.settings.bandwidth is not None:
             self.settings.bandwidth.take(len(data))
-        stored = self._retrying_put(item, data, part_checksum)
+        stored = self._retrying_put(item, data, part_checksum, checksum)
         self._prove(item, stored, checksum, multipart=False, found=False)
 
     def _retrying_put(
-        self, item: FileTransfer, data: bytes, part_checksum: str | None
+        self,
+        item: FileTransfer,
+        data: bytes,
+        part_checksum: str | None,
+        checksum: ObjectChecksum,
     ) -> StoredObject:
-        stored: list[StoredObject] = []
+        return self._landed_anyway(
+            item,
+            checksum,
+            lambda: self._retrying(
+                f"uploading {item.key}",
+                lambda: self.target.put(item.key, data, part_checksum, self._metadata(item)),
+            ),
+            multipart=False,
+        )
 
-        def attempt() -> PartReceipt:
-            stored.append(self.target.put(item.key, data, part_checksum, self._metadata(item)))
-            return PartReceipt(1, len(data), "", part_checksum)
-
-        self._retrying(f"uploading {item.key}", attempt)
-        return stored[-1]
+    def _landed_anyway(
+        self,
+        item: FileTransfer,
+        checksum: ObjectChecksum,
+        write: Callable[[], StoredObject],
+        *,
+        multipart: bool,
+    ) -> StoredObject:
+        """Run a write; if it seems to fail after an earlier attempt of it had in fact landed
+        (a lost answer, then our own If-None-Match refusing the retry), accept our own object."""
+        try:
+            return write()
+        except (KeyConflict, TransientFailure):
+            existing = self.target.head(item.key)
+            if (
+                existing is not None
+                and existing.size == item.size
+                and checksum.matches(existing.checksum, multipart=multipart)
+            ):
+                return existing
+            raise
 
     def _metadata(self, item: FileTransfer) -> dict[str, str]:
         expected = item.result.expected.get(HashKind.XXH64) or item.xxh64
@@ -336,7 +365,7 @@ class RollUploader:
             raise _Abort
         item.local_checksum = checksum.whole()
         parts = [receipts[n] for n in sorted(receipts)]
-        stored = self._retrying_commit(writer, parts, item.local_checksum)
+        stored = self._retrying_commit(item, writer, parts, checksum)
         self._prove(item, stored, checksum, multipart=True, found=False)
 
     def _send(
@@ -373,16 +402,20 @@ class RollUploader:
         flight.futures.append(self._pool.submit(upload))
 
     def _retrying_commit(
-        self, writer: ObjectWriter, parts: list[PartReceipt], checksum: str | None
+        self,
+        item: FileTransfer,
+        writer: ObjectWriter,
+        parts: list[PartReceipt],
+        checksum: ObjectChecksum,
     ) -> StoredObject:
-        stored: list[StoredObject] = []
-
-        def attempt() -> PartReceipt:
-            stored.append(writer.commit(parts, checksum))
-            return parts[-1]
-
-        self._retrying("completing the upload", attempt)
-        return stored[-1]
+        return self._landed_anyway(
+            item,
+            checksum,
+            lambda: self._retrying(
+                "completing the upload", lambda: writer.commit(parts, item.local_checksum)
+            ),
+            multipart=True,
+        )
 
     def _prove(
         self,
