@@ -7,6 +7,7 @@ its own connection); the verdict goes back to the service, which records it in o
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 import xxhash
 
 from daemon import __version__
+from daemon.errors import RollkeeperError
 from daemon.hidden import is_hidden_path
 from daemon.layout import RollLocation
 from daemon.ledger import FileUpload, Ledger
@@ -209,7 +211,9 @@ def upload_roll(
         if result.problems:
             result.stage = UploadStage.CONFLICT
             return result
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        now = datetime.now(UTC)
+        # Two passes over one roll within a second must not collide: milliseconds and a nonce.
+        stamp = f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
         key = manifest_key(roll_prefix, location.identity.roll, stamp)
         document = _manifest(
             result, location, cart=cart, volume_label=volume_label, target=target, manifest=manifest
@@ -219,6 +223,14 @@ def upload_roll(
         result.stage = UploadStage.UPLOADED
         return result
     except TargetUnusable as err:
+        result.stage = UploadStage.UPLOAD_FAILED
+        result.problems = [str(err)]
+        return result
+    except KeyConflict as err:
+        result.stage = UploadStage.CONFLICT
+        result.problems = [str(err)]
+        return result
+    except RollkeeperError as err:  # transient trouble past its retries: try again later
         result.stage = UploadStage.UPLOAD_FAILED
         result.problems = [str(err)]
         return result
