@@ -794,6 +794,38 @@ class Ledger:
             )
             return self._refresh_roll(roll_id)
 
+    def _still_verifying(self, roll_id: str, volume_id: int) -> bool:
+        """Only a copy still VERIFYING takes a verdict: if its MHL changed (or it vanished)
+        while it was read, the result describes something that no longer exists."""
+        current = self.copy(roll_id, volume_id)
+        if current is None or current.state is CopyState.VERIFYING:
+            return True  # an unknown copy fails on the foreign key, loudly
+        self._event(
+            "verify_discarded",
+            f"a verification of roll {roll_id} finished after the copy changed "
+            f"(now {current.state.value}); its result was not kept",
+            severity="warning",
+            roll_id=roll_id,
+            volume_id=volume_id,
+        )
+        return False
+
+    def _store_evidence(self, roll_id: str, volume_id: int, files: list[VerifiedFile]) -> None:
+        """Replace a copy's per-file verification evidence."""
+        stamp = now_iso()
+        self.db.execute(
+            "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
+        )
+        self.db.executemany(
+            "INSERT INTO files (roll_id, volume_id, path, size, expected, status, verified, "
+            "mtime_ns, inode, verified_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (roll_id, volume_id, f.path, f.size, json.dumps(f.expected), f.status,
+                 json.dumps(f.verified), f.mtime_ns, f.inode, stamp)
+                for f in files
+            ],
+        )  # fmt: skip
+
     def record_verification(
         self,
         roll_id: str,
@@ -810,40 +842,9 @@ class Ledger:
         it was being read, the result describes something that no longer exists and is dropped.
         """
         with self.transaction():
-            current = self.copy(roll_id, volume_id)
-            if current is not None and current.state is not CopyState.VERIFYING:
-                self._event(
-                    "verify_discarded",
-                    f"a verification of roll {roll_id} finished after the copy changed "
-                    f"(now {current.state.value}); its result was not kept",
-                    severity="warning",
-                    roll_id=roll_id,
-                    volume_id=volume_id,
-                )
+            if not self._still_verifying(roll_id, volume_id):
                 return self._refresh_roll(roll_id)
-            stamp = now_iso()
-            self.db.execute(
-                "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
-            )
-            self.db.executemany(
-                "INSERT INTO files (roll_id, volume_id, path, size, expected, status, verified, "
-                "mtime_ns, inode, verified_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        roll_id,
-                        volume_id,
-                        f.path,
-                        f.size,
-                        json.dumps(f.expected),
-                        f.status,
-                        json.dumps(f.verified),
-                        f.mtime_ns,
-                        f.inode,
-                        stamp,
-                    )
-                    for f in files
-                ],
-            )
+            self._store_evidence(roll_id, volume_id, files)
             self._set_copy_state(roll_id, volume_id, state, problems)
             severity = "info" if state is CopyState.VERIFIED else "alarm"
             self._event(
@@ -926,19 +927,10 @@ class Ledger:
     ) -> RollState:
         """A finished pass: verification evidence, every file's upload and proof, the verdict."""
         with self.transaction():
+            if not self._still_verifying(roll_id, volume_id):
+                return self._refresh_roll(roll_id)
+            self._store_evidence(roll_id, volume_id, evidence)
             stamp = now_iso()
-            self.db.execute(
-                "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
-            )
-            self.db.executemany(
-                "INSERT INTO files (roll_id, volume_id, path, size, expected, status, verified, "
-                "mtime_ns, inode, verified_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (roll_id, volume_id, f.path, f.size, json.dumps(f.expected), f.status,
-                     json.dumps(f.verified), f.mtime_ns, f.inode, stamp)
-                    for f in evidence
-                ],
-            )  # fmt: skip
             self.db.executemany(
                 "INSERT OR REPLACE INTO uploads (roll_id, path, key, size, state, "
                 "checksum_algorithm, local_checksum, stored_checksum, xxh64, etag, version_id, "
