@@ -623,12 +623,15 @@ class Service:
                 CopyState.SETTLING,
                 f"roll {identity.id}: its MHL reads again",
             )
-        elif copy.state in (CopyState.VERIFIED, CopyState.MISMATCH, CopyState.INCOMPLETE):
-            # Comparing with the ledger's evidence costs a query and a decode per file: only
-            # when something in the roll changed since the last comparison (or since start-up).
-            if tracker.checked_signature != (signature, copy.state):
-                self._check_unchanged(volume, copy, roll_scan)
-                tracker.checked_signature = (signature, copy.state)
+        # Comparing with the ledger's evidence costs a query and a decode per file: only when
+        # something in the roll changed since the last comparison (or since start-up).
+        elif copy.state in (
+            CopyState.VERIFIED,
+            CopyState.MISMATCH,
+            CopyState.INCOMPLETE,
+        ) and tracker.checked_signature != (signature, copy.state):
+            self._check_unchanged(volume, copy, roll_scan)
+            tracker.checked_signature = (signature, copy.state)
 
     def _check_unchanged(self, volume: VolumeState, copy: CopyRow, roll_scan: TreeScan) -> None:
         """A verified (or failed) copy whose files changed is stale: verify it again, loudly."""
