@@ -293,13 +293,13 @@ def tool_versions(tools: Tools) -> str:
     def first_line(argv: list[str]) -> str:
         done = subprocess.run(argv, capture_output=True, text=True, check=False)
         text = (done.stdout or done.stderr).strip()
-        return text.splitlines()[0] if text else "?"
+        return text.splitlines()[0].strip() if text else "?"
 
     return "; ".join(
         (
             first_line([tools.xxhsum, "--version"]),
             first_line([tools.rollkeeper, "--version"]),
-            "ascmhl-debug " + first_line([tools.ascmhl_debug, "--version"]),
+            first_line([tools.ascmhl_debug, "--version"]),
             f"Python {platform.python_version()}",
         )
     )
@@ -498,7 +498,10 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
             )
         )
 
-    command = " ".join(["python bench/verify_throughput.py", *sys.argv[1:]])
+    python = sys.executable
+    if python.startswith(str(_REPO) + os.sep):
+        python = os.path.relpath(python, _REPO)
+    command = " ".join([python, "bench/verify_throughput.py", *sys.argv[1:]])
     lines = [
         f"Command: `{command}` (DATA = {data_dir})",
         f"Date: {started:%Y-%m-%d %H:%M} UTC; load average at start: {load:.2f}",

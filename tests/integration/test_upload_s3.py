@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -282,15 +283,15 @@ def test_kill_9_mid_file_resumes_without_resending_finished_parts(
 
 
 def parts_checkpointed(state: Path) -> set[int]:
-    if not (state / "ledger.sqlite3").exists():
+    """Part numbers the ledger recorded as sent (read raw: the daemon may be mid-start-up)."""
+    path = state / "ledger.sqlite3"
+    if not path.exists():
         return set()
-    ledger = Ledger.in_state_dir(state, readonly=True)
     try:
-        rows = ledger.db.execute("SELECT number FROM upload_parts").fetchall()
-    except Exception:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
+            rows = db.execute("SELECT number FROM upload_parts").fetchall()
+    except sqlite3.OperationalError:  # not migrated yet
         return set()
-    finally:
-        ledger.close()
     return {int(r[0]) for r in rows}
 
 
