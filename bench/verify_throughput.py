@@ -10,9 +10,17 @@ same run, with a warm page cache:
 * peak RSS of `rollkeeper verify` on one large file (default 4 GiB)                   (< 100 MB)
 
 Ratios are throughput ratios (rollkeeper ÷ reference; > 1 means rollkeeper is faster), each from
-the median of several interleaved repetitions. Test data is created once under --data-dir
-(bench/data by default, ignored by git) and reused; the file for the memory check is deleted
-after use. Run small with e.g. `--single-mib 64 --roll-files 2 --roll-file-mib 32 --rss-mib 128`.
+the median of several interleaved repetitions. The ratios are end to end, as a user sees them:
+rollkeeper's fixed cost (interpreter start, imports, scan, MHL parse) counts. That cost is timed on
+its own too, and the report shows each ratio without it, for information.
+
+On a shared machine, each run first waits (briefly) for other processes to go quiet, and a round
+during which they kept more than --max-background cores busy is run again; the table shows how
+many rounds that took and how busy the machine was during the rounds kept.
+
+Test data is created once under --data-dir (bench/data by default, ignored by git) and reused;
+the file for the memory check is deleted after use. Run small with e.g.
+`--single-mib 64 --roll-files 2 --roll-file-mib 32 --rss-mib 128 --reps 3`.
 """
 
 from __future__ import annotations
