@@ -29,9 +29,9 @@ import xxhash
 from daemon.mhl.model import HashKind
 
 #: Read size of the streaming pass. Large enough that system calls and hand-overs between the
-#: reading and the hashing thread cost little next to hashing (1 MiB reads ahead ran ~20% slower
-#: than 4 MiB ones; 8 MiB gained nothing), small enough that a few parallel jobs stay far below
-#: the memory budget: each file being read holds at most two buffers of this size.
+#: reading and the hashing thread cost little next to hashing (of 1, 2, 4 and 8 MiB, 4 MiB was as
+#: fast as any or faster; see bench/RESULTS.md), small enough that a few parallel jobs stay far
+#: below the memory budget: each file being read holds at most two buffers of this size.
 CHUNK_SIZE = 4 * 1024 * 1024
 
 #: Files smaller than this are always read and hashed in turn: a helper thread would cost more
