@@ -78,10 +78,10 @@ def _archive_status(
 def _copy_root(ledger: Ledger, volume_id: int | None, folder: str | None) -> Path | None:
     if volume_id is None or folder is None:
         return None
-    for volume in ledger.volumes():
-        if volume.id == volume_id and volume.mounted and volume.mount_path:
-            return Path(volume.mount_path) / folder
-    return None
+    volume = ledger.volume(volume_id)
+    if volume is None or not volume.mounted or not volume.mount_path:
+        return None
+    return Path(volume.mount_path) / folder
 
 
 def roll_evidence(

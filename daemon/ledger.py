@@ -528,6 +528,10 @@ class Ledger:
                 ),
             )
 
+    def volume(self, volume_id: int) -> VolumeRow | None:
+        row = self.db.execute("SELECT * FROM volumes WHERE id = ?", (volume_id,)).fetchone()
+        return self._volume(row) if row else None
+
     def volumes(self) -> list[VolumeRow]:
         return [self._volume(r) for r in self.db.execute("SELECT * FROM volumes ORDER BY label")]
 

@@ -205,6 +205,7 @@ class Service:
         self.archive_job: Future[list[ArchiveAnswer]] | None = None
         self.clearance_dirty = True
         self._last_clearance = 0.0
+        self._clearance_seconds = 0.0
         self.scheduler: BackgroundScheduler | None = None
         upload_rate = config.target.bandwidth_limit if config.target else None
         self.transfer_settings = TransferSettings(
@@ -336,8 +337,12 @@ class Service:
     def judge_drives(self, *, force: bool = False) -> None:
         """Judge every mounted drive when something changed (and hourly); announce changes."""
         now = time.monotonic()
-        due = now - self._last_clearance >= self.config.clearance.recheck_interval
-        if not (force or due or (self.clearance_dirty and now - self._last_clearance >= 1.0)):
+        since = now - self._last_clearance
+        due = since >= self.config.clearance.recheck_interval
+        # Judging a big drive queries every roll on it: while things keep changing, at most a
+        # fifth of the time goes to it.
+        gap = max(1.0, self._clearance_seconds * RESCAN_DUTY)
+        if not (force or due or (self.clearance_dirty and since >= gap)):
             return
         self.clearance_dirty = False
         self._last_clearance = now
@@ -353,6 +358,7 @@ class Service:
             )
             if decision.changed:
                 log.info("clearance", drive=volume.label, verdict=describe(decision.verdict))
+        self._clearance_seconds = time.monotonic() - now
 
     def close(self) -> None:
         for volume in self.volumes.values():

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 from daemon.archive.providers import ArchiveProvider, ArchiveReport, ArchiveRoll, StoredRecord
 from daemon.config import ArchiveSettings
-from daemon.errors import RollkeeperError
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,7 @@ def poll(
         uploaded_at = _when(uploaded_text, now)
         try:
             report = provider.check(roll)
-        except (RollkeeperError, OSError, Exception) as err:
+        except Exception as err:  # one roll's trouble must not stop the poll of the others
             report = ArchiveReport()
             report.reasons.append(f"the archive could not be asked: {err}")
         answers.append(

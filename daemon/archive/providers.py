@@ -150,6 +150,16 @@ def _same_object(record: StoredRecord, head: dict[str, Any]) -> str | None:
     return None
 
 
+def _present(
+    objects: _S3Objects, record: StoredRecord, report: ArchiveReport
+) -> dict[str, Any] | None:
+    """The object's HEAD, or None after noting that the proven object is gone (an alarm)."""
+    head = objects.head(record.key)
+    if head is None:
+        report.note(record, ArchiveState.FAILED, "the object is gone from the bucket")
+    return head
+
+
 class StorageClassArchive:
     """Archived when every object sits in an archival storage class, unchanged."""
 
@@ -166,9 +176,8 @@ class StorageClassArchive:
     def check(self, roll: ArchiveRoll) -> ArchiveReport:
         report = ArchiveReport()
         for record in roll.objects:
-            head = self.objects.head(record.key)
+            head = _present(self.objects, record, report)
             if head is None:
-                report.note(record, ArchiveState.FAILED, "the object is gone from the bucket")
                 continue
             problem = _same_object(record, head)
             if problem:
@@ -209,9 +218,8 @@ class ReplicationArchive:
     def check(self, roll: ArchiveRoll) -> ArchiveReport:
         report = ArchiveReport()
         for record in roll.objects:
-            head = self.objects.head(record.key)
+            head = _present(self.objects, record, report)
             if head is None:
-                report.note(record, ArchiveState.FAILED, "the object is gone from the bucket")
                 continue
             status = str(head.get("ReplicationStatus") or "")
             if status in ("COMPLETED", "COMPLETE"):

@@ -234,38 +234,29 @@ class RollUploader:
         item.local_checksum = checksum.whole()
         if self.settings.bandwidth is not None:
             self.settings.bandwidth.take(len(data))
-        stored = self._retrying_put(item, data, part_checksum, checksum)
-        self._prove(item, stored, checksum, multipart=False, found=False)
-
-    def _retrying_put(
-        self,
-        item: FileTransfer,
-        data: bytes,
-        part_checksum: str | None,
-        checksum: ObjectChecksum,
-    ) -> StoredObject:
-        return self._landed_anyway(
+        stored = self._write(
             item,
             checksum,
-            lambda: self._retrying(
-                f"uploading {item.key}",
-                lambda: self.target.put(item.key, data, part_checksum, self._metadata(item)),
-            ),
+            f"uploading {item.key}",
+            lambda: self.target.put(item.key, data, part_checksum, self._metadata(item)),
             multipart=False,
         )
+        self._prove(item, stored, checksum, multipart=False, found=False)
 
-    def _landed_anyway(
+    def _write(
         self,
         item: FileTransfer,
         checksum: ObjectChecksum,
+        what: str,
         write: Callable[[], StoredObject],
         *,
         multipart: bool,
     ) -> StoredObject:
-        """Run a write; if it seems to fail after an earlier attempt of it had in fact landed
-        (a lost answer, then our own If-None-Match refusing the retry), accept our own object."""
+        """Run a committing write with retries. If it seems to fail after an earlier attempt
+        had in fact landed (a lost answer, then our own If-None-Match refusing the retry),
+        accept the object when it proves to be ours."""
         try:
-            return write()
+            return self._retrying(what, write)
         except (KeyConflict, TransientFailure):
             existing = self.target.head(item.key)
             if (
@@ -365,7 +356,13 @@ class RollUploader:
             raise _Abort
         item.local_checksum = checksum.whole()
         parts = [receipts[n] for n in sorted(receipts)]
-        stored = self._retrying_commit(item, writer, parts, checksum)
+        stored = self._write(
+            item,
+            checksum,
+            f"completing the upload of {item.key}",
+            lambda: writer.commit(parts, item.local_checksum),
+            multipart=True,
+        )
         self._prove(item, stored, checksum, multipart=True, found=False)
 
     def _send(
@@ -400,22 +397,6 @@ class RollUploader:
                 self._slots.release()
 
         flight.futures.append(self._pool.submit(upload))
-
-    def _retrying_commit(
-        self,
-        item: FileTransfer,
-        writer: ObjectWriter,
-        parts: list[PartReceipt],
-        checksum: ObjectChecksum,
-    ) -> StoredObject:
-        return self._landed_anyway(
-            item,
-            checksum,
-            lambda: self._retrying(
-                "completing the upload", lambda: writer.commit(parts, item.local_checksum)
-            ),
-            multipart=True,
-        )
 
     def _prove(
         self,

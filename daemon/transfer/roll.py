@@ -107,6 +107,7 @@ class RollTransferResult:
 
     stage: UploadStage
     transfers: list[FileTransfer] = field(default_factory=list)
+    checksum_algorithm: str | None = None
     manifest_key: str | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -124,7 +125,7 @@ class RollTransferResult:
                     key=item.key,
                     size=item.size,
                     state=item.state.value,
-                    checksum_algorithm=None,
+                    checksum_algorithm=self.checksum_algorithm,
                     local_checksum=item.local_checksum,
                     stored_checksum=stored.checksum if stored else None,
                     xxh64=item.xxh64,
@@ -169,7 +170,7 @@ def upload_roll(
     roll_prefix = roll_key_prefix(prefix, location.identity, location.camera_format)
     book = LedgerBook(state_dir, location.identity.id)
     uploader = RollUploader(target, book, settings)
-    result = RollTransferResult(UploadStage.UPLOADING)
+    result = RollTransferResult(UploadStage.UPLOADING, checksum_algorithm=target.checksum_algorithm)
     try:
         items = [
             FileTransfer(

@@ -457,3 +457,18 @@ def test_the_running_daemon_polls_the_archive_on_its_schedule(
         daemon.stop()
     granted = [e["message"] for e in cart.events("clearance_granted")]
     assert any("RAID_A" in m for m in granted)
+
+
+def test_asking_about_an_unknown_drive_names_the_known_ones(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    cart = Cart(tmp_path, s3_server, bucket, ['provider = "none"'])
+    cart.offload()
+    cart.run()
+
+    done = run_cli("clearance", "SHUTTLE_99", "--config", str(cart.config))
+
+    assert done.returncode == 2
+    assert "no drive labelled 'SHUTTLE_99' is known" in done.stderr
+    assert "RAID_A" in done.stderr
+    assert "SHUTTLE_01" in done.stderr

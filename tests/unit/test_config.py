@@ -341,3 +341,29 @@ def test_errors_in_a_loaded_file_name_that_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(file)
     assert str(caught.value).startswith(f"{file}: the configuration is not valid:")
+
+
+# --- the upload target and the archive: incomplete tables say what is missing -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[target]\nkind = "fs"', "kind 'fs' needs a 'path'"),
+        ('[target]\nkind = "s3"', "kind 's3' needs a 'bucket'"),
+        ('[target]\nkind = "s3"\nbucket = "footage"\nsse = "aws:kms"', "needs 'sse_kms_key_id'"),
+        (
+            '[target]\nkind = "s3"\nbucket = "footage"\naccess_key_id_env = "KEY"',
+            "set both access_key_id_env and secret_access_key_env",
+        ),
+        ('[target]\nkind = "s3"\nbucket = "footage"\npart_size = "1MiB"', "between 5MiB and 5GiB"),
+        ('[archive]\nprovider = "s3-copy"', "provider 's3-copy' needs 'bucket'"),
+        ('[archive]\nprovider = "fs-copy"', "provider 'fs-copy' needs 'path'"),
+        ('[archive]\nprovider = "http"', "provider 'http' needs 'url'"),
+        ('[archive]\nprovider = "tape"', "must be one of"),
+    ],
+)
+def test_an_incomplete_target_or_archive_table_names_what_is_missing(
+    text: str, message: str
+) -> None:
+    assert message in one_problem(text)
