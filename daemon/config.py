@@ -219,6 +219,13 @@ class S3Connection(_Section):
         "where the API requires them (the MHL hash and read-back still prove every object).",
     )
     verify_tls: bool = Field(True, description="s3: verify the server's TLS certificate.")
+    sign_payload: bool = Field(
+        False,
+        description="s3: also sign each request body's SHA-256 (SigV4). Off by default: the body "
+        "is bound by its signed checksum header (the store rejects a mismatch) and every object "
+        "is proven after; turn on for plain-http endpoints on untrusted networks (costs ~1.7 CPU "
+        "seconds per GB).",
+    )
     ca_bundle: AbsolutePath | None = Field(
         None, description="s3: CA bundle to verify the server's certificate with."
     )

@@ -1,7 +1,7 @@
-"""A TCP proxy on loopback between the daemon and the S3 server, counting multipart uploads.
+"""A TCP proxy on loopback between the daemon and the S3 server, watching what is sent.
 
-It forwards bytes untouched and notes each `PUT …partNumber=N` request line it sees going to
-the server, so a test can tell exactly which parts a run sent.
+It forwards bytes untouched and notes each request it sees going to the server (its request
+line and headers), so a test can tell exactly which requests and parts a run sent.
 """
 
 from __future__ import annotations
@@ -13,6 +13,16 @@ import threading
 from dataclasses import dataclass, field
 
 _PART = re.compile(rb"PUT [^ ]*[?&]partNumber=(\d+)")
+_REQUEST = re.compile(rb"(GET|PUT|POST|HEAD|DELETE) (/[^ \r\n]*) HTTP/1\.1\r\n(.*?)\r\n\r\n", re.S)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as it went to the server: method, path with query, lower-cased headers."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
 
 
 @dataclass
@@ -20,6 +30,7 @@ class CountingProxy:
     upstream_port: int
     port: int = 0
     parts_sent: list[int] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
     _server: socket.socket | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -57,6 +68,15 @@ class CountingProxy:
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
+    def _note(self, match: re.Match[bytes]) -> None:
+        headers = {}
+        for line in match.group(3).split(b"\r\n"):
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+        request = Request(match.group(1).decode(), match.group(2).decode("latin-1"), headers)
+        with self._lock:
+            self.requests.append(request)
+
     def _pump(self, source: socket.socket, sink: socket.socket, outgoing: bool) -> None:
         tail = b""
         try:
@@ -67,7 +87,10 @@ class CountingProxy:
                         if match.end() > len(tail):
                             with self._lock:
                                 self.parts_sent.append(int(match.group(1)))
-                    tail = window[-200:]
+                    for match in _REQUEST.finditer(window):
+                        if match.end() > len(tail):
+                            self._note(match)
+                    tail = window[-8192:]
                 sink.sendall(chunk)
         except OSError:
             pass

@@ -45,7 +45,7 @@ class _Running:
             else None
         )
 
-    def update(self, data: bytes | memoryview) -> None:
+    def update(self, data: bytes | bytearray | memoryview) -> None:
         if self.algorithm == "crc64nvme":
             self._crc = crt.crc64nvme(data, self._crc)
         elif self.algorithm == "crc32c":
@@ -74,7 +74,7 @@ class ObjectChecksum:
         self._whole = _Running(self.algorithm)
         self._part = _Running(self.algorithm)
 
-    def update(self, data: bytes | memoryview) -> None:
+    def update(self, data: bytes | bytearray | memoryview) -> None:
         self._whole.update(data)
         self._part.update(data)
 

@@ -43,7 +43,7 @@ class FolderWriter:
         self._fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT, 0o644)
         self._lock = threading.Lock()
 
-    def write_part(self, number: int, data: bytes, checksum: str | None) -> PartReceipt:
+    def write_part(self, number: int, data: bytes | bytearray, checksum: str | None) -> PartReceipt:
         offset = (number - 1) * self.target.part_size(self.size)
         with self._lock:
             os.pwrite(self._fd, data, offset)
@@ -77,6 +77,7 @@ class FolderTarget:
     """Objects are files below `root`; keys map to relative paths."""
 
     proven_by_read_back = True
+    refuses_overwrite = True
 
     def __init__(self, root: Path, checksum: Algorithm) -> None:
         self.root = root
@@ -122,7 +123,7 @@ class FolderTarget:
         return StoredObject(key, info.st_size, None)
 
     def put(
-        self, key: str, data: bytes, checksum: str | None, metadata: dict[str, str]
+        self, key: str, data: bytes | bytearray, checksum: str | None, metadata: dict[str, str]
     ) -> StoredObject:
         writer = self.open_writer(key, len(data), metadata, None)
         try:

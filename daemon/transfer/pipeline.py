@@ -3,8 +3,9 @@ upload; nothing is committed unless the MHL hash matched, and nothing is proven 
 store's checksum (or a read-back) equals ours.
 
 One reader thread walks the roll's files in order (sequential reads suit RAIDs); parts and small
-files go to a pool of uploaders. A semaphore bounds what is in flight, so memory stays at
-`part size * (max_concurrency + 1)` whatever the file sizes.
+files go to a pool of uploaders. The reader reads into reusable buffers, at most
+`max_concurrency` of them, and waits for a free one: memory stays at `part size *
+max_concurrency` whatever the file sizes, and the bytes sent are the very bytes hashed.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from io import FileIO
 from pathlib import Path
-from typing import BinaryIO, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from daemon.mhl.hashing import Hasher, new_hasher
 from daemon.mhl.model import HashKind
@@ -108,17 +110,66 @@ class _Flight:
     error: BaseException | None = None
 
 
+class PartBuffers:
+    """The upload's memory: at most `limit` buffers alive, each reused for part after part.
+
+    Taking a buffer is taking a place in flight (it waits while all are out); giving it back
+    frees the place. Reuse keeps the allocator from fragmenting under 8-16 MiB blocks, and a
+    `bytearray` body is sent as it is (botocore copies a `bytes` body into its request).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._places = threading.BoundedSemaphore(limit)
+        self._free: list[bytearray] = []
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> bytearray:
+        self._places.acquire()
+        with self._lock:
+            for index, buffer in enumerate(self._free):
+                if len(buffer) == size:
+                    return self._free.pop(index)
+            if self._free:  # a buffer of another size: let it go, so no more than `limit` live
+                self._free.pop()
+        return bytearray(size)
+
+    @property
+    def idle(self) -> int:
+        """Buffers kept for reuse, not in flight."""
+        with self._lock:
+            return len(self._free)
+
+    def give_back(self, buffer: bytearray) -> None:
+        with self._lock:
+            self._free.append(buffer)
+        self._places.release()
+
+
 class RollUploader:
-    """Transfers the files of one roll copy to a target in one pass each."""
+    """Transfers the files of one roll copy to a target in one pass each.
+
+    `transfer` returns once a file is read; its last write may still be in flight. `finish`
+    waits for all of them (and raises TargetUnusable if the target failed meanwhile).
+    """
 
     def __init__(self, target: Target, book: CheckpointBook, settings: TransferSettings) -> None:
         self.target = target
         self.book = book
         self.settings = settings
-        self._slots = threading.BoundedSemaphore(settings.max_concurrency)
+        self._buffers = PartBuffers(settings.max_concurrency)
         self._pool = ThreadPoolExecutor(
             max_workers=settings.max_concurrency, thread_name_prefix="upload"
         )
+        self._pending: list[Future[None]] = []
+        self._unusable: TargetUnusable | None = None
+
+    def finish(self) -> None:
+        """Wait for every write in flight; the target's unusability wins over everything."""
+        for future in self._pending:
+            future.result()
+        self._pending.clear()
+        if self._unusable is not None:
+            raise self._unusable
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -141,32 +192,44 @@ class RollUploader:
     # --- one file -------------------------------------------------------------------------------
 
     def transfer(self, item: FileTransfer) -> None:
-        """Read, verify, upload and prove one file; the outcome is recorded on `item`."""
-        try:
+        """Read, verify, upload and prove one file; the outcome is recorded on `item` (for a
+        small file, possibly after this returns: see `finish`)."""
+        if self._unusable is not None:
+            raise self._unusable
+        small = item.size <= self.target.part_size(item.size) // 2
+        if small and self.target.refuses_overwrite:
+            # No lookup first: the write itself refuses a taken key, and that refusal leads to
+            # the same comparison a lookup would have.
+            self._settled(item, lambda: self._put_whole(item))
+            return
+
+        def by_lookup() -> None:
             existing = self.target.head(item.key)
             if existing is not None:
                 self._compare_with_existing(item, existing)
-            elif item.size <= self.target.part_size(item.size) // 2 or item.size == 0:
+            elif small:
                 self._put_whole(item)
             else:
                 self._put_in_parts(item)
+            if item.state is UploadState.STORED:
+                self.book.forget(item.path)
+
+        self._settled(item, by_lookup)
+
+    def _settled(self, item: FileTransfer, action: Callable[[], None]) -> None:
+        """Run one file's action; every way it can end becomes the file's recorded state."""
+        try:
+            action()
         except _Abort:
             return
         except KeyConflict as err:
             item.state, item.detail = UploadState.CONFLICT, str(err)
-            return
-        except TargetUnusable:
-            raise
         except TransientFailure as err:
             item.state, item.detail = UploadState.FAILED, str(err)
-            return
         except OSError as err:
             item.result.status = FileStatus.UNREADABLE
             item.result.detail = err.strerror or str(err)
             item.state, item.detail = UploadState.FAILED, f"source unreadable: {item.result.detail}"
-            return
-        if item.state is UploadState.STORED:
-            self.book.forget(item.path)
 
     def _hashers(self, item: FileTransfer) -> dict[HashKind, Hasher]:
         kinds = set(item.result.expected) | {HashKind.XXH64}
@@ -189,59 +252,88 @@ class RollUploader:
         item.detail = "the source does not match its MHL; nothing was committed"
         return False
 
-    def _read_all(self, item: FileTransfer) -> tuple[bytes, dict[HashKind, Hasher], ObjectChecksum]:
-        hashers = self._hashers(item)
-        checksum = ObjectChecksum(self.target.checksum_algorithm)
-        with item.source.open("rb", buffering=0) as handle:
-            data = handle.read(item.size + 1)
-        for hasher in hashers.values():
-            hasher.update(data)
-        checksum.update(data)
-        self.book.bytes_moved(len(data))
-        return data, hashers, checksum
-
     def _compare_with_existing(self, item: FileTransfer, existing: StoredObject) -> None:
         """The key is taken: identical content counts as uploaded, anything else is a conflict."""
         hashers = self._hashers(item)
         checksum = ObjectChecksum(self.target.checksum_algorithm)
         size = 0
         part_size = self.target.part_size(item.size)
-        with item.source.open("rb", buffering=0) as handle:
-            while True:
-                part = _read_exactly(handle, part_size)
-                if not part:
-                    break
-                for hasher in hashers.values():
-                    hasher.update(part)
-                checksum.update(part)
-                checksum.end_part()
-                size += len(part)
-                self.book.bytes_moved(len(part))
+        buffer = self._buffers.take(part_size)
+        try:
+            with item.source.open("rb", buffering=0) as handle, memoryview(buffer) as view:
+                while count := _read_into(handle, view):
+                    _feed(view[:count], hashers, checksum)
+                    checksum.end_part()
+                    size += count
+                    self.book.bytes_moved(count)
+                    if count < part_size:
+                        break
+        finally:
+            self._buffers.give_back(buffer)
         if not self._judge(item, hashers, size):
             raise _Abort
         item.local_checksum = checksum.whole()
+        self._found(item, existing, checksum, multipart=size > part_size)
+
+    def _found(
+        self,
+        item: FileTransfer,
+        existing: StoredObject,
+        checksum: ObjectChecksum,
+        *,
+        multipart: bool,
+    ) -> None:
+        """Judge the object already under the key against the verified bytes."""
         if existing.size != item.size:
             raise KeyConflict(
                 f"{item.key} already holds {existing.size} bytes, not this file's {item.size}"
             )
-        self._prove(item, existing, checksum, multipart=size > part_size, found=True)
+        self._prove(item, existing, checksum, multipart=multipart, found=True)
 
     def _put_whole(self, item: FileTransfer) -> None:
-        data, hashers, checksum = self._read_all(item)
-        if not self._judge(item, hashers, len(data)):
-            raise _Abort
+        """A small file: read, hash and judge it here; write and prove it in the pool."""
+        hashers = self._hashers(item)
+        checksum = ObjectChecksum(self.target.checksum_algorithm)
+        data = self._buffers.take(item.size)
+        try:
+            with item.source.open("rb", buffering=0) as handle:
+                with memoryview(data) as view:
+                    size = _read_into(handle, view)
+                    _feed(view[:size], hashers, checksum)
+                size += len(handle.read(1))  # a file that grew since its MHL was written
+            self.book.bytes_moved(size)
+            if not self._judge(item, hashers, size):
+                raise _Abort
+        except BaseException:
+            self._buffers.give_back(data)
+            raise
         part_checksum = checksum.end_part()
         item.local_checksum = checksum.whole()
         if self.settings.bandwidth is not None:
             self.settings.bandwidth.take(len(data))
-        stored = self._write(
-            item,
-            checksum,
-            f"uploading {item.key}",
-            lambda: self.target.put(item.key, data, part_checksum, self._metadata(item)),
-            multipart=False,
-        )
-        self._prove(item, stored, checksum, multipart=False, found=False)
+
+        def write() -> None:
+            try:
+                self._write(
+                    item,
+                    checksum,
+                    f"uploading {item.key}",
+                    lambda: self.target.put(item.key, data, part_checksum, self._metadata(item)),
+                    multipart=False,
+                )
+            finally:
+                self._buffers.give_back(data)
+
+        self._pending.append(self._pool.submit(self._in_pool, item, write))
+
+    def _in_pool(self, item: FileTransfer, action: Callable[[], None]) -> None:
+        try:
+            self._settled(item, action)
+        except TargetUnusable as err:
+            self._unusable = self._unusable or err
+        except BaseException as err:  # a bug must not vanish with its thread
+            item.state, item.detail = UploadState.FAILED, f"internal error: {err!r}"
+            raise
 
     def _write(
         self,
@@ -251,21 +343,23 @@ class RollUploader:
         write: Callable[[], StoredObject],
         *,
         multipart: bool,
-    ) -> StoredObject:
-        """Run a committing write with retries. If it seems to fail after an earlier attempt
-        had in fact landed (a lost answer, then our own If-None-Match refusing the retry),
-        accept the object when it proves to be ours."""
+    ) -> None:
+        """Run a committing write with retries, then prove what it stored.
+
+        If the key turns out to be taken (If-None-Match refused us), or the write kept failing,
+        whatever the key holds is judged as found: an earlier attempt of ours that landed
+        despite a lost answer, or a previous run's upload, proves identical; anything else is
+        a conflict, and nothing was overwritten.
+        """
         try:
-            return self._retrying(what, write)
+            stored = self._retrying(what, write)
         except (KeyConflict, TransientFailure):
             existing = self.target.head(item.key)
-            if (
-                existing is not None
-                and existing.size == item.size
-                and checksum.matches(existing.checksum, multipart=multipart)
-            ):
-                return existing
-            raise
+            if existing is None:
+                raise
+            self._found(item, existing, checksum, multipart=multipart)
+            return
+        self._prove(item, stored, checksum, multipart=multipart, found=False)
 
     def _metadata(self, item: FileTransfer) -> dict[str, str]:
         expected = item.result.expected.get(HashKind.XXH64) or item.xxh64
@@ -317,33 +411,33 @@ class RollUploader:
         size = 0
         number = 0
         with item.source.open("rb", buffering=0) as handle:
-            while True:
-                part = _read_exactly(handle, part_size)
-                if not part and number > 0:
+            while flight.error is None:
+                part = self._buffers.take(part_size)
+                try:
+                    with memoryview(part) as view:
+                        count = _read_into(handle, view)
+                        _feed(view[:count], hashers, checksum)
+                except BaseException:
+                    self._buffers.give_back(part)
+                    raise
+                if count == 0 and number > 0:
+                    self._buffers.give_back(part)
                     break
+                if count < part_size:
+                    del part[count:]  # the last part: its body is exactly what is left
                 number += 1
-                for hasher in hashers.values():
-                    hasher.update(part)
-                checksum.update(part)
                 part_checksum = checksum.end_part()
-                size += len(part)
+                size += count
                 previous = done.get(number)
                 if previous is not None and previous.checksum == part_checksum:
                     receipts[number] = previous  # sent before a restart: re-read, never re-sent
-                    self.book.bytes_moved(len(part))
+                    self.book.bytes_moved(count)
+                    self._buffers.give_back(part)
                 else:
                     if previous is not None:  # the source changed under a half-done upload
                         done.clear()
-                    self._send(
-                        item,
-                        writer,
-                        number=number,
-                        part=part,
-                        part_checksum=part_checksum,
-                        flight=flight,
-                        receipts=receipts,
-                    )
-                if flight.error is not None or len(part) < part_size:
+                    self._send(item, writer, number, part, part_checksum, flight, receipts)
+                if count < part_size:
                     break
         for future in flight.futures:
             with contextlib.suppress(BaseException):
@@ -356,27 +450,25 @@ class RollUploader:
             raise _Abort
         item.local_checksum = checksum.whole()
         parts = [receipts[n] for n in sorted(receipts)]
-        stored = self._write(
+        self._write(
             item,
             checksum,
             f"completing the upload of {item.key}",
             lambda: writer.commit(parts, item.local_checksum),
             multipart=True,
         )
-        self._prove(item, stored, checksum, multipart=True, found=False)
 
     def _send(
         self,
         item: FileTransfer,
         writer: ObjectWriter,
-        *,
         number: int,
-        part: bytes,
+        part: bytearray,
         part_checksum: str | None,
         flight: _Flight,
         receipts: dict[int, PartReceipt],
     ) -> None:
-        self._slots.acquire()
+        """Upload one part in the pool; its buffer goes back when the part is done."""
         if self.settings.bandwidth is not None:
             self.settings.bandwidth.take(len(part))
 
@@ -394,7 +486,7 @@ class RollUploader:
                 flight.error = flight.error or err
                 raise
             finally:
-                self._slots.release()
+                self._buffers.give_back(part)
 
         flight.futures.append(self._pool.submit(upload))
 
@@ -407,9 +499,11 @@ class RollUploader:
         multipart: bool,
         found: bool,
     ) -> None:
-        """The stored object must be these bytes: by the store's checksum, else by reading it."""
+        """The stored object must be these bytes: by the store's checksum, else by reading it
+        (also when the store keeps no checksum of ours for it, e.g. a found object written by
+        another tool)."""
         item.stored = stored
-        if self.target.proven_by_read_back:
+        if self.target.proven_by_read_back or stored.checksum is None:
             back = self.target.read_back(item.key)
             proven = back.size == item.size and back.xxh64 == item.xxh64
             how = f"read back: {back.size} bytes, xxh64 {back.xxh64}"
@@ -432,17 +526,22 @@ class RollUploader:
         )
 
 
-def _read_exactly(handle: BinaryIO, size: int) -> bytes:
-    """Up to `size` bytes, fewer only at end of file (a raw read may return less)."""
-    pieces: list[bytes] = []
-    remaining = size
-    while remaining > 0:
-        chunk = handle.read(remaining)
-        if not chunk:
+def _read_into(handle: FileIO, view: memoryview) -> int:
+    """Fill `view` from the file; fewer bytes only at end of file (a raw read may return less)."""
+    filled = 0
+    while filled < len(view):
+        count = handle.readinto(view[filled:])
+        if not count:
             break
-        pieces.append(chunk)
-        remaining -= len(chunk)
-    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        filled += count
+    return filled
+
+
+def _feed(data: memoryview, hashers: dict[HashKind, Hasher], checksum: ObjectChecksum) -> None:
+    """One chunk into every hash of the pass: the MHL's and the store's."""
+    for hasher in hashers.values():
+        hasher.update(data)
+    checksum.update(data)
 
 
 def source_identity(path: Path) -> tuple[int, int, int]:

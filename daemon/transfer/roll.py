@@ -199,6 +199,7 @@ def upload_roll(
             result.transfers.append(item)
             if item.result.status is FileStatus.EXTRA and item.result.actual:
                 item.result.actual = {}
+        uploader.finish()
         if any(t.state is not UploadState.STORED for t in result.transfers):
             result.stage = _stage_of(result.transfers)
             result.problems = [

@@ -38,7 +38,12 @@ def make_client(settings: S3Connection, *, pool: int = 10) -> Any:
         max_pool_connections=pool,
         request_checksum_calculation=when,
         response_checksum_validation=when,
-        s3={"addressing_style": "path" if settings.endpoint_url else "auto"},
+        s3={
+            "addressing_style": "path" if settings.endpoint_url else "auto",
+            # botocore would SHA-256 the whole body for the signature (over http, and over https
+            # whenever we pass our own checksum): the slowest thing on the upload path.
+            "payload_signing_enabled": settings.sign_payload,
+        },
     )
     verify: bool | str = settings.verify_tls
     if settings.ca_bundle is not None and settings.verify_tls:

@@ -49,7 +49,9 @@ class ObjectWriter(Protocol):
 
     upload_id: str
 
-    def write_part(self, number: int, data: bytes, checksum: str | None) -> PartReceipt: ...
+    def write_part(
+        self, number: int, data: bytes | bytearray, checksum: str | None
+    ) -> PartReceipt: ...
     def commit(self, parts: list[PartReceipt], checksum: str | None) -> StoredObject: ...
     def abort(self) -> None: ...
 
@@ -73,12 +75,15 @@ class Target(Protocol):
     """A primary store. Keys are `/`-separated; nothing is ever overwritten.
 
     `proven_by_read_back` targets (a folder; S3 with checksum = off) prove each object by
-    reading it back after writing; the others by the store's own checksum.
+    reading it back after writing; the others by the store's own checksum. A target that
+    `refuses_overwrite` fails a write to a taken key with KeyConflict (a folder; S3 with
+    conditional writes), so a small file needs no lookup before it is written.
     """
 
     description: str
     checksum_algorithm: Algorithm
     proven_by_read_back: bool
+    refuses_overwrite: bool
 
     def check(self) -> None:
         """Raise TargetUnusable with what to fix if the store cannot be written to."""
@@ -86,7 +91,7 @@ class Target(Protocol):
 
     def head(self, key: str) -> StoredObject | None: ...
     def put(
-        self, key: str, data: bytes, checksum: str | None, metadata: dict[str, str]
+        self, key: str, data: bytes | bytearray, checksum: str | None, metadata: dict[str, str]
     ) -> StoredObject: ...
     def open_writer(
         self, key: str, size: int, metadata: dict[str, str], upload_id: str | None

@@ -406,3 +406,91 @@ def test_abandoned_multipart_uploads_under_the_prefix_are_aborted(
     assert [u["Key"] for u in open_uploads(s3_server, bucket)] == ["elsewhere/not-ours.mov"]
     (aborted,) = events(tmp_path / "state", "upload_abandoned")
     assert "show/leftover/from-a-crash.mov" in aborted["message"]
+
+
+# --- what goes on the wire ----------------------------------------------------------------------
+
+
+def media_requests(proxy: CountingProxy, method: str) -> list[str]:
+    return [r.path for r in proxy.requests if r.method == method and "/Clips/" in r.path]
+
+
+def test_small_files_are_written_without_a_lookup_first(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    proxy = CountingProxy(s3_server.s3_port).start()
+    try:
+        volume, config = cart(tmp_path, proxy.endpoint, bucket)
+        files = {f"Clips/A001C{n:03d}.wav": clip(n, 50_000 + n) for n in range(12)}
+        make_roll(volume, A001, files)
+
+        assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+        assert roll_states(config) == {A001: "uploaded"}
+        assert len(media_requests(proxy, "PUT")) == len(files)
+        assert media_requests(proxy, "HEAD") == []  # the PUT's answer carries the proof
+        stored = objects(s3_server, bucket)
+        assert all(stored[f"show/{A001}/{name}"] == data for name, data in files.items())
+    finally:
+        proxy.stop()
+
+
+def test_a_small_file_refused_as_taken_is_judged_by_what_the_key_holds(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    volume, config = cart(tmp_path, s3_server.endpoint, bucket)
+    same, other = clip(20, 70_000), clip(21, 70_000)
+    make_roll(volume, A001, {"Clips/SAME.wav": same, "Clips/OTHER.wav": other})
+    client = s3_server.client()
+    client.put_object(Bucket=bucket, Key=f"show/{A001}/Clips/SAME.wav", Body=same)
+    client.put_object(Bucket=bucket, Key=f"show/{A001}/Clips/OTHER.wav", Body=b"not this clip")
+
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 1
+
+    (roll,) = status(config)["rolls"]
+    assert roll["state"] == "conflict"
+    assert [p for p in roll["problems"] if "OTHER.wav" in p]
+    assert not [p for p in roll["problems"] if "SAME.wav" in p]
+    assert objects(s3_server, bucket)[f"show/{A001}/Clips/OTHER.wav"] == b"not this clip"
+
+
+def test_without_conditional_writes_a_small_file_is_looked_up_before_it_is_written(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    proxy = CountingProxy(s3_server.s3_port).start()
+    try:
+        volume, config = cart(tmp_path, proxy.endpoint, bucket, conditional_writes=False)
+        make_roll(volume, A001, {"Clips/A.wav": clip(22, 60_000)})
+        key = f"show/{A001}/Clips/A.wav"
+        s3_server.client().put_object(Bucket=bucket, Key=key, Body=b"someone else's take")
+
+        assert run_cli("run", "--once", "--config", str(config)).returncode == 1
+
+        assert roll_states(config) == {A001: "conflict"}
+        assert media_requests(proxy, "PUT") == []
+        assert objects(s3_server, bucket)[key] == b"someone else's take"
+    finally:
+        proxy.stop()
+
+
+@pytest.mark.parametrize(("sign_payload", "signed"), [(False, False), (True, True)])
+def test_request_bodies_are_signed_only_when_asked(
+    tmp_path: Path, s3_server: S3Server, bucket: str, sign_payload: bool, signed: bool
+) -> None:
+    proxy = CountingProxy(s3_server.s3_port).start()
+    try:
+        volume, config = cart(tmp_path, proxy.endpoint, bucket, sign_payload=sign_payload)
+        make_roll(volume, A001, {"Clips/A.mov": clip(23, 12 * MiB), "Clips/B.wav": clip(24, 9)})
+
+        assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+
+        bodies = [r for r in proxy.requests if r.method == "PUT" and "/Clips/" in r.path]
+        assert len(bodies) == 4  # three parts and one small file
+        payload = {r.headers.get("x-amz-content-sha256") for r in bodies}
+        if signed:
+            assert all(p and len(p) == 64 for p in payload)  # the hex SHA-256 of the body
+        else:
+            assert payload == {"UNSIGNED-PAYLOAD"}
+        assert all(r.headers.get("x-amz-checksum-crc64nvme") for r in bodies)  # still bound
+    finally:
+        proxy.stop()
