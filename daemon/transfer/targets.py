@@ -9,6 +9,9 @@ from typing import Protocol
 from daemon.errors import EnvironmentProblem, RollkeeperError
 from daemon.transfer.checksums import Algorithm
 
+#: Bytes to store, passed without copying: part buffers are sent as views.
+Payload = bytes | bytearray | memoryview
+
 
 @dataclass(frozen=True, slots=True)
 class StoredObject:
@@ -49,9 +52,7 @@ class ObjectWriter(Protocol):
 
     upload_id: str
 
-    def write_part(
-        self, number: int, data: bytes | bytearray, checksum: str | None
-    ) -> PartReceipt: ...
+    def write_part(self, number: int, data: Payload, checksum: str | None) -> PartReceipt: ...
     def commit(self, parts: list[PartReceipt], checksum: str | None) -> StoredObject: ...
     def abort(self) -> None: ...
 
@@ -91,7 +92,7 @@ class Target(Protocol):
 
     def head(self, key: str) -> StoredObject | None: ...
     def put(
-        self, key: str, data: bytes | bytearray, checksum: str | None, metadata: dict[str, str]
+        self, key: str, data: Payload, checksum: str | None, metadata: dict[str, str]
     ) -> StoredObject: ...
     def open_writer(
         self, key: str, size: int, metadata: dict[str, str], upload_id: str | None
