@@ -14,7 +14,6 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import platformdirs
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -25,12 +24,10 @@ from pydantic import (
     model_validator,
 )
 
+from daemon.config_file import default_config_path, default_state_dir
 from daemon.errors import BadInputError
 from daemon.layout import CustomLayoutSpec
 from daemon.units import parse_duration, parse_rate, parse_size
-
-APP_NAME = "rollkeeper"
-CONFIG_FILE_NAME = "rollkeeper.toml"
 
 
 class ConfigError(BadInputError):
@@ -81,7 +78,7 @@ class StateSettings(_Section):
     )
 
     def resolved_dir(self) -> Path:
-        return self.dir or Path(platformdirs.user_state_dir(APP_NAME))
+        return self.dir or default_state_dir()
 
 
 class LayoutSettings(_Section):
@@ -257,8 +254,8 @@ class TargetSettings(S3Connection):
     max_concurrency: int = Field(4, ge=1, le=64, description="Parts or files in flight at once.")
     part_size: PartSize = Field(
         "auto",
-        description="s3: multipart part size, e.g. '64MiB'; auto keeps every file under "
-        "10,000 parts.",
+        description="s3: multipart part size, e.g. '64MiB'; auto: S3's 5 MiB minimum, larger "
+        "only to keep a file under 10,000 parts. Memory: part size x max_concurrency.",
     )
     bandwidth_limit: BytesPerSecond | None = Field(
         None, description="Upload rate limit, e.g. '200MB/s' (default: none)."
@@ -385,11 +382,6 @@ class Config(_Section):
                 )
             seen[label] = str(volume.path)
         return volumes
-
-
-def default_config_path() -> Path:
-    """Where `--config` defaults to: the platform's config folder."""
-    return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE_NAME
 
 
 def _key_of(location: tuple[int | str, ...]) -> str:

@@ -37,7 +37,9 @@ from daemon.transfer.targets import (
     TransientFailure,
 )
 
-MIN_PART = 8 * 1024 * 1024
+#: The smallest part S3 accepts (but for the last), and auto's choice up to 50 GB files:
+#: little memory per part in flight and little to send again after an interruption.
+MIN_PART = 5 * 1024 * 1024
 MAX_PARTS = 10_000
 XXH64_METADATA = "xxh64"
 
