@@ -3,7 +3,8 @@ upload; nothing is committed unless the MHL hash matched, and nothing is proven 
 store's checksum (or a read-back) equals ours.
 
 One reader thread walks the roll's files in order (sequential reads suit RAIDs); parts and small
-files go to a pool of uploaders. The reader reads into reusable buffers, at most
+files go to a pool of uploaders, and multipart uploads are completed on threads of their own
+while the reader is already on the next file. The reader reads into reusable buffers, at most
 `max_concurrency` of them, and waits for a free one: memory stays at `part size *
 max_concurrency` whatever the file sizes, and the bytes sent are the very bytes hashed.
 """
@@ -160,6 +161,9 @@ class RollUploader:
         self._pool = ThreadPoolExecutor(
             max_workers=settings.max_concurrency, thread_name_prefix="upload"
         )
+        # Completing a multipart upload waits for its last parts: on threads of its own, so
+        # that a wait never holds a place the parts need.
+        self._completer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="complete")
         self._pending: list[Future[None]] = []
         self._unusable: TargetUnusable | None = None
 
@@ -172,6 +176,7 @@ class RollUploader:
             raise self._unusable
 
     def close(self) -> None:
+        self._completer.shutdown(wait=True, cancel_futures=True)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     # --- retries --------------------------------------------------------------------------------
@@ -211,6 +216,7 @@ class RollUploader:
                 self._put_whole(item)
             else:
                 self._put_in_parts(item)
+                return  # completed, and its checkpoint forgotten, in the pool
             if item.state is UploadState.STORED:
                 self.book.forget(item.path)
 
@@ -387,15 +393,33 @@ class RollUploader:
         if writer is None:
             writer = self.target.open_writer(item.key, item.size, self._metadata(item), None)
             self.book.started(item.path, item.key, item.size, writer.upload_id, part_size)
-        try:
-            self._stream_parts(item, writer, part_size, done)
-        except BaseException:
-            if item.state is not UploadState.STORED:
+        opened = writer
+
+        def clean_up() -> None:
+            """Nothing may be committed for a mismatch or a conflict: drop the upload."""
+            if item.state in (UploadState.MISMATCH, UploadState.CONFLICT):
                 with contextlib.suppress(TransientFailure, TargetUnusable, OSError):
-                    if item.state in (UploadState.MISMATCH, UploadState.CONFLICT):
-                        writer.abort()
-                        self.book.forget(item.path)
+                    opened.abort()
+                    self.book.forget(item.path)
+
+        try:
+            complete = self._stream_parts(item, writer, part_size, done)
+        except BaseException:
+            clean_up()
             raise
+
+        def finish() -> None:
+            try:
+                complete()
+            except BaseException:
+                clean_up()
+                raise
+            if item.state is UploadState.STORED:
+                self.book.forget(item.path)
+
+        # The reader goes on to the next file while the last parts land and the upload is
+        # completed: no idle gap between files.
+        self._pending.append(self._completer.submit(self._in_pool, item, finish))
 
     def _stream_parts(
         self,
@@ -403,7 +427,8 @@ class RollUploader:
         writer: ObjectWriter,
         part_size: int,
         done: dict[int, PartReceipt],
-    ) -> None:
+    ) -> Callable[[], None]:
+        """Read, hash and send every part; returns what completes the upload once they land."""
         hashers = self._hashers(item)
         checksum = ObjectChecksum(self.target.checksum_algorithm)
         flight = _Flight()
@@ -437,24 +462,29 @@ class RollUploader:
                     self._send(item, writer, number, part, count, part_checksum, flight, receipts)
                 if count < part_size:
                     break
-        for future in flight.futures:
-            with contextlib.suppress(BaseException):
-                future.result()
         if flight.error is not None:
             raise flight.error
-        if not self._judge(item, hashers, size):
-            writer.abort()
-            self.book.forget(item.path)
-            raise _Abort
+        matches = self._judge(item, hashers, size)
         item.local_checksum = checksum.whole()
-        parts = [receipts[n] for n in sorted(receipts)]
-        self._write(
-            item,
-            checksum,
-            f"completing the upload of {item.key}",
-            lambda: writer.commit(parts, item.local_checksum),
-            multipart=True,
-        )
+
+        def complete() -> None:
+            for future in flight.futures:
+                with contextlib.suppress(BaseException):
+                    future.result()
+            if flight.error is not None:
+                raise flight.error
+            if not matches:
+                raise _Abort  # the upload is dropped by the caller's clean-up
+            parts = [receipts[n] for n in sorted(receipts)]
+            self._write(
+                item,
+                checksum,
+                f"completing the upload of {item.key}",
+                lambda: writer.commit(parts, item.local_checksum),
+                multipart=True,
+            )
+
+        return complete
 
     def _send(
         self,
