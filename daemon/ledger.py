@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from daemon.errors import EnvironmentProblem
 from daemon.lifecycle import (
@@ -193,6 +193,10 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+#: Up to this many copies are looked up one by one; more, by reading the volume's whole list.
+_FEW = 32
+
+
 class StateLock:
     """One running daemon per state folder: an exclusive lock held for the process's lifetime."""
 
@@ -272,6 +276,16 @@ class VerifiedFile:
     verified: dict[str, str]
     mtime_ns: int | None
     inode: int | None
+
+
+class FileIdentity(NamedTuple):
+    """A verified file as recorded, for noticing later changes: no hashes."""
+
+    path: str
+    size: int | None
+    mtime_ns: int | None
+    inode: int | None
+    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,6 +542,25 @@ class Ledger:
                 ),
             )
 
+    def volume_layout_changed(
+        self, volume_id: int, problems: list[str], unaccounted: list[str]
+    ) -> None:
+        """A partial rescan (after change events) changed what the volume's last scan found:
+        `problems` and `unaccounted` replace it, new problems are announced, and the time of the
+        last full scan stays as it was."""
+        with self.transaction():
+            old = self.db.execute(
+                "SELECT scan_problems FROM volumes WHERE id = ?", (volume_id,)
+            ).fetchone()
+            previous = set(json.loads(old[0])) if old else set()
+            for problem in problems:
+                if problem not in previous:
+                    self._event("layout_problem", problem, severity="warning", volume_id=volume_id)
+            self.db.execute(
+                "UPDATE volumes SET scan_problems = ?, unaccounted = ? WHERE id = ?",
+                (json.dumps(problems), json.dumps(unaccounted[:1000]), volume_id),
+            )
+
     def volume(self, volume_id: int) -> VolumeRow | None:
         row = self.db.execute("SELECT * FROM volumes WHERE id = ?", (volume_id,)).fetchone()
         return self._volume(row) if row else None
@@ -690,6 +723,9 @@ class Ledger:
         return [known[(o.roll_id, o.volume_id)] for o in observations]
 
     def _copies_of(self, observations: list[CopyObservation]) -> list[CopyRow]:
+        if len(observations) <= _FEW:  # a rescan after an event: one lookup per roll
+            found = (self.copy(o.roll_id, o.volume_id) for o in observations)
+            return [copy for copy in found if copy is not None]
         volumes = {o.volume_id for o in observations}
         rolls = {o.roll_id for o in observations}
         return [
@@ -878,6 +914,16 @@ class Ledger:
             )
             for r in rows
         ]
+
+    def file_identities(self, roll_id: str, volume_id: int) -> list[FileIdentity]:
+        """What a rescan compares with the disk: each verified file's path, size, mtime, inode
+        and status, without the hashes (which it never needs, and which cost a decode each)."""
+        rows = self.db.execute(
+            "SELECT path, size, mtime_ns, inode, status FROM files "
+            "WHERE roll_id = ? AND volume_id = ? ORDER BY path",
+            (roll_id, volume_id),
+        )
+        return [FileIdentity(*row) for row in rows]
 
     def roll(self, roll_id: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.db.execute(

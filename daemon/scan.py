@@ -1,20 +1,30 @@
 """One walk over a folder tree: every file with its size and identity, never following links.
 
-Verification, roll discovery and (later) volume watching all start from this inventory, so a tree
-is walked once per pass and a symlink loop or an unreadable folder is reported, not fatal.
+Verification, roll discovery and volume watching all start from this inventory, so a tree is
+walked once per pass and a symlink loop or an unreadable folder is reported, not fatal. The
+daemon keeps a volume's inventory between scans (`VolumeScan`) and, after a change event, looks
+again only at the part of the volume the event concerns.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from daemon.hidden import is_hidden_name, is_hidden_path
 
 ASC_HISTORY_DIR = "ascmhl"
+#: ".mhl" in every mix of upper and lower case: `str.endswith` tests them all in C.
+MHL_SUFFIXES = tuple(
+    "." + "".join(c.upper() if upper else c for c, upper in zip("mhl", case, strict=True))
+    for case in itertools.product((False, True), repeat=3)
+)
 
 
 def is_mhl_file_name(name: str) -> bool:
@@ -36,15 +46,27 @@ def is_utf8_name(path: str) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
-class FileInfo:
-    """A file as the scan saw it. `is_symlink` entries were not followed."""
+class FileInfo(NamedTuple):
+    """A file as the scan saw it. `is_symlink` entries were not followed.
+
+    A named tuple: a walk creates one per file, and two scans of an unchanged roll compare
+    equal with C-speed tuple comparison (size, mtime, inode and ctime all take part).
+    """
 
     size: int
     mtime_ns: int
     inode: int
     ctime_ns: int = 0  # changes on every write or metadata change; copy tools cannot set it
     is_symlink: bool = False
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or lies below it ("" holds everything)."""
+    return not folder or path == folder or path.startswith(folder + "/")
 
 
 @dataclass(slots=True)
@@ -71,27 +93,41 @@ class TreeScan:
     def split(self, folders: Iterable[str]) -> dict[str, TreeScan]:
         """The parts of this scan inside each of `folders`, re-rooted there, in one pass.
 
-        Everything is assigned to the outermost of `folders` that contains it, so the cost is
-        the size of the scan times its depth, however many folders are asked for.
+        Everything is assigned to the outermost of `folders` that contains it.
+        """
+        return self.partition(folders)[0]
+
+    def partition(self, folders: Iterable[str]) -> tuple[dict[str, TreeScan], TreeScan]:
+        """`split`, plus what lies in none of `folders` (paths still relative to `root`).
+
+        Whom a folder belongs to is decided once per folder and remembered, so a file costs a
+        dictionary lookup of its parent folder, however deep it is and however many folders
+        are asked for.
         """
         wanted = set(folders)
         parts = {f: TreeScan(self.root / f if f else self.root) for f in wanted}
+        rest = TreeScan(self.root)
+        owners: dict[str, str | None] = {"": "" if "" in wanted else None}
 
-        def owner(path: str) -> tuple[TreeScan, str] | None:
-            if "" in wanted:
-                return parts[""], path
-            cut = path.find("/")
-            while True:
-                prefix = path if cut < 0 else path[:cut]
-                if prefix in wanted:
-                    return parts[prefix], path[len(prefix) + 1 :]
-                if cut < 0:
-                    return None
-                cut = path.find("/", cut + 1)
+        def owner(path: str) -> str | None:
+            """The outermost wanted folder at or above `path`."""
+            if path in owners:
+                return owners[path]
+            cut = path.rfind("/")
+            above = owner(path[:cut] if cut >= 0 else "")
+            found = above if above is not None else (path if path in wanted else None)
+            owners[path] = found
+            return found
 
+        rest_files = rest.files
         for name, info in self.files.items():
-            if found := owner(name):
-                found[0].files[found[1]] = info
+            cut = name.rfind("/")
+            folder = name[:cut] if cut >= 0 else ""
+            found = owners[folder] if folder in owners else owner(folder)
+            if found is None:
+                rest_files[name] = info
+            else:
+                parts[found].files[name[len(found) + 1 :] if found else name] = info
         for source, target in (
             (self.mhl_folders, "mhl_folders"),
             (self.linked_dirs, "linked_dirs"),
@@ -99,56 +135,140 @@ class TreeScan:
             (self.folders, "folders"),
         ):
             for name in source:
-                if found := owner(name):
-                    getattr(found[0], target).add(found[1])
+                found = owner(name)
+                if found is None:
+                    getattr(rest, target).add(name)
+                else:
+                    getattr(parts[found], target).add(name[len(found) + 1 :] if found else name)
         for name, error in self.errors.items():
-            if found := owner(name):
-                found[0].errors[found[1]] = error
-        return parts
+            found = owner(name)
+            if found is None:
+                rest.errors[name] = error
+            else:
+                parts[found].errors[name[len(found) + 1 :] if found else name] = error
+        return parts, rest
+
+    def absorb(self, other: TreeScan, folder: str = "") -> None:
+        """Add everything of `other` (a scan rooted at `folder` below this one's root)."""
+        if not folder:
+            self.files.update(other.files)
+            self.errors.update(other.errors)
+            for mine, theirs in (
+                (self.mhl_folders, other.mhl_folders),
+                (self.linked_dirs, other.linked_dirs),
+                (self.special, other.special),
+                (self.folders, other.folders),
+            ):
+                mine.update(theirs)
+            return
+        prefix = folder + "/"
+        self.files.update((prefix + name, info) for name, info in other.files.items())
+        self.errors.update(
+            (prefix + name if name else folder, error) for name, error in other.errors.items()
+        )
+        for mine, theirs in (
+            (self.mhl_folders, other.mhl_folders),
+            (self.linked_dirs, other.linked_dirs),
+            (self.special, other.special),
+            (self.folders, other.folders),
+        ):
+            mine.update(prefix + name if name else folder for name in theirs)
+
+    def forget(self, path: str) -> None:
+        """Drop everything at or below `path` ("" empties the scan)."""
+        prefix = path + "/"
+
+        def kept(name: str) -> bool:
+            return bool(path) and name != path and not name.startswith(prefix)
+
+        self.files = {name: info for name, info in self.files.items() if kept(name)}
+        self.errors = {name: error for name, error in self.errors.items() if kept(name)}
+        self.mhl_folders = {name for name in self.mhl_folders if kept(name)}
+        self.linked_dirs = {name for name in self.linked_dirs if kept(name)}
+        self.special = {name for name in self.special if kept(name)}
+        self.folders = {name for name in self.folders if kept(name)}
 
 
-def _join(folder: str, name: str) -> str:
-    return f"{folder}/{name}" if folder else name
+def scan_tree(root: Path, under: str = "") -> TreeScan:
+    """Walk `root` without following symlinks; contents of `ascmhl/` folders are not listed.
+
+    With `under` (a relative folder) only that folder is walked, its paths still relative to
+    `root`. Folder types come from the directory listing itself (no stat); only files and links
+    are stat-ed, since their size and identity are what change detection compares.
+    """
+    return _walk(root, under, frozenset(), [])
 
 
-def scan_tree(root: Path) -> TreeScan:
-    """Walk `root` without following symlinks; contents of `ascmhl/` folders are not listed."""
+def _walk(root: Path, under: str, apart: AbstractSet[str], found: list[str]) -> TreeScan:
+    """`scan_tree`, except that folders named in `apart` are not entered but appended to
+    `found` (to be walked on their own)."""
     scan = TreeScan(root)
-    pending = [""]
+    files, folders, mhl_folders, errors = scan.files, scan.folders, scan.mhl_folders, scan.errors
+    make = tuple.__new__
+    base = os.fspath(root)
+    pending = [under]
     while pending:
         folder = pending.pop()
+        prefix = folder + "/" if folder else ""
         try:
-            with os.scandir(root / folder if folder else root) as entries:
+            with os.scandir(f"{base}/{folder}" if folder else base) as entries:
                 for entry in entries:
-                    _record(scan, folder, entry, pending)
+                    name = entry.name
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            if name == ASC_HISTORY_DIR:
+                                mhl_folders.add(folder)
+                            elif prefix + name in apart:
+                                found.append(prefix + name)
+                            else:
+                                folders.add(prefix + name)
+                                pending.append(prefix + name)
+                            continue
+                        if entry.is_file(follow_symlinks=False):
+                            info = entry.stat(follow_symlinks=False)
+                            files[prefix + name] = make(
+                                FileInfo,
+                                (
+                                    info.st_size,
+                                    info.st_mtime_ns,
+                                    info.st_ino,
+                                    info.st_ctime_ns,
+                                    False,
+                                ),
+                            )
+                            if name.endswith(MHL_SUFFIXES) and not is_hidden_name(name):
+                                mhl_folders.add(folder)
+                            continue
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError as err:
+                        errors[prefix + name] = err.strerror or str(err)
+                        continue
+                    _record_other(scan, folder, name, info)
         except OSError as err:
-            scan.errors[folder] = err.strerror or str(err)
+            errors[folder] = err.strerror or str(err)
     return scan
 
 
-def _record(scan: TreeScan, folder: str, entry: os.DirEntry[str], pending: list[str]) -> None:
-    relative = _join(folder, entry.name)
-    try:
-        info = entry.stat(follow_symlinks=False)
-    except OSError as err:
-        scan.errors[relative] = err.strerror or str(err)
-        return
+def _record_other(scan: TreeScan, folder: str, name: str, info: os.stat_result) -> None:
+    """An entry that is neither a folder nor a regular file as listed: a link or a special file
+    (or, where the listing gives no type, anything: decided by its stat)."""
+    relative = _join(folder, name)
     mode = info.st_mode
     if stat.S_ISDIR(mode):
-        if entry.name == ASC_HISTORY_DIR:
+        if name == ASC_HISTORY_DIR:
             scan.mhl_folders.add(folder)
         else:
             scan.folders.add(relative)
-            pending.append(relative)
+            scan.absorb(scan_tree(scan.root, relative))
     elif stat.S_ISREG(mode):
         scan.files[relative] = FileInfo(
             info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
         )
-        if is_mhl_file_name(entry.name):
+        if is_mhl_file_name(name):
             scan.mhl_folders.add(folder)
     elif stat.S_ISLNK(mode):
         try:
-            target_is_dir = entry.is_dir(follow_symlinks=True)
+            target_is_dir = os.path.isdir(os.path.join(scan.root, relative))
         except OSError:
             target_is_dir = False
         if target_is_dir:
@@ -161,22 +281,156 @@ def _record(scan: TreeScan, folder: str, entry: os.DirEntry[str], pending: list[
         scan.special.add(relative)  # sockets, FIFOs, devices: never media
 
 
+def scan_entry(root: Path, path: str) -> TreeScan:
+    """What is at `path` (relative to `root`) now: the entry itself and, for a folder,
+    everything below it. Nothing when it is gone."""
+    scan = TreeScan(root)
+    if not path:
+        return scan_tree(root)
+    try:
+        info = os.lstat(os.path.join(root, path))
+    except (FileNotFoundError, NotADirectoryError):
+        return scan
+    except OSError as err:
+        scan.errors[path] = err.strerror or str(err)
+        return scan
+    cut = path.rfind("/")
+    _record_other(scan, path[:cut] if cut >= 0 else "", path[cut + 1 :], info)
+    return scan
+
+
+@dataclass(slots=True)
+class VolumeScan:
+    """A volume's inventory kept between scans: one part per roll folder, and the rest.
+
+    After a change event only the part the event concerns is walked again (`rescan`): the roll
+    holding the changed path, or the changed entry outside every roll. `regroup` then moves
+    entries between the rest and the roll parts when the set of roll folders changed, so a
+    roll's part always holds exactly what a full walk would assign to it.
+    """
+
+    root: Path
+    outside: TreeScan
+    rolls: dict[str, TreeScan] = field(default_factory=dict)
+
+    @classmethod
+    def walk(cls, root: Path, rolls: AbstractSet[str] = frozenset()) -> VolumeScan:
+        """A fresh full walk of the volume. Each of `rolls` (the roll folders known so far)
+        that is still a folder is walked into its own part, as `regroup` would split it, so
+        a volume whose rolls did not change needs no splitting afterwards."""
+        if "" in rolls:
+            return cls(root, TreeScan(root), {"": scan_tree(root)})
+        found: list[str] = []
+        outside = _walk(root, "", rolls, found)
+        parts: dict[str, TreeScan] = {}
+        for folder in found:
+            part = scan_tree(root / folder)
+            part.folders.add("")  # the roll folder itself, as `TreeScan.split` assigns it
+            if "" in part.errors:  # unreadable: it stays in the rest, as a full walk has it
+                outside.folders.add(folder)
+                outside.errors[folder] = part.errors[""]
+            else:
+                parts[folder] = part
+        return cls(root, outside, parts)
+
+    def mhl_folders(self) -> set[str]:
+        """Every folder of the volume holding an MHL, inside rolls or not."""
+        found = set(self.outside.mhl_folders)
+        for folder, part in self.rolls.items():
+            found.update(_join(folder, inner) if inner else folder for inner in part.mhl_folders)
+        return found
+
+    def errors(self) -> dict[str, str]:
+        """Every path of the volume the scans could not read, with the OS error."""
+        found = dict(self.outside.errors)
+        for folder, part in self.rolls.items():
+            found.update(
+                (_join(folder, name) if name else folder, error)
+                for name, error in part.errors.items()
+            )
+        return found
+
+    def roll_of(self, path: str) -> str | None:
+        """The roll folder at or above `path`, if any."""
+        if "" in self.rolls:
+            return ""
+        cut = path.find("/")
+        while True:
+            prefix = path if cut < 0 else path[:cut]
+            if prefix in self.rolls:
+                return prefix
+            if cut < 0:
+                return None
+            cut = path.find("/", cut + 1)
+
+    def unit_of(self, path: str) -> str:
+        """What to walk again after a change at `path`: its whole roll when it lies in one;
+        the folder holding it when it is an MHL or part of an ASC history (the folder may
+        become a roll, or stop being one); else the entry itself (a folder with its contents)."""
+        roll = self.roll_of(path)
+        if roll is not None:
+            return roll
+        parts = path.split("/")
+        if ASC_HISTORY_DIR in parts:
+            return "/".join(parts[: parts.index(ASC_HISTORY_DIR)])
+        if parts[-1][-4:].lower() == ".mhl":
+            return "/".join(parts[:-1])
+        return path
+
+    def rescan(self, path: str) -> None:
+        """Walk `path` again (a unit from `unit_of`; "" is the whole volume) and replace what
+        was known at and below it. Roll parts below it are dropped until `regroup`."""
+        path = self.unit_of(path) if path else path
+        if not path:
+            self.outside, self.rolls = scan_tree(self.root), {}
+            return
+        for folder in [f for f in self.rolls if _within(f, path)]:
+            del self.rolls[folder]
+        self.outside.forget(path)
+        self.outside.absorb(scan_entry(self.root, path))
+
+    def regroup(self, roll_folders: set[str]) -> set[str]:
+        """Give each of `roll_folders` its part (and return the roll folders whose part is
+        new); a part whose folder is no longer a roll goes back to the rest."""
+        for folder in [f for f in self.rolls if f not in roll_folders]:
+            self.outside.absorb(self.rolls.pop(folder), folder)
+        missing = roll_folders - self.rolls.keys()
+        if missing:
+            parts, self.outside = self.outside.partition(missing)
+            self.rolls.update(parts)
+        return missing
+
+
 def unaccounted(
     scan: TreeScan, roll_folders: set[str], not_media: frozenset[str] | set[str]
 ) -> list[str]:
     """What on a volume lies outside every roll: the top-most unknown folders (ending in `/`)
     and stray files, hidden/system files and `not_media` folders (e.g. Reports) excepted.
 
-    Erasing the drive would destroy these, and nothing has backed them up.
+    `scan` may be the whole volume or only what lies outside the roll folders (`VolumeScan`'s
+    rest, which is far smaller). Erasing the drive would destroy these, and nothing has backed
+    them up.
     """
     ancestors = {
         "/".join(r.split("/")[:depth]) for r in roll_folders for depth in range(1, r.count("/") + 1)
     }
+    known: dict[str, bool] = {}
 
     def inside_known(path: str) -> bool:
-        parts = path.split("/")
-        prefixes = ("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-        return any(p in roll_folders or p.rsplit("/", 1)[-1] in not_media for p in prefixes)
+        """Whether `path` is a roll folder, a not-media folder, or below one (per folder,
+        remembered: the files of one folder share the answer)."""
+        if not path:
+            return False
+        if path in known:
+            return known[path]
+        cut = path.rfind("/")
+        found = (
+            path in roll_folders
+            or path[cut + 1 :] in not_media
+            or inside_known(path[:cut] if cut >= 0 else "")
+        )
+        known[path] = found
+        return found
 
     found: list[str] = []
     for folder in sorted(scan.folders):
@@ -186,11 +440,10 @@ def unaccounted(
         if parent and parent not in ancestors:
             continue  # inside an unknown folder already listed
         found.append(folder + "/")
-    unknown = tuple(f[:-1] for f in found)
+    unknown = tuple(found)  # each ends in "/"
     for name in sorted(scan.files) + sorted(scan.linked_dirs) + sorted(scan.special):
         if is_hidden_path(name) or inside_known(name):
             continue
-        if any(name.startswith(u + "/") for u in unknown):
-            continue
-        found.append(name)
+        if not name.startswith(unknown):
+            found.append(name)
     return found

@@ -8,6 +8,7 @@ thread that writes the ledger.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -16,27 +17,39 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import Literal
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from daemon.announce import decide, describe
+from daemon.announce import DriveDecision, decide, describe
 from daemon.archive.poller import ArchiveAnswer, archive_roll, poll
 from daemon.archive.providers import ArchiveRoll, build_provider
 from daemon.clearance import Policy
 from daemon.config import Config
 from daemon.errors import EnvironmentProblem, MhlError, RollkeeperError
 from daemon.hidden import is_hidden_path
-from daemon.layout import LayoutProfile, RollLocation, build_profile
-from daemon.ledger import CopyObservation, CopyRow, Ledger, StateLock, VerifiedFile, now_iso
+from daemon.layout import LayoutAnalysis, LayoutProfile, RollLocation, build_profile
+from daemon.ledger import (
+    CopyObservation,
+    CopyRow,
+    Ledger,
+    StateLock,
+    VerifiedFile,
+    VolumeRow,
+    now_iso,
+)
 from daemon.lifecycle import FAILED_ROLL_STATES, CopyState, RollState, UploadStage
 from daemon.mhl.manifest import load_roll_manifest
 from daemon.mhl.model import RollManifest, manifest_fingerprint, name_key
 from daemon.progress import NoProgress, Progress, Throttled
 from daemon.readiness import assess, last_change_ns
 from daemon.scan import (
+    ASC_HISTORY_DIR,
+    MHL_SUFFIXES,
     FileInfo,
     TreeScan,
+    VolumeScan,
     display_path,
     is_mhl_file_name,
     scan_tree,
@@ -59,19 +72,23 @@ from daemon.verify import (
     verify_plans,
 )
 from daemon.volumes import MountedVolume, present_volumes
-from daemon.watch import VolumeWatcher
+from daemon.watch import Change, VolumeWatcher
 
 log = structlog.get_logger("rollkeeper")
 
 #: A roll still missing files this long after its last change is INCOMPLETE (an alarm), not
 #: merely still copying.
 INCOMPLETE_AFTER_SETTLES = 10
-#: Events are coalesced: a dirty volume is rescanned at most this often, and never more than
-#: one fifth of the time (large volumes take a while to scan).
+#: Events are coalesced: the parts of a volume they concern are walked again at most this often,
+#: and never more than one fifth of the time (a change outside every roll, or a lost event, can
+#: mean walking a large part of the volume). Event-driven and full scans are timed apart, so a
+#: slow full scan (start-up parses every MHL) never delays the next event-driven one.
 MIN_RESCAN_GAP = 0.5
 RESCAN_DUTY = 5.0
 #: Folders beside the rolls that are never media (and never block a drive).
 NOT_MEDIA = frozenset({"Reports"})
+#: The main loop's rest between turns when nothing wakes it (readiness is judged each turn).
+TICK = 0.5
 #: After an internal error a roll waits this long before it is tried again.
 CRASH_BACKOFF = 60.0
 
@@ -89,48 +106,79 @@ class MhlReading:
 def _mhl_signature(roll_scan: TreeScan) -> tuple[object, ...]:
     """Cheap evidence of whether any MHL of a roll changed: its files' and histories' stats."""
     parts: list[object] = []
-    for name in sorted(roll_scan.files):
+    files = roll_scan.files
+    # The suffix test first (in C, every spelling of ".mhl"): it rejects the media files
+    # without splitting their paths.
+    for name in sorted(n for n in files if n.endswith(MHL_SUFFIXES)):
         if is_mhl_file_name(name.rsplit("/", 1)[-1]):
-            file = roll_scan.files[name]
-            parts.append((name, file.size, file.mtime_ns, file.ctime_ns, file.inode))
+            parts.append((name, *files[name][:4]))
+    root = str(roll_scan.root)
     for folder in sorted(roll_scan.mhl_folders):
-        history = roll_scan.root / folder / "ascmhl"
-        for path in (history, history / "ascmhl_chain.xml"):
+        history = os.path.join(root, folder, ASC_HISTORY_DIR)
+        for path in (history, os.path.join(history, "ascmhl_chain.xml")):
             try:
-                info = path.stat()
+                info = os.stat(path)
             except OSError:
-                parts.append((str(path), None))
+                parts.append((path, None))
                 continue
-            parts.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+            parts.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     return tuple(parts)
 
 
 @dataclass(slots=True)
 class CopyTracker:
-    """What the last scans saw of one roll folder on one volume."""
+    """What the last scans saw of one roll folder on one volume.
+
+    `version` counts the changes seen (files or MHL content): a copy compared with its evidence
+    at one version and state is not compared again until either moves.
+    """
 
     roll_id: str
     volume_key: str
     location: RollLocation
     reading: MhlReading
     files: dict[str, FileInfo]
-    signature: int
     changed_at: float
+    version: int = 0
     verifying: bool = False
-    checked_signature: tuple[int, CopyState] | None = None  # last compared with the evidence
+    checked: tuple[int, CopyState] | None = None  # (version, state) last compared with evidence
 
 
 @dataclass(slots=True)
 class VolumeState:
-    """A mounted volume, its watcher and when it needs scanning."""
+    """A mounted volume, its watcher, what is known of it and what needs looking at again.
+
+    The watcher thread adds the changed paths (relative to the volume, with the time of their
+    latest event) to `changes`, or sets `everything` when events were lost, under `lock`; the
+    main loop takes them.
+    """
 
     mounted: MountedVolume
     volume_id: int
     watcher: VolumeWatcher | None = None
-    dirty_since: float | None = None
-    last_scan: float = 0.0
-    last_scan_seconds: float = 0.0
+    changes: dict[str, float] = field(default_factory=dict)
+    everything: bool = True  # a full walk is due (start-up, lost events)
+    last_scan: float = 0.0  # monotonic end of the last scan of any kind
+    last_full_scan: float = 0.0  # monotonic end of the last full walk
+    full_scan_seconds: float = 0.0
+    scan_seconds: float = 0.0  # the last event-driven scan
+    inventory: VolumeScan | None = None
+    mhl_folders: set[str] = field(default_factory=set)
+    analysis: LayoutAnalysis | None = None
+    roll_ids: set[str] = field(default_factory=set)
+    reported: tuple[list[str], list[str]] | None = None  # problems and unaccounted, as recorded
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take_changes(self) -> tuple[dict[str, float], bool]:
+        """The changed paths (with when) and the lost-events flag noted since the last call."""
+        with self.lock:
+            changes, everything = self.changes, self.everything
+            self.changes, self.everything = {}, False
+        return changes, everything
+
+    def pending(self) -> bool:
+        with self.lock:
+            return self.everything or bool(self.changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +210,38 @@ def _volume_key(volume: MountedVolume) -> str:
     return f"{volume.fs_uuid}|{volume.subpath}|{volume.label}"
 
 
-def _signature(files: dict[str, FileInfo]) -> int:
-    return hash(frozenset((k, v.size, v.mtime_ns, v.ctime_ns, v.inode) for k, v in files.items()))
+def _relative(root: str, path: str) -> str:
+    """`path` relative to the volume `root` ("" for the root, or for anything not below it:
+    then the whole volume is looked at again)."""
+    root = root.rstrip("/")
+    if path.startswith(root) and path[len(root) : len(root) + 1] == "/":
+        return path[len(root) + 1 :].rstrip("/")
+    return ""
+
+
+def _event_time(noticed: dict[str, float], folder: str) -> float | None:
+    """The latest event of the walked units holding roll `folder` (None: none was walked, it
+    became a roll because of a change elsewhere, e.g. its duplicate went away)."""
+    times = [noticed[""]] if "" in noticed else []
+    cut = folder.find("/")
+    while True:
+        prefix = folder if cut < 0 else folder[:cut]
+        if prefix in noticed:
+            times.append(noticed[prefix])
+        if cut < 0:
+            return max(times, default=None)
+        cut = folder.find("/", cut + 1)
+
+
+def _outermost(units: set[str]) -> list[str]:
+    """`units` without those inside another of them ("" contains everything)."""
+    if "" in units:
+        return [""]
+    return sorted(
+        unit
+        for unit in units
+        if not any(unit[:cut] in units for cut, char in enumerate(unit) if char == "/")
+    )
 
 
 def layout_profile(config: Config) -> LayoutProfile:
@@ -201,10 +279,13 @@ class Service:
             min_onset_copies=config.clearance.min_onset_copies,
         )
         self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
+        self.judges = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clearance")
+        self.judging: Future[tuple[list[DriveDecision], float]] | None = None
         self.archive_requested = threading.Event()
         self.archive_job: Future[list[ArchiveAnswer]] | None = None
         self.clearance_dirty = True
         self._last_clearance = 0.0
+        self._settles_at: float | None = None  # when the next complete copy has settled
         self._clearance_seconds = 0.0
         self.scheduler: BackgroundScheduler | None = None
         upload_rate = config.target.bandwidth_limit if config.target else None
@@ -335,30 +416,81 @@ class Service:
             self.clearance_dirty = True
 
     def judge_drives(self, *, force: bool = False) -> None:
-        """Judge every mounted drive when something changed (and hourly); announce changes."""
+        """Judge every mounted drive when something changed (and hourly); announce changes.
+
+        Judging re-reads the evidence of every file of every roll on a drive: seconds on a big
+        RAID. The running daemon therefore judges on a thread of its own, from a read-only view
+        of the ledger, while the main loop goes on noticing changes and settling rolls; a
+        verdict that changed is then judged again and recorded by the main loop, the ledger's
+        only writer. `force` judges and records here and now (`run --once`).
+        """
+        self._collect_judgments()
         now = time.monotonic()
         since = now - self._last_clearance
         due = since >= self.config.clearance.recheck_interval
-        # Judging a big drive queries every roll on it: while things keep changing, at most a
-        # fifth of the time goes to it.
+        # While things keep changing, at most a fifth of the time goes to judging.
         gap = max(1.0, self._clearance_seconds * RESCAN_DUTY)
-        if not (force or due or (self.clearance_dirty and since >= gap)):
+        if self.judging is not None or not (
+            force or due or (self.clearance_dirty and since >= gap)
+        ):
             return
         self.clearance_dirty = False
         self._last_clearance = now
-        for volume in self.ledger.volumes():
-            if not volume.mounted:
-                continue
-            decision = decide(
-                self.ledger,
-                volume,
-                target=self.target,
-                archive_provider=self.archive.name,
-                policy=self.policy,
-            )
-            if decision.changed:
-                log.info("clearance", drive=volume.label, verdict=describe(decision.verdict))
-        self._clearance_seconds = time.monotonic() - now
+        volumes = [volume for volume in self.ledger.volumes() if volume.mounted]
+        if force:
+            for volume in volumes:
+                self._record_judgment(volume)
+            self._clearance_seconds = time.monotonic() - now
+            return
+        self.judging = self.judges.submit(self._judge, volumes)
+        self.judging.add_done_callback(lambda _f: self.wake.set())
+
+    def _judge(self, volumes: list[VolumeRow]) -> tuple[list[DriveDecision], float]:
+        """On the judging thread: each drive's verdict, recorded nowhere, and the time taken."""
+        started = time.monotonic()
+        ledger = Ledger.in_state_dir(self.state_dir, readonly=True)
+        try:
+            decisions = [
+                decide(
+                    ledger,
+                    volume,
+                    target=self.target,
+                    archive_provider=self.archive.name,
+                    policy=self.policy,
+                    record=False,
+                )
+                for volume in volumes
+            ]
+        finally:
+            ledger.close()
+        return decisions, time.monotonic() - started
+
+    def _collect_judgments(self) -> None:
+        """Record the drives whose verdict changed, once a background judgment is done."""
+        if self.judging is None or not self.judging.done():
+            return
+        job, self.judging = self.judging, None
+        try:
+            decisions, self._clearance_seconds = job.result()
+        except Exception as err:  # a bug must not take the daemon down: log, judge again later
+            log.exception("judging the drives failed", exc_info=err)
+            self.clearance_dirty = True
+            return
+        for decision in decisions:
+            volume = self.ledger.volume(decision.volume.id)
+            if decision.changed and volume is not None and volume.mounted:
+                self._record_judgment(volume)
+
+    def _record_judgment(self, volume: VolumeRow) -> None:
+        decision = decide(
+            self.ledger,
+            volume,
+            target=self.target,
+            archive_provider=self.archive.name,
+            policy=self.policy,
+        )
+        if decision.changed:
+            log.info("clearance", drive=volume.label, verdict=describe(decision.verdict))
 
     def close(self) -> None:
         for volume in self.volumes.values():
@@ -366,6 +498,7 @@ class Service:
                 volume.watcher.stop()
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.background.shutdown(wait=True, cancel_futures=True)
+        self.judges.shutdown(wait=True, cancel_futures=True)
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self._ledger:
@@ -414,7 +547,7 @@ class Service:
             while not self.stopping.is_set():
                 self.tick()
                 notifier.watchdog()
-                self.wake.wait(timeout=0.5)
+                self.wake.wait(timeout=self._sleep_for())
                 self.wake.clear()
             notifier.stopping()
             return 0
@@ -428,21 +561,27 @@ class Service:
             self.refresh_volumes(start_watchers=True)
             self._last_mount_check = now
         for volume in list(self.volumes.values()):
-            if self._scan_due(volume, now):
+            due = self._scan_due(volume, now)
+            if due == "full":
                 self.scan_volume(volume)
+            elif due == "changes":
+                self.rescan_changes(volume)
         self.evaluate()
         self.retry_uploads()
         self.collect(wait=False)
         self._archive_step()
         self.judge_drives()
 
-    def _scan_due(self, volume: VolumeState, now: float) -> bool:
-        if now - volume.last_scan >= self.config.watch.rescan_interval:
-            return True
-        if volume.dirty_since is None:
-            return False
-        gap = max(MIN_RESCAN_GAP, volume.last_scan_seconds * RESCAN_DUTY)
-        return now - volume.last_scan >= gap
+    def _scan_due(self, volume: VolumeState, now: float) -> Literal["full", "changes"] | None:
+        """ "full" when the safety-net walk is due, "changes" when events are waiting (and the
+        last scan is far enough behind), else None."""
+        if now - volume.last_full_scan >= self.config.watch.rescan_interval:
+            return "full"
+        if not volume.pending():
+            return None
+        last = volume.full_scan_seconds if volume.everything else volume.scan_seconds
+        gap = max(MIN_RESCAN_GAP, last * RESCAN_DUTY)
+        return "changes" if now - volume.last_scan >= gap else None
 
     # --- volumes --------------------------------------------------------------------------------
 
@@ -461,7 +600,7 @@ class Service:
                 subpath=mounted.subpath,
                 mount_path=str(mounted.path),
             )
-            state = VolumeState(mounted, row.id, dirty_since=time.monotonic())
+            state = VolumeState(mounted, row.id)
             self.volumes[key] = state
             if start_watchers:
                 self._start_watcher(state)
@@ -472,12 +611,19 @@ class Service:
                 watching=state.watcher.kind if state.watcher else "none",
             )
 
+    def note_change(self, volume: VolumeState, change: Change) -> None:
+        """What a watcher reports (on its own thread): remember what changed, wake the loop."""
+        with volume.lock:
+            if change.path is None:
+                volume.everything = True
+            else:
+                volume.changes[_relative(str(volume.mounted.path), change.path)] = time.time()
+        self.wake.set()
+
     def _start_watcher(self, volume: VolumeState) -> None:
 
-        def changed(_path: str) -> None:
-            if volume.dirty_since is None:
-                volume.dirty_since = time.monotonic()
-            self.wake.set()
+        def changed(change: Change) -> None:
+            self.note_change(volume, change)
 
         mounted = volume.mounted
         watcher = VolumeWatcher(
@@ -514,30 +660,85 @@ class Service:
     # --- scanning -------------------------------------------------------------------------------
 
     def scan_volume(self, volume: VolumeState) -> None:
-        """Walk a volume, map its MHL folders to rolls and record what changed."""
+        """Walk the whole volume, map its MHL folders to rolls and record what changed.
+
+        The safety net (every `rescan_interval`, and when events were lost): rolls whose files
+        and MHLs are exactly as the last scan saw them cost a comparison, nothing more.
+        """
         started = time.monotonic()
-        volume.dirty_since = None
-        scan = scan_tree(volume.mounted.path)
-        if "" in scan.errors or not volume.mounted.path.is_dir():
-            log.warning(
-                "volume unreadable", label=volume.mounted.label, error=scan.errors.get("", "gone")
-            )
+        volume.take_changes()  # this walk sees them all
+        known = volume.inventory.rolls.keys() if volume.inventory else frozenset[str]()
+        inventory = VolumeScan.walk(volume.mounted.path, known)
+        unreadable = inventory.errors().get("")
+        if unreadable is not None or not volume.mounted.path.is_dir():
+            log.warning("volume unreadable", label=volume.mounted.label, error=unreadable or "gone")
             return
+        first = volume.inventory is None
+        volume.inventory = inventory
+        self._update(volume, full=True, first=first)
+        volume.last_full_scan = volume.last_scan = time.monotonic()
+        volume.full_scan_seconds = volume.last_scan - started
+
+    def rescan_changes(self, volume: VolumeState) -> None:
+        """Walk again only what the events since the last scan concern: each changed roll, or
+        the changed entry outside every roll (a new folder with what is inside it). Lost
+        events, or a change at the volume's root folder, mean a full walk."""
+        changes, everything = volume.take_changes()
+        inventory = volume.inventory
+        if everything or inventory is None:
+            self.scan_volume(volume)
+            return
+        started = time.monotonic()
+        noticed: dict[str, float] = {}  # unit -> its latest event
+        for path, at in changes.items():
+            unit = inventory.unit_of(path) if path else ""
+            noticed[unit] = max(at, noticed.get(unit, at))
+        units = _outermost(set(noticed))
+        if units == [""]:  # e.g. the volume's root folder is itself a roll
+            self.scan_volume(volume)
+        else:
+            for unit in units:
+                inventory.rescan(unit)
+            self._update(volume, full=False, first=False, noticed=noticed)
+        # Timed whatever it took, so that events keep walking at most a fifth of the time.
+        volume.last_scan = time.monotonic()
+        volume.scan_seconds = volume.last_scan - started
+
+    def _update(
+        self,
+        volume: VolumeState,
+        *,
+        full: bool,
+        first: bool,
+        noticed: dict[str, float] | None = None,
+    ) -> None:
+        """After a walk (whole or partial): the rolls it found anew or changed are tracked and
+        recorded, rolls no longer there are gone, and the volume's problems and unaccounted
+        entries are recorded when they changed (always, with the time, after a full walk).
+
+        `noticed` holds the walked units with the time of their latest event: a change in a
+        roll counts from then (or from its files' newest ctime), not from when the walk, held
+        back by `MIN_RESCAN_GAP`, got to it."""
+        inventory = volume.inventory
+        assert inventory is not None  # noqa: S101
         key = _volume_key(volume.mounted)
-        analysis = self.profile.analyse(scan.mhl_folders)
-        problems = [f"{p.severity}: {p.folder or '.'}: {p.message}" for p in analysis.problems]
-        problems += [
-            f"error: {display_path(f) or '.'}: cannot be read ({e})"
-            for f, e in sorted(scan.errors.items())
-        ]
-        parts = scan.split(location.folder for location in analysis.rolls)
+        mhl_folders = inventory.mhl_folders()
+        if volume.analysis is None or mhl_folders != volume.mhl_folders:
+            volume.analysis = self.profile.analyse(mhl_folders)
+            volume.mhl_folders = mhl_folders
+        analysis = volume.analysis
+        roll_folders = {location.folder for location in analysis.rolls}
+        fresh = inventory.regroup(roll_folders)
+        if full:  # every part was walked anew
+            fresh = roll_folders
         readings = [
             (
                 location,
-                parts[location.folder],
-                self._read_mhls(key, location, parts[location.folder]),
+                inventory.rolls[location.folder],
+                self._read_mhls(key, location, inventory.rolls[location.folder]),
             )
             for location in analysis.rolls
+            if location.folder in fresh
         ]
         copies = self.ledger.observe_copies(
             [
@@ -554,19 +755,48 @@ class Service:
                 for location, _scan, reading in readings
             ]
         )
+        changed = first
         for (location, roll_scan, reading), copy in zip(readings, copies, strict=True):
-            self._track(
-                volume, key=key, location=location, roll_scan=roll_scan, reading=reading, copy=copy
+            changed |= self._track(
+                volume,
+                key=key,
+                location=location,
+                roll_scan=roll_scan,
+                reading=reading,
+                copy=copy,
+                noticed_at=_event_time(noticed, location.folder) if noticed else None,
             )
         seen = {location.identity.id for location in analysis.rolls}
-        for copy in self.ledger.copies(volume_id=volume.volume_id):
-            if copy.roll_id not in seen and copy.state is not CopyState.GONE:
+        if full:
+            vanished = [
+                c for c in self.ledger.copies(volume_id=volume.volume_id) if c.roll_id not in seen
+            ]
+        else:
+            vanished = [
+                c
+                for roll_id in sorted(volume.roll_ids - seen)
+                if (c := self.ledger.copy(roll_id, volume.volume_id)) is not None
+            ]
+        for copy in vanished:
+            if copy.state is not CopyState.GONE:
                 self._copy_gone(volume, key, copy)
-        outside = unaccounted(scan, {location.folder for location in analysis.rolls}, NOT_MEDIA)
-        self.ledger.volume_scanned(volume.volume_id, problems, outside)
-        self.clearance_dirty = True
-        volume.last_scan = time.monotonic()
-        volume.last_scan_seconds = volume.last_scan - started
+                changed = True
+        volume.roll_ids = seen
+        problems = [f"{p.severity}: {p.folder or '.'}: {p.message}" for p in analysis.problems]
+        problems += [
+            f"error: {display_path(f) or '.'}: cannot be read ({e})"
+            for f, e in sorted(inventory.errors().items())
+        ]
+        outside = unaccounted(inventory.outside, roll_folders, NOT_MEDIA)
+        if full:
+            self.ledger.volume_scanned(volume.volume_id, problems, outside)
+        elif (problems, outside) != volume.reported:
+            self.ledger.volume_layout_changed(volume.volume_id, problems, outside)
+        if (problems, outside) != volume.reported:
+            volume.reported = (problems, outside)
+            changed = True
+        if changed:
+            self.clearance_dirty = True
 
     def _read_mhls(self, key: str, location: RollLocation, roll_scan: TreeScan) -> MhlReading:
         """The roll's MHLs, parsed again only when an MHL file or ASC history changed."""
@@ -589,27 +819,36 @@ class Service:
         roll_scan: TreeScan,
         reading: MhlReading,
         copy: CopyRow,
-    ) -> None:
-        """Follow a copy between scans: when it last changed, broken MHLs, staleness."""
+        noticed_at: float | None = None,
+    ) -> bool:
+        """Follow a copy between scans: when it last changed, broken MHLs, staleness.
+
+        A change counts from `noticed_at` (the latest event in the roll), or from now when no
+        event said when (a full walk found it), or from the newest ctime if that is later.
+        True when anything about the copy changed (its files, its MHLs, its state)."""
         identity = location.identity
         mhl_error = reading.error
         tracker_key = (identity.id, key)
-        signature = _signature(roll_scan.files)
         tracker = self.trackers.get(tracker_key)
-        now = time.time()
-        changed_at = max(last_change_ns(roll_scan.files) / 1e9, 0.0)
+        changed = False
         if tracker is None:
-            tracker = CopyTracker(
-                identity.id, key, location, reading, roll_scan.files, signature, changed_at
-            )
+            changed_at = max(last_change_ns(roll_scan.files) / 1e9, 0.0)
+            tracker = CopyTracker(identity.id, key, location, reading, roll_scan.files, changed_at)
             self.trackers[tracker_key] = tracker
-        elif tracker.signature != signature:
-            tracker.reading, tracker.files, tracker.signature = (
-                reading,
-                roll_scan.files,
-                signature,
-            )
-            tracker.changed_at = max(now, changed_at)
+            changed = True
+        else:
+            tracker.location = location
+            # Named tuples compare by value: size, mtime, inode and ctime of every file.
+            if tracker.files != roll_scan.files or tracker.reading is not reading:
+                changed_at = max(last_change_ns(roll_scan.files) / 1e9, 0.0)
+                tracker.reading, tracker.files = reading, roll_scan.files
+                tracker.changed_at = max(
+                    time.time() if noticed_at is None else noticed_at, changed_at
+                )
+                tracker.version += 1
+                changed = True
+            elif noticed_at is not None:  # an event in the roll is activity, even if undone
+                tracker.changed_at = max(tracker.changed_at, noticed_at)
         if mhl_error is not None:
             if copy.state is not CopyState.INVALID_MHL:
                 self.ledger.set_copy_state(
@@ -621,7 +860,8 @@ class Service:
                     severity="alarm",
                     kind="copy_failed",
                 )
-            return
+                return True
+            return changed
         if copy.state is CopyState.INVALID_MHL:
             self.ledger.set_copy_state(
                 identity.id,
@@ -629,20 +869,24 @@ class Service:
                 CopyState.SETTLING,
                 f"roll {identity.id}: its MHL reads again",
             )
-        # Comparing with the ledger's evidence costs a query and a decode per file: only when
-        # something in the roll changed since the last comparison (or since start-up).
-        elif copy.state in (
+            return True
+        # Comparing with the ledger's evidence costs a query per file: only when something in
+        # the roll changed since the last comparison (or since start-up).
+        if copy.state in (
             CopyState.VERIFIED,
             CopyState.MISMATCH,
             CopyState.INCOMPLETE,
-        ) and tracker.checked_signature != (signature, copy.state):
-            self._check_unchanged(volume, copy, roll_scan)
-            tracker.checked_signature = (signature, copy.state)
+        ) and tracker.checked != (tracker.version, copy.state):
+            changed |= self._check_unchanged(volume, copy, roll_scan)
+            tracker.checked = (tracker.version, copy.state)
+        return changed
 
-    def _check_unchanged(self, volume: VolumeState, copy: CopyRow, roll_scan: TreeScan) -> None:
-        """A verified (or failed) copy whose files changed is stale: verify it again, loudly."""
+    def _check_unchanged(self, volume: VolumeState, copy: CopyRow, roll_scan: TreeScan) -> bool:
+        """A verified (or failed) copy whose files changed is stale: verify it again, loudly.
+
+        True when it was found stale."""
         on_disk = {name_key(p): info for p, info in roll_scan.files.items()}
-        recorded_files = self.ledger.verified_files(copy.roll_id, volume.volume_id)
+        recorded_files = self.ledger.file_identities(copy.roll_id, volume.volume_id)
         changed: list[str] = []
         for recorded in recorded_files:
             if recorded.status == FileStatus.IGNORED.value or recorded.mtime_ns is None:
@@ -676,6 +920,7 @@ class Service:
                 severity="alarm" if proven else "warning",
                 kind="copy_stale",
             )
+        return bool(changed)
 
     def _copy_gone(self, volume: VolumeState, key: str, copy: CopyRow) -> None:
         self.trackers.pop((copy.roll_id, key), None)
@@ -693,10 +938,17 @@ class Service:
 
     # --- readiness and verification -------------------------------------------------------------
 
+    def _sleep_for(self) -> float:
+        """How long the main loop may rest: a tick, or less when a copy settles sooner."""
+        if self._settles_at is None:
+            return TICK
+        return min(TICK, max(0.01, self._settles_at - time.time()))
+
     def evaluate(self) -> None:
         """Move settled copies to READY and start verifying them; flag long-incomplete ones."""
         now = time.time()
         settle = self.config.layout.settle_seconds
+        self._settles_at = None
         keys = {volume.volume_id: key for key, volume in self.volumes.items()}
         waiting = [
             (copy, tracker)
@@ -720,7 +972,11 @@ class Service:
             )
             if readiness.ready:
                 self._submit(volume, key, tracker)
-            elif (
+                continue
+            if not readiness.waiting_for:  # complete, still settling: look again right then
+                due = tracker.changed_at + settle
+                self._settles_at = due if self._settles_at is None else min(self._settles_at, due)
+            if (
                 copy.state is CopyState.SETTLING
                 and readiness.waiting_for
                 and now - tracker.changed_at >= max(settle, 1.0) * INCOMPLETE_AFTER_SETTLES

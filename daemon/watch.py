@@ -1,13 +1,19 @@
 """Filesystem change notification for one volume: native events where they work, polling else.
 
-Events only say "look again soon"; the periodic full rescan is the safety net, since FSEvents can
-drop events and inotify can overflow. Reads (our own verification) raise no events that count.
+Each event names the path that changed, so the daemon looks again at just that part of the volume;
+the periodic full rescan is the safety net, since FSEvents can drop events and inotify can
+overflow. An inotify queue overflow is reported as a change of everything (`Change(None)`), so the
+volume is walked again at once. Reads (our own verification) raise no events that count.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
+import os
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import (
@@ -51,20 +57,78 @@ INOTIFY_HINT = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an event says changed: an absolute path below the watched folder, or None when
+    events were lost (an inotify queue overflow) and anything may have changed."""
+
+    path: str | None
+
+
 class _Forward(FileSystemEventHandler):
-    def __init__(self, on_change: Callable[[str], None]) -> None:
+    def __init__(self, on_change: Callable[[Change], None]) -> None:
         self._on_change = on_change
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in _CHANGES:
-            self._on_change(str(event.src_path))
+        if event.event_type not in _CHANGES:
+            return
+        self._on_change(Change(os.fsdecode(event.src_path)))
+        if event.dest_path:  # a move changes both ends; either may be a roll
+            self._on_change(Change(os.fsdecode(event.dest_path)))
+
+
+class _OverflowAlarm(logging.Handler):
+    """Turns watchdog's "Inotify queue overflowed" warning into `Change(None)` for every native
+    watcher: watchdog re-adds its watches but tells no handler that events were lost."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.listeners: dict[int, Callable[[Change], None]] = {}
+        self.guard = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" not in str(record.msg).lower():
+            return
+        with self.guard:
+            listeners = list(self.listeners.values())
+        for listener in listeners:
+            listener(Change(None))
+
+
+_OVERFLOW = _OverflowAlarm()
+#: Where watchdog's inotify layer reports a queue overflow.
+_INOTIFY_LOGGER = "watchdog.observers.inotify_c"
+
+
+def _listen_for_overflow(key: int, on_change: Callable[[Change], None] | None) -> None:
+    with _OVERFLOW.guard:
+        if on_change is None:
+            _OVERFLOW.listeners.pop(key, None)
+        else:
+            _OVERFLOW.listeners[key] = on_change
+    logger = logging.getLogger(_INOTIFY_LOGGER)
+    if _OVERFLOW not in logger.handlers:
+        logger.addHandler(_OVERFLOW)
+
+
+def overflowed() -> None:
+    """What watchdog's inotify layer does on a queue overflow, for tests: log its warning."""
+    logging.getLogger(_INOTIFY_LOGGER).warning(
+        "Inotify queue overflowed; filesystem events were lost"
+    )
 
 
 class VolumeWatcher:
-    """Calls `on_change(path)` from a background thread whenever something below `path` changes."""
+    """Calls `on_change(Change)` from a background thread whenever something below `path`
+    changes (with `Change(None)` when changes were lost)."""
 
     def __init__(
-        self, path: Path, *, polling: bool, poll_interval: float, on_change: Callable[[str], None]
+        self,
+        path: Path,
+        *,
+        polling: bool,
+        poll_interval: float,
+        on_change: Callable[[Change], None],
     ) -> None:
         self.path = path
         self.polling = polling
@@ -91,8 +155,11 @@ class VolumeWatcher:
                 raise EnvironmentProblem(INOTIFY_HINT.format(path=self.path)) from err
             raise EnvironmentProblem(f"cannot watch {self.path}: {err.strerror or err}") from err
         self._observer = observer
+        if not self.polling:
+            _listen_for_overflow(id(self), self._on_change)
 
     def stop(self) -> None:
+        _listen_for_overflow(id(self), None)
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=5)

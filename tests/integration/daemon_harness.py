@@ -38,8 +38,10 @@ def write_config(
     *,
     settle: float = 0.5,
     extra: str = "",
+    rescan_interval: str | None = None,
 ) -> Path:
-    """A configuration with `volumes` as (path or glob, role) pairs."""
+    """A configuration with `volumes` as (path or glob, role) pairs (and, with
+    `rescan_interval`, that many seconds between safety-net full rescans, e.g. "1h")."""
     lines = [
         "[cart]",
         'name = "TEST-CART"',
@@ -51,6 +53,8 @@ def write_config(
         'mount_check_interval = "0.2s"',
         'poll_interval = "0.2s"',
     ]
+    if rescan_interval is not None:
+        lines.append(f'rescan_interval = "{rescan_interval}"')
     for volume, role in volumes:
         lines += ["[[volumes]]", f'path = "{volume}"', f'role = "{role}"']
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
@@ -70,10 +74,15 @@ def status(config: Path) -> dict[str, Any]:
     return document
 
 
+#: What `status` says while the starting daemon has not yet created, or not yet migrated, its
+#: ledger: nothing to read yet, not a failure.
+LEDGER_NOT_READY = ("no ledger yet", "start `rollkeeper run` once to upgrade it")
+
+
 def roll_states(config: Path) -> dict[str, str]:
-    """Each roll's state; empty while the daemon has not created its ledger yet."""
+    """Each roll's state; empty while the daemon has not created (or migrated) its ledger."""
     done = run_cli("status", "--config", str(config), "--json")
-    if done.returncode != 0 and "no ledger yet" in done.stderr:
+    if done.returncode != 0 and any(text in done.stderr for text in LEDGER_NOT_READY):
         return {}
     assert done.returncode == 0, done.stderr
     return {r["id"]: r["state"] for r in json.loads(done.stdout)["rolls"]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -16,13 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from daemon.layout import build_profile
 from daemon.scan import (
     FileInfo,
     TreeScan,
+    VolumeScan,
     display_path,
     is_mhl_file_name,
     is_utf8_name,
     scan_tree,
+    unaccounted,
 )
 from tests.builders import write_files
 
@@ -240,3 +244,314 @@ def test_under_re_roots_every_part_of_the_scan_at_a_subfolder() -> None:
 def test_under_the_empty_folder_is_the_scan_itself(tmp_path: Path) -> None:
     scan = scan_tree(tmp_path)
     assert scan.under("") is scan
+
+
+def test_partition_keeps_what_lies_in_no_folder_as_the_rest(tmp_path: Path) -> None:
+    write_files(
+        tmp_path, {"DAY/A001/a.mov": b"1", "DAY/A001/A001.mhl": b"2", "DAY/notes.txt": b"3"}
+    )
+    parts, rest = scan_tree(tmp_path).partition(["DAY/A001"])
+    assert set(parts["DAY/A001"].files) == {"a.mov", "A001.mhl"}
+    assert set(rest.files) == {"DAY/notes.txt"}
+    assert rest.folders == {"DAY"}
+    assert rest.root == tmp_path
+
+
+def test_a_walk_under_a_subfolder_keeps_paths_relative_to_the_root(tmp_path: Path) -> None:
+    write_files(tmp_path, {"DAY/A001/a.mov": b"1", "DAY/A001/A001.mhl": b"2", "other.mov": b"3"})
+    scan = scan_tree(tmp_path, "DAY/A001")
+    assert set(scan.files) == {"DAY/A001/a.mov", "DAY/A001/A001.mhl"}
+    assert scan.mhl_folders == {"DAY/A001"}
+
+
+def test_a_folder_is_listed_without_being_stat_ed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_files(tmp_path, {"CLIP/SUB/a.mov": b"1"})
+    stat_ed: list[str] = []
+    scandir = os.scandir
+
+    class Spy:
+        """os.scandir whose entries report every stat they make."""
+
+        def __init__(self, path: str) -> None:
+            self._inner = scandir(path)
+
+        def __enter__(self) -> Spy:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            self._inner.close()
+
+        def __iter__(self) -> Spy:
+            return self
+
+        def __next__(self) -> _SpyEntry:
+            return _SpyEntry(next(self._inner), stat_ed)
+
+    monkeypatch.setattr("daemon.scan.os.scandir", Spy)
+    scan = scan_tree(tmp_path)
+    assert set(scan.files) == {"CLIP/SUB/a.mov"}
+    assert stat_ed == ["a.mov"]
+
+
+class _SpyEntry:
+    def __init__(self, entry: os.DirEntry[str], log: list[str]) -> None:
+        self._entry, self._log = entry, log
+        self.name = entry.name
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return self._entry.is_dir(follow_symlinks=follow_symlinks)
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        return self._entry.is_file(follow_symlinks=follow_symlinks)
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        self._log.append(self.name)
+        return self._entry.stat(follow_symlinks=follow_symlinks)
+
+
+# --- a volume kept between scans ------------------------------------------------------------------
+
+DAY = "20261121_Day01"
+ROLL_A = f"{DAY}/Camera_Media/A001R1AB"
+ROLL_B = f"{DAY}/Camera_Media/A002R1AB"
+
+
+def netflix_rolls(inventory: VolumeScan) -> set[str]:
+    return {r.folder for r in build_profile("netflix").analyse(inventory.mhl_folders()).rolls}
+
+
+def kept_volume(root: Path) -> VolumeScan:
+    """A volume walked once and split into its rolls, as the daemon keeps it."""
+    inventory = VolumeScan.walk(root)
+    inventory.regroup(netflix_rolls(inventory))
+    return inventory
+
+
+def walked_afresh(root: Path) -> VolumeScan:
+    return kept_volume(root)
+
+
+def two_rolls(root: Path) -> None:
+    write_files(
+        root,
+        {
+            f"{ROLL_A}/C001/a.mov": b"a",
+            f"{ROLL_A}/A001R1AB.mhl": b"<hashlist/>",
+            f"{ROLL_B}/C001/b.mov": b"b",
+            f"{ROLL_B}/A002R1AB.mhl": b"<hashlist/>",
+            f"{DAY}/Reports/report.pdf": b"r",
+        },
+    )
+
+
+def test_a_change_inside_a_roll_is_looked_at_as_the_whole_roll(tmp_path: Path) -> None:
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    assert inventory.unit_of(f"{ROLL_A}/C001/a.mov") == ROLL_A
+    assert inventory.unit_of(ROLL_A) == ROLL_A
+
+
+def test_an_mhl_outside_every_roll_is_looked_at_with_its_folder(tmp_path: Path) -> None:
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    assert inventory.unit_of(f"{DAY}/Camera_Media/A003R1AB/A003R1AB.mhl") == (
+        f"{DAY}/Camera_Media/A003R1AB"
+    )
+    assert inventory.unit_of(f"{DAY}/Camera_Media/A003R1AB/ascmhl/0001_x.mhl") == (
+        f"{DAY}/Camera_Media/A003R1AB"
+    )
+
+
+def test_any_other_change_outside_the_rolls_is_looked_at_alone(tmp_path: Path) -> None:
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    assert inventory.unit_of(f"{DAY}/Camera_Media/A003R1AB/C001/c.mov") == (
+        f"{DAY}/Camera_Media/A003R1AB/C001/c.mov"
+    )
+    assert inventory.unit_of("20261122_Day02") == "20261122_Day02"
+
+
+def test_a_full_walk_walks_each_known_roll_into_its_own_part(tmp_path: Path) -> None:
+    two_rolls(tmp_path)
+    inventory = VolumeScan.walk(tmp_path, {ROLL_A, ROLL_B})
+    assert inventory.regroup({ROLL_A, ROLL_B}) == set()  # nothing left to split
+    assert inventory == walked_afresh(tmp_path)
+
+
+def test_rescanning_one_roll_leaves_the_other_parts_untouched(tmp_path: Path) -> None:
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    before_b = inventory.rolls[ROLL_B]
+    (tmp_path / ROLL_A / "C001" / "a.mov").write_bytes(b"grown")
+
+    inventory.rescan(ROLL_A)
+    fresh = inventory.regroup(netflix_rolls(inventory))
+
+    assert fresh == {ROLL_A}
+    assert inventory.rolls[ROLL_B] is before_b
+    assert inventory.rolls[ROLL_A].files["C001/a.mov"].size == 5
+
+
+def test_a_folder_that_gains_an_mhl_becomes_a_roll_with_everything_inside_it(
+    tmp_path: Path,
+) -> None:
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    new_roll = f"{DAY}/Camera_Media/A003R1AB"
+    write_files(tmp_path, {f"{new_roll}/C001/c.mov": b"c"})
+    inventory.rescan(inventory.unit_of(new_roll))
+    inventory.regroup(netflix_rolls(inventory))
+    assert new_roll not in inventory.rolls
+    write_files(tmp_path, {f"{new_roll}/A003R1AB.mhl": b"<hashlist/>"})
+
+    inventory.rescan(inventory.unit_of(f"{new_roll}/A003R1AB.mhl"))
+    fresh = inventory.regroup(netflix_rolls(inventory))
+
+    assert fresh == {new_roll}
+    assert set(inventory.rolls[new_roll].files) == {"C001/c.mov", "A003R1AB.mhl"}
+    assert inventory == walked_afresh(tmp_path)
+
+
+def test_a_roll_whose_mhl_is_deleted_goes_back_to_the_rest(tmp_path: Path) -> None:
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    (tmp_path / ROLL_A / "A001R1AB.mhl").unlink()
+
+    inventory.rescan(inventory.unit_of(f"{ROLL_A}/A001R1AB.mhl"))
+    inventory.regroup(netflix_rolls(inventory))
+
+    assert set(inventory.rolls) == {ROLL_B}
+    assert f"{ROLL_A}/C001/a.mov" in inventory.outside.files
+    assert inventory == walked_afresh(tmp_path)
+
+
+def test_a_roll_that_was_a_duplicate_becomes_a_roll_when_its_twin_is_deleted(
+    tmp_path: Path,
+) -> None:
+    two_rolls(tmp_path)
+    twin = f"{DAY}/Camera_Media/ALEXA/A001R1AB"  # the same roll name in a format folder
+    write_files(tmp_path, {f"{twin}/A001R1AB.mhl": b"<hashlist/>", f"{twin}/C/x.mov": b"x"})
+    inventory = kept_volume(tmp_path)
+    assert set(inventory.rolls) == {ROLL_B}  # both copies of A001R1AB are layout errors
+    shutil.rmtree(tmp_path / twin)
+
+    inventory.rescan(inventory.unit_of(twin))
+    fresh = inventory.regroup(netflix_rolls(inventory))
+
+    assert fresh == {ROLL_A}
+    assert inventory == walked_afresh(tmp_path)
+
+
+def test_a_deleted_shoot_day_takes_its_rolls_along(tmp_path: Path) -> None:
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    shutil.rmtree(tmp_path / DAY)
+
+    inventory.rescan(inventory.unit_of(DAY))
+    inventory.regroup(netflix_rolls(inventory))
+
+    assert inventory.rolls == {}
+    assert inventory == walked_afresh(tmp_path)
+
+
+def test_a_renamed_roll_folder_is_gone_at_its_old_place_and_found_at_the_new_one(
+    tmp_path: Path,
+) -> None:
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    renamed = f"{DAY}/Camera_Media/A009R1AB"
+    (tmp_path / ROLL_A).rename(tmp_path / renamed)
+
+    for path in (ROLL_A, renamed):  # a move is reported at both ends
+        inventory.rescan(inventory.unit_of(path))
+    inventory.regroup(netflix_rolls(inventory))
+
+    assert set(inventory.rolls) == {renamed, ROLL_B}
+    assert inventory == walked_afresh(tmp_path)
+
+
+def created_folder(root: Path, name: str) -> str:
+    """The outermost folder that writing `name` below `root` creates (where the event is)."""
+    parts = name.split("/")
+    for depth in range(1, len(parts)):
+        if not (root / "/".join(parts[:depth])).exists():
+            return "/".join(parts[:depth])
+    return "/".join(parts[:-1])
+
+
+def test_changes_looked_at_where_events_point_give_what_a_full_walk_gives(tmp_path: Path) -> None:
+    # A seeded random sequence of offload-like changes; after each, only the units of the
+    # changed paths are walked again, and the result must equal a fresh walk of the volume.
+    two_rolls(tmp_path)
+    inventory = kept_volume(tmp_path)
+    chance = random.Random(20261121)  # noqa: S311 - a reproducible sequence, not a secret
+    folders = [ROLL_A, ROLL_B, f"{DAY}/Camera_Media/A003R1AB", f"{DAY}/Camera_Media", DAY]
+    for step in range(60):
+        folder = chance.choice(folders)
+        action = chance.choice(["write", "grow", "delete", "mhl", "unmhl", "mkdir", "rmtree"])
+        changed: list[str] = []
+        target = tmp_path / folder
+        if action == "write":
+            name = f"{folder}/C{step % 3}/f{step}.mov"
+            changed += [created_folder(tmp_path, name), name]
+            write_files(tmp_path, {name: b"x" * step})
+        elif action == "grow":
+            present = sorted(p for p in target.rglob("*.mov")) if target.is_dir() else []
+            if present:
+                with present[0].open("ab") as grown:
+                    grown.write(b"more")
+                changed.append(present[0].relative_to(tmp_path).as_posix())
+        elif action == "delete":
+            present = sorted(p for p in target.rglob("*.mov")) if target.is_dir() else []
+            if present:
+                present[-1].unlink()
+                changed.append(present[-1].relative_to(tmp_path).as_posix())
+        elif action == "mhl":
+            name = f"{folder}/{folder.rsplit('/', 1)[-1]}.mhl"
+            changed += [created_folder(tmp_path, name), name]
+            write_files(tmp_path, {name: b"<hashlist/>"})
+        elif action == "unmhl":
+            for mhl in target.glob("*.mhl") if target.is_dir() else []:
+                mhl.unlink()
+                changed.append(mhl.relative_to(tmp_path).as_posix())
+        elif action == "mkdir":
+            name = f"{folder}/NEW{step}/deep/n.mov"
+            changed.append(created_folder(tmp_path, name))
+            write_files(tmp_path, {name: b"n"})
+        elif action == "rmtree" and target.is_dir() and folder != DAY:
+            shutil.rmtree(target)
+            changed.append(folder)
+        known = set(inventory.rolls)
+        for path in changed:
+            inventory.rescan(inventory.unit_of(path))
+        inventory.regroup(netflix_rolls(inventory))
+        assert inventory == walked_afresh(tmp_path), f"step {step}: {action} in {folder}"
+        rewalked = VolumeScan.walk(tmp_path, known)  # the safety net, knowing the old rolls
+        rewalked.regroup(netflix_rolls(rewalked))
+        assert rewalked == walked_afresh(tmp_path), f"step {step}: full walk"
+
+
+def test_what_lies_outside_the_rolls_is_found_from_the_rest_alone(tmp_path: Path) -> None:
+    two_rolls(tmp_path)
+    write_files(
+        tmp_path,
+        {
+            "stray.mov": b"s",
+            ".DS_Store": b"h",
+            f"{DAY}/Camera_Media/UNKNOWN/deep/x.mov": b"u",
+            f"{DAY}/Camera_Media/notes.txt": b"n",
+            f"{DAY}/Reports/more/r.pdf": b"r",
+        },
+    )
+    inventory = kept_volume(tmp_path)
+    rolls = set(inventory.rolls)
+    from_whole_walk = unaccounted(scan_tree(tmp_path), rolls, {"Reports"})
+
+    assert unaccounted(inventory.outside, rolls, {"Reports"}) == from_whole_walk
+    assert from_whole_walk == [
+        f"{DAY}/Camera_Media/UNKNOWN/",
+        f"{DAY}/Camera_Media/notes.txt",
+        "stray.mov",
+    ]

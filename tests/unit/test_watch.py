@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from daemon.errors import EnvironmentProblem
-from daemon.watch import VolumeWatcher
+from daemon.watch import Change, VolumeWatcher, overflowed
 
 
 @pytest.mark.parametrize("polling", [False, True])
@@ -32,9 +32,9 @@ def test_reading_a_file_is_not_a_change(tmp_path: Path) -> None:
     changes: list[str] = []
     marker_seen = threading.Event()
 
-    def record(path: str) -> None:
-        changes.append(path)
-        if path.endswith("marker"):
+    def record(change: Change) -> None:
+        changes.append(str(change.path))
+        if str(change.path).endswith("marker"):
             marker_seen.set()
 
     watcher = VolumeWatcher(tmp_path, polling=False, poll_interval=0.1, on_change=record)
@@ -47,6 +47,64 @@ def test_reading_a_file_is_not_a_change(tmp_path: Path) -> None:
     finally:
         watcher.stop()
     assert not any(c.endswith("clip.mov") for c in changes)
+
+
+def test_an_event_names_the_path_that_changed(tmp_path: Path) -> None:
+    seen: list[Change] = []
+    arrived = threading.Event()
+
+    def record(change: Change) -> None:
+        seen.append(change)
+        arrived.set()
+
+    watcher = VolumeWatcher(tmp_path, polling=False, poll_interval=0.1, on_change=record)
+    watcher.start()
+    try:
+        (tmp_path / "clip.mov").write_bytes(b"x")
+        assert arrived.wait(timeout=10)
+    finally:
+        watcher.stop()
+    assert Change(str(tmp_path / "clip.mov")) in seen
+
+
+def test_a_move_is_reported_at_both_ends(tmp_path: Path) -> None:
+    (tmp_path / "A001").mkdir()
+    seen: list[Change] = []
+    arrived = threading.Event()
+
+    def record(change: Change) -> None:
+        seen.append(change)
+        if change.path == str(tmp_path / "A002"):
+            arrived.set()
+
+    watcher = VolumeWatcher(tmp_path, polling=False, poll_interval=0.1, on_change=record)
+    watcher.start()
+    try:
+        (tmp_path / "A001").rename(tmp_path / "A002")
+        assert arrived.wait(timeout=10)
+    finally:
+        watcher.stop()
+    assert Change(str(tmp_path / "A001")) in seen
+
+
+def test_an_inotify_queue_overflow_is_reported_as_a_change_of_everything(tmp_path: Path) -> None:
+    seen: list[Change] = []
+    watcher = VolumeWatcher(tmp_path, polling=False, poll_interval=0.1, on_change=seen.append)
+    watcher.start()
+    try:
+        overflowed()  # what watchdog says when the kernel dropped events
+    finally:
+        watcher.stop()
+    assert Change(None) in seen
+
+
+def test_a_stopped_watcher_hears_of_no_overflow(tmp_path: Path) -> None:
+    seen: list[Change] = []
+    watcher = VolumeWatcher(tmp_path, polling=False, poll_interval=0.1, on_change=seen.append)
+    watcher.start()
+    watcher.stop()
+    overflowed()
+    assert Change(None) not in seen
 
 
 def test_the_inotify_watch_limit_becomes_a_message_with_the_sysctl_to_raise(
