@@ -370,13 +370,17 @@ class Ledger:
             )
 
     def _migrate(self) -> None:
+        """Bring the schema up to date in one transaction: a reader (`status`) or a crash never
+        sees a half-upgraded ledger."""
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
+        if version >= len(MIGRATIONS):
+            return
+        with self.transaction():
+            for script in MIGRATIONS[version:]:
                 for statement in script.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
+            self.db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
