@@ -1,7 +1,12 @@
 """`rollkeeper status`: what the ledger knows, per shoot day and roll, and per volume.
 
 Read-only: it opens the ledger without taking the daemon's lock, so it answers while the daemon
-runs. The JSON document is a versioned contract (`STATUS_SCHEMA`).
+runs, and reads it in one transaction, so the answer is one consistent moment of it. The JSON
+document is a versioned contract (`STATUS_SCHEMA`).
+
+Each roll's clearance is judged from the same evidence as everywhere (`roll_evidence`); the
+lookups it makes per roll are answered from a few queries over the whole ledger, read once
+(`_LedgerSnapshot`), so a status of a thousand rolls costs a handful of queries, not thousands.
 """
 
 from __future__ import annotations
@@ -11,29 +16,106 @@ import sqlite3
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING, Any
 
 from daemon import __version__
-from daemon.announce import as_recorded
 from daemon.clearance import judge_roll
 from daemon.errors import BadInputError
 from daemon.evidence import Rechecks, roll_evidence
-from daemon.ledger import LEDGER_FILE, Ledger
+from daemon.ledger import LEDGER_FILE, CopyRow, FileUpload, Ledger, VerifiedFile
 from daemon.lifecycle import FAILED_ROLL_STATES, RollState
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STATUS_SCHEMA = "rollkeeper.status/1"
 
 
+def stored_as_recorded(upload: FileUpload) -> bool:
+    """Stored objects are taken as still present, as `daemon.announce.as_recorded` takes them
+    for a preliminary judgement (a test keeps the two equal; that module imports the storage
+    clients, which a status does not need). Only a drive clearance is announced, and only
+    after live re-checks."""
+    return upload.state == "stored"
+
+
+class _LedgerSnapshot(Ledger):
+    """The open read-only ledger, answering the per-roll lookups of `roll_evidence` from whole
+    tables read once. Any other lookup goes to the ledger itself, as before."""
+
+    def __init__(self, ledger: Ledger) -> None:  # shares `ledger`'s connection; opens nothing
+        self.path = ledger.path
+        self.db = ledger.db
+        self._rolls = {row["id"]: row for row in ledger.rolls()}
+        self._copies: dict[str, list[CopyRow]] = defaultdict(list)
+        for row in self.db.execute("SELECT * FROM roll_copies ORDER BY roll_id, volume_id"):
+            self._copies[row["roll_id"]].append(self._copy(row))
+        self._roll_uploads = {
+            row["roll_id"]: row for row in self.db.execute("SELECT * FROM roll_uploads")
+        }
+        self._archive_checks = {
+            row["roll_id"]: row for row in self.db.execute("SELECT * FROM archive_checks")
+        }
+        self._file_uploads: dict[str, dict[str, FileUpload]] = defaultdict(dict)
+        for row in self.db.execute("SELECT * FROM uploads"):
+            self._file_uploads[row["roll_id"]][row["path"]] = FileUpload(
+                **{name: row[name] for name in FileUpload.__dataclass_fields__}
+            )
+        # What the evidence reads of each roll's files: the copy its upload was read from.
+        self._verified: dict[tuple[str, int], list[VerifiedFile]] = defaultdict(list)
+        for row in self.db.execute(
+            # CROSS JOIN: from each upload into the files' primary key, not a scan of all files
+            "SELECT f.* FROM roll_uploads u CROSS JOIN files f "
+            "ON f.roll_id = u.roll_id AND f.volume_id = u.volume_id "
+            "ORDER BY f.roll_id, f.volume_id, f.path"
+        ):
+            self._verified[(row["roll_id"], row["volume_id"])].append(
+                VerifiedFile(
+                    path=row["path"],
+                    size=row["size"],
+                    expected=json.loads(row["expected"]),
+                    status=row["status"],
+                    verified=json.loads(row["verified"]),
+                    mtime_ns=row["mtime_ns"],
+                    inode=row["inode"],
+                )
+            )
+
+    def roll(self, roll_id: str) -> sqlite3.Row | None:
+        return self._rolls.get(roll_id)
+
+    def rolls(self) -> list[sqlite3.Row]:
+        return list(self._rolls.values())
+
+    def copies(self, *, roll_id: str | None = None, volume_id: int | None = None) -> list[CopyRow]:
+        if volume_id is not None:
+            return super().copies(roll_id=roll_id, volume_id=volume_id)
+        if roll_id is None:
+            return [copy for copies in self._copies.values() for copy in copies]
+        return list(self._copies.get(roll_id, []))
+
+    def roll_upload(self, roll_id: str) -> sqlite3.Row | None:
+        return self._roll_uploads.get(roll_id)
+
+    def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
+        return dict(self._file_uploads.get(roll_id, {}))
+
+    def archive_check(self, roll_id: str) -> sqlite3.Row | None:
+        return self._archive_checks.get(roll_id)
+
+    def verified_files(self, roll_id: str, volume_id: int) -> list[VerifiedFile]:
+        upload = self._roll_uploads.get(roll_id)
+        if upload is None or upload["volume_id"] != volume_id:
+            return super().verified_files(roll_id, volume_id)
+        return list(self._verified.get((roll_id, volume_id), []))
+
+
 def _roll_clearance(ledger: Ledger, roll_id: str, archive_provider: str) -> dict[str, Any]:
-    """Both clearance levels of a roll as the recorded evidence stands (stored objects taken
-    as still present: only a drive clearance is announced, and only after live re-checks)."""
+    """Both clearance levels of a roll as the recorded evidence stands."""
     verdict = judge_roll(
         roll_evidence(
             ledger, roll_id, archive_provider=archive_provider,
-            rechecks=Rechecks(sources=False, objects=as_recorded),
+            rechecks=Rechecks(sources=False, objects=stored_as_recorded),
         )
     )  # fmt: skip
     return {
@@ -64,8 +146,10 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
         raise BadInputError(
             f"{state_dir}: no ledger yet; start the daemon (`rollkeeper run`) with this state dir"
         )
-    ledger = Ledger.in_state_dir(state_dir, readonly=True)
+    opened = Ledger.in_state_dir(state_dir, readonly=True)
     try:
+        opened.db.execute("BEGIN")  # one snapshot of the ledger for every query below
+        ledger = _LedgerSnapshot(opened)
         volumes = {v.id: v for v in ledger.volumes()}
         copies_by_roll: dict[str, list[dict[str, Any]]] = defaultdict(list)
         rolls_by_volume: dict[int, list[str]] = defaultdict(list)
@@ -128,7 +212,7 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
             ],
         }
     finally:
-        ledger.close()
+        opened.close()  # closing ends the read transaction
 
 
 def _upload_json(row: sqlite3.Row) -> dict[str, Any]:
@@ -159,7 +243,9 @@ def _upload_json(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def status_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    """The document as compact JSON: indenting megabytes of it would take longer than building
+    it (an indent forces json's pure-Python encoder)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 _STATE_STYLE = {
@@ -174,6 +260,9 @@ _STATE_STYLE = {
 
 def print_status(console: Console, document: dict[str, Any]) -> None:
     """Rolls grouped by shoot day, then volumes."""
+    from rich.markup import escape
+
+    failed_states = {s.value for s in FAILED_ROLL_STATES}
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for roll in document["rolls"]:
         by_day[roll["shoot_day"] or "(no shoot day)"].append(roll)
@@ -183,11 +272,9 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
         console.print(f"[bold]{escape(day)}[/]")
         for roll in by_day[day]:
             state = roll["state"]
-            style = (
-                "bold red"
-                if state in {s.value for s in FAILED_ROLL_STATES}
-                else (_STATE_STYLE.get(state, ""))
-            )
+            style = "bold red" if state in failed_states else _STATE_STYLE.get(state)
+            # a state without a style (archived) is printed plain: "[]…[/]" is a markup error
+            shown = f"[{style}]{state:<12}[/]" if style else f"{state:<12}"
             where = ", ".join(roll["volumes"]) or "no mounted copy"
             clear = roll.get("clearance") or {}
             level = (
@@ -197,7 +284,7 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
             )  # fmt: skip
             console.print(
                 f"  {escape(roll['media_type']):<12} {escape(roll['roll']):<14} "
-                f"[{style}]{state:<12}[/] {level:<12} on {escape(where)}"
+                f"{shown} {level:<12} on {escape(where)}"
             )
             upload = roll.get("upload")
             if upload and upload["state"] == "uploading" and upload["bytes_total"]:
