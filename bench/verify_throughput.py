@@ -12,7 +12,10 @@ same run, with a warm page cache:
 Ratios are throughput ratios (rollkeeper ÷ reference; > 1 means rollkeeper is faster), each from
 the median of several interleaved repetitions. The ratios are end to end, as a user sees them:
 rollkeeper's fixed cost (interpreter start, imports, scan, MHL parse) counts. That cost is timed on
-its own too, and the report shows each ratio without it, for information.
+its own too, beside a bare start of the same interpreter, and the report shows each ratio without
+it, for information. rollkeeper is measured as installed: its package is byte-compiled first, as
+`make` installs it (an environment with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every
+module from source at every start).
 
 On a shared machine, each run first waits (briefly) for other processes to go quiet, and a round
 during which they kept more than --max-background cores busy is run again; the table shows how
@@ -278,6 +281,22 @@ class Tools:
     def check(self, argv: Sequence[str]) -> None:
         run_once(argv)
 
+    @property
+    def python(self) -> str:
+        """The interpreter rollkeeper runs on (its venv's)."""
+        return str(Path(self.rollkeeper).parent / "python")
+
+    def byte_compile(self) -> str:
+        """Byte-compile the installed rollkeeper package, as `make` installs it; its folder."""
+        where = subprocess.run(
+            [self.python, "-c", "import daemon, os; print(os.path.dirname(daemon.__file__))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        self.check([self.python, "-m", "compileall", "-q", where])
+        return where
+
     def verify(self, roll: Path, jobs: int) -> list[str]:
         return [self.rollkeeper, "verify", "--jobs", str(jobs), str(roll)]
 
@@ -436,13 +455,18 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
     tiny, _, _ = make_roll(data_dir, "tiny", [4096], tools)
     if args.prepare:
         return [f"test data ready in {data_dir}"], True
+    package = tools.byte_compile()
     print("warming the page cache", flush=True)
     warm([*single_files, *roll_files])
 
     started = datetime.now(UTC)
     load = os.getloadavg()[0]
     print(f"timing, {pacing.reps} interleaved repetitions each", flush=True)
-    (fixed,) = time_interleaved([("fixed cost", tools.verify(tiny, 1))], 0, pacing)
+    fixed, bare = time_interleaved(
+        [("fixed cost", tools.verify(tiny, 1)), ("interpreter", [tools.python, "-c", "pass"])],
+        0,
+        pacing,
+    )
     single_t = time_interleaved(
         [
             ("1 file", [tools.xxhsum, "-H64", *map(str, single_files)]),
@@ -459,7 +483,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
         roll_size,
         pacing,
     )
-    timings = [fixed, *single_t, *roll_t]
+    timings = [fixed, bare, *single_t, *roll_t]
     ratios = [
         _speed_ratio("1 file: rollkeeper --jobs 1 ÷ xxhsum -H64", single_t, fixed, 0.9),
         _speed_ratio(
@@ -515,11 +539,19 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
         f"Date: {started:%Y-%m-%d %H:%M} UTC; load average at start: {load:.2f}",
         f"Machine: {machine()}",
         f"Tools: {tool_versions(tools)}",
+        f"Bytecode: {package} byte-compiled before timing (`python -m compileall`)"
+        + (
+            "; the environment sets PYTHONDONTWRITEBYTECODE=1"
+            if os.environ.get("PYTHONDONTWRITEBYTECODE")
+            else ""
+        ),
         "",
         *timing_table(timings, data_dir),
         "",
         "`fixed cost` is `rollkeeper verify` of a roll holding one 4 KiB file: interpreter "
-        "start, imports, scan, MHL parse, report. `busy elsewhere`: cores other processes kept "
+        "start, imports, scan, MHL parse, report; `interpreter` is the bare start of the same "
+        "Python (`python -c pass`, site-packages included). `busy elsewhere`: cores other "
+        "processes kept "
         "busy during the kept runs (median); `kept/run`: rounds kept of those run (a round "
         "disturbed by other work is run again).",
         "",

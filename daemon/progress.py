@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-from rich.progress import (
-    Progress as RichProgressBar,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import TaskID
 
-from daemon.throttle import TokenBucket
+    from daemon.throttle import TokenBucket
 
 
 class Progress(Protocol):
@@ -50,6 +41,16 @@ class TerminalProgress:
     """A progress bar on a terminal: bytes, rate, ETA and the file being read."""
 
     def __init__(self, console: Console, verb: str = "Verifying") -> None:
+        # Imported here: rich costs every start-up ~40 ms, and JSON output or a pipe needs no bar.
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+        from rich.progress import Progress as RichProgressBar
+
         self._bar = RichProgressBar(
             TextColumn(f"{verb} [bold]{{task.fields[current]}}", justify="left"),
             BarColumn(),

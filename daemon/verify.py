@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-
-import pathspec
 
 from daemon.errors import BadInputError, MhlError
 from daemon.hidden import is_hidden_path
@@ -247,15 +245,25 @@ def plan_roll(manifest: RollManifest, scan: TreeScan) -> RollPlan:
     return plan
 
 
+def _ignore_matcher(patterns: list[str]) -> Callable[[str], bool]:
+    """Whether a path matches the ASC MHL ignore list. pathspec (~20 ms to import) is imported
+    only for a roll that has such a list: a legacy MHL has none."""
+    if not patterns:
+        return lambda _relative: False
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns).match_file
+
+
 def _unlisted(manifest: RollManifest, scan: TreeScan, matched: set[str]) -> Iterable[FileResult]:
     """Files on disk that no MHL lists: ignored (hidden, or an ASC ignore pattern) or extra."""
-    ignore = pathspec.GitIgnoreSpec.from_lines(manifest.ignore_patterns)
+    ignored = _ignore_matcher(manifest.ignore_patterns)
     manifests = {str(p.relative_to(scan.root)) for p in manifest.mhl_files}
     for relative in sorted(set(scan.files) - matched - manifests):
         shown = display_path(relative)
         if is_hidden_path(relative):
             yield FileResult(shown, FileStatus.IGNORED, detail="hidden or system file")
-        elif is_utf8_name(relative) and ignore.match_file(relative):
+        elif is_utf8_name(relative) and ignored(relative):
             yield FileResult(shown, FileStatus.IGNORED, detail="matches the ASC MHL ignore list")
         elif scan.files[relative].is_symlink:  # its size is the link's own; never followed
             yield FileResult(shown, FileStatus.EXTRA, detail="symlink; not followed")

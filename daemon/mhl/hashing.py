@@ -14,7 +14,6 @@ unplugged mid-read must give an OSError, not a SIGBUS.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import re
@@ -88,6 +87,8 @@ class _C4Hasher:
     """A C4 id: SHA-512, written in base58 with a `c4` prefix and left-padded to 90 characters."""
 
     def __init__(self) -> None:
+        import hashlib
+
         self._sha = hashlib.sha512()
 
     def update(self, data: bytes | memoryview, /) -> None:
@@ -112,7 +113,25 @@ def c4_from_digest(sha512_digest: bytes) -> str:
 
 def c4_of_bytes(data: bytes) -> str:
     """The C4 id of a byte string (used for ASC MHL chain entries)."""
+    import hashlib
+
     return c4_from_digest(hashlib.sha512(data).digest())
+
+
+# hashlib is imported where it is used: loading OpenSSL costs every start-up ~5 ms, and a roll
+# hashed with xxHash alone needs none of it.
+
+
+def _md5() -> Hasher:
+    import hashlib
+
+    return hashlib.md5(usedforsecurity=False)
+
+
+def _sha1() -> Hasher:
+    import hashlib
+
+    return hashlib.sha1(usedforsecurity=False)
 
 
 def new_hasher(kind: HashKind) -> Hasher:
@@ -122,8 +141,8 @@ def new_hasher(kind: HashKind) -> Hasher:
         HashKind.XXH32: xxhash.xxh32,
         HashKind.XXH3: xxhash.xxh3_64,
         HashKind.XXH128: xxhash.xxh3_128,
-        HashKind.MD5: lambda: hashlib.md5(usedforsecurity=False),
-        HashKind.SHA1: lambda: hashlib.sha1(usedforsecurity=False),
+        HashKind.MD5: _md5,
+        HashKind.SHA1: _sha1,
         HashKind.C4: _C4Hasher,
     }
     return factories[kind]()

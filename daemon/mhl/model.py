@@ -6,7 +6,6 @@ which format a roll arrived with.
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -98,6 +97,8 @@ def manifest_fingerprint(manifest: RollManifest) -> str:
 
     Two copies of a roll are the same roll exactly when their fingerprints are equal.
     """
+    import hashlib  # here: its OpenSSL start-up is not on the way of every verification
+
     digest = hashlib.sha256()
     for key in sorted(manifest.entries):
         entry = manifest.entries[key]

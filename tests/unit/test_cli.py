@@ -339,3 +339,177 @@ def test_version_is_printed() -> None:
     completed = rollkeeper("--version")
     assert completed.returncode == 0
     assert completed.stdout.startswith("rollkeeper, version ")
+
+
+def test_seal_offers_exactly_the_hash_kinds_seal_can_write() -> None:
+    from daemon.cli import SEAL_HASHES
+    from daemon.mhl.seal import SEAL_KINDS
+
+    assert tuple(kind.value for kind in SEAL_KINDS) == SEAL_HASHES
+
+
+# --- start-up: `verify` loads only what verification needs ----------------------------------------
+
+#: Modules verification never needs; each costs every start-up tens of milliseconds or more.
+NOT_FOR_VERIFY = {
+    "rich",
+    "pydantic",
+    "boto3",
+    "botocore",
+    "structlog",
+    "watchdog",
+    "daemon.config",
+    "daemon.mhl.seal",
+    "daemon.service",
+}
+
+_PROBE = """
+import json, sys
+from daemon.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_loaded_by(*args: str | Path) -> set[str]:
+    """The modules `rollkeeper ARGS` has imported when it ends (stdout and stderr are pipes)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    completed = subprocess.run(
+        [sys.executable, "-c", _PROBE, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+    loaded: list[str] = json.loads(completed.stderr.rsplit("\nMODULES ", 1)[1])
+    return {name.split(".")[0] if not name.startswith("daemon.") else name for name in loaded}
+
+
+def test_verify_help_loads_nothing_that_verification_does_not_need() -> None:
+    assert modules_loaded_by("verify", "--help") & NOT_FOR_VERIFY == set()
+
+
+@pytest.mark.parametrize("args", [(), ("--json",), ("--jobs", "1")], ids=["text", "json", "jobs"])
+def test_verifying_into_a_pipe_loads_neither_click_nor_rich(
+    roll: Path, args: tuple[str, ...]
+) -> None:
+    loaded = modules_loaded_by("verify", *args, roll)
+    assert "daemon.verify" in loaded  # it did verify
+    assert loaded & (NOT_FOR_VERIFY | {"click"}) == set()
+
+
+# --- the same command line, parsed with or without click ------------------------------------------
+
+#: Spellings of `verify` that only click parses (`--jobs=N`), against the same plain spelling.
+SPELLINGS = [
+    (("verify", "--jobs=1", "{roll}"), ("verify", "--jobs", "1", "{roll}")),
+    (("verify", "--json", "-j2", "{roll}"), ("verify", "{roll}", "-j", "2", "--json")),
+]
+
+
+@pytest.mark.parametrize("state", ["verified", "damaged", "invalid"])
+@pytest.mark.parametrize(("for_click", "plain"), SPELLINGS, ids=["text", "json"])
+def test_verify_answers_the_same_whether_or_not_click_parses_it(
+    roll: Path, state: str, for_click: tuple[str, ...], plain: tuple[str, ...]
+) -> None:
+    if state == "damaged":
+        damage(roll / "A001C001.mov")
+        (roll / "notes.txt").write_text("hello")
+    elif state == "invalid":
+        (roll / "A001R1AB.mhl").write_text("<hashlist>")
+
+    def run(args: tuple[str, ...]) -> tuple[int, str, str]:
+        completed = rollkeeper(*(a.format(roll=roll) for a in args))
+        return completed.returncode, completed.stdout, completed.stderr
+
+    assert run(for_click) == run(plain)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("verify", "{roll}"), ("verify", "--json", "{roll}"), ("verify", "--jobs=2", "{roll}")],
+    ids=["text", "json", "click"],
+)
+def test_a_reader_that_goes_away_ends_verify_with_exit_1_and_no_traceback(
+    roll: Path, args: tuple[str, ...]
+) -> None:
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    child = subprocess.Popen(
+        [str(ROLLKEEPER), *(a.format(roll=roll) for a in args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=buffered,  # as a user's shell runs it: stdout to a pipe is block-buffered
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # `rollkeeper verify … | head -c0`
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 1
+    assert "Traceback" not in errors
+    assert "Exception ignored" not in errors
+
+
+# --- which command lines are parsed without click -------------------------------------------------
+
+PLAIN = [
+    (["verify", "R"], (Path("R"), False, None)),
+    (["verify", "--json", "R"], (Path("R"), True, None)),
+    (["verify", "R", "--jobs", "3"], (Path("R"), False, 3)),
+    (["verify", "-j", "64", "--json", "R"], (Path("R"), True, 64)),
+    (["verify", "-j", "007", "R"], (Path("R"), False, 7)),
+]
+
+
+@pytest.mark.parametrize(("args", "parsed"), PLAIN)
+def test_plain_verify_arguments_are_read_as_click_reads_them(
+    args: list[str], parsed: tuple[Path, bool, int | None]
+) -> None:
+    from daemon.cli import DEFAULT_JOBS, plain_verify_arguments
+
+    path, as_json, jobs = parsed
+    assert plain_verify_arguments(args) == (path, as_json, DEFAULT_JOBS if jobs is None else jobs)
+
+
+LEFT_TO_CLICK = [
+    [],
+    ["seal", "R"],
+    ["status", "--json"],
+    ["verify"],
+    ["verify", "--help"],
+    ["verify", "-h", "R"],
+    ["verify", "R", "S"],
+    ["verify", "--", "R"],
+    ["verify", "-"],
+    ["verify", ""],
+    ["verify", "--jobs=2", "R"],
+    ["verify", "-j2", "R"],
+    ["verify", "--jobs", "0", "R"],
+    ["verify", "--jobs", "65", "R"],
+    ["verify", "--jobs", "+2", "R"],
+    ["verify", "--jobs", " 2", "R"],
+    ["verify", "--jobs", "٢", "R"],
+    ["verify", "R", "--jobs"],
+    ["verify", "--json", "--json", "R"],
+    ["verify", "-j", "1", "-j", "2", "R"],
+    ["verify", "--jsn", "R"],
+    ["--version"],
+]
+
+
+@pytest.mark.parametrize("args", LEFT_TO_CLICK, ids=" ".join)
+def test_anything_but_a_plain_verify_is_left_to_click(args: list[str]) -> None:
+    from daemon.cli import plain_verify_arguments
+
+    assert plain_verify_arguments(args) is None
+
+
+def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    from daemon.cli import plain_verify_arguments
+
+    monkeypatch.setenv("_ROLLKEEPER_COMPLETE", "bash_complete")
+    assert plain_verify_arguments(["verify", "R"]) is None
