@@ -33,6 +33,11 @@ from daemon.mhl.model import HashKind
 #: below the memory budget: each file being read holds at most two buffers of this size.
 CHUNK_SIZE = 4 * 1024 * 1024
 
+#: Read size when one thread reads and hashes in turn: the bytes the kernel just copied are
+#: hashed while they are still in the core's L2 cache (2 MiB per core on the machines measured;
+#: 4 MiB reads spill to L3 and ran ~7 % slower with every core busy).
+_IN_TURN_CHUNK = 1024 * 1024
+
 #: Files smaller than this are always read and hashed in turn: a helper thread would cost more
 #: than it saves.
 _READ_AHEAD_MIN_SIZE = 16 * 1024 * 1024
@@ -240,9 +245,8 @@ class _Stream:
 
     def _read_in_turn(self, until: Callable[[], bool]) -> bool:
         """Read and hash in turn through one buffer until the end (True) or until `until()`."""
-        buffer = self.buffers[0]
-        view = memoryview(buffer)
-        while count := os.readv(self.fd, [buffer]):
+        view = memoryview(self.buffers[0])[:_IN_TURN_CHUNK]
+        while count := os.readv(self.fd, [view]):
             self.consume(view[:count])
             self.total += count
             if until():
