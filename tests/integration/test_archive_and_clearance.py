@@ -452,7 +452,11 @@ def test_the_running_daemon_polls_the_archive_on_its_schedule(
         for key in cart.stored_keys():
             cart.set_storage_class(key, "GLACIER")
         wait_until(lambda: roll_state_in_ledger(state, A001) == "archived", what="archived")
-        wait_until(lambda: bool(cart.events("clearance_granted")), what="announcements")
+        # Cards are cleared at upload, the RAID only once archived: wait for the RAID's own.
+        wait_until(
+            lambda: any("RAID_A" in e["message"] for e in cart.events("clearance_granted")),
+            what="the RAID's clearance announced",
+        )
     finally:
         daemon.stop()
     granted = [e["message"] for e in cart.events("clearance_granted")]

@@ -537,9 +537,12 @@ def test_two_mhls_of_one_roll_that_disagree_make_it_invalid_naming_both(tmp_path
 
 
 def test_an_invalid_roll_does_not_stop_the_other_rolls_being_verified(tmp_path: Path) -> None:
-    sealed_legacy_roll(tmp_path / "A001", {"a.mov": b"a"})
-    raw_roll(tmp_path, "<hashlist><oops></hashlist>", name="B001")
-    results = {r.root.name: r.verdict for r in verify_unchanged(tmp_path)}
+    # A volume folder inside tmp_path: the unchanged-check looks at the parent of what is
+    # verified, which must be this test's own folder, not every test's.
+    volume = tmp_path / "volume"
+    sealed_legacy_roll(volume / "A001", {"a.mov": b"a"})
+    raw_roll(volume, "<hashlist><oops></hashlist>", name="B001")
+    results = {r.root.name: r.verdict for r in verify_unchanged(volume)}
     assert results == {"A001": RollVerdict.VERIFIED, "B001": RollVerdict.INVALID}
 
 
