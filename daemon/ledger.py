@@ -318,6 +318,19 @@ def _upload_fields(upload: FileUpload) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+def verified_file(row: sqlite3.Row) -> VerifiedFile:
+    """A `files` row as the evidence reads it."""
+    return VerifiedFile(
+        path=row["path"],
+        size=row["size"],
+        expected=json.loads(row["expected"]),
+        status=row["status"],
+        verified=json.loads(row["verified"]),
+        mtime_ns=row["mtime_ns"],
+        inode=row["inode"],
+    )
+
+
 class Ledger:
     """Typed access to the ledger; each public method that writes is one transaction."""
 
@@ -522,19 +535,23 @@ class Ledger:
                 volume_id=volume_id,
             )
 
+    def _announce_new_problems(self, volume_id: int, problems: list[str]) -> None:
+        """A warning event for each layout problem the volume's last scan did not have."""
+        old = self.db.execute(
+            "SELECT scan_problems FROM volumes WHERE id = ?", (volume_id,)
+        ).fetchone()
+        previous = set(json.loads(old[0])) if old else set()
+        for problem in problems:
+            if problem not in previous:
+                self._event("layout_problem", problem, severity="warning", volume_id=volume_id)
+
     def volume_scanned(
         self, volume_id: int, problems: list[str], unaccounted: list[str] | None = None
     ) -> None:
         """A full scan of the volume finished; `problems` and `unaccounted` (what lies outside
         every roll) replace the previous scan's."""
         with self.transaction():
-            old = self.db.execute(
-                "SELECT scan_problems FROM volumes WHERE id = ?", (volume_id,)
-            ).fetchone()
-            previous = set(json.loads(old[0])) if old else set()
-            for problem in problems:
-                if problem not in previous:
-                    self._event("layout_problem", problem, severity="warning", volume_id=volume_id)
+            self._announce_new_problems(volume_id, problems)
             self.db.execute(
                 "UPDATE volumes SET last_full_scan = ?, scan_problems = ?, unaccounted = ? "
                 "WHERE id = ?",
@@ -553,13 +570,7 @@ class Ledger:
         `problems` and `unaccounted` replace it, new problems are announced, and the time of the
         last full scan stays as it was."""
         with self.transaction():
-            old = self.db.execute(
-                "SELECT scan_problems FROM volumes WHERE id = ?", (volume_id,)
-            ).fetchone()
-            previous = set(json.loads(old[0])) if old else set()
-            for problem in problems:
-                if problem not in previous:
-                    self._event("layout_problem", problem, severity="warning", volume_id=volume_id)
+            self._announce_new_problems(volume_id, problems)
             self.db.execute(
                 "UPDATE volumes SET scan_problems = ?, unaccounted = ? WHERE id = ?",
                 (json.dumps(problems), json.dumps(unaccounted[:1000]), volume_id),
@@ -906,18 +917,7 @@ class Ledger:
             "SELECT * FROM files WHERE roll_id = ? AND volume_id = ? ORDER BY path",
             (roll_id, volume_id),
         )
-        return [
-            VerifiedFile(
-                path=r["path"],
-                size=r["size"],
-                expected=json.loads(r["expected"]),
-                status=r["status"],
-                verified=json.loads(r["verified"]),
-                mtime_ns=r["mtime_ns"],
-                inode=r["inode"],
-            )
-            for r in rows
-        ]
+        return [verified_file(r) for r in rows]
 
     def file_identities(self, roll_id: str, volume_id: int) -> list[FileIdentity]:
         """What a rescan compares with the disk: each verified file's path, size, mtime, inode

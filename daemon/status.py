@@ -22,7 +22,7 @@ from daemon import __version__
 from daemon.clearance import judge_roll
 from daemon.errors import BadInputError
 from daemon.evidence import Rechecks, roll_evidence
-from daemon.ledger import LEDGER_FILE, CopyRow, FileUpload, Ledger, VerifiedFile
+from daemon.ledger import LEDGER_FILE, CopyRow, FileUpload, Ledger, VerifiedFile, verified_file
 from daemon.lifecycle import FAILED_ROLL_STATES, RollState
 
 if TYPE_CHECKING:
@@ -69,17 +69,7 @@ class _LedgerSnapshot(Ledger):
             "ON f.roll_id = u.roll_id AND f.volume_id = u.volume_id "
             "ORDER BY f.roll_id, f.volume_id, f.path"
         ):
-            self._verified[(row["roll_id"], row["volume_id"])].append(
-                VerifiedFile(
-                    path=row["path"],
-                    size=row["size"],
-                    expected=json.loads(row["expected"]),
-                    status=row["status"],
-                    verified=json.loads(row["verified"]),
-                    mtime_ns=row["mtime_ns"],
-                    inode=row["inode"],
-                )
-            )
+            self._verified[(row["roll_id"], row["volume_id"])].append(verified_file(row))
 
     def roll(self, roll_id: str) -> sqlite3.Row | None:
         return self._rolls.get(roll_id)
