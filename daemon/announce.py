@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from daemon.clearance import DriveVerdict, Policy, judge_drive
 from daemon.errors import RollkeeperError
-from daemon.evidence import ObjectCheck, Rechecks, as_json, drive_evidence
+from daemon.evidence import ObjectCheck, Rechecks, as_json, as_recorded, drive_evidence
 from daemon.ledger import FileUpload, Ledger, VolumeRow
 from daemon.transfer.targets import Target
 
@@ -33,12 +33,6 @@ def object_check(target: Target) -> ObjectCheck:
         return stored.checksum == upload.stored_checksum
 
     return still_there
-
-
-def as_recorded(upload: FileUpload) -> bool:
-    """The preliminary judgement takes a proven upload as still present; an announced
-    clearance never does (it is judged again with `object_check`)."""
-    return upload.state == "stored"
 
 
 @dataclass(frozen=True, slots=True)

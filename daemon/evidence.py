@@ -38,6 +38,12 @@ class Rechecks:
     objects: ObjectCheck | None = None  # look each stored object up again
 
 
+def as_recorded(upload: FileUpload) -> bool:
+    """The preliminary judgement takes a proven upload as still present; an announced
+    clearance never does (it is judged again with a live object check)."""
+    return upload.state == "stored"
+
+
 def _unchanged(root: Path | None, record: VerifiedFile) -> bool | None:
     """Is the file on disk as it was verified? None when the drive is not here to ask."""
     if root is None or record.mtime_ns is None or record.inode is None:

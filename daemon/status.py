@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from daemon import __version__
 from daemon.clearance import judge_roll
 from daemon.errors import BadInputError
-from daemon.evidence import Rechecks, roll_evidence
+from daemon.evidence import Rechecks, as_recorded, roll_evidence
 from daemon.ledger import LEDGER_FILE, CopyRow, FileUpload, Ledger, VerifiedFile, verified_file
 from daemon.lifecycle import FAILED_ROLL_STATES, RollState
 
@@ -29,14 +29,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 STATUS_SCHEMA = "rollkeeper.status/1"
-
-
-def stored_as_recorded(upload: FileUpload) -> bool:
-    """Stored objects are taken as still present, as `daemon.announce.as_recorded` takes them
-    for a preliminary judgement (a test keeps the two equal; that module imports the storage
-    clients, which a status does not need). Only a drive clearance is announced, and only
-    after live re-checks."""
-    return upload.state == "stored"
 
 
 class _LedgerSnapshot(Ledger):
@@ -105,7 +97,7 @@ def _roll_clearance(ledger: Ledger, roll_id: str, archive_provider: str) -> dict
     verdict = judge_roll(
         roll_evidence(
             ledger, roll_id, archive_provider=archive_provider,
-            rechecks=Rechecks(sources=False, objects=stored_as_recorded),
+            rechecks=Rechecks(sources=False, objects=as_recorded),
         )
     )  # fmt: skip
     return {

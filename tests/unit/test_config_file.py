@@ -96,17 +96,22 @@ INVALID = {
 }
 
 
+def assert_refused_alike(file: Path) -> None:
+    """`status` refuses the file with the very message the full validation gives."""
+    with pytest.raises(ConfigError) as validation:
+        load_config(file)
+    with pytest.raises(ConfigError) as status:
+        status_config(file)
+    assert str(status.value) == str(validation.value)
+
+
 @pytest.mark.parametrize("text", INVALID.values(), ids=INVALID.keys())
 def test_a_file_the_quick_read_cannot_use_fails_as_the_validation_does(
     tmp_path: Path, text: str
 ) -> None:
     file = written(tmp_path, text)
     assert read_status_config(file) is None
-    with pytest.raises(ConfigError) as validation:
-        load_config(file)
-    with pytest.raises(ConfigError) as status:
-        status_config(file)
-    assert str(status.value) == str(validation.value)
+    assert_refused_alike(file)
 
 
 def test_a_missing_file_fails_as_the_validation_does(tmp_path: Path) -> None:
@@ -118,11 +123,7 @@ def test_a_missing_file_fails_as_the_validation_does(tmp_path: Path) -> None:
 def test_a_file_that_is_not_utf8_fails_as_the_validation_does(tmp_path: Path) -> None:
     file = tmp_path / "rollkeeper.toml"
     file.write_bytes(b'[cart]\nname = "CAF\xe9"\n')
-    with pytest.raises(ConfigError) as validation:
-        load_config(file)
-    with pytest.raises(ConfigError) as status:
-        status_config(file)
-    assert str(status.value) == str(validation.value)
+    assert_refused_alike(file)
 
 
 def test_values_outside_state_and_archive_are_left_to_the_daemon(tmp_path: Path) -> None:

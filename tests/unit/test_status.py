@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rich.console import Console
 
 import daemon.status as status_module
-from daemon.announce import as_recorded
 from daemon.errors import BadInputError
-from daemon.evidence import Rechecks, roll_evidence
+from daemon.evidence import Rechecks, as_recorded, roll_evidence
 from daemon.ledger import FileUpload, Ledger
 from daemon.status import (
     STATUS_SCHEMA,
@@ -26,7 +24,6 @@ from daemon.status import (
     load_status,
     print_status,
     status_json,
-    stored_as_recorded,
 )
 
 AT = "2026-11-21T10:00:00+00:00"
@@ -134,7 +131,7 @@ def test_each_rolls_evidence_read_all_at_once_is_what_the_ledger_gives_roll_by_r
     reader: Ledger, provider: str
 ) -> None:
     snapshot = _LedgerSnapshot(reader)
-    rechecks = Rechecks(sources=False, objects=stored_as_recorded)
+    rechecks = Rechecks(sources=False, objects=as_recorded)
     for row in reader.rolls():
         alone = roll_evidence(reader, row["id"], archive_provider=provider, rechecks=rechecks)
         at_once = roll_evidence(snapshot, row["id"], archive_provider=provider, rechecks=rechecks)
@@ -245,8 +242,10 @@ def test_the_human_summary_shows_every_roll_state(state_dir: Path) -> None:
 # --- stored objects, as the preliminary judgement takes them --------------------------------------
 
 
-@pytest.mark.parametrize("state", ["stored", "uploading", "failed", "stale"])
-def test_stored_objects_are_taken_as_still_present_as_the_announcer_takes_them(state: str) -> None:
+@pytest.mark.parametrize(
+    ("state", "present"),
+    [("stored", True), ("uploading", False), ("failed", False), ("stale", False)],
+)
+def test_only_stored_objects_are_taken_as_still_present(state: str, present: bool) -> None:
     upload = FileUpload(path="C001.mov", key="k", size=1, state=state)
-    judge: Callable[[FileUpload], Any] = as_recorded
-    assert stored_as_recorded(upload) == judge(upload)
+    assert as_recorded(upload) is present
