@@ -200,6 +200,11 @@ def test_text_where_a_boolean_belongs_is_refused_not_coerced() -> None:
     )
 
 
+def test_payload_signing_written_as_text_is_refused_not_guessed() -> None:
+    target = '[target]\nkind = "s3"\nbucket = "footage"\nsign_payload = "no"\n'
+    assert one_problem(target) == "target.sign_payload = 'no': Input should be a valid boolean"
+
+
 def test_out_of_range_number_says_the_limit() -> None:
     assert one_problem("[verify]\njobs = 0\n") == (
         "verify.jobs = 0: Input should be greater than or equal to 1"
