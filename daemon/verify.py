@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from daemon.errors import BadInputError, MhlError
+from daemon.fan_out import map_on_threads
 from daemon.hidden import is_hidden_path
 from daemon.mhl.hashing import hash_file
 from daemon.mhl.manifest import load_roll_manifest
@@ -319,11 +319,9 @@ def verify_plans(plans: list[RollPlan], *, jobs: int, progress: Progress) -> Non
     owner = {id(task): plan for plan in plans for task in plan.tasks}
     started = time.monotonic()
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hash") as pool:
-            for task, count in zip(
-                tasks, pool.map(lambda t: _hash_one(t, progress), tasks), strict=True
-            ):
-                owner[id(task)].result.bytes_hashed += count
+        counts = map_on_threads(lambda t: _hash_one(t, progress), tasks, jobs=jobs, name="hash")
+        for task, count in zip(tasks, counts, strict=True):
+            owner[id(task)].result.bytes_hashed += count
     finally:
         progress.end()
     elapsed = time.monotonic() - started

@@ -8,8 +8,8 @@ hex as their modern names.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -18,6 +18,9 @@ from daemon.mhl import xmlsafe
 from daemon.mhl.hashing import normalise_value
 from daemon.mhl.model import ExpectedHash, HashKind, MhlEntry, SourceFormat
 from daemon.mhl.paths import HostilePathError, safe_relative_path
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 ROOT_TAG = "hashlist"
 

@@ -11,10 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from daemon.errors import MhlError
-from daemon.mhl.ascmhl import HISTORY_DIR, read_history
 from daemon.mhl.legacy import read_legacy
 from daemon.mhl.model import ExpectedHash, MhlEntry, RollManifest, SourceFormat
-from daemon.scan import TreeScan, display_path, is_mhl_file_name
+from daemon.scan import ASC_HISTORY_DIR, TreeScan, display_path, is_mhl_file_name
 
 
 def _depth(folder: str) -> int:
@@ -94,8 +93,10 @@ def _read_folder(scan: TreeScan, folder: str, manifest: RollManifest) -> dict[st
         manifest.warnings.extend(warnings)
         for entry in found:
             _merge(entries, entry, location)
-    history_dir = location / HISTORY_DIR
+    history_dir = location / ASC_HISTORY_DIR
     if history_dir.is_dir() and not history_dir.is_symlink():
+        from daemon.mhl.ascmhl import read_history  # a legacy-only roll never needs it
+
         history = read_history(location)
         manifest.mhl_files.extend(history.generations)
         manifest.formats.add(SourceFormat.ASC)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import socket
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from daemon import __version__
 from daemon.durable import replace_file, write_new_file
 from daemon.errors import BadInputError, EnvironmentProblem
+from daemon.fan_out import map_on_threads
 from daemon.hidden import IGNORE_PATTERNS, is_hidden_path
 from daemon.mhl import ascmhl, legacy
 from daemon.mhl.hashing import c4_of_bytes, hash_file
@@ -112,8 +112,7 @@ def _hash_all(
     order = sorted(wanted)
     progress.begin(sum((folder / r).stat().st_size for r in order), len(order))
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="seal") as pool:
-            return list(pool.map(one, order))
+        return map_on_threads(one, order, jobs=jobs, name="seal")
     finally:
         progress.end()
 

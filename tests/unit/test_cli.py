@@ -361,11 +361,18 @@ NOT_FOR_VERIFY = {
     "daemon.config",
     "daemon.mhl.seal",
     "daemon.service",
+    "concurrent",  # with `logging`, a few ms: verify's threads come from `daemon.fan_out`
+    "logging",
 }
 
 _PROBE = """
-import json, sys
+import json, os, sys
 from daemon.cli import main
+
+def _exit(code):  # verify's fast path ends with os._exit; the probe still has to report
+    raise SystemExit(code)
+
+os._exit = _exit
 try:
     main()
 except SystemExit:
@@ -401,6 +408,12 @@ def test_verifying_into_a_pipe_loads_neither_click_nor_rich(
     loaded = modules_loaded_by("verify", *args, roll)
     assert "daemon.verify" in loaded  # it did verify
     assert loaded & (NOT_FOR_VERIFY | {"click"}) == set()
+
+
+def test_a_legacy_roll_is_verified_without_loading_the_asc_mhl_reader(roll: Path) -> None:
+    loaded = modules_loaded_by("verify", roll)
+    assert "daemon.mhl.legacy" in loaded
+    assert "daemon.mhl.ascmhl" not in loaded
 
 
 # --- the same command line, parsed with or without click ------------------------------------------
