@@ -176,6 +176,14 @@ class WatchSettings(_Section):
     rescan_interval: Seconds = Field(
         300.0, description="Full rescan of every mounted volume (events can be lost)."
     )
+    restat_interval: Seconds = Field(
+        3600.0,
+        description="Longest time before a full rescan stats every file of a verified roll "
+        "again. In between, a full rescan lists those files and stats only what is new, "
+        "replaced (another inode) or an MHL, and re-stats a share of the verified rolls each "
+        "time; events report changes as they happen, and clearance re-checks every file before "
+        "any erase is announced. Set it to rescan_interval to stat every file at every rescan.",
+    )
     mount_check_interval: Seconds = Field(
         2.0, description="How often configured paths are checked for drives coming and going."
     )

@@ -9,9 +9,10 @@ again only at the part of the volume the event concerns.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,8 +75,8 @@ class TreeScan:
     """The inventory of a tree: files by `/`-separated path relative to `root`.
 
     `mhl_folders` are folders (relative, "" for the root) that directly hold a legacy `.mhl` or an
-    `ascmhl/` history; `linked_dirs` are symlinks to folders (not entered); `errors` maps a
-    relative folder to the OS error that kept the scan out of it.
+    `ascmhl/` history, `mhl_files` those legacy MHLs; `linked_dirs` are symlinks to folders
+    (not entered); `errors` maps a relative folder to the OS error that kept the scan out of it.
     """
 
     root: Path
@@ -85,6 +86,7 @@ class TreeScan:
     special: set[str] = field(default_factory=set)
     errors: dict[str, str] = field(default_factory=dict)
     folders: set[str] = field(default_factory=set)
+    mhl_files: set[str] = field(default_factory=set)
 
     def under(self, folder: str) -> TreeScan:
         """The part of this scan inside `folder`, re-rooted there."""
@@ -133,6 +135,7 @@ class TreeScan:
             (self.linked_dirs, "linked_dirs"),
             (self.special, "special"),
             (self.folders, "folders"),
+            (self.mhl_files, "mhl_files"),
         ):
             for name in source:
                 found = owner(name)
@@ -158,6 +161,7 @@ class TreeScan:
                 (self.linked_dirs, other.linked_dirs),
                 (self.special, other.special),
                 (self.folders, other.folders),
+                (self.mhl_files, other.mhl_files),
             ):
                 mine.update(theirs)
             return
@@ -171,6 +175,7 @@ class TreeScan:
             (self.linked_dirs, other.linked_dirs),
             (self.special, other.special),
             (self.folders, other.folders),
+            (self.mhl_files, other.mhl_files),
         ):
             mine.update(prefix + name if name else folder for name in theirs)
 
@@ -187,23 +192,37 @@ class TreeScan:
         self.linked_dirs = {name for name in self.linked_dirs if kept(name)}
         self.special = {name for name in self.special if kept(name)}
         self.folders = {name for name in self.folders if kept(name)}
+        self.mhl_files = {name for name in self.mhl_files if kept(name)}
 
 
-def scan_tree(root: Path, under: str = "") -> TreeScan:
+def scan_tree(
+    root: Path, under: str = "", *, trusted: Mapping[str, FileInfo] | None = None
+) -> TreeScan:
     """Walk `root` without following symlinks; contents of `ascmhl/` folders are not listed.
 
     With `under` (a relative folder) only that folder is walked, its paths still relative to
     `root`. Folder types come from the directory listing itself (no stat); only files and links
     are stat-ed, since their size and identity are what change detection compares.
+
+    `trusted` holds what an earlier walk saw of files that nothing is expected to change (a
+    verified roll): such a file, listed again under the same name with the same inode number,
+    is taken as it was without a stat. MHLs are always stat-ed.
     """
-    return _walk(root, under, frozenset(), [])
+    return _walk(root, under, frozenset(), [], trusted)
 
 
-def _walk(root: Path, under: str, apart: AbstractSet[str], found: list[str]) -> TreeScan:
+def _walk(
+    root: Path,
+    under: str,
+    apart: AbstractSet[str],
+    found: list[str],
+    trusted: Mapping[str, FileInfo] | None = None,
+) -> TreeScan:
     """`scan_tree`, except that folders named in `apart` are not entered but appended to
     `found` (to be walked on their own)."""
     scan = TreeScan(root)
-    files, folders, mhl_folders, errors = scan.files, scan.folders, scan.mhl_folders, scan.errors
+    files, folders, errors = scan.files, scan.folders, scan.errors
+    mhl_folders, mhl_files = scan.mhl_folders, scan.mhl_files
     make = tuple.__new__
     base = os.fspath(root)
     pending = [under]
@@ -225,8 +244,19 @@ def _walk(root: Path, under: str, apart: AbstractSet[str], found: list[str]) -> 
                                 pending.append(prefix + name)
                             continue
                         if entry.is_file(follow_symlinks=False):
+                            path = prefix + name
+                            if name.endswith(MHL_SUFFIXES) and not is_hidden_name(name):
+                                mhl_folders.add(folder)
+                                mhl_files.add(path)
+                            elif (
+                                trusted is not None
+                                and (seen := trusted.get(path)) is not None
+                                and seen[2] == entry.inode()  # d_ino, from the listing
+                            ):
+                                files[path] = seen
+                                continue
                             info = entry.stat(follow_symlinks=False)
-                            files[prefix + name] = make(
+                            files[path] = make(
                                 FileInfo,
                                 (
                                     info.st_size,
@@ -236,8 +266,6 @@ def _walk(root: Path, under: str, apart: AbstractSet[str], found: list[str]) -> 
                                     False,
                                 ),
                             )
-                            if name.endswith(MHL_SUFFIXES) and not is_hidden_name(name):
-                                mhl_folders.add(folder)
                             continue
                         info = entry.stat(follow_symlinks=False)
                     except OSError as err:
@@ -266,6 +294,7 @@ def _record_other(scan: TreeScan, folder: str, name: str, info: os.stat_result) 
         )
         if is_mhl_file_name(name):
             scan.mhl_folders.add(folder)
+            scan.mhl_files.add(relative)
     elif stat.S_ISLNK(mode):
         try:
             target_is_dir = os.path.isdir(os.path.join(scan.root, relative))
@@ -314,17 +343,24 @@ class VolumeScan:
     rolls: dict[str, TreeScan] = field(default_factory=dict)
 
     @classmethod
-    def walk(cls, root: Path, rolls: AbstractSet[str] = frozenset()) -> VolumeScan:
+    def walk(
+        cls,
+        root: Path,
+        rolls: AbstractSet[str] = frozenset(),
+        trusted: Mapping[str, TreeScan] | None = None,
+    ) -> VolumeScan:
         """A fresh full walk of the volume. Each of `rolls` (the roll folders known so far)
         that is still a folder is walked into its own part, as `regroup` would split it, so
-        a volume whose rolls did not change needs no splitting afterwards."""
+        a volume whose rolls did not change needs no splitting afterwards. A roll folder in
+        `trusted` is walked against its earlier part (see `scan_tree`)."""
+        trusted = trusted or {}
         if "" in rolls:
-            return cls(root, TreeScan(root), {"": scan_tree(root)})
+            return cls(root, TreeScan(root), {"": scan_tree(root, trusted=_files_of(trusted, ""))})
         found: list[str] = []
         outside = _walk(root, "", rolls, found)
         parts: dict[str, TreeScan] = {}
         for folder in found:
-            part = scan_tree(root / folder)
+            part = scan_tree(root / folder, trusted=_files_of(trusted, folder))
             part.folders.add("")  # the roll folder itself, as `TreeScan.split` assigns it
             if "" in part.errors:  # unreadable: it stays in the rest, as a full walk has it
                 outside.folders.add(folder)
@@ -399,6 +435,37 @@ class VolumeScan:
             parts, self.outside = self.outside.partition(missing)
             self.rolls.update(parts)
         return missing
+
+
+def rolls_to_trust(
+    verified: Iterable[str],
+    restatted: Mapping[str, float],
+    now: float,
+    *,
+    rescan_interval: float,
+    restat_interval: float,
+) -> set[str]:
+    """The verified roll folders a full rescan may walk against their earlier parts (no stat
+    for a file listed again with its inode): all but the share due for a complete stat.
+
+    `restatted` holds when each folder's files were last all stat-ed. The longest-unstatted
+    `rescan_interval / restat_interval` of the rolls are due at each rescan, and any roll
+    not stat-ed for `restat_interval`, so every file is stat-ed at least that often.
+    """
+    if restat_interval <= rescan_interval:
+        return set()
+    oldest_first = sorted(verified, key=lambda folder: restatted.get(folder, -math.inf))
+    share = math.ceil(len(oldest_first) * rescan_interval / restat_interval)
+    return {
+        folder
+        for folder in oldest_first[share:]
+        if now - restatted.get(folder, -math.inf) < restat_interval
+    }
+
+
+def _files_of(parts: Mapping[str, TreeScan], folder: str) -> Mapping[str, FileInfo] | None:
+    part = parts.get(folder)
+    return None if part is None else part.files
 
 
 def unaccounted(

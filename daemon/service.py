@@ -12,6 +12,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,12 +47,12 @@ from daemon.progress import NoProgress, Progress, Throttled
 from daemon.readiness import assess, last_change_ns
 from daemon.scan import (
     ASC_HISTORY_DIR,
-    MHL_SUFFIXES,
     FileInfo,
     TreeScan,
     VolumeScan,
     display_path,
     is_mhl_file_name,
+    rolls_to_trust,
     scan_tree,
     unaccounted,
 )
@@ -105,13 +106,8 @@ class MhlReading:
 
 def _mhl_signature(roll_scan: TreeScan) -> tuple[object, ...]:
     """Cheap evidence of whether any MHL of a roll changed: its files' and histories' stats."""
-    parts: list[object] = []
     files = roll_scan.files
-    # The suffix test first (in C, every spelling of ".mhl"): it rejects the media files
-    # without splitting their paths.
-    for name in sorted(n for n in files if n.endswith(MHL_SUFFIXES)):
-        if is_mhl_file_name(name.rsplit("/", 1)[-1]):
-            parts.append((name, *files[name][:4]))
+    parts: list[object] = [(name, *files[name][:4]) for name in sorted(roll_scan.mhl_files)]
     root = str(roll_scan.root)
     for folder in sorted(roll_scan.mhl_folders):
         history = os.path.join(root, folder, ASC_HISTORY_DIR)
@@ -167,6 +163,7 @@ class VolumeState:
     analysis: LayoutAnalysis | None = None
     roll_ids: set[str] = field(default_factory=set)
     reported: tuple[list[str], list[str]] | None = None  # problems and unaccounted, as recorded
+    restatted: dict[str, float] = field(default_factory=dict)  # roll folder -> all files stat-ed
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def take_changes(self) -> tuple[dict[str, float], bool]:
@@ -659,25 +656,69 @@ class Service:
 
     # --- scanning -------------------------------------------------------------------------------
 
-    def scan_volume(self, volume: VolumeState) -> None:
+    def scan_volume(self, volume: VolumeState, *, stat_everything: bool = False) -> None:
         """Walk the whole volume, map its MHL folders to rolls and record what changed.
 
         The safety net (every `rescan_interval`, and when events were lost): rolls whose files
-        and MHLs are exactly as the last scan saw them cost a comparison, nothing more.
+        and MHLs are exactly as the last scan saw them cost a comparison, nothing more. The
+        files of verified rolls are stat-ed in rotation (`_rolls_to_trust`), except when events
+        were lost or `stat_everything` asks for it: then every file is.
         """
         started = time.monotonic()
-        volume.take_changes()  # this walk sees them all
-        known = volume.inventory.rolls.keys() if volume.inventory else frozenset[str]()
-        inventory = VolumeScan.walk(volume.mounted.path, known)
+        changes, everything = volume.take_changes()  # this walk sees them all
+        previous = volume.inventory
+        known = previous.rolls.keys() if previous else frozenset[str]()
+        if stat_everything or everything or "" in changes:
+            trusted = set[str]()
+        else:
+            trusted = self._rolls_to_trust(volume, started, changed=changes.keys())
+        inventory = VolumeScan.walk(
+            volume.mounted.path,
+            known,
+            trusted={folder: previous.rolls[folder] for folder in trusted} if previous else None,
+        )
         unreadable = inventory.errors().get("")
         if unreadable is not None or not volume.mounted.path.is_dir():
             log.warning("volume unreadable", label=volume.mounted.label, error=unreadable or "gone")
             return
-        first = volume.inventory is None
+        first = previous is None
         volume.inventory = inventory
         self._update(volume, full=True, first=first)
+        volume.restatted = {  # after `_update`, which gives the rolls found anew their parts
+            folder: volume.restatted.get(folder, started) if folder in trusted else started
+            for folder in inventory.rolls
+        }
         volume.last_full_scan = volume.last_scan = time.monotonic()
         volume.full_scan_seconds = volume.last_scan - started
+
+    def _rolls_to_trust(
+        self, volume: VolumeState, now: float, *, changed: Iterable[str] = ()
+    ) -> set[str]:
+        """The roll folders of `volume` whose files the next full walk may list without a stat:
+        verified copies, unchanged since they were compared with their evidence and with no
+        event waiting (`changed`), that are not due for their periodic complete stat
+        (`restat_interval`)."""
+        inventory = volume.inventory
+        if inventory is None:
+            return set()
+        key = _volume_key(volume.mounted)
+        touched = {inventory.roll_of(path) for path in changed}
+        verified = [
+            tracker.location.folder
+            for (_roll, volume_key), tracker in self.trackers.items()
+            if volume_key == key
+            and tracker.checked == (tracker.version, CopyState.VERIFIED)
+            and not tracker.verifying
+            and tracker.location.folder in inventory.rolls
+            and tracker.location.folder not in touched
+        ]
+        return rolls_to_trust(
+            verified,
+            volume.restatted,
+            now,
+            rescan_interval=self.config.watch.rescan_interval,
+            restat_interval=self.config.watch.restat_interval,
+        )
 
     def rescan_changes(self, volume: VolumeState) -> None:
         """Walk again only what the events since the last scan concern: each changed roll, or
@@ -686,7 +727,7 @@ class Service:
         changes, everything = volume.take_changes()
         inventory = volume.inventory
         if everything or inventory is None:
-            self.scan_volume(volume)
+            self.scan_volume(volume, stat_everything=True)
             return
         started = time.monotonic()
         noticed: dict[str, float] = {}  # unit -> its latest event
@@ -695,7 +736,7 @@ class Service:
             noticed[unit] = max(at, noticed.get(unit, at))
         units = _outermost(set(noticed))
         if units == [""]:  # e.g. the volume's root folder is itself a roll
-            self.scan_volume(volume)
+            self.scan_volume(volume, stat_everything=True)
         else:
             for unit in units:
                 inventory.rescan(unit)

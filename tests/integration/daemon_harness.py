@@ -39,9 +39,11 @@ def write_config(
     settle: float = 0.5,
     extra: str = "",
     rescan_interval: str | None = None,
+    restat_interval: str | None = None,
 ) -> Path:
     """A configuration with `volumes` as (path or glob, role) pairs (and, with
-    `rescan_interval`, that many seconds between safety-net full rescans, e.g. "1h")."""
+    `rescan_interval`, that many seconds between safety-net full rescans, e.g. "1h"; with
+    `restat_interval`, the longest time before such a rescan stats a verified roll's files)."""
     lines = [
         "[cart]",
         'name = "TEST-CART"',
@@ -55,6 +57,8 @@ def write_config(
     ]
     if rescan_interval is not None:
         lines.append(f'rescan_interval = "{rescan_interval}"')
+    if restat_interval is not None:
+        lines.append(f'restat_interval = "{restat_interval}"')
     for volume, role in volumes:
         lines += ["[[volumes]]", f'path = "{volume}"', f'role = "{role}"']
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")

@@ -7,8 +7,12 @@ exactly which events arrived. One test runs the real daemon with native events.
 
 from __future__ import annotations
 
+import math
+import os
 import shutil
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,11 +63,21 @@ class Cart:
 
 @pytest.fixture
 def cart(tmp_path: Path) -> Iterator[Cart]:
+    with verified_cart(tmp_path) as made:
+        yield made
+
+
+@contextmanager
+def verified_cart(tmp_path: Path, *, restat_interval: str | None = None) -> Iterator[Cart]:
     root = tmp_path / "RAID_A"
     make_roll(root, A001, sample_files(1))
     make_roll(root, A002, sample_files(2))
     path = write_config(
-        tmp_path / "rollkeeper.toml", tmp_path / "state", [(str(root), "raid")], settle=0
+        tmp_path / "rollkeeper.toml",
+        tmp_path / "state",
+        [(str(root), "raid")],
+        settle=0,
+        restat_interval=restat_interval,
     )
     done = run_cli("run", "--once", "--config", str(path))
     assert done.returncode == 0, done.stderr
@@ -137,8 +151,17 @@ def test_a_roll_folder_deleted_while_running_is_gone(cart: Cart) -> None:
     assert cart.state(A001) is CopyState.VERIFIED
 
 
-def test_a_change_no_event_reported_is_caught_by_the_safety_net_rescan(cart: Cart) -> None:
-    (cart.root / A002 / "Clips" / "C002_01.mov").write_bytes(b"replaced behind our back")
+def replace_behind_our_back(path: Path) -> None:
+    """A file swapped for another as copy tools do (written aside, renamed over): a new inode."""
+    aside = path.with_name(".incoming")
+    aside.write_bytes(b"replaced behind our back")
+    os.replace(aside, path)
+
+
+def test_a_file_replaced_without_an_event_is_caught_by_the_next_safety_net_rescan(
+    cart: Cart,
+) -> None:
+    replace_behind_our_back(cart.root / A002 / "Clips" / "C002_01.mov")
     cart.event(f"{A001}/unrelated.txt")  # some other event: looks at A001 only
     cart.service.rescan_changes(cart.volume)
     assert cart.state(A002) is CopyState.VERIFIED
@@ -147,6 +170,55 @@ def test_a_change_no_event_reported_is_caught_by_the_safety_net_rescan(cart: Car
 
     assert cart.state(A002) is CopyState.SETTLING
     assert "copy_stale" in cart.kinds(A002)
+
+
+def test_a_file_changed_in_place_without_an_event_is_caught_within_the_restat_interval(
+    cart: Cart,
+) -> None:
+    watch = cart.service.config.watch
+    (cart.root / A002 / "Clips" / "C002_01.mov").write_bytes(b"rewritten in place, same inode")
+
+    for _ in range(math.ceil(watch.restat_interval / watch.rescan_interval)):
+        cart.service.scan_volume(cart.volume)
+
+    assert cart.state(A002) is CopyState.SETTLING
+    assert "copy_stale" in cart.kinds(A002)
+
+
+def test_every_verified_roll_is_stat_ed_in_full_within_the_restat_interval(cart: Cart) -> None:
+    watch = cart.service.config.watch
+    restatted: set[str] = set()
+    for _ in range(math.ceil(watch.restat_interval / watch.rescan_interval)):
+        trusted = cart.service._rolls_to_trust(cart.volume, time.monotonic())
+        restatted |= {A001, A002} - trusted
+        cart.service.scan_volume(cart.volume)
+
+    assert restatted == {A001, A002}
+
+
+def test_an_in_place_change_whose_event_waits_is_caught_by_a_safety_net_rescan(
+    cart: Cart,
+) -> None:
+    while A002 not in cart.service._rolls_to_trust(cart.volume, time.monotonic()):
+        cart.service.scan_volume(cart.volume)  # until the rotation would list A002 unstat-ed
+    (cart.root / A002 / "Clips" / "C002_01.mov").write_bytes(b"rewritten in place")
+    cart.event(f"{A002}/Clips/C002_01.mov")
+
+    cart.service.scan_volume(cart.volume)  # the full walk came due before the event was taken
+
+    assert cart.state(A002) is CopyState.SETTLING
+
+
+def test_with_restat_interval_equal_to_rescan_interval_every_rescan_stats_every_file(
+    tmp_path: Path,
+) -> None:
+    with verified_cart(tmp_path, restat_interval="5m") as cart:
+        cart.service.scan_volume(cart.volume)
+        (cart.root / A002 / "Clips" / "C002_01.mov").write_bytes(b"rewritten in place")
+
+        cart.service.scan_volume(cart.volume)
+
+        assert cart.state(A002) is CopyState.SETTLING
 
 
 def test_lost_events_make_the_next_rescan_a_full_walk(cart: Cart) -> None:

@@ -25,6 +25,7 @@ from daemon.scan import (
     display_path,
     is_mhl_file_name,
     is_utf8_name,
+    rolls_to_trust,
     scan_tree,
     unaccounted,
 )
@@ -264,11 +265,10 @@ def test_a_walk_under_a_subfolder_keeps_paths_relative_to_the_root(tmp_path: Pat
     assert scan.mhl_folders == {"DAY/A001"}
 
 
-def test_a_folder_is_listed_without_being_stat_ed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_files(tmp_path, {"CLIP/SUB/a.mov": b"1"})
-    stat_ed: list[str] = []
+@pytest.fixture
+def stat_ed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the directory entries the scan stats, in order."""
+    log: list[str] = []
     scandir = os.scandir
 
     class Spy:
@@ -287,9 +287,14 @@ def test_a_folder_is_listed_without_being_stat_ed(
             return self
 
         def __next__(self) -> _SpyEntry:
-            return _SpyEntry(next(self._inner), stat_ed)
+            return _SpyEntry(next(self._inner), log)
 
     monkeypatch.setattr("daemon.scan.os.scandir", Spy)
+    return log
+
+
+def test_a_folder_is_listed_without_being_stat_ed(tmp_path: Path, stat_ed: list[str]) -> None:
+    write_files(tmp_path, {"CLIP/SUB/a.mov": b"1"})
     scan = scan_tree(tmp_path)
     assert set(scan.files) == {"CLIP/SUB/a.mov"}
     assert stat_ed == ["a.mov"]
@@ -309,6 +314,108 @@ class _SpyEntry:
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
         self._log.append(self.name)
         return self._entry.stat(follow_symlinks=follow_symlinks)
+
+    def inode(self) -> int:
+        return self._entry.inode()
+
+
+# --- walking against what an earlier walk saw (verified rolls) ------------------------------------
+
+
+def test_a_trusted_file_listed_again_with_its_inode_is_taken_as_it_was_without_a_stat(
+    tmp_path: Path, stat_ed: list[str]
+) -> None:
+    write_files(tmp_path, {"C001/a.mov": b"abc"})
+    earlier = scan_tree(tmp_path)
+    stat_ed.clear()
+
+    again = scan_tree(tmp_path, trusted=earlier.files)
+
+    assert again.files == earlier.files
+    assert again.files["C001/a.mov"] is earlier.files["C001/a.mov"]
+    assert stat_ed == []
+
+
+def test_a_trusted_file_replaced_by_another_inode_is_stat_ed(
+    tmp_path: Path, stat_ed: list[str]
+) -> None:
+    write_files(tmp_path, {"C001/a.mov": b"abc", "C001/b.mov": b"b"})
+    earlier = scan_tree(tmp_path)
+    (tmp_path / "C001" / "new").write_bytes(b"replaced")
+    os.replace(tmp_path / "C001" / "new", tmp_path / "C001" / "a.mov")
+    stat_ed.clear()
+
+    again = scan_tree(tmp_path, trusted=earlier.files)
+
+    assert stat_ed == ["a.mov"]
+    assert again.files["C001/a.mov"].size == len(b"replaced")
+
+
+def test_a_new_file_among_trusted_ones_is_stat_ed(tmp_path: Path, stat_ed: list[str]) -> None:
+    write_files(tmp_path, {"C001/a.mov": b"abc"})
+    earlier = scan_tree(tmp_path)
+    write_files(tmp_path, {"C001/b.mov": b"new"})
+    stat_ed.clear()
+
+    again = scan_tree(tmp_path, trusted=earlier.files)
+
+    assert stat_ed == ["b.mov"]
+    assert set(again.files) == {"C001/a.mov", "C001/b.mov"}
+
+
+def test_an_mhl_is_stat_ed_even_when_trusted(tmp_path: Path, stat_ed: list[str]) -> None:
+    write_files(tmp_path, {"A001.mhl": b"<hashlist/>", "C001/a.mov": b"abc"})
+    earlier = scan_tree(tmp_path)
+    stat_ed.clear()
+
+    again = scan_tree(tmp_path, trusted=earlier.files)
+
+    assert stat_ed == ["A001.mhl"]
+    assert again.mhl_files == {"A001.mhl"}
+
+
+def test_a_volume_walk_lists_trusted_rolls_and_stats_the_others(
+    tmp_path: Path, stat_ed: list[str]
+) -> None:
+    two_rolls(tmp_path)
+    earlier = kept_volume(tmp_path)
+    stat_ed.clear()
+
+    again = VolumeScan.walk(tmp_path, {ROLL_A, ROLL_B}, trusted={ROLL_A: earlier.rolls[ROLL_A]})
+
+    assert sorted(stat_ed) == ["A001R1AB.mhl", "A002R1AB.mhl", "b.mov", "report.pdf"]
+    assert again == earlier
+
+
+@pytest.mark.parametrize(
+    ("restatted", "trusted"),
+    [
+        ({"A": 100.0, "B": 200.0, "C": 300.0, "D": 400.0}, {"C", "D"}),  # 2 of 4 due: oldest
+        ({"A": 100.0, "B": 200.0, "C": 300.0}, {"B", "C"}),  # a share rounds up: 1 of 3
+        ({"B": 200.0, "C": 300.0, "D": 400.0}, {"C", "D"}),  # never stat-ed in full: first
+    ],
+)
+def test_the_longest_unstat_ed_share_of_verified_rolls_is_due_at_each_rescan(
+    restatted: dict[str, float], trusted: set[str]
+) -> None:
+    verified = sorted(restatted.keys() | {"A"})
+    assert (
+        rolls_to_trust(verified, restatted, 500.0, rescan_interval=300, restat_interval=900)
+        == trusted
+    )
+
+
+def test_a_roll_not_stat_ed_for_the_restat_interval_is_due_whatever_the_share() -> None:
+    restatted = {"A": 0.0, "B": 1.0, "C": 5000.0}
+    assert rolls_to_trust(
+        restatted, restatted, 5000.0, rescan_interval=1, restat_interval=3600
+    ) == {"C"}
+
+
+def test_with_restat_interval_no_longer_than_rescan_interval_no_roll_is_trusted() -> None:
+    restatted = {"A": 100.0, "B": 200.0}
+    trusted = rolls_to_trust(restatted, restatted, 250.0, rescan_interval=300, restat_interval=300)
+    assert trusted == set()
 
 
 # --- a volume kept between scans ------------------------------------------------------------------
