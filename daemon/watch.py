@@ -12,6 +12,7 @@ import errno
 import logging
 import os
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,13 @@ CHANGE_EVENTS: list[type[FileSystemEvent]] = [
     DirDeletedEvent,
     DirMovedEvent,
 ]
+
+#: watchdog 7.1 warns whenever a folder appears while the watches of its parent are still being
+#: added (a copy in progress): the watch is kept and right, but the message holds the repr of the
+#: whole watch group, megabytes on a big volume, and would flood the daemon's log.
+warnings.filterwarnings(
+    "ignore", message="Callback with id .* already exists for watch", category=RuntimeWarning
+)
 
 INOTIFY_HINT = (
     "the Linux inotify watch limit is reached, so changes on {path} cannot be watched natively; "

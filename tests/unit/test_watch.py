@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -126,3 +128,20 @@ def test_the_inotify_watch_limit_becomes_a_message_with_the_sysctl_to_raise(
     assert "inotify watch limit" in message
     assert "sysctl fs.inotify.max_user_watches=" in message
     assert str(tmp_path) in message
+
+
+_WARN_TWICE = """
+import warnings
+import daemon.watch
+warnings.warn("Callback with id 'x' already exists for watch <Watch: wd=7>. It will be "
+              "Overwritten.", RuntimeWarning)
+warnings.warn("any other runtime warning", RuntimeWarning)
+"""
+
+
+def test_watchdogs_overwritten_callback_warning_does_not_reach_the_daemons_stderr() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _WARN_TWICE], capture_output=True, text=True, check=True
+    )
+    assert "any other runtime warning" in done.stderr
+    assert "Callback with id" not in done.stderr
