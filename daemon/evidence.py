@@ -12,7 +12,6 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from daemon.clearance import (
@@ -23,7 +22,7 @@ from daemon.clearance import (
     RollEvidence,
     RollOnDrive,
 )
-from daemon.ledger import FileUpload, Ledger, VerifiedFile, VolumeRow
+from daemon.ledger import FileIdentity, FileUpload, Ledger, VolumeRow
 from daemon.lifecycle import FAILED_COPY_STATES, CopyState
 from daemon.verify import FileStatus
 
@@ -44,12 +43,12 @@ def as_recorded(upload: FileUpload) -> bool:
     return upload.state == "stored"
 
 
-def _unchanged(root: Path | None, record: VerifiedFile) -> bool | None:
+def _unchanged(root: str | None, record: FileIdentity) -> bool | None:
     """Is the file on disk as it was verified? None when the drive is not here to ask."""
     if root is None or record.mtime_ns is None or record.inode is None:
         return None
     try:
-        info = os.stat(root / record.path)
+        info = os.stat(f"{root}/{record.path}")
     except OSError:
         return False
     return (info.st_size, info.st_mtime_ns, info.st_ino) == (
@@ -59,12 +58,17 @@ def _unchanged(root: Path | None, record: VerifiedFile) -> bool | None:
     )
 
 
-def _listed(record: VerifiedFile) -> bool:
-    return record.status != FileStatus.EXTRA.value
+_EXTRA = FileStatus.EXTRA.value
+_IGNORED = FileStatus.IGNORED.value
+_OK = FileStatus.OK.value
 
 
-def _hidden(record: VerifiedFile) -> bool:
-    return record.status == FileStatus.IGNORED.value
+def _listed(record: FileIdentity) -> bool:
+    return record.status != _EXTRA
+
+
+def _hidden(record: FileIdentity) -> bool:
+    return record.status == _IGNORED
 
 
 def _archive_status(
@@ -81,13 +85,13 @@ def _archive_status(
     return status, objects
 
 
-def _copy_root(ledger: Ledger, volume_id: int | None, folder: str | None) -> Path | None:
+def _copy_root(ledger: Ledger, volume_id: int | None, folder: str | None) -> str | None:
     if volume_id is None or folder is None:
         return None
     volume = ledger.volume(volume_id)
     if volume is None or not volume.mounted or not volume.mount_path:
         return None
-    return Path(volume.mount_path) / folder
+    return os.path.join(volume.mount_path, folder)
 
 
 def roll_evidence(
@@ -102,7 +106,7 @@ def roll_evidence(
     archive, archived_objects = _archive_status(ledger, roll_id, archive_provider)
     source_volume = upload["volume_id"] if upload is not None else None
     source_copy = next((c for c in copies if c.volume_id == source_volume), None)
-    records = ledger.verified_files(roll_id, source_volume) if source_volume is not None else []
+    records = ledger.file_identities(roll_id, source_volume) if source_volume is not None else []
     root = (
         _copy_root(ledger, source_volume, source_copy.folder if source_copy else None)
         if rechecks.sources
@@ -118,7 +122,7 @@ def roll_evidence(
                 path=record.path,
                 listed_in_mhl=_listed(record),
                 hidden=_hidden(record),
-                verified=record.status == FileStatus.OK.value,
+                verified=record.status == _OK,
                 stored_proven=stored is not None
                 and stored.state == "stored"
                 and bool(stored.proof),
@@ -148,13 +152,13 @@ def drive_evidence(
     ledger: Ledger, volume: VolumeRow, *, archive_provider: str, rechecks: Rechecks
 ) -> DriveEvidence:
     """Everything on one drive, each roll folder on it judged by its own copy's evidence."""
-    mount = Path(volume.mount_path) if volume.mounted and volume.mount_path else None
+    mount = volume.mount_path if volume.mounted and volume.mount_path else None
     rolls = []
     for copy in ledger.copies(volume_id=volume.id):
         if copy.state is CopyState.GONE:
             continue
-        records = ledger.verified_files(copy.roll_id, volume.id)
-        root = mount / copy.folder if mount is not None and rechecks.sources else None
+        records = ledger.file_identities(copy.roll_id, volume.id)
+        root = os.path.join(mount, copy.folder) if mount is not None and rechecks.sources else None
         rolls.append(
             RollOnDrive(
                 roll=roll_evidence(
@@ -167,7 +171,7 @@ def drive_evidence(
                         path=r.path,
                         listed_in_mhl=_listed(r),
                         hidden=_hidden(r),
-                        verified=r.status == FileStatus.OK.value,
+                        verified=r.status == _OK,
                         unchanged=_unchanged(root, r),
                     )
                     for r in records

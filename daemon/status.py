@@ -22,7 +22,7 @@ from daemon import __version__
 from daemon.clearance import judge_roll
 from daemon.errors import BadInputError
 from daemon.evidence import Rechecks, as_recorded, roll_evidence
-from daemon.ledger import LEDGER_FILE, CopyRow, FileUpload, Ledger, VerifiedFile, verified_file
+from daemon.ledger import LEDGER_FILE, CopyRow, FileIdentity, FileUpload, Ledger
 from daemon.lifecycle import FAILED_ROLL_STATES, RollState
 
 if TYPE_CHECKING:
@@ -54,14 +54,15 @@ class _LedgerSnapshot(Ledger):
                 **{name: row[name] for name in FileUpload.__dataclass_fields__}
             )
         # What the evidence reads of each roll's files: the copy its upload was read from.
-        self._verified: dict[tuple[str, int], list[VerifiedFile]] = defaultdict(list)
-        for row in self.db.execute(
+        self._verified: dict[tuple[str, int], list[FileIdentity]] = defaultdict(list)
+        for roll_id, volume_id, *identity in self.db.execute(
             # CROSS JOIN: from each upload into the files' primary key, not a scan of all files
-            "SELECT f.* FROM roll_uploads u CROSS JOIN files f "
+            "SELECT f.roll_id, f.volume_id, f.path, f.size, f.mtime_ns, f.inode, f.status "
+            "FROM roll_uploads u CROSS JOIN files f "
             "ON f.roll_id = u.roll_id AND f.volume_id = u.volume_id "
             "ORDER BY f.roll_id, f.volume_id, f.path"
         ):
-            self._verified[(row["roll_id"], row["volume_id"])].append(verified_file(row))
+            self._verified[(roll_id, volume_id)].append(FileIdentity(*identity))
 
     def roll(self, roll_id: str) -> sqlite3.Row | None:
         return self._rolls.get(roll_id)
@@ -85,10 +86,10 @@ class _LedgerSnapshot(Ledger):
     def archive_check(self, roll_id: str) -> sqlite3.Row | None:
         return self._archive_checks.get(roll_id)
 
-    def verified_files(self, roll_id: str, volume_id: int) -> list[VerifiedFile]:
+    def file_identities(self, roll_id: str, volume_id: int) -> list[FileIdentity]:
         upload = self._roll_uploads.get(roll_id)
         if upload is None or upload["volume_id"] != volume_id:
-            return super().verified_files(roll_id, volume_id)
+            return super().file_identities(roll_id, volume_id)
         return list(self._verified.get((roll_id, volume_id), []))
 
 
