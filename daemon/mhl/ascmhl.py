@@ -19,8 +19,9 @@ from daemon.mhl import xmlsafe
 from daemon.mhl.hashing import c4_of_bytes, normalise_value
 from daemon.mhl.model import ExpectedHash, HashAction, HashKind, MhlEntry, SourceFormat
 from daemon.mhl.paths import HostilePathError, safe_relative_path
+from daemon.scan import ASC_HISTORY_DIR
 
-HISTORY_DIR = "ascmhl"
+HISTORY_DIR = ASC_HISTORY_DIR
 CHAIN_FILE = "ascmhl_chain.xml"
 MHL_NS = "urn:ASC:MHL:v2.0"
 CHAIN_NS = "urn:ASC:MHL:DIRECTORY:v2.0"

@@ -116,6 +116,11 @@ def test_durations_accept_text_with_units() -> None:
     assert config.watch.poll_interval == 2.5
 
 
+def test_verified_rolls_are_stat_ed_in_full_every_hour_unless_configured() -> None:
+    assert parse_config("", FILE).watch.restat_interval == 3600.0
+    assert parse_config('[watch]\nrestat_interval = "2h"\n', FILE).watch.restat_interval == 7200
+
+
 def test_home_folder_in_a_path_is_expanded() -> None:
     config = parse_config('[state]\ndir = "~/rollkeeper-state"\n', FILE)
     assert config.state.dir == Path.home() / "rollkeeper-state"
