@@ -8,8 +8,10 @@ child processes, against references measured in the same run on the same machine
    last write of its last file (newest ctime) to `roll_copies.ready_at` in the ledger;
    target: latency - settle_seconds <= 2 s for every roll (native events, settle_seconds = 3).
    Measured on a small volume and again on the 100k-file volume while the daemon watches it.
-2. full rescan: `scan_tree(VOLUME)` and one `Service.scan_volume` of an already-known, verified
-   volume vs `find VOLUME -type f | wc -l` on the same tree, warm cache; target: <= 2x find.
+2. full rescan: the safety-net walk (`VolumeScan.walk` inside `Service.scan_volume`) and the whole
+   `Service.scan_volume` of an already-known, verified volume vs `find VOLUME -type f | wc -l` on
+   the same tree, warm cache; target: <= 2x find. A first walk of the unknown volume
+   (`scan_tree`, every file stat-ed) and the stat-ing `find -printf` are shown for information.
 3. idle CPU of `rollkeeper run` watching the verified 100k-file volume: utime + stime from
    /proc/PID/stat over --idle-seconds windows; target: < 1 %.
 4. `rollkeeper status --json` with --rolls rolls in the ledger (whole command, wall time);
