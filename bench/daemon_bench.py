@@ -508,8 +508,8 @@ try:
     service.refresh_volumes(start_watchers=False)
     (volume,) = service.volumes.values()
     def once():
+        trusted = len(service._rolls_to_trust(volume, time.monotonic()))  # not timed
         wall, cpu = time.perf_counter(), time.process_time()
-        trusted = len(service._rolls_to_trust(volume, time.monotonic()))
         service.scan_volume(volume)
         return time.perf_counter() - wall, time.process_time() - cpu, walks[-1], trusted
     first = once()

@@ -130,19 +130,13 @@ class TreeScan:
                 rest_files[name] = info
             else:
                 parts[found].files[name[len(found) + 1 :] if found else name] = info
-        for source, target in (
-            (self.mhl_folders, "mhl_folders"),
-            (self.linked_dirs, "linked_dirs"),
-            (self.special, "special"),
-            (self.folders, "folders"),
-            (self.mhl_files, "mhl_files"),
-        ):
-            for name in source:
+        for field_name in _PATH_SETS:
+            for name in _paths(self, field_name):
                 found = owner(name)
                 if found is None:
-                    getattr(rest, target).add(name)
+                    _paths(rest, field_name).add(name)
                 else:
-                    getattr(parts[found], target).add(name[len(found) + 1 :] if found else name)
+                    _paths(parts[found], field_name).add(name[len(found) + 1 :] if found else name)
         for name, error in self.errors.items():
             found = owner(name)
             if found is None:
@@ -156,28 +150,18 @@ class TreeScan:
         if not folder:
             self.files.update(other.files)
             self.errors.update(other.errors)
-            for mine, theirs in (
-                (self.mhl_folders, other.mhl_folders),
-                (self.linked_dirs, other.linked_dirs),
-                (self.special, other.special),
-                (self.folders, other.folders),
-                (self.mhl_files, other.mhl_files),
-            ):
-                mine.update(theirs)
+            for field_name in _PATH_SETS:
+                _paths(self, field_name).update(_paths(other, field_name))
             return
         prefix = folder + "/"
         self.files.update((prefix + name, info) for name, info in other.files.items())
         self.errors.update(
             (prefix + name if name else folder, error) for name, error in other.errors.items()
         )
-        for mine, theirs in (
-            (self.mhl_folders, other.mhl_folders),
-            (self.linked_dirs, other.linked_dirs),
-            (self.special, other.special),
-            (self.folders, other.folders),
-            (self.mhl_files, other.mhl_files),
-        ):
-            mine.update(prefix + name if name else folder for name in theirs)
+        for field_name in _PATH_SETS:
+            _paths(self, field_name).update(
+                prefix + name if name else folder for name in _paths(other, field_name)
+            )
 
     def forget(self, path: str) -> None:
         """Drop everything at or below `path` ("" empties the scan)."""
@@ -188,11 +172,18 @@ class TreeScan:
 
         self.files = {name: info for name, info in self.files.items() if kept(name)}
         self.errors = {name: error for name, error in self.errors.items() if kept(name)}
-        self.mhl_folders = {name for name in self.mhl_folders if kept(name)}
-        self.linked_dirs = {name for name in self.linked_dirs if kept(name)}
-        self.special = {name for name in self.special if kept(name)}
-        self.folders = {name for name in self.folders if kept(name)}
-        self.mhl_files = {name for name in self.mhl_files if kept(name)}
+        for field_name in _PATH_SETS:
+            setattr(self, field_name, {name for name in _paths(self, field_name) if kept(name)})
+
+
+#: The sets of relative paths a `TreeScan` holds besides its files and errors: each is split,
+#: merged and forgotten the same way.
+_PATH_SETS = ("mhl_folders", "mhl_files", "linked_dirs", "special", "folders")
+
+
+def _paths(scan: TreeScan, field_name: str) -> set[str]:
+    paths: set[str] = getattr(scan, field_name)
+    return paths
 
 
 def scan_tree(
@@ -347,20 +338,20 @@ class VolumeScan:
         cls,
         root: Path,
         rolls: AbstractSet[str] = frozenset(),
-        trusted: Mapping[str, TreeScan] | None = None,
+        trusted: Mapping[str, Mapping[str, FileInfo]] | None = None,
     ) -> VolumeScan:
         """A fresh full walk of the volume. Each of `rolls` (the roll folders known so far)
         that is still a folder is walked into its own part, as `regroup` would split it, so
         a volume whose rolls did not change needs no splitting afterwards. A roll folder in
-        `trusted` is walked against its earlier part (see `scan_tree`)."""
+        `trusted` is walked against the files its earlier part held (see `scan_tree`)."""
         trusted = trusted or {}
         if "" in rolls:
-            return cls(root, TreeScan(root), {"": scan_tree(root, trusted=_files_of(trusted, ""))})
+            return cls(root, TreeScan(root), {"": scan_tree(root, trusted=trusted.get(""))})
         found: list[str] = []
         outside = _walk(root, "", rolls, found)
         parts: dict[str, TreeScan] = {}
         for folder in found:
-            part = scan_tree(root / folder, trusted=_files_of(trusted, folder))
+            part = scan_tree(root / folder, trusted=trusted.get(folder))
             part.folders.add("")  # the roll folder itself, as `TreeScan.split` assigns it
             if "" in part.errors:  # unreadable: it stays in the rest, as a full walk has it
                 outside.folders.add(folder)
@@ -461,11 +452,6 @@ def rolls_to_trust(
         for folder in oldest_first[share:]
         if now - restatted.get(folder, -math.inf) < restat_interval
     }
-
-
-def _files_of(parts: Mapping[str, TreeScan], folder: str) -> Mapping[str, FileInfo] | None:
-    part = parts.get(folder)
-    return None if part is None else part.files
 
 
 def unaccounted(

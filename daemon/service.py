@@ -672,11 +672,8 @@ class Service:
             trusted = set[str]()
         else:
             trusted = self._rolls_to_trust(volume, started, changed=changes.keys())
-        inventory = VolumeScan.walk(
-            volume.mounted.path,
-            known,
-            trusted={folder: previous.rolls[folder] for folder in trusted} if previous else None,
-        )
+        earlier = {folder: previous.rolls[folder].files for folder in trusted} if previous else {}
+        inventory = VolumeScan.walk(volume.mounted.path, known, trusted=earlier)
         unreadable = inventory.errors().get("")
         if unreadable is not None or not volume.mounted.path.is_dir():
             log.warning("volume unreadable", label=volume.mounted.label, error=unreadable or "gone")

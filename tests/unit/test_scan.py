@@ -381,7 +381,8 @@ def test_a_volume_walk_lists_trusted_rolls_and_stats_the_others(
     earlier = kept_volume(tmp_path)
     stat_ed.clear()
 
-    again = VolumeScan.walk(tmp_path, {ROLL_A, ROLL_B}, trusted={ROLL_A: earlier.rolls[ROLL_A]})
+    trusted = {ROLL_A: earlier.rolls[ROLL_A].files}
+    again = VolumeScan.walk(tmp_path, {ROLL_A, ROLL_B}, trusted=trusted)
 
     assert sorted(stat_ed) == ["A001R1AB.mhl", "A002R1AB.mhl", "b.mov", "report.pdf"]
     assert again == earlier
