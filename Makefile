@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 ## Set up, then run rollkeeper on the embedded default (see README).
 run: $(STAMP)
-	$(BIN)/python -m daemon.demo
+	$(BIN)/python -m rollkeeper.cli.demo
 
 ## Set up, then lint, type-check and run the whole test suite.
 test: $(STAMP) lint typecheck unit

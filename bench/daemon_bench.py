@@ -1,7 +1,7 @@
 """Daemon benchmarks: detection latency, full-rescan speed, idle CPU and `status --json` time.
 
 Everything that is measured runs through the real command line (`rollkeeper run`, `run --once`,
-`status --json`) or the real code path (`daemon.scan.scan_tree`, `Service.scan_volume`) in fresh
+`status --json`) or the real code path (`fs.scan.scan_tree`, `Service.scan_volume`) in fresh
 child processes, against references measured in the same run on the same machine:
 
 1. detection latency: a roll copied into a watched volume while `rollkeeper run` runs, from the
@@ -257,8 +257,8 @@ def roll_name(index: int) -> str:
 
 def write_roll(folder: Path, files: int, clips: int, size: int) -> None:
     """`files` media files in `clips` clip folders below `folder`, sealed with a legacy MHL."""
-    from daemon.mhl.model import HashKind
-    from daemon.mhl.seal import seal_legacy
+    from rollkeeper.mhl.model import HashKind
+    from rollkeeper.mhl.seal import seal_legacy
 
     clips = max(1, min(clips, files))
     per_clip = math.ceil(files / clips)
@@ -478,7 +478,7 @@ _SCAN_TREE = """
 import json, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from daemon.scan import scan_tree
+from rollkeeper.fs.scan import scan_tree
 t1, c1 = time.perf_counter(), time.process_time()
 scan = scan_tree(Path(sys.argv[1]))
 t2, c2 = time.perf_counter(), time.process_time()
@@ -488,9 +488,9 @@ print(json.dumps({"import": t1 - t0, "scan": t2 - t1, "cpu": c2 - c1, "files": l
 _SCAN_VOLUME = """
 import cProfile, json, sys, time
 from pathlib import Path
-from daemon.config import load_config
-from daemon.scan import VolumeScan
-from daemon.service import Service
+from rollkeeper.config.schema import load_config
+from rollkeeper.fs.scan import VolumeScan
+from rollkeeper.runtime.service import Service
 config, _ = load_config(Path(sys.argv[1]))
 reps, out, profile = int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 service = Service(config)
@@ -716,7 +716,7 @@ def bench_rescan(
 _STATUS_WORK = """
 import json, sys, time
 from pathlib import Path
-from daemon.status import load_status, status_json
+from rollkeeper.reports.status import load_status, status_json
 runs = []
 for _ in range(int(sys.argv[2])):
     t = time.perf_counter()

@@ -289,7 +289,11 @@ class Tools:
     def byte_compile(self) -> str:
         """Byte-compile the installed rollkeeper package, as `make` installs it; its folder."""
         where = subprocess.run(
-            [self.python, "-c", "import daemon, os; print(os.path.dirname(daemon.__file__))"],
+            [
+                self.python,
+                "-c",
+                "import rollkeeper, os; print(os.path.dirname(rollkeeper.__file__))",
+            ],
             capture_output=True,
             text=True,
             check=True,

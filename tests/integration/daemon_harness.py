@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from daemon.mhl.model import HashKind
-from daemon.mhl.seal import seal_legacy
+from rollkeeper.mhl.model import HashKind
+from rollkeeper.mhl.seal import seal_legacy
+
 from tests.builders import clip, write_files
 
 ROLLKEEPER = str(Path(sys.executable).parent / "rollkeeper")

@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from rollkeeper.ledger.store import Ledger
 
-from daemon.ledger import Ledger
 from tests.builders import clip
 from tests.integration.daemon_harness import (
     Daemon,

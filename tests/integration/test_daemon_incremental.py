@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rollkeeper.config.schema import load_config
+from rollkeeper.core.lifecycle import CopyState
+from rollkeeper.fs.watch import Change
+from rollkeeper.runtime.service import MIN_RESCAN_GAP, Service, VolumeState
 
-from daemon.config import load_config
-from daemon.lifecycle import CopyState
-from daemon.service import MIN_RESCAN_GAP, Service, VolumeState
-from daemon.watch import Change
 from tests.builders import clip
 from tests.integration.daemon_harness import (
     Daemon,

@@ -23,8 +23,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 import xxhash
+from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict, verify_path
 
-from daemon.verify import FileStatus, RollResult, RollVerdict, verify_path
 from tests.builders import clip, legacy_mhl, write_files
 
 pytestmark = pytest.mark.interop

@@ -19,11 +19,11 @@ import pytest
 import xxhash
 from ascmhl.hasher import C4
 from lxml import etree
+from rollkeeper.core.errors import BadInputError
+from rollkeeper.mhl.model import HashKind
+from rollkeeper.mhl.seal import SealResult, seal_asc, seal_legacy
+from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict, verify_path
 
-from daemon.errors import BadInputError
-from daemon.mhl.model import HashKind
-from daemon.mhl.seal import SealResult, seal_asc, seal_legacy
-from daemon.verify import FileStatus, RollResult, RollVerdict, verify_path
 from tests.builders import clip, write_files
 
 pytestmark = pytest.mark.interop

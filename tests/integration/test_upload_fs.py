@@ -6,7 +6,8 @@ import os
 import signal
 from pathlib import Path
 
-from daemon.ledger import Ledger
+from rollkeeper.ledger.store import Ledger
+
 from tests.builders import clip
 from tests.integration.daemon_harness import (
     Daemon,

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rollkeeper.ledger.store import Ledger
 
-from daemon.ledger import Ledger
 from tests.builders import clip, xxh64_hex
 from tests.integration.daemon_harness import (
     Daemon,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from daemon.archive.poller import next_check
-from daemon.archive.providers import resolve_pointer
-from daemon.config import ArchiveSettings
+from rollkeeper.archive.poller import next_check
+from rollkeeper.archive.providers import resolve_pointer
+from rollkeeper.config.schema import ArchiveSettings
 
 SETTINGS = ArchiveSettings.model_validate({"poll_interval": "5m", "poll_interval_later": "1h"})
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -14,11 +14,11 @@ from xml.sax.saxutils import escape
 import pytest
 import xxhash
 from ascmhl.hasher import C4
+from rollkeeper.core.errors import MhlError
+from rollkeeper.mhl.ascmhl import read_history
+from rollkeeper.mhl.model import ExpectedHash, HashAction, HashKind, SourceFormat
+from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict, verify_path
 
-from daemon.errors import MhlError
-from daemon.mhl.ascmhl import read_history
-from daemon.mhl.model import ExpectedHash, HashAction, HashKind, SourceFormat
-from daemon.verify import FileStatus, RollResult, RollVerdict, verify_path
 from tests.builders import clip, write_files
 
 OLD = clip(1, 3100)

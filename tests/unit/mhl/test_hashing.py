@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 import xxhash
-
-from daemon.mhl.hashing import (
+from rollkeeper.mhl.hashing import (
     StreamResult,
     c4_from_digest,
     c4_of_bytes,
@@ -20,7 +19,8 @@ from daemon.mhl.hashing import (
     new_hasher,
     normalise_value,
 )
-from daemon.mhl.model import HashKind
+from rollkeeper.mhl.model import HashKind
+
 from tests.builders import clip
 
 #: Published test vectors of the empty input.

@@ -1,4 +1,4 @@
-"""Specification: the read-ahead double buffer of the streaming pass (`daemon.mhl.hashing`).
+"""Specification: the read-ahead double buffer of the streaming pass (`rollkeeper.mhl.hashing`).
 
 While a core is spare, a large file is read on a helper thread one buffer ahead of the hashing;
 otherwise it is read and hashed in turn through one buffer, and a pass switches between the two
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 import xxhash
+from rollkeeper.mhl import hashing
+from rollkeeper.mhl.hashing import StreamResult, _Stream, hash_file
+from rollkeeper.mhl.model import HashKind
 
-from daemon.mhl import hashing
-from daemon.mhl.hashing import StreamResult, _Stream, hash_file
-from daemon.mhl.model import HashKind
 from tests.builders import clip
 
 CHUNK = 4096

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import xxhash
+from rollkeeper.core.errors import MhlError
+from rollkeeper.mhl.legacy import read_legacy, render_legacy
+from rollkeeper.mhl.model import ExpectedHash, HashAction, HashKind, MhlEntry, SourceFormat
+from rollkeeper.mhl.verify import FileStatus, RollVerdict, verify_path
 
-from daemon.errors import MhlError
-from daemon.mhl.legacy import read_legacy, render_legacy
-from daemon.mhl.model import ExpectedHash, HashAction, HashKind, MhlEntry, SourceFormat
-from daemon.verify import FileStatus, RollVerdict, verify_path
 from tests.builders import clip, legacy_entry, legacy_mhl, write_files
 
 CONTENT = clip(7, 2500)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import xxhash
+from rollkeeper.core.errors import MhlError
+from rollkeeper.fs.scan import scan_tree
+from rollkeeper.mhl.manifest import load_roll_manifest
+from rollkeeper.mhl.model import HashKind, RollManifest, SourceFormat
+from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict, verify_path
 
-from daemon.errors import MhlError
-from daemon.mhl.manifest import load_roll_manifest
-from daemon.mhl.model import HashKind, RollManifest, SourceFormat
-from daemon.scan import scan_tree
-from daemon.verify import FileStatus, RollResult, RollVerdict, verify_path
 from tests.builders import clip, legacy_entry, legacy_mhl, write_files
 
 A = clip(1, 2000)

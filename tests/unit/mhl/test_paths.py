@@ -7,8 +7,7 @@ that is absolute or climbs out of the folder is hostile input. ASC MHL paths are
 from __future__ import annotations
 
 import pytest
-
-from daemon.mhl.paths import HostilePathError, safe_relative_path
+from rollkeeper.mhl.paths import HostilePathError, safe_relative_path
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Specification: the only way rollkeeper parses XML refuses DTDs, entities and the network.
 
-Every MHL arrives on a drive from anywhere. `daemon.mhl.xmlsafe` must refuse any document type
+Every MHL arrives on a drive from anywhere. `rollkeeper.mhl.xmlsafe` must refuse any document type
 declaration (which defeats entity bombs and XXE), never fetch anything, never block on something
 that is not a file, stream large documents in bounded memory, and say which file and which line
 is broken.
@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-
-from daemon.errors import MhlError
-from daemon.mhl import xmlsafe
+from rollkeeper.core.errors import MhlError
+from rollkeeper.mhl import xmlsafe
 
 SECRET = "TOP-SECRET-do-not-leak-4f1c"
 

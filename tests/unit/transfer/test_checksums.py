@@ -7,8 +7,7 @@ import hashlib
 
 import pytest
 from awscrt import checksums as crt
-
-from daemon.transfer.checksums import ObjectChecksum
+from rollkeeper.transfer.checksums import ObjectChecksum
 
 DATA = bytes(range(256)) * 4096  # 1 MiB
 

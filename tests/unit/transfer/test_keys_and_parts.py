@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from daemon.config import TargetSettings
-from daemon.layout import RollIdentity
-from daemon.transfer.keys import object_key, roll_key_prefix
-from daemon.transfer.s3_target import MAX_PARTS, S3Target
+from rollkeeper.config.schema import TargetSettings
+from rollkeeper.core.layout import RollIdentity
+from rollkeeper.transfer.keys import object_key, roll_key_prefix
+from rollkeeper.transfer.s3_target import MAX_PARTS, S3Target
 
 ROLL = RollIdentity("20261121_Day01", "Camera_Media", "A001R1AB")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from daemon.transfer.s3_target import RequestBody
+from rollkeeper.transfer.s3_target import RequestBody
 
 
 def test_reads_hand_out_the_buffer_in_order_and_then_nothing() -> None:

@@ -1,0 +1,5 @@
+"""`python -m rollkeeper` runs the command line."""
+
+from rollkeeper.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Thin commands: parse, call, render, exit code."""

@@ -1,0 +1,1 @@
+"""The one configuration schema and its loading."""

@@ -1,0 +1,4 @@
+"""The pure domain: roll states, readiness, the clearance rule, folder layouts, events, words.
+
+Nothing here does I/O; everything is a function over plain data.
+"""

@@ -1,0 +1,298 @@
+"""`rollkeeper status`: what the ledger knows, per shoot day and roll, and per volume.
+
+Read-only: it opens the ledger without taking the daemon's lock, so it answers while the daemon
+runs, and reads it in one transaction, so the answer is one consistent moment of it. The JSON
+document is a versioned contract (`STATUS_SCHEMA`).
+
+Each roll's clearance is judged from the same evidence as everywhere (`roll_evidence`); the
+lookups it makes per roll are answered from a few queries over the whole ledger, read once
+(`_LedgerSnapshot`), so a status of a thousand rolls costs a handful of queries, not thousands.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rollkeeper import __version__
+from rollkeeper.core.clearance import judge_roll
+from rollkeeper.core.errors import BadInputError
+from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState
+from rollkeeper.ledger.store import LEDGER_FILE, CopyRow, FileIdentity, FileUpload, Ledger
+from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+STATUS_SCHEMA = "rollkeeper.status/1"
+
+
+class _LedgerSnapshot(Ledger):
+    """The open read-only ledger, answering the per-roll lookups of `roll_evidence` from whole
+    tables read once. Any other lookup goes to the ledger itself, as before."""
+
+    def __init__(self, ledger: Ledger) -> None:  # shares `ledger`'s connection; opens nothing
+        self.path = ledger.path
+        self.db = ledger.db
+        self._rolls = {row["id"]: row for row in ledger.rolls()}
+        self._copies: dict[str, list[CopyRow]] = defaultdict(list)
+        for row in self.db.execute("SELECT * FROM roll_copies ORDER BY roll_id, volume_id"):
+            self._copies[row["roll_id"]].append(self._copy(row))
+        self._roll_uploads = {
+            row["roll_id"]: row for row in self.db.execute("SELECT * FROM roll_uploads")
+        }
+        self._archive_checks = {
+            row["roll_id"]: row for row in self.db.execute("SELECT * FROM archive_checks")
+        }
+        self._file_uploads: dict[str, dict[str, FileUpload]] = defaultdict(dict)
+        for row in self.db.execute("SELECT * FROM uploads"):
+            self._file_uploads[row["roll_id"]][row["path"]] = FileUpload(
+                **{name: row[name] for name in FileUpload.__dataclass_fields__}
+            )
+        # What the evidence reads of each roll's files: the copy its upload was read from.
+        self._verified: dict[tuple[str, int], list[FileIdentity]] = defaultdict(list)
+        for roll_id, volume_id, *identity in self.db.execute(
+            # CROSS JOIN: from each upload into the files' primary key, not a scan of all files
+            "SELECT f.roll_id, f.volume_id, f.path, f.size, f.mtime_ns, f.inode, f.status "
+            "FROM roll_uploads u CROSS JOIN files f "
+            "ON f.roll_id = u.roll_id AND f.volume_id = u.volume_id "
+            "ORDER BY f.roll_id, f.volume_id, f.path"
+        ):
+            self._verified[(roll_id, volume_id)].append(FileIdentity(*identity))
+
+    def roll(self, roll_id: str) -> sqlite3.Row | None:
+        return self._rolls.get(roll_id)
+
+    def rolls(self) -> list[sqlite3.Row]:
+        return list(self._rolls.values())
+
+    def copies(self, *, roll_id: str | None = None, volume_id: int | None = None) -> list[CopyRow]:
+        if volume_id is not None:
+            return super().copies(roll_id=roll_id, volume_id=volume_id)
+        if roll_id is None:
+            return [copy for copies in self._copies.values() for copy in copies]
+        return list(self._copies.get(roll_id, []))
+
+    def roll_upload(self, roll_id: str) -> sqlite3.Row | None:
+        return self._roll_uploads.get(roll_id)
+
+    def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
+        return dict(self._file_uploads.get(roll_id, {}))
+
+    def archive_check(self, roll_id: str) -> sqlite3.Row | None:
+        return self._archive_checks.get(roll_id)
+
+    def file_identities(self, roll_id: str, volume_id: int) -> list[FileIdentity]:
+        upload = self._roll_uploads.get(roll_id)
+        if upload is None or upload["volume_id"] != volume_id:
+            return super().file_identities(roll_id, volume_id)
+        return list(self._verified.get((roll_id, volume_id), []))
+
+
+def _roll_clearance(ledger: Ledger, roll_id: str, archive_provider: str) -> dict[str, Any]:
+    """Both clearance levels of a roll as the recorded evidence stands."""
+    verdict = judge_roll(
+        roll_evidence(
+            ledger, roll_id, archive_provider=archive_provider,
+            rechecks=Rechecks(sources=False, objects=as_recorded),
+        )
+    )  # fmt: skip
+    return {
+        "cards_clear": verdict.cards_clear,
+        "raid_clear": verdict.raid_clear,
+        "reasons": list(verdict.reasons) + list(verdict.raid_reasons),
+        "warnings": list(verdict.warnings),
+    }
+
+
+def _drive_clearance(ledger: Ledger, volume_id: int) -> dict[str, Any] | None:
+    row = ledger.last_drive_clearance(volume_id)
+    if row is None:
+        return None
+    verdict = json.loads(row["verdict"])
+    return {
+        "clear_to_erase": bool(row["clear"]),
+        "level": row["level"],
+        "blocking": verdict.get("blocking", []),
+        "warnings": verdict.get("warnings", []),
+        "judged_at": row["at"],
+    }
+
+
+def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, Any]:
+    """The status document built from the ledger in `state_dir`."""
+    if not (state_dir / LEDGER_FILE).exists():
+        raise BadInputError(
+            f"{state_dir}: no ledger yet; start the daemon (`rollkeeper run`) with this state dir"
+        )
+    opened = Ledger.in_state_dir(state_dir, readonly=True)
+    try:
+        opened.db.execute("BEGIN")  # one snapshot of the ledger for every query below
+        ledger = _LedgerSnapshot(opened)
+        volumes = {v.id: v for v in ledger.volumes()}
+        copies_by_roll: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        rolls_by_volume: dict[int, list[str]] = defaultdict(list)
+        for copy in ledger.copies():
+            volume = volumes[copy.volume_id]
+            copies_by_roll[copy.roll_id].append(
+                {
+                    "volume": volume.label,
+                    "role": volume.role,
+                    "folder": copy.folder,
+                    "state": copy.state.value,
+                    "problems": copy.problems,
+                    "verified_at": copy.verified_at,
+                }
+            )
+            rolls_by_volume[copy.volume_id].append(copy.roll_id)
+        uploads = {
+            r["roll_id"]: _upload_json(r) for r in ledger.db.execute("SELECT * FROM roll_uploads")
+        }
+        rolls = []
+        for row in ledger.rolls():
+            copies = copies_by_roll.get(row["id"], [])
+            problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
+            if row["state"] == RollState.CONFLICT.value:
+                problems.insert(0, "CONFLICT: different MHL content on different volumes")
+            rolls.append(
+                {
+                    "id": row["id"],
+                    "shoot_day": row["shoot_day"],
+                    "media_type": row["media_type"],
+                    "roll": row["roll"],
+                    "camera_format": row["camera_format"],
+                    "state": row["state"],
+                    "problems": problems,
+                    "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
+                    "copies": copies,
+                    "upload": uploads.get(row["id"]),
+                    "clearance": _roll_clearance(ledger, row["id"], archive_provider),
+                }
+            )
+        return {
+            "schema": STATUS_SCHEMA,
+            "tool": {"name": "rollkeeper", "version": __version__},
+            "state_dir": str(state_dir),
+            "rolls": rolls,
+            "volumes": [
+                {
+                    "label": v.label,
+                    "role": v.role,
+                    "mounted": v.mounted,
+                    "mount_path": v.mount_path,
+                    "fs_uuid": v.fs_uuid or None,
+                    "last_full_scan": v.last_full_scan,
+                    "problems": v.scan_problems,
+                    "rolls": sorted(rolls_by_volume.get(v.id, [])),
+                    "unaccounted": v.unaccounted,
+                    "clearance": _drive_clearance(ledger, v.id),
+                }
+                for v in volumes.values()
+            ],
+        }
+    finally:
+        opened.close()  # closing ends the read transaction
+
+
+def _upload_json(row: sqlite3.Row) -> dict[str, Any]:
+    """A roll's upload with its progress: bytes, rate and ETA while it runs."""
+    done, total = int(row["bytes_done"]), int(row["bytes_total"])
+    rate = eta = None
+    if row["state"] == "uploading" and row["started_at"] and row["progress_at"] and done:
+        started = datetime.fromisoformat(row["started_at"])
+        seconds = (datetime.fromisoformat(row["progress_at"]) - started).total_seconds()
+        if seconds > 0:
+            rate = done / seconds
+            eta = max(0.0, (total - done) / rate)
+    return {
+        "state": row["state"],
+        "target": row["target"],
+        "key_prefix": row["key_prefix"],
+        "manifest_key": row["manifest_key"],
+        "bytes_done": done,
+        "bytes_total": total,
+        "rate_bytes_per_second": rate,
+        "eta_seconds": eta,
+        "attempts": row["attempts"],
+        "started_at": row["started_at"],
+        "finished_at": row["finished_at"],
+        "next_attempt_at": row["next_attempt_at"],
+        "last_error": row["last_error"],
+    }
+
+
+def status_json(document: dict[str, Any]) -> str:
+    """The document as compact JSON: indenting megabytes of it would take longer than building
+    it (an indent forces json's pure-Python encoder)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+_STATE_STYLE = {
+    RollState.VERIFIED.value: "green",
+    RollState.VERIFYING.value: "cyan",
+    RollState.READY.value: "cyan",
+    RollState.DISCOVERED.value: "dim",
+    RollState.UPLOADING.value: "cyan",
+    RollState.UPLOADED.value: "bold green",
+}
+
+
+def print_status(console: Console, document: dict[str, Any]) -> None:
+    """Rolls grouped by shoot day, then volumes."""
+    from rich.markup import escape
+
+    failed_states = {s.value for s in FAILED_ROLL_STATES}
+    by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for roll in document["rolls"]:
+        by_day[roll["shoot_day"] or "(no shoot day)"].append(roll)
+    if not by_day:
+        console.print("No rolls seen yet.")
+    for day in sorted(by_day):
+        console.print(f"[bold]{escape(day)}[/]")
+        for roll in by_day[day]:
+            state = roll["state"]
+            style = "bold red" if state in failed_states else _STATE_STYLE.get(state)
+            # a state without a style (archived) is printed plain: "[]…[/]" is a markup error
+            shown = f"[{style}]{state:<12}[/]" if style else f"{state:<12}"
+            where = ", ".join(roll["volumes"]) or "no mounted copy"
+            clear = roll.get("clearance") or {}
+            level = (
+                "RAID clear" if clear.get("raid_clear")
+                else "cards clear" if clear.get("cards_clear")
+                else "not clear"
+            )  # fmt: skip
+            console.print(
+                f"  {escape(roll['media_type']):<12} {escape(roll['roll']):<14} "
+                f"{shown} {level:<12} on {escape(where)}"
+            )
+            upload = roll.get("upload")
+            if upload and upload["state"] == "uploading" and upload["bytes_total"]:
+                share = 100 * upload["bytes_done"] / upload["bytes_total"]
+                eta = upload["eta_seconds"]
+                console.print(
+                    f"      uploading {share:.0f}% of {upload['bytes_total'] / 1e9:.2f} GB"
+                    + (f", about {eta / 60:.0f} min left" if eta is not None else "")
+                )
+            for problem in roll["problems"][:10]:
+                console.print(f"      [red]{escape(problem)}[/]")
+    console.print("[bold]Volumes[/]")
+    for volume in document["volumes"]:
+        mounted = "[green]mounted[/]" if volume["mounted"] else "[dim]not mounted[/]"
+        verdict = volume.get("clearance")
+        erase = (
+            "[bold green]MAY BE ERASED[/]"
+            if verdict and verdict["clear_to_erase"]
+            else "[red]keep[/]"
+        )
+        console.print(
+            f"  {escape(volume['label']):<16} {volume['role']:<9} {mounted}  "
+            f"{len(volume['rolls'])} roll(s)  {erase}"
+        )
+        for blocker in (verdict or {}).get("blocking", [])[:5]:
+            console.print(f"      [red]{escape(blocker['reason'])}[/]")
+        for problem in volume["problems"][:10]:
+            console.print(f"      [yellow]{escape(problem)}[/]")

@@ -1,0 +1,1 @@
+"""The daemon: wiring, the main loop, jobs, mount tracking, background threads."""

@@ -1,0 +1,61 @@
+"""One boto3 client from an `S3Connection` (target or archive): credentials, TLS, checksums."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError
+
+from rollkeeper.config.schema import S3Connection
+from rollkeeper.transfer.targets import TargetUnusable
+
+
+def make_client(settings: S3Connection, *, pool: int = 10) -> Any:
+    """A thread-safe S3 client. Keys come from the named environment variables, a profile or
+    the standard credential chain, never from the configuration file itself."""
+    session_options: dict[str, Any] = {}
+    if settings.profile:
+        session_options["profile_name"] = settings.profile
+    if settings.access_key_id_env and settings.secret_access_key_env:
+        key_id = os.environ.get(settings.access_key_id_env)
+        secret = os.environ.get(settings.secret_access_key_env)
+        if not key_id or not secret:
+            raise TargetUnusable(
+                f"the environment variables {settings.access_key_id_env} and "
+                f"{settings.secret_access_key_env} must both be set (they hold the S3 keys)"
+            )
+        session_options |= {"aws_access_key_id": key_id, "aws_secret_access_key": secret}
+    # Compatibility mode: boto3 >= 1.36 adds CRC checksums to every request by default, which
+    # some S3-compatible stores reject.
+    when = "when_required" if settings.compatibility else "when_supported"
+    config = BotoConfig(
+        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=10,
+        read_timeout=120,
+        max_pool_connections=pool,
+        request_checksum_calculation=when,
+        response_checksum_validation=when,
+        s3={
+            "addressing_style": "path" if settings.endpoint_url else "auto",
+            # botocore would SHA-256 the whole body for the signature (over http, and over https
+            # whenever we pass our own checksum): the slowest thing on the upload path.
+            "payload_signing_enabled": settings.sign_payload,
+        },
+    )
+    verify: bool | str = settings.verify_tls
+    if settings.ca_bundle is not None and settings.verify_tls:
+        verify = str(settings.ca_bundle)
+    try:
+        session = boto3.session.Session(**session_options)
+        return session.client(
+            "s3",
+            endpoint_url=settings.endpoint_url,
+            region_name=settings.region or "us-east-1",
+            config=config,
+            verify=verify,
+        )
+    except BotoCoreError as err:
+        raise TargetUnusable(f"cannot set up the S3 client: {err}") from err

@@ -1,0 +1,250 @@
+"""Specification: `rollkeeper status`, built from the ledger in a few set-wide queries.
+
+Each roll's clearance is judged from exactly the evidence `reports.evidence.roll_evidence` gathers
+everywhere else; the status only reads that evidence for all rolls at once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rollkeeper.reports.status as status_module
+from rich.console import Console
+from rollkeeper.core.errors import BadInputError
+from rollkeeper.ledger.store import FileUpload, Ledger
+from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
+from rollkeeper.reports.status import (
+    STATUS_SCHEMA,
+    _LedgerSnapshot,
+    load_status,
+    print_status,
+    status_json,
+)
+
+AT = "2026-11-21T10:00:00+00:00"
+ROLL_STATES = ["uploaded", "verified", "mismatch", "conflict", "archived", "uploading"]
+
+
+def roll_id(index: int) -> str:
+    return f"20261121/Camera_Media/A{index + 1:03d}R1AB"
+
+
+def fill(ledger: Ledger, rolls: int) -> None:
+    """Three volumes and `rolls` rolls in every kind of state: copies verified or failed, files
+    ok, extra, hidden or bad, uploads stored or not, archive checks, and drive clearances."""
+    db = ledger.db
+    for label, role, mounted in (("RAID_A", "raid", 1), ("SHUTTLE_01", "rotation", 1),
+                                 ("RAID_B", "raid", 0)):  # fmt: skip
+        db.execute(
+            "INSERT INTO volumes (label, role, fs_uuid, mount_path, mounted, first_seen, "
+            "last_full_scan, scan_problems, unaccounted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (label, role, f"UUID-{label}", f"/Volumes/{label}", mounted, AT, AT,
+             json.dumps([f"{label}: a warning"]), json.dumps([f"{label}/stray.mov"])),
+        )  # fmt: skip
+    volumes = [row[0] for row in db.execute("SELECT id FROM volumes ORDER BY id")]
+    for index in range(rolls):
+        rid = roll_id(index)
+        state = ROLL_STATES[index % len(ROLL_STATES)]
+        db.execute(
+            "INSERT INTO rolls (id, shoot_day, media_type, roll, state, first_seen, updated_at) "
+            "VALUES (?, '20261121', 'Camera_Media', ?, ?, ?, ?)",
+            (rid, rid.rsplit("/", 1)[1], state, AT, AT),
+        )
+        on = volumes if index % 3 == 0 else volumes[:2]
+        for volume in on:
+            failed = index % 4 == 2 and volume == volumes[1]
+            db.execute(
+                "INSERT INTO roll_copies (roll_id, volume_id, folder, state, problems, "
+                "verified_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (rid, volume, rid, "mismatch" if failed else "verified",
+                 json.dumps(["C001.mov: hash differs"] if failed else []), AT, AT),
+            )  # fmt: skip
+            for path, status in (("C001.mov", "mismatch" if failed else "ok"),
+                                 ("C002.mov", "ok"), ("notes.txt", "extra"),
+                                 (".DS_Store", "ignored")):  # fmt: skip
+                db.execute(
+                    "INSERT INTO files (roll_id, volume_id, path, size, expected, status, "
+                    "verified, mtime_ns, inode, verified_at) "
+                    "VALUES (?, ?, ?, 10, ?, ?, ?, ?, ?, ?)",
+                    (rid, volume, path, json.dumps({"xxh64": "0" * 16}), status,
+                     json.dumps({"xxh64": "0" * 16}), 1_800_000_000 + index, 40 + index, AT),
+                )  # fmt: skip
+        if index % 5 == 4:
+            continue  # never uploaded
+        source = volumes[index % 2]
+        db.execute(
+            "INSERT INTO roll_uploads (roll_id, state, volume_id, target, key_prefix, "
+            "manifest_key, bytes_total, bytes_done, started_at, progress_at, attempts) "
+            "VALUES (?, ?, ?, 's3://bucket', ?, ?, 30, 20, ?, ?, 1)",
+            (rid, "uploading" if state == "uploading" else "uploaded", source, rid,
+             None if index % 7 == 6 else f"{rid}/manifest.json", AT,
+             "2026-11-21T10:00:10+00:00"),
+        )  # fmt: skip
+        for number, path in enumerate(("C001.mov", "C002.mov")):
+            db.execute(
+                "INSERT INTO uploads (roll_id, path, key, size, state, proof, updated_at) "
+                "VALUES (?, ?, ?, 10, ?, ?, ?)",
+                (rid, path, f"{rid}/{path}", "failed" if index % 4 == number else "stored",
+                 None if index % 6 == 1 else "crc64nvme equal", AT),
+            )  # fmt: skip
+        if index % 2 == 0:
+            db.execute(
+                "INSERT INTO archive_checks (roll_id, state, provider, checked_at, next_check_at, "
+                "objects) VALUES (?, ?, 's3-copy', ?, ?, ?)",
+                (rid, "archived" if index % 4 == 0 else "pending", AT, AT,
+                 json.dumps({f"{rid}/C001.mov": "archived", f"{rid}/C002.mov": "pending"})),
+            )  # fmt: skip
+    for clear in (0, 1):
+        db.execute(
+            "INSERT INTO clearances (at, subject, volume_id, clear, level, verdict, evidence) "
+            "VALUES (?, 'drive', ?, ?, 'raid', ?, '{}')",
+            (AT, volumes[0], clear, json.dumps({"blocking": [], "warnings": [f"w{clear}"]})),
+        )
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    ledger = Ledger.in_state_dir(tmp_path)
+    with ledger.transaction():
+        fill(ledger, rolls=12)
+    ledger.close()
+    return tmp_path
+
+
+@pytest.fixture
+def reader(state_dir: Path) -> Iterator[Ledger]:
+    opened = Ledger.in_state_dir(state_dir, readonly=True)
+    yield opened
+    opened.close()
+
+
+# --- the same evidence, read for all rolls at once ------------------------------------------------
+
+
+@pytest.mark.parametrize("provider", ["none", "s3-copy"])
+def test_each_rolls_evidence_read_all_at_once_is_what_the_ledger_gives_roll_by_roll(
+    reader: Ledger, provider: str
+) -> None:
+    snapshot = _LedgerSnapshot(reader)
+    rechecks = Rechecks(sources=False, objects=as_recorded)
+    for row in reader.rolls():
+        alone = roll_evidence(reader, row["id"], archive_provider=provider, rechecks=rechecks)
+        at_once = roll_evidence(snapshot, row["id"], archive_provider=provider, rechecks=rechecks)
+        assert at_once == alone
+
+
+def test_a_status_document_is_what_the_roll_by_roll_lookups_give(
+    state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at_once = load_status(state_dir, "s3-copy")
+    monkeypatch.setattr(status_module, "_LedgerSnapshot", lambda ledger: ledger)
+    assert load_status(state_dir, "s3-copy") == at_once
+
+
+def statements_of_a_status(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL statements one `load_status` runs once the ledger is open."""
+    seen: list[str] = []
+
+    class Traced:
+        @staticmethod
+        def in_state_dir(folder: Path, *, readonly: bool = False) -> Ledger:
+            opened = Ledger.in_state_dir(folder, readonly=readonly)
+            opened.db.set_trace_callback(seen.append)
+            return opened
+
+    with monkeypatch.context() as patch:
+        patch.setattr(status_module, "Ledger", Traced)
+        load_status(state_dir, "s3-copy")
+    return seen
+
+
+def test_a_status_reads_the_ledger_in_as_many_queries_for_many_rolls_as_for_few(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts = []
+    for rolls in (2, 30):
+        ledger = Ledger.in_state_dir(tmp_path / str(rolls))
+        with ledger.transaction():
+            fill(ledger, rolls)
+        ledger.close()
+        counts.append(len(statements_of_a_status(tmp_path / str(rolls), monkeypatch)))
+    assert counts[0] == counts[1]
+
+
+def test_a_status_is_one_consistent_read_of_the_ledger(
+    state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statements = statements_of_a_status(state_dir, monkeypatch)
+    assert statements[0] == "BEGIN"
+
+
+# --- the document ---------------------------------------------------------------------------------
+
+DOCUMENT_KEYS = ["schema", "tool", "state_dir", "rolls", "volumes"]
+ROLL_KEYS = ["id", "shoot_day", "media_type", "roll", "camera_format", "state", "problems",
+             "volumes", "copies", "upload", "clearance"]  # fmt: skip
+VOLUME_KEYS = ["label", "role", "mounted", "mount_path", "fs_uuid", "last_full_scan", "problems",
+               "rolls", "unaccounted", "clearance"]  # fmt: skip
+CLEARANCE_KEYS = ["cards_clear", "raid_clear", "reasons", "warnings"]
+
+
+def test_the_document_keeps_its_schema_and_keys(state_dir: Path) -> None:
+    document = load_status(state_dir)
+    assert list(document) == DOCUMENT_KEYS
+    assert document["schema"] == STATUS_SCHEMA == "rollkeeper.status/1"
+    assert [list(r) for r in document["rolls"]] == [ROLL_KEYS] * 12
+    assert [list(r["clearance"]) for r in document["rolls"]] == [CLEARANCE_KEYS] * 12
+    assert [list(v) for v in document["volumes"]] == [VOLUME_KEYS] * 3
+
+
+def test_a_volumes_drive_clearance_is_its_latest(state_dir: Path) -> None:
+    raid = next(v for v in load_status(state_dir)["volumes"] if v["label"] == "RAID_A")
+    assert raid["clearance"]["clear_to_erase"] is True
+    assert raid["clearance"]["warnings"] == ["w1"]
+
+
+def test_the_json_is_compact_and_is_the_document(state_dir: Path) -> None:
+    document = load_status(state_dir)
+    text = status_json(document)
+    assert "\n" not in text
+    assert json.loads(text) == document
+
+
+def test_a_state_folder_without_a_ledger_is_named(tmp_path: Path) -> None:
+    with pytest.raises(BadInputError, match="no ledger yet"):
+        load_status(tmp_path / "empty")
+
+
+def human_summary(state_dir: Path) -> list[str]:
+    buffer = io.StringIO()
+    print_status(Console(file=buffer, highlight=False, soft_wrap=True), load_status(state_dir))
+    return buffer.getvalue().splitlines()
+
+
+def test_the_human_summary_lists_rolls_by_day_then_volumes(state_dir: Path) -> None:
+    lines = human_summary(state_dir)
+    assert lines[0] == "20261121"
+    assert lines[1].split()[:3] == ["Camera_Media", "A001R1AB", "uploaded"]
+    assert "Volumes" in lines
+    assert any(line.strip().startswith("RAID_A") for line in lines)
+
+
+def test_the_human_summary_shows_every_roll_state(state_dir: Path) -> None:
+    shown = {line.split()[2] for line in human_summary(state_dir) if "Camera_Media" in line}
+    assert shown == set(ROLL_STATES)
+
+
+# --- stored objects, as the preliminary judgement takes them --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("state", "present"),
+    [("stored", True), ("uploading", False), ("failed", False), ("stale", False)],
+)
+def test_only_stored_objects_are_taken_as_still_present(state: str, present: bool) -> None:
+    upload = FileUpload(path="C001.mov", key="k", size=1, state=state)
+    assert as_recorded(upload) is present
