@@ -19,15 +19,15 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from enum import StrEnum
 from io import FileIO
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from rollkeeper.fs.throttle import TokenBucket
 from rollkeeper.mhl.hashing import Hasher, new_hasher
 from rollkeeper.mhl.model import HashKind
 from rollkeeper.mhl.verify import FileResult, FileStatus
+from rollkeeper.transfer.checkpoints import CheckpointBook, UploadState
 from rollkeeper.transfer.checksums import ObjectChecksum
 from rollkeeper.transfer.targets import (
     KeyConflict,
@@ -40,35 +40,6 @@ from rollkeeper.transfer.targets import (
 )
 
 T = TypeVar("T")
-
-
-class UploadState(StrEnum):
-    """One file's upload (ledger table `uploads`)."""
-
-    UPLOADING = "uploading"
-    STORED = "stored"  # written (or found identical) and proven equal to the verified bytes
-    MISMATCH = "mismatch"  # the source did not match its MHL: nothing was committed
-    CONFLICT = "conflict"  # the key holds other content: nothing was written
-    FAILED = "failed"  # gave up after retries (or the target is unusable)
-
-
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    """An unfinished multipart upload as the ledger recorded it."""
-
-    upload_id: str
-    part_size: int
-    parts: dict[int, PartReceipt]
-
-
-class CheckpointBook(Protocol):
-    """Durable progress of uploads; called from reader and uploader threads."""
-
-    def checkpoint(self, path: str) -> Checkpoint | None: ...
-    def started(self, path: str, key: str, size: int, upload_id: str, part_size: int) -> None: ...
-    def part_done(self, path: str, upload_id: str, receipt: PartReceipt) -> None: ...
-    def forget(self, path: str) -> None: ...
-    def bytes_moved(self, count: int) -> None: ...
 
 
 @dataclass(slots=True)

@@ -27,14 +27,13 @@ from rollkeeper.ledger.store import FileUpload, Ledger
 from rollkeeper.mhl.ascmhl import HISTORY_DIR
 from rollkeeper.mhl.model import RollManifest
 from rollkeeper.mhl.verify import FAILING, FileStatus, RollPlan
+from rollkeeper.transfer.checkpoints import Checkpoint, UploadState
 from rollkeeper.transfer.checksums import ObjectChecksum
 from rollkeeper.transfer.keys import manifest_key, object_key, roll_key_prefix
 from rollkeeper.transfer.pipeline import (
-    Checkpoint,
     FileTransfer,
     RollUploader,
     TransferSettings,
-    UploadState,
     source_identity,
 )
 from rollkeeper.transfer.targets import KeyConflict, PartReceipt, Target, TargetUnusable
