@@ -9,8 +9,9 @@ from rollkeeper.archive.providers import build_provider
 from rollkeeper.config.schema import Config
 from rollkeeper.core.clearance import DriveVerdict, Policy
 from rollkeeper.core.errors import BadInputError
+from rollkeeper.core.words import describe
 from rollkeeper.ledger.store import LEDGER_FILE, Ledger
-from rollkeeper.runtime.announce import decide, describe
+from rollkeeper.reports.drive_decision import decide
 from rollkeeper.transfer.factory import build_target
 
 CLEARANCE_SCHEMA = "rollkeeper.clearance/1"

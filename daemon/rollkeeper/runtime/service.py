@@ -33,6 +33,7 @@ from rollkeeper.core.hidden import is_hidden_path
 from rollkeeper.core.layout import LayoutAnalysis, LayoutProfile, RollLocation, build_profile
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, CopyState, RollState, UploadStage
 from rollkeeper.core.readiness import assess, last_change_ns
+from rollkeeper.core.words import describe
 from rollkeeper.fs.progress import NoProgress, Progress, Throttled
 from rollkeeper.fs.scan import TreeScan, VolumeScan, rolls_to_trust, scan_tree, unaccounted
 from rollkeeper.fs.throttle import TokenBucket
@@ -58,7 +59,7 @@ from rollkeeper.mhl.verify import (
     settle_verdict,
     verify_plans,
 )
-from rollkeeper.runtime.announce import DriveDecision, decide, describe
+from rollkeeper.reports.drive_decision import DriveDecision, decide
 from rollkeeper.runtime.systemd import Notifier
 from rollkeeper.transfer.factory import build_target
 from rollkeeper.transfer.keys import roll_key_prefix

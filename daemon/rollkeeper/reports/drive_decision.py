@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rollkeeper.core.clearance import DriveVerdict, Policy, judge_drive
 from rollkeeper.core.errors import RollkeeperError
+from rollkeeper.core.words import describe, revoked
 from rollkeeper.ledger.store import FileUpload, Ledger, VolumeRow
 from rollkeeper.reports.evidence import ObjectCheck, Rechecks, as_json, as_recorded, drive_evidence
 from rollkeeper.transfer.targets import Target
@@ -40,19 +41,6 @@ class DriveDecision:
     volume: VolumeRow
     verdict: DriveVerdict
     changed: bool
-
-
-def describe(verdict: DriveVerdict) -> str:
-    if verdict.clear_to_erase:
-        what = (
-            "cards level: uploaded and proven"
-            if verdict.level == "cards"
-            else ("RAID level: uploaded, proven and archived")
-        )
-        return f"YOU MAY ERASE {verdict.label} ({verdict.role}; {what})"
-    reasons = "; ".join(b.reason for b in verdict.blocking[:5])
-    more = f" (and {len(verdict.blocking) - 5} more)" if len(verdict.blocking) > 5 else ""
-    return f"{verdict.label} may NOT be erased: {reasons}{more}"
 
 
 def decide(
@@ -93,7 +81,7 @@ def decide(
             announce = "clearance_revoked"
         message = describe(verdict)
         if announce == "clearance_revoked":
-            message = f"CLEARANCE REVOKED: {message}"
+            message = revoked(message)
         ledger.record_clearance(
             volume_id=volume.id,
             clear=verdict.clear_to_erase,
