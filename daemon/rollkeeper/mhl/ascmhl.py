@@ -166,6 +166,22 @@ def _read_generation(
             last_good[entry.key] = entry
 
 
+def _expected_hash(generation: Path, path: str, name: str, child: etree._Element) -> ExpectedHash:
+    """One hash element of an entry: its kind, its normalised value and what it records."""
+    kind = _HASH_KINDS[name]
+    value = normalise_value(kind, child.text or "")
+    if value is None:
+        raise MhlError(str(generation), f"{path}: <{name}> value is not a valid {name} hash")
+    try:
+        action = HashAction(child.get("action", "original"))
+    except ValueError as err:
+        raise MhlError(
+            str(generation),
+            f"{path}: action {child.get('action')!r} is not one of original, verified, failed",
+        ) from err
+    return ExpectedHash(kind, value, action)
+
+
 def _entry_from_element(generation: Path, element: etree._Element) -> MhlEntry:
     path_element = element.find(_q("path"))
     if path_element is None or not (path_element.text or "").strip():
@@ -185,21 +201,10 @@ def _entry_from_element(generation: Path, element: etree._Element) -> MhlEntry:
         name = etree.QName(child).localname
         if name in ("previousPath", "metadata"):
             continue
-        kind = _HASH_KINDS.get(name)
-        if kind is None:
+        if name not in _HASH_KINDS:
             unknown.append(name)
             continue
-        value = normalise_value(kind, child.text or "")
-        if value is None:
-            raise MhlError(str(generation), f"{path}: <{name}> value is not a valid {name} hash")
-        try:
-            action = HashAction(child.get("action", "original"))
-        except ValueError as err:
-            raise MhlError(
-                str(generation),
-                f"{path}: action {child.get('action')!r} is not one of original, verified, failed",
-            ) from err
-        hashes.append(ExpectedHash(kind, value, action))
+        hashes.append(_expected_hash(generation, path, name, child))
     if not hashes:
         found = ", ".join(f"<{name}>" for name in unknown) or "none"
         raise MhlError(

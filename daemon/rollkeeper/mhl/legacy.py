@@ -8,6 +8,7 @@ hex as their modern names.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,12 +59,18 @@ def _local_name(element: etree._Element) -> str:
     return etree.QName(element).localname.lower()
 
 
-def _entry_from_element(mhl_path: Path, element: etree._Element, index: int) -> MhlEntry:
-    where = f"entry {index}"
-    fields: dict[str, str] = {}
-    hashes: list[ExpectedHash] = []
-    size_only = False
-    unknown: list[str] = []
+@dataclass(slots=True)
+class _EntryParts:
+    """What one `<hash>` element holds, sorted by kind before it is judged."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    hashes: list[ExpectedHash] = field(default_factory=list)
+    size_only: bool = False
+    unknown: list[str] = field(default_factory=list)
+
+
+def _parts_of(mhl_path: Path, element: etree._Element, where: str) -> _EntryParts:
+    parts = _EntryParts()
     for child in element:
         if not isinstance(child.tag, str):
             continue
@@ -75,39 +82,49 @@ def _entry_from_element(mhl_path: Path, element: etree._Element, index: int) -> 
                 raise MhlError(
                     str(mhl_path), f"{where}: <{name}> value {text.strip()!r} is not a valid {name}"
                 )
-            hashes.append(decoded)
+            parts.hashes.append(decoded)
         elif name == "null":
-            size_only = True
+            parts.size_only = True
         elif name in _NON_HASH_CHILDREN:
-            fields[name] = text
+            parts.fields[name] = text
         else:
-            unknown.append(name)
-    if "file" not in fields:
+            parts.unknown.append(name)
+    return parts
+
+
+def _size_of(mhl_path: Path, fields: dict[str, str], where: str) -> int | None:
+    if "size" not in fields:
+        return None
+    raw_size = fields["size"].strip()
+    if not (raw_size.isascii() and raw_size.isdigit()):
+        raise MhlError(str(mhl_path), f"{where}: <size> {raw_size!r} is not a byte count")
+    return int(raw_size)
+
+
+def _entry_from_element(mhl_path: Path, element: etree._Element, index: int) -> MhlEntry:
+    where = f"entry {index}"
+    parts = _parts_of(mhl_path, element, where)
+    if "file" not in parts.fields:
         raise MhlError(str(mhl_path), f"{where} has no <file> element")
     try:
-        path = safe_relative_path(fields["file"], windows_separators=True)
+        path = safe_relative_path(parts.fields["file"], windows_separators=True)
     except HostilePathError as err:
         raise MhlError(str(mhl_path), f"{where}: {err}; this MHL is not trusted") from err
     where = f"entry {index} ({path})"
-    size: int | None = None
-    if "size" in fields:
-        raw_size = fields["size"].strip()
-        if not (raw_size.isascii() and raw_size.isdigit()):
-            raise MhlError(str(mhl_path), f"{where}: <size> {raw_size!r} is not a byte count")
-        size = int(raw_size)
-    if not hashes and not size_only:
-        found = ", ".join(f"<{name}>" for name in unknown) or "none"
+    size = _size_of(mhl_path, parts.fields, where)
+    if not parts.hashes and not parts.size_only:
+        found = ", ".join(f"<{name}>" for name in parts.unknown) or "none"
         raise MhlError(
             str(mhl_path),
             f"{where} names no hash this tool knows (found: {found}; known: xxhash64be, "
             "xxhash64, xxhash, md5, sha1, null)",
         )
-    if size_only and size is None:
+    if parts.size_only and size is None:
         raise MhlError(str(mhl_path), f"{where}: <null/> needs a <size> to check")
     return MhlEntry(
         path=path,
         size=size,
-        hashes=tuple(hashes),
+        hashes=tuple(parts.hashes),
         source_format=SourceFormat.LEGACY,
         mhl_file=mhl_path,
     )

@@ -190,6 +190,39 @@ class _Resolver:
         return None
 
 
+def _judged_by_name(entry: MhlEntry, candidates: list[str], result: FileResult) -> bool:
+    """Settle a file that needs no reading: hidden, known bad, or ambiguous on disk."""
+    if is_hidden_path(entry.path):
+        result.status = FileStatus.IGNORED
+        result.detail = "hidden or system file; never fails a roll"
+        return True
+    if entry.known_bad:
+        result.status = FileStatus.KNOWN_BAD
+        result.detail = "the newest ASC MHL generation records this file as failed"
+        return True
+    if len(candidates) > 1:
+        result.status = FileStatus.NAME_COLLISION
+        # ascii() shows how the spellings differ (e.g. 'caf\xe9' vs 'cafe\u0301')
+        names = ", ".join(ascii(display_path(c)) for c in sorted(candidates))
+        result.detail = f"several files on disk are this name after Unicode normalisation: {names}"
+        return True
+    return False
+
+
+def _locate(
+    entry: MhlEntry, candidates: list[str], result: FileResult, scan: TreeScan, resolver: _Resolver
+) -> Path | None:
+    """Where the listed file is to be read, with its size noted; None when it cannot be read."""
+    if not candidates:
+        return resolver.uncatalogued(entry, result)
+    relative = candidates[0]
+    if relative != entry.path:
+        result.disk_name = display_path(relative)
+    info = scan.files[relative]
+    result.actual_size = info.size
+    return resolver.through_link(relative, result) if info.is_symlink else scan.root / relative
+
+
 def plan_roll(manifest: RollManifest, scan: TreeScan) -> RollPlan:
     """Judge every file of the roll as far as names and sizes allow; list the rest to hash."""
     plan = RollPlan(RollResult(scan.root, RollVerdict.VERIFIED, manifest=manifest))
@@ -207,34 +240,9 @@ def plan_roll(manifest: RollManifest, scan: TreeScan) -> RollPlan:
         matched.update(candidates)
         if entry.key in resolver.special_by_key:
             matched.add(resolver.special_by_key[entry.key])
-        if is_hidden_path(entry.path):
-            result.status = FileStatus.IGNORED
-            result.detail = "hidden or system file; never fails a roll"
+        if _judged_by_name(entry, candidates, result):
             continue
-        if entry.known_bad:
-            result.status = FileStatus.KNOWN_BAD
-            result.detail = "the newest ASC MHL generation records this file as failed"
-            continue
-        if len(candidates) > 1:
-            result.status = FileStatus.NAME_COLLISION
-            # ascii() shows how the spellings differ (e.g. 'caf\xe9' vs 'cafe\u0301')
-            names = ", ".join(ascii(display_path(c)) for c in sorted(candidates))
-            result.detail = (
-                f"several files on disk are this name after Unicode normalisation: {names}"
-            )
-            continue
-        disk_path: Path | None
-        if candidates:
-            relative = candidates[0]
-            if relative != entry.path:
-                result.disk_name = display_path(relative)
-            info = scan.files[relative]
-            result.actual_size = info.size
-            disk_path = (
-                resolver.through_link(relative, result) if info.is_symlink else scan.root / relative
-            )
-        else:
-            disk_path = resolver.uncatalogued(entry, result)
+        disk_path = _locate(entry, candidates, result, scan, resolver)
         if disk_path is None:
             continue
         if entry.size is not None and result.actual_size != entry.size:
