@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from rollkeeper.fs.progress import NoProgress, Progress
 from rollkeeper.fs.scan import scan_tree
 from rollkeeper.mhl import ascmhl, legacy
 from rollkeeper.mhl.hashing import c4_of_bytes, hash_file
-from rollkeeper.mhl.model import ExpectedHash, HashAction, HashKind, name_key
+from rollkeeper.mhl.model import ExpectedHash, HashAction, HashKind, MhlEntry, name_key
 
 TOOL_NAME = "rollkeeper"
 SEAL_KINDS = (HashKind.XXH64, HashKind.XXH128, HashKind.MD5)
@@ -176,10 +177,38 @@ def seal_asc(
     created = datetime.now(UTC)
     history_dir = folder / ascmhl.HISTORY_DIR
     previous = ascmhl.read_history(folder) if history_dir.is_dir() else None
-    files = _media_files(folder, skip_root_mhls=False)
     known = previous.entries if previous else {}
     last_good = previous.last_good if previous else {}
-    on_disk = {name_key(r): r for r in files}
+    on_disk = {name_key(r): r for r in _media_files(folder, skip_root_mhls=False)}
+    _refuse_missing(folder, known, on_disk)
+    wanted = {r: _kinds_wanted(kind, known.get(k), last_good.get(k)) for k, r in on_disk.items()}
+    hashed = _hash_all(folder, wanted, jobs, progress or NoProgress())
+    records, failed = _generation_records(hashed, known, last_good)
+    chain = list(previous.chain) if previous else []
+    sequence = _next_sequence(previous)
+    name = ascmhl.generation_file_name(sequence, folder.name, created)
+    data = ascmhl.render_generation(
+        records,
+        hostname=_hostname(),
+        tool=TOOL_NAME,
+        tool_version=__version__,
+        created=created,
+        ignore_patterns=_ignore_patterns(previous),
+    )
+    history_dir.mkdir(exist_ok=True)
+    try:
+        write_new_file(history_dir / name, data)
+    except FileExistsError as err:
+        raise BadInputError(f"{display_path(history_dir / name)} already exists") from err
+    chain.append(ascmhl.ChainLink(sequence, name, c4_of_bytes(data)))
+    replace_file(history_dir / ascmhl.CHAIN_FILE, ascmhl.render_chain(chain))
+    return SealResult(history_dir / name, len(records), failed)
+
+
+def _refuse_missing(
+    folder: Path, known: Mapping[str, MhlEntry], on_disk: Mapping[str, str]
+) -> None:
+    """A history whose recorded files are gone is not extended: that would hide the loss."""
     missing = sorted(
         e.path for key, e in known.items() if key not in on_disk and not is_hidden_path(e.path)
     )
@@ -189,13 +218,17 @@ def seal_asc(
             f"missing ({', '.join(missing[:5])}{', …' if len(missing) > 5 else ''}); no "
             "generation was written"
         )
-    wanted: dict[str, set[HashKind]] = {}
-    for key, relative in on_disk.items():
-        wanted[relative] = {kind}
-        for record in (known.get(key), last_good.get(key)):
-            if record is not None:
-                wanted[relative] |= {h.kind for h in record.hashes}
-    hashed = _hash_all(folder, wanted, jobs, progress or NoProgress())
+
+
+def _kinds_wanted(kind: HashKind, *records: MhlEntry | None) -> set[HashKind]:
+    """The new kind, and every kind the history already holds for the file."""
+    return {kind}.union(*({h.kind for h in r.hashes} for r in records if r is not None))
+
+
+def _generation_records(
+    hashed: list[_Hashed], known: Mapping[str, MhlEntry], last_good: Mapping[str, MhlEntry]
+) -> tuple[list[ascmhl.GenerationRecord], list[str]]:
+    """Each file's record in the new generation (original, verified or failed), and the failed."""
     records: list[ascmhl.GenerationRecord] = []
     failed: list[str] = []
     for item in hashed:
@@ -207,41 +240,30 @@ def seal_asc(
         )
         if not good:
             failed.append(item.path)
-        hashes = tuple(
-            ExpectedHash(
-                k,
-                value,
-                HashAction.ORIGINAL
-                if prior is None
-                else HashAction.VERIFIED
-                if good
-                else HashAction.FAILED,
-            )
-            for k, value in item.digests.items()
+        action = (
+            HashAction.ORIGINAL
+            if prior is None
+            else HashAction.VERIFIED
+            if good
+            else HashAction.FAILED
         )
+        hashes = tuple(ExpectedHash(k, value, action) for k, value in item.digests.items())
         records.append(ascmhl.GenerationRecord(item.path, item.size, item.modified, hashes))
+    return records, failed
+
+
+def _ignore_patterns(previous: ascmhl.History | None) -> list[str]:
     patterns = list(ascmhl.DEFAULT_IGNORES)
     for pattern in (*IGNORE_PATTERNS, *(previous.ignore_patterns if previous else [])):
         if pattern not in patterns:
             patterns.append(pattern)
-    chain = list(previous.chain) if previous else []
-    numbers = [link.sequence for link in chain]
-    numbers += [int(p.name.split("_", 1)[0]) for p in previous.generations] if previous else []
-    sequence = max(numbers, default=0) + 1
-    name = ascmhl.generation_file_name(sequence, folder.name, created)
-    data = ascmhl.render_generation(
-        records,
-        hostname=_hostname(),
-        tool=TOOL_NAME,
-        tool_version=__version__,
-        created=created,
-        ignore_patterns=patterns,
-    )
-    history_dir.mkdir(exist_ok=True)
-    try:
-        write_new_file(history_dir / name, data)
-    except FileExistsError as err:
-        raise BadInputError(f"{display_path(history_dir / name)} already exists") from err
-    chain.append(ascmhl.ChainLink(sequence, name, c4_of_bytes(data)))
-    replace_file(history_dir / ascmhl.CHAIN_FILE, ascmhl.render_chain(chain))
-    return SealResult(history_dir / name, len(records), failed)
+    return patterns
+
+
+def _next_sequence(previous: ascmhl.History | None) -> int:
+    """One past the highest generation the chain or the history folder knows."""
+    if previous is None:
+        return 1
+    numbers = [link.sequence for link in previous.chain]
+    numbers += [int(p.name.split("_", 1)[0]) for p in previous.generations]
+    return max(numbers, default=0) + 1
