@@ -221,6 +221,27 @@ def _never() -> bool:
 _Handover = tuple[int, int] | BaseException | None
 
 
+def _read_ahead_into(
+    fd: int,
+    buffers: list[bytearray],
+    free: queue.SimpleQueue[int | None],
+    filled: queue.SimpleQueue[_Handover],
+    keep_going: Callable[[], bool],
+) -> None:
+    """The read-ahead thread: fill each free buffer in turn and hand it over, until the end."""
+    try:
+        while (index := free.get()) is not None:
+            if not keep_going():
+                filled.put(None)
+                return
+            count = os.readv(fd, [buffers[index]])
+            filled.put((index, count))
+            if count == 0:
+                return
+    except BaseException as err:  # handed over: the hashing thread raises it
+        filled.put(err)
+
+
 class _Stream:
     """One front-to-back pass over an open file, switching between the two ways of reading.
 
@@ -270,20 +291,12 @@ class _Stream:
         for index in range(len(buffers)):
             free.put(index)
 
-        def read() -> None:
-            try:
-                while (index := free.get()) is not None:
-                    if not keep_going():
-                        filled.put(None)
-                        return
-                    count = os.readv(self.fd, [buffers[index]])
-                    filled.put((index, count))
-                    if count == 0:
-                        return
-            except BaseException as err:  # handed over: the hashing thread raises it
-                filled.put(err)
-
-        reader = threading.Thread(target=read, name="hash-read-ahead", daemon=True)
+        reader = threading.Thread(
+            target=_read_ahead_into,
+            args=(self.fd, buffers, free, filled, keep_going),
+            name="hash-read-ahead",
+            daemon=True,
+        )
         reader.start()
         try:
             while True:
