@@ -90,7 +90,10 @@ class CustomProfile:
         """Why folder `name` (at `path`) does not fit `segment`."""
         if segment.kind == "literal":
             if name.lower() == segment.text.lower():
-                return f"folder {quoted(path)} must be spelled {segment.text} (names are case-sensitive)"
+                return (
+                    f"folder {quoted(path)} must be spelled {segment.text} "
+                    "(names are case-sensitive)"
+                )
             return f"expected a folder named {segment.text} at {quoted(path)}, found {name!r}"
         if segment.kind == "shoot_day":
             hint = ""
@@ -170,7 +173,8 @@ class CustomProfile:
             if fits is not None:
                 return (
                     f"MHL below the roll root: {quoted(folder)} is inside roll folder "
-                    f"{quoted('/'.join(parts[:depth]))} (layout pattern {self.spec.pattern!r}); the "
+                    f"{quoted('/'.join(parts[:depth]))} "
+                    f"(layout pattern {self.spec.pattern!r}); the "
                     f"roll's MHL must sit directly in the roll folder, and everything below it "
                     f"is the card's contents"
                 )
@@ -191,7 +195,8 @@ class CustomProfile:
                         "format": "a camera-format folder",
                     }.get(level.kind, "a folder")
                     message = (
-                        f"MHL above the roll root: {quoted(folder)} is {what} in the layout pattern "
+                        f"MHL above the roll root: {quoted(folder)} is {what} "
+                        f"in the layout pattern "
                         f"{self.spec.pattern!r}; an MHL belongs in the folder of the roll it "
                         f"describes"
                     )

@@ -1,4 +1,4 @@
-"""What layout analysis yields: roll identities and locations, layout problems, the profile protocol."""
+"""What layout analysis yields: roll identities and locations, problems, the profile protocol."""
 
 from __future__ import annotations
 

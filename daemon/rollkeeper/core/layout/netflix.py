@@ -1,4 +1,6 @@
-"""The Netflix profile (the default): `[…/]<yyyyMMdd…>/{Camera_Media/[<format>/],Sound_Media/}<roll>/`
+"""The Netflix profile, the default.
+
+`[…/]<yyyyMMdd…>/{Camera_Media/[<format>/],Sound_Media/}<roll>/`.
 
 FORMATS.md §5 and docs/layout.md describe the rules placed here.
 """
@@ -70,7 +72,8 @@ def _format_then_roll(upper: str, lower: str) -> bool:
 def _below_root(folder: str, roll_folder: str, media_type: str, shape: str, depth: int) -> str:
     levels = f" ({depth} levels inside {media_type})" if depth > 2 else ""
     return (
-        f"MHL below the roll root: {quoted(folder)}{levels} is inside roll folder {quoted(roll_folder)}; "
+        f"MHL below the roll root: {quoted(folder)}{levels} is inside roll folder "
+        f"{quoted(roll_folder)}; "
         f"the roll's MHL must sit directly in the roll folder ({shape}), and everything below "
         f"it is the card's contents"
     )
@@ -111,7 +114,8 @@ def _sound_placement(asset_path: str, rel: Sequence[str]) -> tuple[str | None, s
     if len(rel) == 2 and _SOUND_ROLL.fullmatch(rel[1]) and not _SOUND_ROLL.fullmatch(rel[0]):
         return (
             f"{SOUND_MEDIA} has no format level: sound roll {quoted(rel[1])} must sit directly in "
-            f"{quoted(asset_path)} ('{asset_path}/{rel[1]}'), not in {quoted(f'{asset_path}/{rel[0]}')}"
+            f"{quoted(asset_path)} ('{asset_path}/{rel[1]}'), "
+            f"not in {quoted(f'{asset_path}/{rel[0]}')}"
         )
     return _below_root(
         folder, f"{asset_path}/{rel[0]}", SOUND_MEDIA, f"{SOUND_MEDIA}/<roll>/", len(rel)
@@ -133,69 +137,86 @@ def _outside_shoot_day(folder: str, parts: Sequence[str], asset_at: int | None) 
     if asset_at > 0:
         where = f"in {quoted('/'.join(parts[:asset_at]))}, which is not a shoot day folder"
     return (
-        f"MHL outside any shoot day: asset folder {quoted(asset)} sits {where}; it must sit directly "
-        f"in a shoot day folder; {rule}"
+        f"MHL outside any shoot day: asset folder {quoted(asset)} sits {where}; "
+        f"it must sit directly in a shoot day folder; {rule}"
     )
 
 
 def _netflix_verdict(folder: str) -> Verdict:
-    """Place one MHL folder in the Netflix layout (FORMATS.md §5)."""
+    """Place one MHL folder in the Netflix layout (FORMATS.md §5): find its shoot day, judge the
+    shoot day folder, then the asset folder below it and the roll's place in that."""
     parts = split_folder(folder)
     asset_at = next((i for i, p in enumerate(parts) if _asset_key(p) in _ASSET_SPELLINGS), None)
     if asset_at is not None and parts[asset_at] == REPORTS:
         return None  # reports are not media: an MHL there is neither a roll nor an error
-    day_at: int | None
-    if asset_at is not None and asset_at > 0 and _DATE_LIKE.match(parts[asset_at - 1]):
-        day_at = asset_at - 1
-    else:
-        above = len(parts) if asset_at is None else asset_at
-        day_at = next((i for i in range(above) if _DATE_LIKE.match(parts[i])), None)
+    day_at = _shoot_day_index(parts, asset_at)
     if day_at is None:
         return Rejected((_outside_shoot_day(folder, parts, asset_at),))
-
-    day_name = parts[day_at]
     day_path = "/".join(parts[: day_at + 1])
-    errors: list[str] = []
-    warnings: list[str] = []
-    date_problem = shoot_date_problem(day_name)
-    if date_problem is not None:
-        errors.append(date_problem)
-    elif day_name[8:] and not day_name[8:].startswith("_"):
-        warnings.append(
-            f"shoot day folder {quoted(day_path)}: the fields after the date are separated by '_' "
-            f"(yyyyMMdd_EP###_Day##_Unit, e.g. 20230510_EP103_Day05_MU)"
-        )
+    errors, warnings = _shoot_day_findings(parts[day_at], day_path)
     if day_at == len(parts) - 1:
         errors.append(_above_root(day_path, "a shoot day folder", f"{CAMERA_MEDIA}/A001R1AB"))
         return Rejected(tuple(errors))
+    return _asset_verdict(folder, parts, day_at, errors, warnings)
 
+
+def _shoot_day_index(parts: Sequence[str], asset_at: int | None) -> int | None:
+    """Which level is the shoot day: the one right above the asset folder when it looks like a
+    date, else the first date-like level above the asset folder (or anywhere, without one)."""
+    if asset_at is not None and asset_at > 0 and _DATE_LIKE.match(parts[asset_at - 1]):
+        return asset_at - 1
+    above = len(parts) if asset_at is None else asset_at
+    return next((i for i in range(above) if _DATE_LIKE.match(parts[i])), None)
+
+
+def _shoot_day_findings(day_name: str, day_path: str) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for the shoot day folder's name: a real date, fields after a '_'."""
+    problem = shoot_date_problem(day_name)
+    if problem is not None:
+        return [problem], []
+    if day_name[8:] and not day_name[8:].startswith("_"):
+        return [], [
+            f"shoot day folder {quoted(day_path)}: the fields after the date are separated by '_' "
+            f"(yyyyMMdd_EP###_Day##_Unit, e.g. 20230510_EP103_Day05_MU)"
+        ]
+    return [], []
+
+
+def _asset_verdict(
+    folder: str, parts: Sequence[str], day_at: int, errors: list[str], warnings: list[str]
+) -> Verdict:
+    """The verdict below the shoot day: the asset folder's name, then the roll's place in it.
+
+    `errors` and `warnings` are what the shoot day folder already brought."""
     asset = parts[day_at + 1]
-    asset_path = f"{day_path}/{asset}"
+    asset_path = "/".join(parts[: day_at + 2])
     media_type = _ASSET_SPELLINGS.get(_asset_key(asset))
     if media_type is None:
-        errors.append(
-            f"unknown asset folder {quoted(asset_path)}: a shoot day folder holds {_ACCEPTED_ASSETS}"
+        return Rejected(
+            (
+                *errors,
+                f"unknown asset folder {quoted(asset_path)}: "
+                f"a shoot day folder holds {_ACCEPTED_ASSETS}",
+            )
         )
-        return Rejected(tuple(errors))
     if asset != media_type:
-        errors.append(
+        errors = [
+            *errors,
             f"asset folder {quoted(asset_path)} must be spelled {media_type} (folder names are "
-            f"case-sensitive)"
-        )
+            f"case-sensitive)",
+        ]
     if media_type == REPORTS:
         return Rejected(tuple(errors)) if errors else None
-
-    rel = parts[day_at + 2 :]
     place = _camera_placement if media_type == CAMERA_MEDIA else _sound_placement
-    placement = place(asset_path, rel)
+    placement = place(asset_path, parts[day_at + 2 :])
     if isinstance(placement, str):
         return Rejected((*errors, placement))
     if errors:
         return Rejected(tuple(errors))
     camera_format, roll = placement
-    warnings.extend(name_warnings(parts, range(day_at, len(parts))))
+    warnings = [*warnings, *name_warnings(parts, range(day_at, len(parts)))]
     return RollLocation(
-        RollIdentity(day_name, media_type, roll), folder, camera_format, tuple(warnings)
+        RollIdentity(parts[day_at], media_type, roll), folder, camera_format, tuple(warnings)
     )
 
 

@@ -1,4 +1,7 @@
-"""The custom profile's settings: the pattern of folder levels, parsed and checked (docs/layout.md)."""
+"""The custom profile's settings: its pattern of folder levels, parsed and checked.
+
+The pattern language is described in docs/layout.md.
+"""
 
 from __future__ import annotations
 

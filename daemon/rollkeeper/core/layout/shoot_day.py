@@ -1,4 +1,4 @@
-"""Shoot day folder names `yyyyMMdd[_EP###][_Day##][_Unit]`: their fields, and what is wrong with a date."""
+"""Shoot day folder names `yyyyMMdd[_EP###][_Day##][_Unit]`: their fields, and bad dates."""
 
 from __future__ import annotations
 
