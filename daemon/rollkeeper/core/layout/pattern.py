@@ -6,7 +6,7 @@ The pattern language is described in docs/layout.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -42,45 +42,61 @@ def parse_pattern(pattern: str) -> tuple[Segment, ...]:
     segments: list[Segment] = []
     seen: set[str] = set()
     for raw in pattern.split("/"):
-        if not raw:
-            raise ValueError(
-                f"layout pattern {pattern!r} has an empty level (a leading, trailing or "
-                f"doubled '/')"
-            )
-        inner = raw[1:-1]
-        if raw[0] == "{" and raw[-1] == "}" and "{" not in inner and "}" not in inner:
-            if inner not in _PLACEHOLDERS:
-                base = inner.removesuffix("?")
-                if inner.endswith("?") and base in _PLACEHOLDERS:
-                    raise ValueError(
-                        f"layout pattern {pattern!r}: {raw} cannot be optional; only {{format?}} "
-                        f"(the camera-format level) can"
-                    )
+        segment = _level(pattern, raw)
+        if segment.kind != "literal":
+            if segment.kind in seen:
                 raise ValueError(
-                    f"unknown placeholder {raw} in layout pattern {pattern!r}; the known ones "
-                    f"are {_KNOWN_PLACEHOLDERS}"
+                    f"layout pattern {pattern!r} has {{{raw[1:-1].removesuffix('?')}}} twice; "
+                    f"each placeholder may appear once (two would make the layout ambiguous)"
                 )
-            kind, optional = _PLACEHOLDERS[inner]
-            if kind in seen:
-                raise ValueError(
-                    f"layout pattern {pattern!r} has {{{inner.removesuffix('?')}}} twice; each "
-                    f"placeholder may appear once (two would make the layout ambiguous)"
-                )
-            seen.add(kind)
-            segments.append(Segment(kind, raw, optional))
-        elif "{" in raw or "}" in raw:
+            seen.add(segment.kind)
+        segments.append(segment)
+    _check_roll_is_last(pattern, segments)
+    return tuple(segments)
+
+
+def _level(pattern: str, raw: str) -> Segment:
+    """One level as written: a placeholder filling the whole level, or a plain folder name."""
+    if not raw:
+        raise ValueError(
+            f"layout pattern {pattern!r} has an empty level (a leading, trailing or doubled '/')"
+        )
+    inner = raw[1:-1]
+    if raw[0] == "{" and raw[-1] == "}" and "{" not in inner and "}" not in inner:
+        return _placeholder(pattern, raw)
+    if "{" in raw or "}" in raw:
+        raise ValueError(
+            f"layout pattern {pattern!r}: level {raw!r} mixes text and braces; a placeholder "
+            f"must fill a whole folder level, e.g. '{{shoot_day}}'"
+        )
+    if is_hidden_name(raw):
+        raise ValueError(
+            f"layout pattern {pattern!r}: level {raw!r} is a hidden or system name, and "
+            f"hidden folders are never media"
+        )
+    return Segment("literal", raw)
+
+
+def _placeholder(pattern: str, raw: str) -> Segment:
+    """The placeholder `raw` (`{…}`), which must be a known one; only `{format?}` is optional."""
+    inner = raw[1:-1]
+    if inner not in _PLACEHOLDERS:
+        if inner.endswith("?") and inner.removesuffix("?") in _PLACEHOLDERS:
             raise ValueError(
-                f"layout pattern {pattern!r}: level {raw!r} mixes text and braces; a placeholder "
-                f"must fill a whole folder level, e.g. '{{shoot_day}}'"
+                f"layout pattern {pattern!r}: {raw} cannot be optional; only {{format?}} "
+                f"(the camera-format level) can"
             )
-        elif is_hidden_name(raw):
-            raise ValueError(
-                f"layout pattern {pattern!r}: level {raw!r} is a hidden or system name, and "
-                f"hidden folders are never media"
-            )
-        else:
-            segments.append(Segment("literal", raw))
-    if "roll" not in seen:
+        raise ValueError(
+            f"unknown placeholder {raw} in layout pattern {pattern!r}; the known ones "
+            f"are {_KNOWN_PLACEHOLDERS}"
+        )
+    kind, optional = _PLACEHOLDERS[inner]
+    return Segment(kind, raw, optional)
+
+
+def _check_roll_is_last(pattern: str, segments: Sequence[Segment]) -> None:
+    """Every pattern has `{roll}`, as its last level: the roll is the folder holding the MHL."""
+    if not any(segment.kind == "roll" for segment in segments):
         raise ValueError(
             f"layout pattern {pattern!r} has no {{roll}}: every pattern ends with {{roll}}, the "
             f"folder that holds the roll's MHL"
@@ -90,10 +106,10 @@ def parse_pattern(pattern: str) -> tuple[Segment, ...]:
             f"layout pattern {pattern!r}: {{roll}} must be the last level, since the roll is the "
             f"folder that holds the MHL"
         )
-    return tuple(segments)
 
 
 def compile_regex(option: str, regex: str) -> re.Pattern[str]:
+    """The compiled regex of setting `option`; ValueError when it is not a valid one."""
     try:
         return re.compile(regex)
     except re.error as err:
