@@ -64,7 +64,7 @@ from rollkeeper.runtime.systemd import Notifier
 from rollkeeper.transfer.factory import build_target
 from rollkeeper.transfer.keys import roll_key_prefix
 from rollkeeper.transfer.pipeline import TransferSettings
-from rollkeeper.transfer.roll import RollTransferResult, upload_roll
+from rollkeeper.transfer.roll import RollTransferResult, UploadJob, upload_roll
 from rollkeeper.transfer.targets import Target, TargetUnusable
 
 log = structlog.get_logger("rollkeeper")
@@ -179,20 +179,6 @@ class VerificationOutcome:
     error: str | None = None
     device: int | None = None  # st_dev of the roll folder when verification started
     transfer: RollTransferResult | None = None  # set when this pass also uploaded the roll
-
-
-@dataclass(frozen=True, slots=True)
-class UploadJob:
-    """What a worker needs to upload the roll it verifies, in the same pass."""
-
-    target: Target
-    settings: TransferSettings
-    state_dir: Path
-    prefix: str
-    cart: str
-    volume_label: str
-    location: RollLocation
-    upload_extras: bool
 
 
 def _volume_key(volume: MountedVolume) -> str:
@@ -1276,18 +1262,7 @@ def _work(
             else None
         )
         return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=skipped)
-    transfer = upload_roll(
-        plan,
-        scan,
-        upload.location,
-        target=upload.target,
-        settings=upload.settings,
-        state_dir=upload.state_dir,
-        prefix=upload.prefix,
-        cart=upload.cart,
-        volume_label=upload.volume_label,
-        upload_extras=upload.upload_extras,
-    )
+    transfer = upload_roll(plan, scan, upload)
     settle_verdict(plan.result)
     return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=transfer)
 

@@ -150,90 +150,39 @@ def _metadata_files(manifest: RollManifest, scan: TreeScan) -> list[str]:
     return sorted(n for n in names if not is_hidden_path(n))
 
 
-def upload_roll(
-    plan: RollPlan,
-    scan: TreeScan,
-    location: RollLocation,
-    *,
-    target: Target,
-    settings: TransferSettings,
-    state_dir: Path,
-    prefix: str,
-    cart: str,
-    volume_label: str,
-    upload_extras: bool,
-) -> RollTransferResult:
+@dataclass(frozen=True, slots=True)
+class UploadJob:
+    """What a worker needs to upload the roll it verifies, in the same pass."""
+
+    target: Target
+    settings: TransferSettings
+    state_dir: Path
+    prefix: str
+    cart: str
+    volume_label: str
+    location: RollLocation
+    upload_extras: bool
+
+
+def upload_roll(plan: RollPlan, scan: TreeScan, job: UploadJob) -> RollTransferResult:
     """Verify and upload every file of the roll in one pass; MHLs next; the manifest last."""
     manifest = plan.result.manifest
     assert manifest is not None  # noqa: S101 - a plan always carries its manifest
-    roll_prefix = roll_key_prefix(prefix, location.identity, location.camera_format)
-    book = LedgerBook(state_dir, location.identity.id)
-    uploader = RollUploader(target, book, settings)
-    result = RollTransferResult(UploadStage.UPLOADING, checksum_algorithm=target.checksum_algorithm)
+    roll_prefix = roll_key_prefix(job.prefix, job.location.identity, job.location.camera_format)
+    book = LedgerBook(job.state_dir, job.location.identity.id)
+    uploader = RollUploader(job.target, book, job.settings)
+    result = RollTransferResult(
+        UploadStage.UPLOADING, checksum_algorithm=job.target.checksum_algorithm
+    )
     try:
-        items = [
-            FileTransfer(
-                path=task.result.path,
-                source=task.disk_path,
-                key=object_key(roll_prefix, task.result.path),
-                size=task.result.expected_size or 0,
-                result=task.result,
-            )
-            for task in sorted(plan.tasks, key=lambda t: t.result.path)
-        ]
-        if upload_extras:
-            items += [
-                FileTransfer(
-                    path=f.path,
-                    source=scan.root / f.path,
-                    key=object_key(roll_prefix, f.path),
-                    size=f.actual_size or 0,
-                    result=f,
-                )
-                for f in plan.result.files
-                if f.status is FileStatus.EXTRA and f.actual_size is not None and not f.detail
-            ]
-        for item in items:
-            uploader.transfer(item)
-            result.transfers.append(item)
-            if item.result.status is FileStatus.EXTRA and item.result.actual:
-                item.result.actual = {}
-        uploader.finish()
-        if any(t.state is not UploadState.STORED for t in result.transfers):
-            result.stage = _stage_of(result.transfers)
-            result.problems = [
-                f"{t.path}: {t.state.value}: {t.detail}"
-                for t in result.transfers
-                if t.state is not UploadState.STORED
-            ]
-            return result
-        for name in _metadata_files(manifest, scan):
-            _store_metadata(target, scan.root / name, object_key(roll_prefix, name), result)
-        if result.problems:
-            result.stage = UploadStage.CONFLICT
-            return result
-        now = datetime.now(UTC)
-        # Two passes over one roll within a second must not collide: milliseconds and a nonce.
-        stamp = f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
-        key = manifest_key(roll_prefix, location.identity.roll, stamp)
-        document = _manifest(
-            result, location, cart=cart, volume_label=volume_label, target=target, manifest=manifest
-        )
-        target.put(key, document, None, {})
-        result.manifest_key = key
-        result.stage = UploadStage.UPLOADED
+        _send_files(uploader, _transfers(plan, scan, roll_prefix, job.upload_extras), result)
+        if result.stage is UploadStage.UPLOADING:
+            _store_roll_metadata(job, manifest, scan, roll_prefix, result)
         return result
-    except TargetUnusable as err:
-        result.stage = UploadStage.UPLOAD_FAILED
-        result.problems = [str(err)]
-        return result
-    except KeyConflict as err:
-        result.stage = UploadStage.CONFLICT
-        result.problems = [str(err)]
-        return result
-    except RollkeeperError as err:  # transient trouble past its retries: try again later
-        result.stage = UploadStage.UPLOAD_FAILED
-        result.problems = [str(err)]
+    except (TargetUnusable, KeyConflict, RollkeeperError) as err:
+        # transient trouble past its retries, too: the roll is tried again later
+        stage = UploadStage.CONFLICT if isinstance(err, KeyConflict) else UploadStage.UPLOAD_FAILED
+        result.stage, result.problems = stage, [str(err)]
         return result
     except OSError as err:  # the source drive went away, or a file vanished under us
         result.stage = UploadStage.UPLOAD_FAILED
@@ -242,6 +191,84 @@ def upload_roll(
     finally:
         uploader.close()
         book.close()
+
+
+def _transfers(
+    plan: RollPlan, scan: TreeScan, roll_prefix: str, upload_extras: bool
+) -> list[FileTransfer]:
+    """Every listed file the plan reads, in path order, and (if asked) the extras after them."""
+    items = [
+        FileTransfer(
+            path=task.result.path,
+            source=task.disk_path,
+            key=object_key(roll_prefix, task.result.path),
+            size=task.result.expected_size or 0,
+            result=task.result,
+        )
+        for task in sorted(plan.tasks, key=lambda t: t.result.path)
+    ]
+    if upload_extras:
+        items += [
+            FileTransfer(
+                path=f.path,
+                source=scan.root / f.path,
+                key=object_key(roll_prefix, f.path),
+                size=f.actual_size or 0,
+                result=f,
+            )
+            for f in plan.result.files
+            if f.status is FileStatus.EXTRA and f.actual_size is not None and not f.detail
+        ]
+    return items
+
+
+def _send_files(
+    uploader: RollUploader, items: list[FileTransfer], result: RollTransferResult
+) -> None:
+    """The single pass over the media; a file not stored decides the roll's stage."""
+    for item in items:
+        uploader.transfer(item)
+        result.transfers.append(item)
+        if item.result.status is FileStatus.EXTRA and item.result.actual:
+            item.result.actual = {}
+    uploader.finish()
+    if any(t.state is not UploadState.STORED for t in result.transfers):
+        result.stage = _stage_of(result.transfers)
+        result.problems = [
+            f"{t.path}: {t.state.value}: {t.detail}"
+            for t in result.transfers
+            if t.state is not UploadState.STORED
+        ]
+
+
+def _store_roll_metadata(
+    job: UploadJob,
+    manifest: RollManifest,
+    scan: TreeScan,
+    roll_prefix: str,
+    result: RollTransferResult,
+) -> None:
+    """The roll's MHLs beside the media, unchanged, then the manifest that says it is whole."""
+    for name in _metadata_files(manifest, scan):
+        _store_metadata(job.target, scan.root / name, object_key(roll_prefix, name), result)
+    if result.problems:
+        result.stage = UploadStage.CONFLICT
+        return
+    now = datetime.now(UTC)
+    # Two passes over one roll within a second must not collide: milliseconds and a nonce.
+    stamp = f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
+    key = manifest_key(roll_prefix, job.location.identity.roll, stamp)
+    document = _manifest(
+        result,
+        job.location,
+        cart=job.cart,
+        volume_label=job.volume_label,
+        target=job.target,
+        manifest=manifest,
+    )
+    job.target.put(key, document, None, {})
+    result.manifest_key = key
+    result.stage = UploadStage.UPLOADED
 
 
 def _stage_of(transfers: list[FileTransfer]) -> UploadStage:
