@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from rollkeeper.archive.providers import ArchiveProvider, ArchiveReport, ArchiveRoll, StoredRecord
-from rollkeeper.config.schema import ArchiveSettings
+from rollkeeper.config.sections import ArchiveSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import xxhash
 from botocore.exceptions import BotoCoreError, ClientError
 
-from rollkeeper.config.schema import ArchiveSettings, TargetSettings
+from rollkeeper.config.sections import ArchiveSettings, TargetSettings
 from rollkeeper.fs.durable import fsync_folder, full_fsync
 from rollkeeper.mhl.hashing import CHUNK_SIZE
 from rollkeeper.transfer.s3_client import make_client
