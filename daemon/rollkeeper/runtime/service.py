@@ -23,8 +23,9 @@ from typing import Literal
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from rollkeeper.archive.build import build_provider
+from rollkeeper.archive.model import ArchiveRoll
 from rollkeeper.archive.poller import ArchiveAnswer, archive_roll, poll
-from rollkeeper.archive.providers import ArchiveRoll, build_provider
 from rollkeeper.config.schema import Config
 from rollkeeper.core.clearance import Policy
 from rollkeeper.core.errors import EnvironmentProblem, MhlError, RollkeeperError
