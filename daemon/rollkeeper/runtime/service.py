@@ -36,8 +36,8 @@ from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, CopyState, RollState, 
 from rollkeeper.core.readiness import assess, last_change_ns
 from rollkeeper.fs.progress import NoProgress, Progress, Throttled
 from rollkeeper.fs.scan import TreeScan, scan_tree
-from rollkeeper.fs.volume_scan import VolumeScan, rolls_to_trust, unaccounted
 from rollkeeper.fs.throttle import TokenBucket
+from rollkeeper.fs.volume_scan import VolumeScan, rolls_to_trust, unaccounted
 from rollkeeper.fs.volumes import MountedVolume, present_volumes
 from rollkeeper.fs.watch import Change, VolumeWatcher
 from rollkeeper.ledger.store import (
