@@ -489,7 +489,7 @@ _SCAN_VOLUME = """
 import cProfile, json, sys, time
 from pathlib import Path
 from rollkeeper.config.schema import load_config
-from rollkeeper.fs.scan import VolumeScan
+from rollkeeper.fs.volume_scan import VolumeScan
 from rollkeeper.runtime.service import Service
 config, _ = load_config(Path(sys.argv[1]))
 reps, out, profile = int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]

@@ -10,8 +10,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from rollkeeper.archive.providers import ArchiveProvider, ArchiveReport, ArchiveRoll, StoredRecord
-from rollkeeper.config.schema import ArchiveSettings
+from rollkeeper.archive.model import ArchiveProvider, ArchiveReport, ArchiveRoll, StoredRecord
+from rollkeeper.config.sections import ArchiveSettings
 
 
 @dataclass(frozen=True, slots=True)

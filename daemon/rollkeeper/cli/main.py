@@ -185,7 +185,7 @@ def build_cli() -> click.Group:
     @click.option("--json", "as_json", is_flag=True, help="Print the versioned JSON document.")
     def status(config_path: Path | None, as_json: bool) -> None:
         """Show every roll's state and copies, per shoot day, and every volume."""
-        from rollkeeper.config.loading import status_config
+        from rollkeeper.config.status import status_config
         from rollkeeper.reports.status import load_status, print_status, status_json
 
         document = load_status(*status_config(config_path))

@@ -1,51 +1,11 @@
-"""Where the configuration file and the default state folder are, and a quick read of the two
-settings `rollkeeper status` needs.
-
-Validating the whole file (`config.schema`) imports pydantic and builds its models: ~0.2 s, more
-than everything else `status` does. A status only needs the state folder and the archive
-provider, so `status_config` reads those with tomllib and falls back to the full validation
-whenever the quick read cannot be sure to get what it would give: a file that is missing, not
-UTF-8 or not TOML, an unknown top-level table or an unknown key in [state] or [archive] (a typo
-there would silently change the answer), or a value of those two keys that is not plainly valid.
-Then `load_config` names the problem exactly as for every other command. Values elsewhere in the
-file are not checked by `status`; `rollkeeper run` still refuses a file with any invalid value.
-"""
+"""Where the configuration file and the default state folder are: cheap to import (no pydantic)."""
 
 from __future__ import annotations
 
-import os
-import tomllib
 from pathlib import Path
-from typing import Any, NamedTuple
 
 APP_NAME = "rollkeeper"
 CONFIG_FILE_NAME = "rollkeeper.toml"
-
-#: The tables of `config.schema.Config`, and the keys of its [state] and [archive] sections (a
-#: test keeps these equal to the models). A name not listed sends `status` to the validation.
-TOP_LEVEL_KEYS = frozenset(
-    {"cart", "state", "layout", "volumes", "watch", "verify", "target", "archive", "clearance"}
-)
-STATE_KEYS = frozenset({"dir"})
-ARCHIVE_KEYS = frozenset(
-    {
-        "provider", "poll_interval", "poll_interval_later", "overdue_after", "storage_classes",
-        "bucket", "prefix", "path", "make_copy", "url", "status_pointer", "archived_values",
-        "pending_values", "failed_values", "auth_header_env",
-        # the S3 connection keys every [archive] shares with [target]
-        "endpoint_url", "region", "profile", "access_key_id_env", "secret_access_key_env",
-        "compatibility", "verify_tls", "sign_payload", "ca_bundle",
-    }
-)  # fmt: skip
-#: The archive providers `ArchiveSettings` accepts, with the key each one cannot do without.
-ARCHIVE_PROVIDERS: dict[str, str | None] = {
-    "none": None,
-    "s3-storage-class": None,
-    "s3-replication": None,
-    "s3-copy": "bucket",
-    "fs-copy": "path",
-    "http": "url",
-}
 
 
 def default_config_path() -> Path:
@@ -60,59 +20,3 @@ def default_state_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_state_dir(APP_NAME))
-
-
-class StatusConfig(NamedTuple):
-    """What `rollkeeper status` needs from the configuration."""
-
-    state_dir: Path
-    archive_provider: str
-
-
-def status_config(path: Path | None) -> StatusConfig:
-    """The state folder and archive provider of the configuration at `path` (else the default
-    file), exactly as the validated configuration has them; a file that cannot be used raises
-    the same `ConfigError` as `rollkeeper.config.schema.load_config`."""
-    quick = read_status_config(path)
-    if quick is not None:
-        return quick
-    from rollkeeper.config.schema import load_config
-
-    config, _file = load_config(path)
-    return StatusConfig(config.state.resolved_dir(), config.archive.provider)
-
-
-def read_status_config(path: Path | None) -> StatusConfig | None:
-    """`status_config` read with tomllib alone; None whenever it cannot be sure (see above)."""
-    file = path or default_config_path()
-    try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
-    state = _section(raw, "state", STATE_KEYS)
-    archive = _section(raw, "archive", ARCHIVE_KEYS)
-    if state is None or archive is None or not raw.keys() <= TOP_LEVEL_KEYS:
-        return None
-    if "dir" in state:
-        # as `rollkeeper.config.schema` reads it: ~ expanded, and it must then be absolute
-        expanded = os.path.expanduser(state["dir"]) if isinstance(state["dir"], str) else ""
-        if not os.path.isabs(expanded):
-            return None
-        state_dir = Path(expanded)
-    else:
-        state_dir = default_state_dir()
-    provider = archive.get("provider", "none")
-    if not isinstance(provider, str) or provider not in ARCHIVE_PROVIDERS:
-        return None
-    needed = ARCHIVE_PROVIDERS[provider]
-    if needed is not None and needed not in archive:
-        return None
-    return StatusConfig(state_dir, provider)
-
-
-def _section(raw: dict[str, Any], name: str, keys: frozenset[str]) -> dict[str, Any] | None:
-    """The table `name` (empty when absent), or None when it is not a table of known keys."""
-    section = raw.get(name, {})
-    if not isinstance(section, dict) or not section.keys() <= keys:
-        return None
-    return section

@@ -2,31 +2,25 @@
 
 Verification, roll discovery and volume watching all start from this inventory, so a tree is
 walked once per pass and a symlink loop or an unreadable folder is reported, not fatal. The
-daemon keeps a volume's inventory between scans (`VolumeScan`) and, after a change event, looks
-again only at the part of the volume the event concerns.
+daemon's inventory of a whole volume, kept between scans, is `fs.volume_scan`.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rollkeeper.core.files import ASC_HISTORY_DIR, MHL_SUFFIXES, FileInfo, is_mhl_file_name
-from rollkeeper.core.hidden import is_hidden_name, is_hidden_path
+from rollkeeper.core.hidden import is_hidden_name
 
 
-def _join(folder: str, name: str) -> str:
+def join_path(folder: str, name: str) -> str:
+    """`name` inside the relative `folder` ("" is the root)."""
     return f"{folder}/{name}" if folder else name
-
-
-def _within(path: str, folder: str) -> bool:
-    """Whether `path` is `folder` or lies below it ("" holds everything)."""
-    return not folder or path == folder or path.startswith(folder + "/")
 
 
 @dataclass(slots=True)
@@ -161,6 +155,12 @@ def scan_tree(
     return _walk(root, under, frozenset(), [], trusted)
 
 
+def scan_apart(root: Path, apart: AbstractSet[str], found: list[str]) -> TreeScan:
+    """`scan_tree` of all of `root`, except that folders named in `apart` are not entered but
+    appended to `found` (to be walked on their own)."""
+    return _walk(root, "", apart, found)
+
+
 def _walk(
     root: Path,
     under: str,
@@ -171,66 +171,74 @@ def _walk(
     """`scan_tree`, except that folders named in `apart` are not entered but appended to
     `found` (to be walked on their own)."""
     scan = TreeScan(root)
-    files, folders, errors = scan.files, scan.folders, scan.errors
-    mhl_folders, mhl_files = scan.mhl_folders, scan.mhl_files
-    make = tuple.__new__
     base = os.fspath(root)
     pending = [under]
     while pending:
         folder = pending.pop()
-        prefix = folder + "/" if folder else ""
         try:
             with os.scandir(f"{base}/{folder}" if folder else base) as entries:
-                for entry in entries:
-                    name = entry.name
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            if name == ASC_HISTORY_DIR:
-                                mhl_folders.add(folder)
-                            elif prefix + name in apart:
-                                found.append(prefix + name)
-                            else:
-                                folders.add(prefix + name)
-                                pending.append(prefix + name)
-                            continue
-                        if entry.is_file(follow_symlinks=False):
-                            path = prefix + name
-                            if name.endswith(MHL_SUFFIXES) and not is_hidden_name(name):
-                                mhl_folders.add(folder)
-                                mhl_files.add(path)
-                            elif (
-                                trusted is not None
-                                and (seen := trusted.get(path)) is not None
-                                and seen[2] == entry.inode()  # d_ino, from the listing
-                            ):
-                                files[path] = seen
-                                continue
-                            info = entry.stat(follow_symlinks=False)
-                            files[path] = make(
-                                FileInfo,
-                                (
-                                    info.st_size,
-                                    info.st_mtime_ns,
-                                    info.st_ino,
-                                    info.st_ctime_ns,
-                                    False,
-                                ),
-                            )
-                            continue
-                        info = entry.stat(follow_symlinks=False)
-                    except OSError as err:
-                        errors[prefix + name] = err.strerror or str(err)
-                        continue
-                    _record_other(scan, folder, name, info)
+                _list(scan, folder, entries, pending, apart, found, trusted)
         except OSError as err:
-            errors[folder] = err.strerror or str(err)
+            scan.errors[folder] = err.strerror or str(err)
     return scan
+
+
+def _list(
+    scan: TreeScan,
+    folder: str,
+    entries: Iterator[os.DirEntry[str]],
+    pending: list[str],
+    apart: AbstractSet[str],
+    found: list[str],
+    trusted: Mapping[str, FileInfo] | None,
+) -> None:
+    """Record the `entries` of one listed `folder` in `scan`; its subfolders go on `pending`
+    (or, named in `apart`, on `found`). One call per folder: the loop below runs per file."""
+    files, folders, errors = scan.files, scan.folders, scan.errors
+    mhl_folders, mhl_files = scan.mhl_folders, scan.mhl_files
+    make = tuple.__new__
+    prefix = folder + "/" if folder else ""
+    for entry in entries:
+        name = entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if name == ASC_HISTORY_DIR:
+                    mhl_folders.add(folder)
+                elif prefix + name in apart:
+                    found.append(prefix + name)
+                else:
+                    folders.add(prefix + name)
+                    pending.append(prefix + name)
+                continue
+            if entry.is_file(follow_symlinks=False):
+                path = prefix + name
+                if name.endswith(MHL_SUFFIXES) and not is_hidden_name(name):
+                    mhl_folders.add(folder)
+                    mhl_files.add(path)
+                elif (
+                    trusted is not None
+                    and (seen := trusted.get(path)) is not None
+                    and seen[2] == entry.inode()  # d_ino, from the listing
+                ):
+                    files[path] = seen
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                files[path] = make(
+                    FileInfo,
+                    (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns, False),
+                )
+                continue
+            info = entry.stat(follow_symlinks=False)
+        except OSError as err:
+            errors[prefix + name] = err.strerror or str(err)
+            continue
+        _record_other(scan, folder, name, info)
 
 
 def _record_other(scan: TreeScan, folder: str, name: str, info: os.stat_result) -> None:
     """An entry that is neither a folder nor a regular file as listed: a link or a special file
     (or, where the listing gives no type, anything: decided by its stat)."""
-    relative = _join(folder, name)
+    relative = join_path(folder, name)
     mode = info.st_mode
     if stat.S_ISDIR(mode):
         if name == ASC_HISTORY_DIR:
@@ -276,186 +284,3 @@ def scan_entry(root: Path, path: str) -> TreeScan:
     cut = path.rfind("/")
     _record_other(scan, path[:cut] if cut >= 0 else "", path[cut + 1 :], info)
     return scan
-
-
-@dataclass(slots=True)
-class VolumeScan:
-    """A volume's inventory kept between scans: one part per roll folder, and the rest.
-
-    After a change event only the part the event concerns is walked again (`rescan`): the roll
-    holding the changed path, or the changed entry outside every roll. `regroup` then moves
-    entries between the rest and the roll parts when the set of roll folders changed, so a
-    roll's part always holds exactly what a full walk would assign to it.
-    """
-
-    root: Path
-    outside: TreeScan
-    rolls: dict[str, TreeScan] = field(default_factory=dict)
-
-    @classmethod
-    def walk(
-        cls,
-        root: Path,
-        rolls: AbstractSet[str] = frozenset(),
-        trusted: Mapping[str, Mapping[str, FileInfo]] | None = None,
-    ) -> VolumeScan:
-        """A fresh full walk of the volume. Each of `rolls` (the roll folders known so far)
-        that is still a folder is walked into its own part, as `regroup` would split it, so
-        a volume whose rolls did not change needs no splitting afterwards. A roll folder in
-        `trusted` is walked against the files its earlier part held (see `scan_tree`)."""
-        trusted = trusted or {}
-        if "" in rolls:
-            return cls(root, TreeScan(root), {"": scan_tree(root, trusted=trusted.get(""))})
-        found: list[str] = []
-        outside = _walk(root, "", rolls, found)
-        parts: dict[str, TreeScan] = {}
-        for folder in found:
-            part = scan_tree(root / folder, trusted=trusted.get(folder))
-            part.folders.add("")  # the roll folder itself, as `TreeScan.split` assigns it
-            if "" in part.errors:  # unreadable: it stays in the rest, as a full walk has it
-                outside.folders.add(folder)
-                outside.errors[folder] = part.errors[""]
-            else:
-                parts[folder] = part
-        return cls(root, outside, parts)
-
-    def mhl_folders(self) -> set[str]:
-        """Every folder of the volume holding an MHL, inside rolls or not."""
-        found = set(self.outside.mhl_folders)
-        for folder, part in self.rolls.items():
-            found.update(_join(folder, inner) if inner else folder for inner in part.mhl_folders)
-        return found
-
-    def errors(self) -> dict[str, str]:
-        """Every path of the volume the scans could not read, with the OS error."""
-        found = dict(self.outside.errors)
-        for folder, part in self.rolls.items():
-            found.update(
-                (_join(folder, name) if name else folder, error)
-                for name, error in part.errors.items()
-            )
-        return found
-
-    def roll_of(self, path: str) -> str | None:
-        """The roll folder at or above `path`, if any."""
-        if "" in self.rolls:
-            return ""
-        cut = path.find("/")
-        while True:
-            prefix = path if cut < 0 else path[:cut]
-            if prefix in self.rolls:
-                return prefix
-            if cut < 0:
-                return None
-            cut = path.find("/", cut + 1)
-
-    def unit_of(self, path: str) -> str:
-        """What to walk again after a change at `path`: its whole roll when it lies in one;
-        the folder holding it when it is an MHL or part of an ASC history (the folder may
-        become a roll, or stop being one); else the entry itself (a folder with its contents)."""
-        roll = self.roll_of(path)
-        if roll is not None:
-            return roll
-        parts = path.split("/")
-        if ASC_HISTORY_DIR in parts:
-            return "/".join(parts[: parts.index(ASC_HISTORY_DIR)])
-        if parts[-1][-4:].lower() == ".mhl":
-            return "/".join(parts[:-1])
-        return path
-
-    def rescan(self, path: str) -> None:
-        """Walk `path` again (a unit from `unit_of`; "" is the whole volume) and replace what
-        was known at and below it. Roll parts below it are dropped until `regroup`."""
-        path = self.unit_of(path) if path else path
-        if not path:
-            self.outside, self.rolls = scan_tree(self.root), {}
-            return
-        for folder in [f for f in self.rolls if _within(f, path)]:
-            del self.rolls[folder]
-        self.outside.forget(path)
-        self.outside.absorb(scan_entry(self.root, path))
-
-    def regroup(self, roll_folders: set[str]) -> set[str]:
-        """Give each of `roll_folders` its part (and return the roll folders whose part is
-        new); a part whose folder is no longer a roll goes back to the rest."""
-        for folder in [f for f in self.rolls if f not in roll_folders]:
-            self.outside.absorb(self.rolls.pop(folder), folder)
-        missing = roll_folders - self.rolls.keys()
-        if missing:
-            parts, self.outside = self.outside.partition(missing)
-            self.rolls.update(parts)
-        return missing
-
-
-def rolls_to_trust(
-    verified: Iterable[str],
-    restatted: Mapping[str, float],
-    now: float,
-    *,
-    rescan_interval: float,
-    restat_interval: float,
-) -> set[str]:
-    """The verified roll folders a full rescan may walk against their earlier parts (no stat
-    for a file listed again with its inode): all but the share due for a complete stat.
-
-    `restatted` holds when each folder's files were last all stat-ed. The longest-unstatted
-    `rescan_interval / restat_interval` of the rolls are due at each rescan, and any roll
-    not stat-ed for `restat_interval`, so every file is stat-ed at least that often.
-    """
-    if restat_interval <= rescan_interval:
-        return set()
-    oldest_first = sorted(verified, key=lambda folder: restatted.get(folder, -math.inf))
-    share = math.ceil(len(oldest_first) * rescan_interval / restat_interval)
-    return {
-        folder
-        for folder in oldest_first[share:]
-        if now - restatted.get(folder, -math.inf) < restat_interval
-    }
-
-
-def unaccounted(
-    scan: TreeScan, roll_folders: set[str], not_media: frozenset[str] | set[str]
-) -> list[str]:
-    """What on a volume lies outside every roll: the top-most unknown folders (ending in `/`)
-    and stray files, hidden/system files and `not_media` folders (e.g. Reports) excepted.
-
-    `scan` may be the whole volume or only what lies outside the roll folders (`VolumeScan`'s
-    rest, which is far smaller). Erasing the drive would destroy these, and nothing has backed
-    them up.
-    """
-    ancestors = {
-        "/".join(r.split("/")[:depth]) for r in roll_folders for depth in range(1, r.count("/") + 1)
-    }
-    known: dict[str, bool] = {}
-
-    def inside_known(path: str) -> bool:
-        """Whether `path` is a roll folder, a not-media folder, or below one (per folder,
-        remembered: the files of one folder share the answer)."""
-        if not path:
-            return False
-        if path in known:
-            return known[path]
-        cut = path.rfind("/")
-        found = (
-            path in roll_folders
-            or path[cut + 1 :] in not_media
-            or inside_known(path[:cut] if cut >= 0 else "")
-        )
-        known[path] = found
-        return found
-
-    found: list[str] = []
-    for folder in sorted(scan.folders):
-        if is_hidden_path(folder) or folder in ancestors or inside_known(folder):
-            continue
-        parent = folder.rsplit("/", 1)[0] if "/" in folder else ""
-        if parent and parent not in ancestors:
-            continue  # inside an unknown folder already listed
-        found.append(folder + "/")
-    unknown = tuple(found)  # each ends in "/"
-    for name in sorted(scan.files) + sorted(scan.linked_dirs) + sorted(scan.special):
-        if is_hidden_path(name) or inside_known(name):
-            continue
-        if not name.startswith(unknown):
-            found.append(name)
-    return found

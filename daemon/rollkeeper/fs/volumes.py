@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rollkeeper.config.schema import VolumeSettings
+from rollkeeper.config.sections import VolumeSettings
 
 #: Filesystem types on which native change events are unreliable or absent.
 NETWORK_FILESYSTEMS = frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rollkeeper import __version__
-from rollkeeper.archive.providers import build_provider
+from rollkeeper.archive.build import build_provider
 from rollkeeper.config.schema import Config
 from rollkeeper.core.clearance import DriveVerdict, Policy
 from rollkeeper.core.errors import BadInputError

@@ -23,8 +23,9 @@ from typing import Literal
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from rollkeeper.archive.build import build_provider
+from rollkeeper.archive.model import ArchiveRoll
 from rollkeeper.archive.poller import ArchiveAnswer, archive_roll, poll
-from rollkeeper.archive.providers import ArchiveRoll, build_provider
 from rollkeeper.config.schema import Config
 from rollkeeper.core.clearance import Policy
 from rollkeeper.core.errors import EnvironmentProblem, MhlError, RollkeeperError
@@ -35,8 +36,9 @@ from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, CopyState, RollState, 
 from rollkeeper.core.readiness import assess, last_change_ns
 from rollkeeper.core.words import describe
 from rollkeeper.fs.progress import NoProgress, Progress, Throttled
-from rollkeeper.fs.scan import TreeScan, VolumeScan, rolls_to_trust, scan_tree, unaccounted
+from rollkeeper.fs.scan import TreeScan, scan_tree
 from rollkeeper.fs.throttle import TokenBucket
+from rollkeeper.fs.volume_scan import VolumeScan, rolls_to_trust, unaccounted
 from rollkeeper.fs.volumes import MountedVolume, present_volumes
 from rollkeeper.fs.watch import Change, VolumeWatcher
 from rollkeeper.ledger.store import (

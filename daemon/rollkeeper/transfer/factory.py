@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rollkeeper.config.schema import TargetSettings
+from rollkeeper.config.sections import TargetSettings
 from rollkeeper.transfer.fs_target import FolderTarget
 from rollkeeper.transfer.s3_target import S3Target
 from rollkeeper.transfer.targets import Target

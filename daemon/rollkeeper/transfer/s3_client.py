@@ -9,7 +9,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError
 
-from rollkeeper.config.schema import S3Connection
+from rollkeeper.config.sections import S3Connection
 from rollkeeper.transfer.targets import TargetUnusable
 
 

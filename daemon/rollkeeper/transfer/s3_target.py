@@ -23,7 +23,7 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from rollkeeper.config.schema import TargetSettings
+from rollkeeper.config.sections import TargetSettings
 from rollkeeper.mhl.hashing import CHUNK_SIZE
 from rollkeeper.transfer.checksums import S3_NAMES, Algorithm, ObjectChecksum
 from rollkeeper.transfer.s3_client import make_client

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from rollkeeper.archive.poller import next_check
-from rollkeeper.archive.providers import resolve_pointer
-from rollkeeper.config.schema import ArchiveSettings
+from rollkeeper.archive.portal import resolve_pointer
+from rollkeeper.config.sections import ArchiveSettings
 
 SETTINGS = ArchiveSettings.model_validate({"poll_interval": "5m", "poll_interval_later": "1h"})
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

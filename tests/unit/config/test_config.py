@@ -13,7 +13,8 @@ from typing import Any, get_args
 import pytest
 import rollkeeper.config.schema as config_module
 from pydantic import BaseModel
-from rollkeeper.config.schema import Config, ConfigError, load_config, parse_config
+from rollkeeper.config.errors import ConfigError
+from rollkeeper.config.schema import Config, load_config, parse_config
 from rollkeeper.core.errors import ExitCode
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "rollkeeper.example.toml"

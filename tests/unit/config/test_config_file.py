@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
-from rollkeeper.config.loading import (
+from rollkeeper.config.errors import ConfigError
+from rollkeeper.config.schema import Config, load_config
+from rollkeeper.config.sections import ArchiveSettings, StateSettings
+from rollkeeper.config.status import (
     ARCHIVE_KEYS,
     ARCHIVE_PROVIDERS,
     STATE_KEYS,
@@ -19,13 +22,6 @@ from rollkeeper.config.loading import (
     StatusConfig,
     read_status_config,
     status_config,
-)
-from rollkeeper.config.schema import (
-    ArchiveSettings,
-    Config,
-    ConfigError,
-    StateSettings,
-    load_config,
 )
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "rollkeeper.example.toml"

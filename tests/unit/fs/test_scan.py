@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from rollkeeper.core.files import FileInfo, display_path, is_mhl_file_name, is_utf8_name
 from rollkeeper.core.layout import build_profile
-from rollkeeper.fs.scan import TreeScan, VolumeScan, rolls_to_trust, scan_tree, unaccounted
+from rollkeeper.fs.scan import TreeScan, scan_tree
+from rollkeeper.fs.volume_scan import VolumeScan, rolls_to_trust, unaccounted
 
 from tests.builders import write_files
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rollkeeper.config.schema import VolumeSettings
+from rollkeeper.config.sections import VolumeSettings
 from rollkeeper.fs.volumes import present_volumes
 
 

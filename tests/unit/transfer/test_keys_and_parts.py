@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rollkeeper.config.schema import TargetSettings
+from rollkeeper.config.sections import TargetSettings
 from rollkeeper.core.layout import RollIdentity
 from rollkeeper.transfer.keys import object_key, roll_key_prefix
 from rollkeeper.transfer.s3_target import MAX_PARTS, S3Target
