@@ -160,10 +160,7 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
                 }
             )
             rolls_by_volume[copy.volume_id].append(copy.roll_id)
-        uploads = {
-            r["roll_id"]: _upload_json(roll_upload(r))
-            for r in ledger.db.execute("SELECT * FROM roll_uploads")
-        }
+        uploads = _uploads_json(ledger)
         rolls = []
         for row in ledger.rolls():
             copies = copies_by_roll.get(row.id, [])
@@ -208,6 +205,12 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
         }
     finally:
         opened.close()  # closing ends the read transaction
+
+
+def _uploads_json(ledger: Ledger) -> dict[str, dict[str, Any]]:
+    """Every roll's upload, by roll id."""
+    rows = ledger.db.execute("SELECT * FROM roll_uploads")
+    return {r["roll_id"]: _upload_json(roll_upload(r)) for r in rows}
 
 
 def _upload_json(row: RollUpload) -> dict[str, Any]:
