@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ class Cart:
     def events(self, kind: str) -> list[dict[str, Any]]:
         ledger = Ledger.in_state_dir(self.root / "state", readonly=True)
         try:
-            return [dict(e) for e in ledger.events() if e["kind"] == kind]
+            return [asdict(e) for e in ledger.events() if e.kind == kind]
         finally:
             ledger.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def config_for(cart: dict[str, Path], settle: float = 0.5, extra: str = "") -> P
 def events(cart: dict[str, Path], kind: str | None = None) -> list[dict[str, object]]:
     ledger = Ledger.in_state_dir(cart["root"] / "state", readonly=True)
     try:
-        return [dict(e) for e in ledger.events() if kind is None or e["kind"] == kind]
+        return [asdict(e) for e in ledger.events() if kind is None or e.kind == kind]
     finally:
         ledger.close()
 

@@ -58,7 +58,7 @@ class Cart:
         return copy.state if copy else None
 
     def kinds(self, roll_id: str) -> list[str]:
-        return [str(e["kind"]) for e in self.service.ledger.events(roll_id=roll_id)]
+        return [str(e.kind) for e in self.service.ledger.events(roll_id=roll_id)]
 
 
 @pytest.fixture

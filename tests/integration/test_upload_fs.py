@@ -46,7 +46,7 @@ def events(state: Path, kind: str) -> list[str]:
         return []
     ledger = Ledger.in_state_dir(state, readonly=True)
     try:
-        return [str(e["message"]) for e in ledger.events() if e["kind"] == kind]
+        return [str(e.message) for e in ledger.events() if e.kind == kind]
     finally:
         ledger.close()
 

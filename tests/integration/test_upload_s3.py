@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sqlite3
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,7 @@ def open_uploads(server: S3Server, bucket: str) -> list[Any]:
 def events(state: Path, kind: str) -> list[dict[str, Any]]:
     ledger = Ledger.in_state_dir(state, readonly=True)
     try:
-        return [dict(e) for e in ledger.events() if e["kind"] == kind]
+        return [asdict(e) for e in ledger.events() if e.kind == kind]
     finally:
         ledger.close()
 

@@ -6,12 +6,12 @@ every `poll_interval_later` after. Everything lives in the ledger, so a restart 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from rollkeeper.archive.model import ArchiveProvider, ArchiveReport, ArchiveRoll, StoredRecord
 from rollkeeper.config.sections import ArchiveSettings
+from rollkeeper.ledger.rows import ArchiveDue, StoredObjectRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +35,14 @@ def next_check(uploaded_at: datetime, now: datetime, settings: ArchiveSettings) 
     return now + timedelta(seconds=interval)
 
 
-def archive_roll(row: sqlite3.Row, objects: list[sqlite3.Row]) -> ArchiveRoll:
+def archive_roll(due: ArchiveDue, objects: list[StoredObjectRecord]) -> ArchiveRoll:
     return ArchiveRoll(
-        roll_id=row["id"],
-        shoot_day=row["shoot_day"],
-        media_type=row["media_type"],
-        roll=row["roll"],
+        roll_id=due.roll_id,
+        shoot_day=due.shoot_day,
+        media_type=due.media_type,
+        roll=due.roll,
         objects=tuple(
-            StoredRecord(o["path"], o["key"], o["size"], o["stored_checksum"], o["xxh64"])
-            for o in objects
+            StoredRecord(o.path, o.key, o.size, o.stored_checksum, o.xxh64) for o in objects
         ),
     )
 

@@ -13,10 +13,9 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from rollkeeper.core.errors import EnvironmentProblem
 from rollkeeper.core.lifecycle import (
@@ -24,6 +23,35 @@ from rollkeeper.core.lifecycle import (
     RollState,
     UploadStage,
     derive_roll_state,
+)
+from rollkeeper.ledger.rows import (
+    ArchiveCheck,
+    ArchiveDue,
+    CopyObservation,
+    CopyRow,
+    DriveClearance,
+    FileIdentity,
+    FileUpload,
+    MultipartCheckpoint,
+    RecordedEvent,
+    RollRecord,
+    RollUpload,
+    StoredObjectRecord,
+    VerifiedFile,
+    VolumeRow,
+    archive_check,
+    archive_due,
+    copy_row,
+    drive_clearance,
+    file_upload,
+    part_record,
+    recorded_event,
+    roll_record,
+    roll_upload,
+    stored_object,
+    upload_fields,
+    verified_file,
+    volume_row,
 )
 
 LEDGER_FILE = "ledger.sqlite3"
@@ -226,111 +254,6 @@ class StateLock:
             self._fd = None
 
 
-@dataclass(frozen=True, slots=True)
-class VolumeRow:
-    id: int
-    label: str
-    role: str
-    fs_uuid: str
-    subpath: str
-    mount_path: str | None
-    mounted: bool
-    last_full_scan: str | None
-    scan_problems: list[str]
-    unaccounted: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class CopyRow:
-    roll_id: str
-    volume_id: int
-    folder: str
-    mhl_fingerprint: str | None
-    state: CopyState
-    problems: list[str]
-    verified_at: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class CopyObservation:
-    """A roll folder as a scan found it: identity, where, and a digest of its MHL content."""
-
-    roll_id: str
-    shoot_day: str
-    media_type: str
-    roll: str
-    camera_format: str | None
-    volume_id: int
-    folder: str
-    mhl_fingerprint: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class VerifiedFile:
-    """A file as verification found it, with the identity used later to notice changes."""
-
-    path: str
-    size: int | None
-    expected: dict[str, str]
-    status: str
-    verified: dict[str, str]
-    mtime_ns: int | None
-    inode: int | None
-
-
-class FileIdentity(NamedTuple):
-    """A verified file as recorded, for noticing later changes: no hashes."""
-
-    path: str
-    size: int | None
-    mtime_ns: int | None
-    inode: int | None
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
-class FileUpload:
-    """One file's upload as recorded: where it went and the proof that it arrived intact."""
-
-    path: str
-    key: str
-    size: int
-    state: str
-    checksum_algorithm: str | None = None
-    local_checksum: str | None = None
-    stored_checksum: str | None = None
-    xxh64: str | None = None
-    etag: str | None = None
-    version_id: str | None = None
-    proof: str | None = None
-    detail: str | None = None
-    source_size: int | None = None
-    source_mtime_ns: int | None = None
-    source_inode: int | None = None
-
-
-def _upload_fields(upload: FileUpload) -> tuple[Any, ...]:
-    return (
-        upload.path, upload.key, upload.size, upload.state, upload.checksum_algorithm,
-        upload.local_checksum, upload.stored_checksum, upload.xxh64, upload.etag,
-        upload.version_id, upload.proof, upload.detail, upload.source_size,
-        upload.source_mtime_ns, upload.source_inode,
-    )  # fmt: skip
-
-
-def verified_file(row: sqlite3.Row) -> VerifiedFile:
-    """A `files` row as the evidence reads it."""
-    return VerifiedFile(
-        path=row["path"],
-        size=row["size"],
-        expected=json.loads(row["expected"]),
-        status=row["status"],
-        verified=json.loads(row["verified"]),
-        mtime_ns=row["mtime_ns"],
-        inode=row["inode"],
-    )
-
-
 class Ledger:
     """Typed access to the ledger; each public method that writes is one transaction."""
 
@@ -435,29 +358,15 @@ class Ledger:
         with self.transaction():
             self._event(kind, message, **fields)
 
-    def events(self, *, roll_id: str | None = None, since_id: int = 0) -> list[sqlite3.Row]:
+    def events(self, *, roll_id: str | None = None, since_id: int = 0) -> list[RecordedEvent]:
         query = "SELECT * FROM events WHERE id > ?"
         params: list[Any] = [since_id]
         if roll_id is not None:
             query += " AND roll_id = ?"
             params.append(roll_id)
-        return list(self.db.execute(query + " ORDER BY id", params))
+        return [recorded_event(r) for r in self.db.execute(query + " ORDER BY id", params)]
 
     # --- volumes --------------------------------------------------------------------------------
-
-    def _volume(self, row: sqlite3.Row) -> VolumeRow:
-        return VolumeRow(
-            id=row["id"],
-            label=row["label"],
-            role=row["role"],
-            fs_uuid=row["fs_uuid"],
-            subpath=row["subpath"],
-            mount_path=row["mount_path"],
-            mounted=bool(row["mounted"]),
-            last_full_scan=row["last_full_scan"],
-            scan_problems=json.loads(row["scan_problems"]),
-            unaccounted=json.loads(row["unaccounted"]),
-        )
 
     def find_volume(self, *, label: str, fs_uuid: str, subpath: str) -> VolumeRow | None:
         """A known volume: by filesystem UUID and folder when the OS gives a UUID, else by label.
@@ -475,7 +384,7 @@ class Ledger:
                 "SELECT * FROM volumes WHERE fs_uuid = '' AND subpath = ? AND label = ?",
                 (subpath, label),
             ).fetchone()
-        return self._volume(row) if row else None
+        return volume_row(row) if row else None
 
     def volume_mounted(
         self, *, label: str, role: str, fs_uuid: str, subpath: str, mount_path: str
@@ -521,7 +430,7 @@ class Ledger:
                         volume_id=volume_id,
                     )
             row = self.db.execute("SELECT * FROM volumes WHERE id = ?", (volume_id,)).fetchone()
-        return self._volume(row)
+        return volume_row(row)
 
     def volume_unmounted(self, volume_id: int) -> None:
         with self.transaction():
@@ -578,10 +487,10 @@ class Ledger:
 
     def volume(self, volume_id: int) -> VolumeRow | None:
         row = self.db.execute("SELECT * FROM volumes WHERE id = ?", (volume_id,)).fetchone()
-        return self._volume(row) if row else None
+        return volume_row(row) if row else None
 
     def volumes(self) -> list[VolumeRow]:
-        return [self._volume(r) for r in self.db.execute("SELECT * FROM volumes ORDER BY label")]
+        return [volume_row(r) for r in self.db.execute("SELECT * FROM volumes ORDER BY label")]
 
     def mark_all_unmounted(self) -> None:
         """At start-up nothing is known to be mounted until it is seen again."""
@@ -614,22 +523,11 @@ class Ledger:
 
     # --- rolls and copies ----------------------------------------------------------------------
 
-    def _copy(self, row: sqlite3.Row) -> CopyRow:
-        return CopyRow(
-            roll_id=row["roll_id"],
-            volume_id=row["volume_id"],
-            folder=row["folder"],
-            mhl_fingerprint=row["mhl_fingerprint"],
-            state=CopyState(row["state"]),
-            problems=json.loads(row["problems"]),
-            verified_at=row["verified_at"],
-        )
-
     def copy(self, roll_id: str, volume_id: int) -> CopyRow | None:
         row = self.db.execute(
             "SELECT * FROM roll_copies WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
         ).fetchone()
-        return self._copy(row) if row else None
+        return copy_row(row) if row else None
 
     def copies(self, *, roll_id: str | None = None, volume_id: int | None = None) -> list[CopyRow]:
         query = "SELECT * FROM roll_copies WHERE 1=1"
@@ -640,7 +538,7 @@ class Ledger:
         if volume_id is not None:
             query += " AND volume_id = ?"
             params.append(volume_id)
-        return [self._copy(r) for r in self.db.execute(query + " ORDER BY roll_id", params)]
+        return [copy_row(r) for r in self.db.execute(query + " ORDER BY roll_id", params)]
 
     def copies_waiting(self) -> list[CopyRow]:
         """Copies that may become ready (settling, or incomplete and perhaps completed since),
@@ -649,7 +547,7 @@ class Ledger:
             "SELECT * FROM roll_copies WHERE state IN (?, ?) ORDER BY updated_at",
             (CopyState.SETTLING.value, CopyState.INCOMPLETE.value),
         )
-        return [self._copy(r) for r in rows]
+        return [copy_row(r) for r in rows]
 
     def _refresh_roll(self, roll_id: str) -> RollState:
         """Re-derive a roll's state from its copies; an event when it changes."""
@@ -929,14 +827,13 @@ class Ledger:
         )
         return [FileIdentity(*row) for row in rows]
 
-    def roll(self, roll_id: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.db.execute(
-            "SELECT * FROM rolls WHERE id = ?", (roll_id,)
-        ).fetchone()
-        return row
+    def roll(self, roll_id: str) -> RollRecord | None:
+        row = self.db.execute("SELECT * FROM rolls WHERE id = ?", (roll_id,)).fetchone()
+        return roll_record(row) if row else None
 
-    def rolls(self) -> list[sqlite3.Row]:
-        return list(self.db.execute("SELECT * FROM rolls ORDER BY shoot_day, media_type, roll"))
+    def rolls(self) -> list[RollRecord]:
+        rows = self.db.execute("SELECT * FROM rolls ORDER BY shoot_day, media_type, roll")
+        return [roll_record(r) for r in rows]
 
     # --- uploads to primary storage --------------------------------------------------------
 
@@ -990,7 +887,7 @@ class Ledger:
                 "checksum_algorithm, local_checksum, stored_checksum, xxh64, etag, version_id, "
                 "proof, detail, source_size, source_mtime_ns, source_inode, updated_at) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(roll_id, *_upload_fields(u), stamp) for u in uploads],
+                [(roll_id, *upload_fields(u), stamp) for u in uploads],
             )
             self._set_copy_state(roll_id, volume_id, copy_state, problems)
             self.db.execute(
@@ -1019,34 +916,13 @@ class Ledger:
                 (bytes_done, now_iso(), roll_id),
             )
 
-    def roll_upload(self, roll_id: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.db.execute(
-            "SELECT * FROM roll_uploads WHERE roll_id = ?", (roll_id,)
-        ).fetchone()
-        return row
+    def roll_upload(self, roll_id: str) -> RollUpload | None:
+        row = self.db.execute("SELECT * FROM roll_uploads WHERE roll_id = ?", (roll_id,)).fetchone()
+        return roll_upload(row) if row else None
 
     def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
         rows = self.db.execute("SELECT * FROM uploads WHERE roll_id = ?", (roll_id,))
-        return {
-            r["path"]: FileUpload(
-                path=r["path"],
-                key=r["key"],
-                size=r["size"],
-                state=r["state"],
-                checksum_algorithm=r["checksum_algorithm"],
-                local_checksum=r["local_checksum"],
-                stored_checksum=r["stored_checksum"],
-                xxh64=r["xxh64"],
-                etag=r["etag"],
-                version_id=r["version_id"],
-                proof=r["proof"],
-                detail=r["detail"],
-                source_size=r["source_size"],
-                source_mtime_ns=r["source_mtime_ns"],
-                source_inode=r["source_inode"],
-            )
-            for r in rows
-        }
+        return {r["path"]: file_upload(r) for r in rows}
 
     def uploads_due(self, now: str) -> list[str]:
         """Rolls whose failed upload waited long enough to be tried again."""
@@ -1082,7 +958,7 @@ class Ledger:
                 (roll_id, path, upload_id, number, size, etag, checksum),
             )
 
-    def checkpoint_of(self, roll_id: str, path: str) -> tuple[str, int, list[sqlite3.Row]] | None:
+    def checkpoint_of(self, roll_id: str, path: str) -> MultipartCheckpoint | None:
         row = self.db.execute(
             "SELECT upload_id, part_size FROM uploads WHERE roll_id = ? AND path = ? "
             "AND state = 'uploading' AND upload_id IS NOT NULL",
@@ -1090,14 +966,14 @@ class Ledger:
         ).fetchone()
         if row is None:
             return None
-        parts = list(
-            self.db.execute(
-                "SELECT * FROM upload_parts WHERE roll_id = ? AND path = ? AND upload_id = ? "
-                "ORDER BY number",
-                (roll_id, path, row["upload_id"]),
-            )
+        parts = self.db.execute(
+            "SELECT * FROM upload_parts WHERE roll_id = ? AND path = ? AND upload_id = ? "
+            "ORDER BY number",
+            (roll_id, path, row["upload_id"]),
         )
-        return str(row["upload_id"]), int(row["part_size"]), parts
+        return MultipartCheckpoint(
+            str(row["upload_id"]), int(row["part_size"]), tuple(part_record(p) for p in parts)
+        )
 
     def checkpoint_forget(self, roll_id: str, path: str) -> None:
         with self.transaction():
@@ -1114,10 +990,11 @@ class Ledger:
 
     # --- the archival copy ----------------------------------------------------------------------
 
-    def archive_due(self, now: str) -> list[sqlite3.Row]:
+    def archive_due(self, now: str) -> list[ArchiveDue]:
         """Uploaded rolls whose archive status is due to be asked (never asked, or due again)."""
-        return list(
-            self.db.execute(
+        return [
+            archive_due(r)
+            for r in self.db.execute(
                 "SELECT r.id, r.shoot_day, r.media_type, r.roll, u.finished_at "
                 "FROM rolls r JOIN roll_uploads u ON u.roll_id = r.id "
                 "LEFT JOIN archive_checks a ON a.roll_id = r.id "
@@ -1125,22 +1002,21 @@ class Ledger:
                 "(a.state != 'archived' AND a.next_check_at <= ?)) ORDER BY u.finished_at",
                 (UploadStage.UPLOADED.value, now),
             )
-        )
+        ]
 
-    def stored_objects(self, roll_id: str) -> list[sqlite3.Row]:
+    def stored_objects(self, roll_id: str) -> list[StoredObjectRecord]:
         """The roll's objects the upload stored and proved (what the archive must hold)."""
-        return list(
-            self.db.execute(
-                "SELECT * FROM uploads WHERE roll_id = ? AND state = 'stored' ORDER BY path",
-                (roll_id,),
-            )
+        rows = self.db.execute(
+            "SELECT * FROM uploads WHERE roll_id = ? AND state = 'stored' ORDER BY path",
+            (roll_id,),
         )
+        return [stored_object(r) for r in rows]
 
-    def archive_check(self, roll_id: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.db.execute(
+    def archive_check(self, roll_id: str) -> ArchiveCheck | None:
+        row = self.db.execute(
             "SELECT * FROM archive_checks WHERE roll_id = ?", (roll_id,)
         ).fetchone()
-        return row
+        return archive_check(row) if row else None
 
     def record_archive_check(
         self,
@@ -1157,9 +1033,9 @@ class Ledger:
         with self.transaction():
             stamp = now_iso()
             before = self.archive_check(roll_id)
-            previous = before["state"] if before is not None else None
+            previous = before.state if before is not None else None
             archived_at = stamp if state == "archived" else None
-            last_overdue = before["overdue_alarm_at"] if before is not None else None
+            last_overdue = before.overdue_alarm_at if before is not None else None
             alarm_overdue = (
                 overdue
                 and state != "archived"
@@ -1211,13 +1087,13 @@ class Ledger:
 
     # --- erase clearance (an audit trail of every verdict) -------------------------------------
 
-    def last_drive_clearance(self, volume_id: int) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.db.execute(
+    def last_drive_clearance(self, volume_id: int) -> DriveClearance | None:
+        row = self.db.execute(
             "SELECT * FROM clearances WHERE subject = 'drive' AND volume_id = ? "
             "ORDER BY id DESC LIMIT 1",
             (volume_id,),
         ).fetchone()
-        return row
+        return drive_clearance(row) if row else None
 
     def record_clearance(
         self,

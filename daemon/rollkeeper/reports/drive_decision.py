@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from rollkeeper.core.clearance import DriveVerdict, Policy, judge_drive
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.core.words import describe, revoked
-from rollkeeper.ledger.store import FileUpload, Ledger, VolumeRow
+from rollkeeper.ledger.rows import FileUpload, VolumeRow
+from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import ObjectCheck, Rechecks, as_json, as_recorded, drive_evidence
 from rollkeeper.transfer.targets import Target
 
@@ -71,8 +72,8 @@ def decide(
                 if gone:
                     ledger.objects_missing(on_drive.roll.roll_id, gone, volume.label)
     last = ledger.last_drive_clearance(volume.id)
-    was_clear = bool(last["clear"]) if last is not None else False
-    changed = last is None or was_clear != verdict.clear_to_erase or last["level"] != verdict.level
+    was_clear = bool(last.clear) if last is not None else False
+    changed = last is None or was_clear != verdict.clear_to_erase or last.level != verdict.level
     if record and (changed or record_unchanged):
         announce = None
         if changed and verdict.clear_to_erase:

@@ -23,7 +23,8 @@ from rollkeeper.core.clearance import (
     RollOnDrive,
 )
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, CopyState
-from rollkeeper.ledger.store import FileIdentity, FileUpload, Ledger, VolumeRow
+from rollkeeper.ledger.rows import FileIdentity, FileUpload, VolumeRow
+from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.verify import FileStatus
 
 ObjectCheck = Callable[[FileUpload], bool]
@@ -71,6 +72,13 @@ def _hidden(record: FileIdentity) -> bool:
     return record.status == _IGNORED
 
 
+_ARCHIVE_STATES: dict[str, ArchiveStatus] = {
+    "pending": "pending",
+    "archived": "archived",
+    "failed": "failed",
+}
+
+
 def _archive_status(
     ledger: Ledger, roll_id: str, provider: str
 ) -> tuple[ArchiveStatus, dict[str, str]]:
@@ -79,10 +87,8 @@ def _archive_status(
     row = ledger.archive_check(roll_id)
     if row is None:
         return "unknown", {}
-    objects: dict[str, str] = json.loads(row["objects"])
-    state = row["state"]
-    status: ArchiveStatus = state if state in ("pending", "archived", "failed") else "unknown"
-    return status, objects
+    objects: dict[str, str] = json.loads(row.objects)
+    return _ARCHIVE_STATES.get(row.state, "unknown"), objects
 
 
 def _copy_root(ledger: Ledger, volume_id: int | None, folder: str | None) -> str | None:
@@ -104,7 +110,7 @@ def roll_evidence(
     upload = ledger.roll_upload(roll_id)
     uploads = ledger.file_uploads(roll_id)
     archive, archived_objects = _archive_status(ledger, roll_id, archive_provider)
-    source_volume = upload["volume_id"] if upload is not None else None
+    source_volume = upload.volume_id if upload is not None else None
     source_copy = next((c for c in copies if c.volume_id == source_volume), None)
     records = ledger.file_identities(roll_id, source_volume) if source_volume is not None else []
     root = (
@@ -139,10 +145,10 @@ def roll_evidence(
     problems = tuple(p for c in copies if c.state in FAILED_COPY_STATES for p in c.problems)
     return RollEvidence(
         roll_id=roll_id,
-        state=str(roll["state"]) if roll is not None else "unknown",
+        state=str(roll.state) if roll is not None else "unknown",
         problems=problems,
         files=tuple(files),
-        manifest_written=bool(upload is not None and upload["manifest_key"]),
+        manifest_written=bool(upload is not None and upload.manifest_key),
         archive=archive,
         onset_copies=sum(1 for c in copies if c.state is CopyState.VERIFIED),
     )

@@ -12,7 +12,6 @@ lookups it makes per roll are answered from a few queries over the whole ledger,
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +21,19 @@ from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
 from rollkeeper.core.errors import BadInputError
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState
-from rollkeeper.ledger.store import LEDGER_FILE, CopyRow, FileIdentity, FileUpload, Ledger
+from rollkeeper.ledger.rows import (
+    ArchiveCheck,
+    CopyRow,
+    FileIdentity,
+    FileUpload,
+    RollRecord,
+    RollUpload,
+    archive_check,
+    copy_row,
+    file_upload,
+    roll_upload,
+)
+from rollkeeper.ledger.store import LEDGER_FILE, Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
 
 if TYPE_CHECKING:
@@ -38,21 +49,21 @@ class _LedgerSnapshot(Ledger):
     def __init__(self, ledger: Ledger) -> None:  # shares `ledger`'s connection; opens nothing
         self.path = ledger.path
         self.db = ledger.db
-        self._rolls = {row["id"]: row for row in ledger.rolls()}
+        self._rolls = {row.id: row for row in ledger.rolls()}
         self._copies: dict[str, list[CopyRow]] = defaultdict(list)
         for row in self.db.execute("SELECT * FROM roll_copies ORDER BY roll_id, volume_id"):
-            self._copies[row["roll_id"]].append(self._copy(row))
+            self._copies[row["roll_id"]].append(copy_row(row))
         self._roll_uploads = {
-            row["roll_id"]: row for row in self.db.execute("SELECT * FROM roll_uploads")
+            row["roll_id"]: roll_upload(row)
+            for row in self.db.execute("SELECT * FROM roll_uploads")
         }
         self._archive_checks = {
-            row["roll_id"]: row for row in self.db.execute("SELECT * FROM archive_checks")
+            row["roll_id"]: archive_check(row)
+            for row in self.db.execute("SELECT * FROM archive_checks")
         }
         self._file_uploads: dict[str, dict[str, FileUpload]] = defaultdict(dict)
         for row in self.db.execute("SELECT * FROM uploads"):
-            self._file_uploads[row["roll_id"]][row["path"]] = FileUpload(
-                **{name: row[name] for name in FileUpload.__dataclass_fields__}
-            )
+            self._file_uploads[row["roll_id"]][row["path"]] = file_upload(row)
         # What the evidence reads of each roll's files: the copy its upload was read from.
         self._verified: dict[tuple[str, int], list[FileIdentity]] = defaultdict(list)
         for roll_id, volume_id, *identity in self.db.execute(
@@ -64,10 +75,10 @@ class _LedgerSnapshot(Ledger):
         ):
             self._verified[(roll_id, volume_id)].append(FileIdentity(*identity))
 
-    def roll(self, roll_id: str) -> sqlite3.Row | None:
+    def roll(self, roll_id: str) -> RollRecord | None:
         return self._rolls.get(roll_id)
 
-    def rolls(self) -> list[sqlite3.Row]:
+    def rolls(self) -> list[RollRecord]:
         return list(self._rolls.values())
 
     def copies(self, *, roll_id: str | None = None, volume_id: int | None = None) -> list[CopyRow]:
@@ -77,18 +88,18 @@ class _LedgerSnapshot(Ledger):
             return [copy for copies in self._copies.values() for copy in copies]
         return list(self._copies.get(roll_id, []))
 
-    def roll_upload(self, roll_id: str) -> sqlite3.Row | None:
+    def roll_upload(self, roll_id: str) -> RollUpload | None:
         return self._roll_uploads.get(roll_id)
 
     def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
         return dict(self._file_uploads.get(roll_id, {}))
 
-    def archive_check(self, roll_id: str) -> sqlite3.Row | None:
+    def archive_check(self, roll_id: str) -> ArchiveCheck | None:
         return self._archive_checks.get(roll_id)
 
     def file_identities(self, roll_id: str, volume_id: int) -> list[FileIdentity]:
         upload = self._roll_uploads.get(roll_id)
-        if upload is None or upload["volume_id"] != volume_id:
+        if upload is None or upload.volume_id != volume_id:
             return super().file_identities(roll_id, volume_id)
         return list(self._verified.get((roll_id, volume_id), []))
 
@@ -113,13 +124,13 @@ def _drive_clearance(ledger: Ledger, volume_id: int) -> dict[str, Any] | None:
     row = ledger.last_drive_clearance(volume_id)
     if row is None:
         return None
-    verdict = json.loads(row["verdict"])
+    verdict = json.loads(row.verdict)
     return {
-        "clear_to_erase": bool(row["clear"]),
-        "level": row["level"],
+        "clear_to_erase": bool(row.clear),
+        "level": row.level,
         "blocking": verdict.get("blocking", []),
         "warnings": verdict.get("warnings", []),
-        "judged_at": row["at"],
+        "judged_at": row.at,
     }
 
 
@@ -149,28 +160,26 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
                 }
             )
             rolls_by_volume[copy.volume_id].append(copy.roll_id)
-        uploads = {
-            r["roll_id"]: _upload_json(r) for r in ledger.db.execute("SELECT * FROM roll_uploads")
-        }
+        uploads = _uploads_json(ledger)
         rolls = []
         for row in ledger.rolls():
-            copies = copies_by_roll.get(row["id"], [])
+            copies = copies_by_roll.get(row.id, [])
             problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
-            if row["state"] == RollState.CONFLICT.value:
+            if row.state == RollState.CONFLICT.value:
                 problems.insert(0, "CONFLICT: different MHL content on different volumes")
             rolls.append(
                 {
-                    "id": row["id"],
-                    "shoot_day": row["shoot_day"],
-                    "media_type": row["media_type"],
-                    "roll": row["roll"],
-                    "camera_format": row["camera_format"],
-                    "state": row["state"],
+                    "id": row.id,
+                    "shoot_day": row.shoot_day,
+                    "media_type": row.media_type,
+                    "roll": row.roll,
+                    "camera_format": row.camera_format,
+                    "state": row.state,
                     "problems": problems,
                     "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
                     "copies": copies,
-                    "upload": uploads.get(row["id"]),
-                    "clearance": _roll_clearance(ledger, row["id"], archive_provider),
+                    "upload": uploads.get(row.id),
+                    "clearance": _roll_clearance(ledger, row.id, archive_provider),
                 }
             )
         return {
@@ -198,30 +207,36 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
         opened.close()  # closing ends the read transaction
 
 
-def _upload_json(row: sqlite3.Row) -> dict[str, Any]:
+def _uploads_json(ledger: Ledger) -> dict[str, dict[str, Any]]:
+    """Every roll's upload, by roll id."""
+    rows = ledger.db.execute("SELECT * FROM roll_uploads")
+    return {r["roll_id"]: _upload_json(roll_upload(r)) for r in rows}
+
+
+def _upload_json(row: RollUpload) -> dict[str, Any]:
     """A roll's upload with its progress: bytes, rate and ETA while it runs."""
-    done, total = int(row["bytes_done"]), int(row["bytes_total"])
+    done, total = int(row.bytes_done), int(row.bytes_total)
     rate = eta = None
-    if row["state"] == "uploading" and row["started_at"] and row["progress_at"] and done:
-        started = datetime.fromisoformat(row["started_at"])
-        seconds = (datetime.fromisoformat(row["progress_at"]) - started).total_seconds()
+    if row.state == "uploading" and row.started_at and row.progress_at and done:
+        started = datetime.fromisoformat(row.started_at)
+        seconds = (datetime.fromisoformat(row.progress_at) - started).total_seconds()
         if seconds > 0:
             rate = done / seconds
             eta = max(0.0, (total - done) / rate)
     return {
-        "state": row["state"],
-        "target": row["target"],
-        "key_prefix": row["key_prefix"],
-        "manifest_key": row["manifest_key"],
+        "state": row.state,
+        "target": row.target,
+        "key_prefix": row.key_prefix,
+        "manifest_key": row.manifest_key,
         "bytes_done": done,
         "bytes_total": total,
         "rate_bytes_per_second": rate,
         "eta_seconds": eta,
-        "attempts": row["attempts"],
-        "started_at": row["started_at"],
-        "finished_at": row["finished_at"],
-        "next_attempt_at": row["next_attempt_at"],
-        "last_error": row["last_error"],
+        "attempts": row.attempts,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "next_attempt_at": row.next_attempt_at,
+        "last_error": row.last_error,
     }
 
 

@@ -41,13 +41,10 @@ from rollkeeper.fs.throttle import TokenBucket
 from rollkeeper.fs.volume_scan import VolumeScan, rolls_to_trust, unaccounted
 from rollkeeper.fs.volumes import MountedVolume, present_volumes
 from rollkeeper.fs.watch import Change, VolumeWatcher
+from rollkeeper.ledger.rows import CopyObservation, CopyRow, VerifiedFile, VolumeRow
 from rollkeeper.ledger.store import (
-    CopyObservation,
-    CopyRow,
     Ledger,
     StateLock,
-    VerifiedFile,
-    VolumeRow,
     now_iso,
 )
 from rollkeeper.mhl.manifest import load_roll_manifest
@@ -354,7 +351,7 @@ class Service:
 
     def _archive_due(self) -> list[tuple[ArchiveRoll, str | None]]:
         return [
-            (archive_roll(row, self.ledger.stored_objects(row["id"])), row["finished_at"])
+            (archive_roll(row, self.ledger.stored_objects(row.roll_id)), row.finished_at)
             for row in self.ledger.archive_due(now_iso())
         ]
 
@@ -508,7 +505,7 @@ class Service:
                 self.collect(wait=True)
             self.poll_archive_now()
             self.judge_drives(force=True)
-            failed = [r["id"] for r in ledger.rolls() if r["state"] in FAILED_ROLL_STATES]
+            failed = [r.id for r in ledger.rolls() if r.state in FAILED_ROLL_STATES]
             return 1 if failed else 0
         finally:
             self.close()
@@ -1051,14 +1048,14 @@ class Service:
         if self.target is None or roll_id in self.uploading:
             return False
         roll = self.ledger.roll(roll_id)
-        if roll is None or roll["state"] == RollState.CONFLICT.value:
+        if roll is None or roll.state == RollState.CONFLICT.value:
             return False
         upload = self.ledger.roll_upload(roll_id)
-        if upload is None or upload["state"] == UploadStage.UPLOADING.value:
+        if upload is None or upload.state == UploadStage.UPLOADING.value:
             return True
         return bool(
-            upload["state"] == UploadStage.UPLOAD_FAILED.value
-            and (upload["next_attempt_at"] or "") <= now_iso()
+            upload.state == UploadStage.UPLOAD_FAILED.value
+            and (upload.next_attempt_at or "") <= now_iso()
         )
 
     def _submit(

@@ -23,7 +23,8 @@ from rollkeeper.core.hidden import is_hidden_path
 from rollkeeper.core.layout import RollLocation
 from rollkeeper.core.lifecycle import UploadStage
 from rollkeeper.fs.scan import TreeScan
-from rollkeeper.ledger.store import FileUpload, Ledger
+from rollkeeper.ledger.rows import FileUpload
+from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.ascmhl import HISTORY_DIR
 from rollkeeper.mhl.model import RollManifest
 from rollkeeper.mhl.verify import FAILING, FileStatus, RollPlan
@@ -61,11 +62,8 @@ class LedgerBook:
             found = self.ledger.checkpoint_of(self.roll_id, path)
         if found is None:
             return None
-        upload_id, part_size, rows = found
-        parts = {
-            r["number"]: PartReceipt(r["number"], r["size"], r["etag"], r["checksum"]) for r in rows
-        }
-        return Checkpoint(upload_id, part_size, parts)
+        parts = {p.number: PartReceipt(p.number, p.size, p.etag, p.checksum) for p in found.parts}
+        return Checkpoint(found.upload_id, found.part_size, parts)
 
     def started(self, path: str, key: str, size: int, upload_id: str, part_size: int) -> None:
         with self._lock:

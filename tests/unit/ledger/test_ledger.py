@@ -19,13 +19,13 @@ import pytest
 import rollkeeper.ledger.store as ledger_module
 from rollkeeper.core.errors import EnvironmentProblem, ExitCode
 from rollkeeper.core.lifecycle import CopyState, RollState
+from rollkeeper.ledger.rows import VerifiedFile
 from rollkeeper.ledger.store import (
     LEDGER_FILE,
     LOCK_FILE,
     MIGRATIONS,
     Ledger,
     StateLock,
-    VerifiedFile,
 )
 
 REPO = Path(__file__).resolve().parents[3]
@@ -82,12 +82,12 @@ def observe(
 
 
 def kinds(ledger: Ledger) -> list[str]:
-    return [row["kind"] for row in ledger.events()]
+    return [row.kind for row in ledger.events()]
 
 
 def roll_state(ledger: Ledger, roll_id: str = ROLL_ID) -> RollState:
-    (row,) = [r for r in ledger.rolls() if r["id"] == roll_id]
-    return RollState(row["state"])
+    (row,) = [r for r in ledger.rolls() if r.id == roll_id]
+    return RollState(row.state)
 
 
 def count(ledger: Ledger, table: str) -> int:
@@ -151,7 +151,7 @@ def test_reopened_ledger_keeps_its_facts(tmp_path: Path) -> None:
     first.close()
     second = Ledger.in_state_dir(tmp_path)
     try:
-        assert [row["message"] for row in second.events()] == ["before restart"]
+        assert [row.message for row in second.events()] == ["before restart"]
         assert second.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     finally:
         second.close()
@@ -265,7 +265,7 @@ def test_ledger_is_usable_after_a_rolled_back_transaction(ledger: Ledger) -> Non
         _insert_event(db, "rolled back")
         raise RuntimeError
     ledger.record_event("note", "kept")
-    assert [row["message"] for row in ledger.events()] == ["kept"]
+    assert [row.message for row in ledger.events()] == ["kept"]
     assert not ledger.db.in_transaction
 
 
@@ -326,9 +326,9 @@ def test_kill_9_in_the_middle_of_writes_loses_no_committed_event(tmp_path: Path)
     reopened = Ledger(path)
     try:
         assert [tuple(r) for r in reopened.db.execute("PRAGMA integrity_check")] == [("ok",)]
-        stored = {row["id"] for row in reopened.events()}
+        stored = {row.id for row in reopened.events()}
         assert set(committed) <= stored
-        discovered = [e["roll_id"] for e in reopened.events() if e["kind"] == "copy_discovered"]
+        discovered = [e.roll_id for e in reopened.events() if e.kind == "copy_discovered"]
         assert {c.roll_id for c in reopened.copies()} == set(discovered)
     finally:
         reopened.close()
@@ -421,8 +421,8 @@ def test_first_sight_of_a_volume_records_it_mounted_with_an_event(ledger: Ledger
         "RAID_A", "raid", "U1", "/Volumes/RAID_A", True,
     )  # fmt: skip
     (event,) = ledger.events()
-    assert (event["kind"], event["volume_id"]) == ("volume_mounted", row.id)
-    assert event["message"] == "RAID_A (raid) mounted at /Volumes/RAID_A"
+    assert (event.kind, event.volume_id) == ("volume_mounted", row.id)
+    assert event.message == "RAID_A (raid) mounted at /Volumes/RAID_A"
 
 
 def test_drive_remounted_under_another_name_is_found_by_its_filesystem_uuid(
@@ -446,10 +446,10 @@ def test_impostor_with_the_same_label_but_another_uuid_is_a_new_volume_with_a_wa
     impostor = mount(ledger, "SHUTTLE_01", "U2")
     assert impostor != genuine
     assert len(ledger.volumes()) == 2
-    (warning,) = [e for e in ledger.events() if e["kind"] == "volume_namesake"]
-    assert (warning["severity"], warning["volume_id"]) == ("warning", impostor)
-    assert "SHUTTLE_01" in warning["message"]
-    assert "filesystem UUID differs" in warning["message"]
+    (warning,) = [e for e in ledger.events() if e.kind == "volume_namesake"]
+    assert (warning.severity, warning.volume_id) == ("warning", impostor)
+    assert "SHUTTLE_01" in warning.message
+    assert "filesystem UUID differs" in warning.message
 
 
 def test_genuine_drive_returning_after_an_impostor_is_the_original_volume(ledger: Ledger) -> None:
@@ -491,14 +491,14 @@ def test_unmounted_volume_is_marked_and_announced(ledger: Ledger) -> None:
     ledger.volume_unmounted(volume_id)
     (volume,) = ledger.volumes()
     assert not volume.mounted
-    assert ledger.events()[-1]["message"] == "RAID_A is no longer mounted"
+    assert ledger.events()[-1].message == "RAID_A is no longer mounted"
 
 
 def test_scan_announces_only_layout_problems_it_had_not_seen(ledger: Ledger) -> None:
     volume_id = mount(ledger)
     ledger.volume_scanned(volume_id, ["error: 2026112: not a shoot day"])
     ledger.volume_scanned(volume_id, ["error: 2026112: not a shoot day", "error: x: bad"])
-    problems = [e["message"] for e in ledger.events() if e["kind"] == "layout_problem"]
+    problems = [e.message for e in ledger.events() if e.kind == "layout_problem"]
     assert problems == ["error: 2026112: not a shoot day", "error: x: bad"]
     (volume,) = ledger.volumes()
     assert volume.scan_problems == ["error: 2026112: not a shoot day", "error: x: bad"]
@@ -520,13 +520,13 @@ def test_observed_copy_starts_settling_with_a_discovery_event(ledger: Ledger) ->
     assert observe(ledger, volume_id) is CopyState.SETTLING
     assert roll_state(ledger) is RollState.DISCOVERED
     event = ledger.events(roll_id=ROLL_ID)[-1]
-    assert (event["kind"], event["volume_id"]) == ("copy_discovered", volume_id)
+    assert (event.kind, event.volume_id) == ("copy_discovered", volume_id)
 
 
 def test_roll_identity_is_stored_with_the_roll(ledger: Ledger) -> None:
     observe(ledger, mount(ledger))
     (roll,) = ledger.rolls()
-    assert (roll["shoot_day"], roll["media_type"], roll["roll"]) == (
+    assert (roll.shoot_day, roll.media_type, roll.roll) == (
         DAY, "Camera_Media", "A001R1AB",
     )  # fmt: skip
 
@@ -560,8 +560,8 @@ def test_same_roll_with_different_mhl_content_on_two_volumes_is_a_conflict_alarm
     observe(ledger, shuttle, "fp-2")
     assert roll_state(ledger) is RollState.CONFLICT
     event = ledger.events(roll_id=ROLL_ID)[-1]
-    assert (event["kind"], event["severity"]) == ("roll_state", "alarm")
-    assert event["message"].startswith(f"CONFLICT: roll {ROLL_ID} exists on several volumes")
+    assert (event.kind, event.severity) == ("roll_state", "alarm")
+    assert event.message.startswith(f"CONFLICT: roll {ROLL_ID} exists on several volumes")
 
 
 def test_conflict_outlasts_verification_of_one_copy(ledger: Ledger) -> None:
@@ -598,17 +598,17 @@ def test_mhl_change_after_verification_sends_the_copy_back_to_settling_with_an_a
     assert (copy.mhl_fingerprint, copy.verified_at) == ("fp-2", None)
     assert ledger.verified_files(ROLL_ID, volume_id) == []
     assert roll_state(ledger) is RollState.DISCOVERED
-    (alarm,) = [e for e in ledger.events() if e["kind"] == "copy_mhl_changed"]
-    assert alarm["severity"] == "alarm"
-    assert "after it was verified" in alarm["message"]
+    (alarm,) = [e for e in ledger.events() if e.kind == "copy_mhl_changed"]
+    assert alarm.severity == "alarm"
+    assert "after it was verified" in alarm.message
 
 
 def test_mhl_change_before_verification_is_only_a_warning(ledger: Ledger) -> None:
     volume_id = mount(ledger)
     observe(ledger, volume_id, "fp-1")
     observe(ledger, volume_id, "fp-2")
-    (event,) = [e for e in ledger.events() if e["kind"] == "copy_mhl_changed"]
-    assert event["severity"] == "warning"
+    (event,) = [e for e in ledger.events() if e.kind == "copy_mhl_changed"]
+    assert event.severity == "warning"
 
 
 def test_mhl_change_clears_the_problems_of_the_previous_verdict(ledger: Ledger) -> None:
@@ -648,8 +648,8 @@ def test_copy_state_change_is_announced_and_returns_the_roll_state(ledger: Ledge
     state = ledger.set_copy_state(ROLL_ID, volume_id, CopyState.READY, "ready now")
     assert state is RollState.READY
     change, roll_change = ledger.events(roll_id=ROLL_ID)[-2:]
-    assert (change["kind"], change["message"]) == ("copy_state", "ready now")
-    assert (roll_change["kind"], roll_change["message"]) == (
+    assert (change.kind, change.message) == ("copy_state", "ready now")
+    assert (roll_change.kind, roll_change.message) == (
         "roll_state", f"roll {ROLL_ID} is now ready",
     )  # fmt: skip
 
@@ -695,8 +695,8 @@ def test_failed_verification_is_an_alarm_that_fails_the_roll(ledger: Ledger) -> 
         problems=["Clips/C001.mov: xxh64 differs"],
     )
     assert state is RollState.MISMATCH
-    (failed,) = [e for e in ledger.events() if e["kind"] == "copy_failed"]
-    assert failed["severity"] == "alarm"
+    (failed,) = [e for e in ledger.events() if e.kind == "copy_failed"]
+    assert failed.severity == "alarm"
     copy = ledger.copy(ROLL_ID, volume_id)
     assert copy is not None
     assert copy.problems == ["Clips/C001.mov: xxh64 differs"]
@@ -752,5 +752,5 @@ def test_evidence_for_a_copy_the_ledger_does_not_know_is_refused(ledger: Ledger)
 def test_events_can_be_read_from_a_given_id_onwards(ledger: Ledger) -> None:
     ledger.record_event("one", "1")
     ledger.record_event("two", "2")
-    first = ledger.events()[0]["id"]
-    assert [row["kind"] for row in ledger.events(since_id=first)] == ["two"]
+    first = ledger.events()[0].id
+    assert [row.kind for row in ledger.events(since_id=first)] == ["two"]

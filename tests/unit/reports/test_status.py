@@ -15,7 +15,8 @@ import pytest
 import rollkeeper.reports.status as status_module
 from rich.console import Console
 from rollkeeper.core.errors import BadInputError
-from rollkeeper.ledger.store import FileUpload, Ledger
+from rollkeeper.ledger.rows import FileUpload
+from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
 from rollkeeper.reports.status import (
     STATUS_SCHEMA,
@@ -132,8 +133,8 @@ def test_each_rolls_evidence_read_all_at_once_is_what_the_ledger_gives_roll_by_r
     snapshot = _LedgerSnapshot(reader)
     rechecks = Rechecks(sources=False, objects=as_recorded)
     for row in reader.rolls():
-        alone = roll_evidence(reader, row["id"], archive_provider=provider, rechecks=rechecks)
-        at_once = roll_evidence(snapshot, row["id"], archive_provider=provider, rechecks=rechecks)
+        alone = roll_evidence(reader, row.id, archive_provider=provider, rechecks=rechecks)
+        at_once = roll_evidence(snapshot, row.id, archive_provider=provider, rechecks=rechecks)
         assert at_once == alone
 
 

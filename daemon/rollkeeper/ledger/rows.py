@@ -1,0 +1,376 @@
+"""What the ledger hands out: frozen records in domain words, each with its one mapping from
+the row it is read from. No `sqlite3.Row` leaves the ledger package; JSON columns the readers
+parse themselves (events' `data`, a check's `reasons`, a verdict) stay the text as stored.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from rollkeeper.core.lifecycle import CopyState
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeRow:
+    id: int
+    label: str
+    role: str
+    fs_uuid: str
+    subpath: str
+    mount_path: str | None
+    mounted: bool
+    last_full_scan: str | None
+    scan_problems: list[str]
+    unaccounted: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRow:
+    roll_id: str
+    volume_id: int
+    folder: str
+    mhl_fingerprint: str | None
+    state: CopyState
+    problems: list[str]
+    verified_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyObservation:
+    """A roll folder as a scan found it: identity, where, and a digest of its MHL content."""
+
+    roll_id: str
+    shoot_day: str
+    media_type: str
+    roll: str
+    camera_format: str | None
+    volume_id: int
+    folder: str
+    mhl_fingerprint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedFile:
+    """A file as verification found it, with the identity used later to notice changes."""
+
+    path: str
+    size: int | None
+    expected: dict[str, str]
+    status: str
+    verified: dict[str, str]
+    mtime_ns: int | None
+    inode: int | None
+
+
+class FileIdentity(NamedTuple):
+    """A verified file as recorded, for noticing later changes: no hashes."""
+
+    path: str
+    size: int | None
+    mtime_ns: int | None
+    inode: int | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileUpload:
+    """One file's upload as recorded: where it went and the proof that it arrived intact."""
+
+    path: str
+    key: str
+    size: int
+    state: str
+    checksum_algorithm: str | None = None
+    local_checksum: str | None = None
+    stored_checksum: str | None = None
+    xxh64: str | None = None
+    etag: str | None = None
+    version_id: str | None = None
+    proof: str | None = None
+    detail: str | None = None
+    source_size: int | None = None
+    source_mtime_ns: int | None = None
+    source_inode: int | None = None
+
+
+def upload_fields(upload: FileUpload) -> tuple[Any, ...]:
+    return (
+        upload.path, upload.key, upload.size, upload.state, upload.checksum_algorithm,
+        upload.local_checksum, upload.stored_checksum, upload.xxh64, upload.etag,
+        upload.version_id, upload.proof, upload.detail, upload.source_size,
+        upload.source_mtime_ns, upload.source_inode,
+    )  # fmt: skip
+
+
+def verified_file(row: sqlite3.Row) -> VerifiedFile:
+    """A `files` row as the evidence reads it."""
+    return VerifiedFile(
+        path=row["path"],
+        size=row["size"],
+        expected=json.loads(row["expected"]),
+        status=row["status"],
+        verified=json.loads(row["verified"]),
+        mtime_ns=row["mtime_ns"],
+        inode=row["inode"],
+    )
+
+
+def volume_row(row: sqlite3.Row) -> VolumeRow:
+    """A `volumes` row."""
+    return VolumeRow(
+        id=row["id"],
+        label=row["label"],
+        role=row["role"],
+        fs_uuid=row["fs_uuid"],
+        subpath=row["subpath"],
+        mount_path=row["mount_path"],
+        mounted=bool(row["mounted"]),
+        last_full_scan=row["last_full_scan"],
+        scan_problems=json.loads(row["scan_problems"]),
+        unaccounted=json.loads(row["unaccounted"]),
+    )
+
+
+def copy_row(row: sqlite3.Row) -> CopyRow:
+    """A `roll_copies` row."""
+    return CopyRow(
+        roll_id=row["roll_id"],
+        volume_id=row["volume_id"],
+        folder=row["folder"],
+        mhl_fingerprint=row["mhl_fingerprint"],
+        state=CopyState(row["state"]),
+        problems=json.loads(row["problems"]),
+        verified_at=row["verified_at"],
+    )
+
+
+def file_upload(row: sqlite3.Row) -> FileUpload:
+    """An `uploads` row as the evidence reads it."""
+    return FileUpload(**{name: row[name] for name in FileUpload.__dataclass_fields__})
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """One fact of the event log; `data` is its JSON text as stored."""
+
+    id: int
+    at: str
+    kind: str
+    severity: str
+    roll_id: str | None
+    volume_id: int | None
+    message: str
+    data: str
+
+
+def recorded_event(row: sqlite3.Row) -> RecordedEvent:
+    """An `events` row."""
+    return RecordedEvent(
+        id=row["id"],
+        at=row["at"],
+        kind=row["kind"],
+        severity=row["severity"],
+        roll_id=row["roll_id"],
+        volume_id=row["volume_id"],
+        message=row["message"],
+        data=row["data"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RollRecord:
+    """A roll as recorded: its identity and derived state."""
+
+    id: str
+    shoot_day: str
+    media_type: str
+    roll: str
+    camera_format: str | None
+    state: str
+    mhl_fingerprint: str | None
+    first_seen: str
+    updated_at: str
+
+
+def roll_record(row: sqlite3.Row) -> RollRecord:
+    """A `rolls` row."""
+    return RollRecord(
+        id=row["id"],
+        shoot_day=row["shoot_day"],
+        media_type=row["media_type"],
+        roll=row["roll"],
+        camera_format=row["camera_format"],
+        state=row["state"],
+        mhl_fingerprint=row["mhl_fingerprint"],
+        first_seen=row["first_seen"],
+        updated_at=row["updated_at"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RollUpload:
+    """A roll's upload to primary storage: where, how far, and how its last attempt ended."""
+
+    roll_id: str
+    state: str
+    volume_id: int | None
+    target: str
+    key_prefix: str
+    manifest_key: str | None
+    bytes_total: int
+    bytes_done: int
+    started_at: str | None
+    progress_at: str | None
+    finished_at: str | None
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+
+
+def roll_upload(row: sqlite3.Row) -> RollUpload:
+    """A `roll_uploads` row."""
+    return RollUpload(
+        roll_id=row["roll_id"],
+        state=row["state"],
+        volume_id=row["volume_id"],
+        target=row["target"],
+        key_prefix=row["key_prefix"],
+        manifest_key=row["manifest_key"],
+        bytes_total=row["bytes_total"],
+        bytes_done=row["bytes_done"],
+        started_at=row["started_at"],
+        progress_at=row["progress_at"],
+        finished_at=row["finished_at"],
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        last_error=row["last_error"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PartRecord:
+    """One multipart part's receipt as checkpointed."""
+
+    number: int
+    size: int
+    etag: str
+    checksum: str | None
+
+
+def part_record(row: sqlite3.Row) -> PartRecord:
+    """An `upload_parts` row."""
+    return PartRecord(
+        number=row["number"], size=row["size"], etag=row["etag"], checksum=row["checksum"]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MultipartCheckpoint:
+    """An unfinished multipart upload the ledger means to resume: its id, part size, parts."""
+
+    upload_id: str
+    part_size: int
+    parts: tuple[PartRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveDue:
+    """An uploaded roll whose archive status is due to be asked, and when its upload ended."""
+
+    roll_id: str
+    shoot_day: str
+    media_type: str
+    roll: str
+    finished_at: str | None
+
+
+def archive_due(row: sqlite3.Row) -> ArchiveDue:
+    """A row of `Ledger.archive_due`'s join."""
+    return ArchiveDue(
+        roll_id=row["id"],
+        shoot_day=row["shoot_day"],
+        media_type=row["media_type"],
+        roll=row["roll"],
+        finished_at=row["finished_at"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObjectRecord:
+    """An object the upload stored and proved: what the archive must hold."""
+
+    path: str
+    key: str
+    size: int
+    stored_checksum: str | None
+    xxh64: str | None
+
+
+def stored_object(row: sqlite3.Row) -> StoredObjectRecord:
+    """A stored `uploads` row."""
+    return StoredObjectRecord(
+        path=row["path"],
+        key=row["key"],
+        size=row["size"],
+        stored_checksum=row["stored_checksum"],
+        xxh64=row["xxh64"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveCheck:
+    """The archive's last answer for a roll; `reasons` and `objects` are JSON text as stored."""
+
+    roll_id: str
+    state: str
+    provider: str
+    checked_at: str
+    next_check_at: str
+    archived_at: str | None
+    overdue_alarm_at: str | None
+    reasons: str
+    objects: str
+
+
+def archive_check(row: sqlite3.Row) -> ArchiveCheck:
+    """An `archive_checks` row."""
+    return ArchiveCheck(
+        roll_id=row["roll_id"],
+        state=row["state"],
+        provider=row["provider"],
+        checked_at=row["checked_at"],
+        next_check_at=row["next_check_at"],
+        archived_at=row["archived_at"],
+        overdue_alarm_at=row["overdue_alarm_at"],
+        reasons=row["reasons"],
+        objects=row["objects"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DriveClearance:
+    """A recorded drive verdict; `verdict` and `evidence` are JSON text as stored."""
+
+    id: int
+    at: str
+    volume_id: int
+    clear: bool
+    level: str
+    verdict: str
+    evidence: str
+
+
+def drive_clearance(row: sqlite3.Row) -> DriveClearance:
+    """A `clearances` row of subject 'drive'."""
+    return DriveClearance(
+        id=row["id"],
+        at=row["at"],
+        volume_id=row["volume_id"],
+        clear=bool(row["clear"]),
+        level=row["level"],
+        verdict=row["verdict"],
+        evidence=row["evidence"],
+    )
