@@ -45,7 +45,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-_REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for bench.*
+
+from bench.harness import (
+    REPO,
+    BenchError,
+    command_failed,
+    commit_measured,
+    cpu_model,
+    date_line,
+    kernel,
+    memory_gib,
+    process_cpu_ticks,
+    run_main,
+    rusage_cpu,
+    table,
+    uncommitted,
+    verdict,
+)
+
+_REPO = REPO
 KIB = 1024
 LATENCY_BUDGET = 2.0  # seconds beyond settle_seconds
 RESCAN_FACTOR = 2.0  # x find
@@ -54,10 +73,6 @@ STATUS_SECONDS = 0.5
 QUIET_PERCENT = 5.0  # below this over a 2 s probe, the daemon's start-up work is over
 #: A shoot day of its own for the rolls copied during the latency runs.
 LATENCY_DAY = "20261231_EP900_Day99_BENCH"
-
-
-class BenchError(Exception):
-    """A command failed or the data cannot be made; the benchmark stops."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,18 +160,9 @@ def run_child(
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if check and done.returncode != 0:
-        raise BenchError(
-            f"{' '.join(argv)} exited with {done.returncode}: {done.stderr.strip()[-2000:]}"
-        )
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        raise command_failed(argv, done.returncode, done.stderr.strip()[-2000:])
+    cpu = rusage_cpu(after) - rusage_cpu(before)
     return Child(wall, cpu, done.stdout, done.stderr)
-
-
-def cpu_ticks(pid: int) -> int:
-    """utime + stime of every thread of process `pid`, in clock ticks."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def inotify_watches(pid: int) -> int:
@@ -872,9 +878,9 @@ def wait_until_quiet(daemon: Daemon, timeout: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         daemon.alive()
-        before, probe = cpu_ticks(daemon.pid), time.monotonic()
+        before, probe = process_cpu_ticks(daemon.pid), time.monotonic()
         time.sleep(2.0)
-        used = 100 * (cpu_ticks(daemon.pid) - before) / tick / (time.monotonic() - probe)
+        used = 100 * (process_cpu_ticks(daemon.pid) - before) / tick / (time.monotonic() - probe)
         if used < QUIET_PERCENT:
             break
     return time.monotonic() - started
@@ -972,9 +978,9 @@ def bench_idle_and_big_latency(
         tick = os.sysconf("SC_CLK_TCK")
         windows: list[float] = []
         for _ in range(args.idle_windows):
-            before, started = cpu_ticks(daemon.pid), time.monotonic()
+            before, started = process_cpu_ticks(daemon.pid), time.monotonic()
             time.sleep(args.idle_seconds)
-            after, elapsed = cpu_ticks(daemon.pid), time.monotonic() - started
+            after, elapsed = process_cpu_ticks(daemon.pid), time.monotonic() - started
             windows.append(100 * (after - before) / tick / elapsed)
             print(f"  idle window: {windows[-1]:.2f} % CPU", flush=True)
         spy = (
@@ -1060,47 +1066,22 @@ def bench_idle_and_big_latency(
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
-        f"nproc {os.cpu_count()}, {model}, {memory:.0f} GiB RAM, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+        f"nproc {os.cpu_count()}, {cpu_model()}, {memory_gib():.0f} GiB RAM, "
+        f"{kernel()}, Python {platform.python_version()}"
     )
 
 
 def code_version() -> str:
     """The commit measured, and which files under daemon/ differed from it (others edit)."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", *args], capture_output=True, text=True, check=False, cwd=_REPO
-        )
-        return done.stdout.rstrip()  # porcelain lines start with a space that matters
-
-    head = git("log", "-1", "--format=%h %s")
-    dirty = git("status", "--porcelain", "--", "daemon").splitlines()
-    changed = ", ".join(line[3:] for line in dirty) if dirty else "none"
-    return f"Code: {head}; uncommitted changes under daemon/: {changed}"
+    changed = ", ".join(uncommitted("daemon")) or "none"
+    return f"Code: {commit_measured()}; uncommitted changes under daemon/: {changed}"
 
 
 def check_table(checks: Sequence[Check]) -> list[str]:
-    lines = [
-        "| check | rollkeeper | reference | ratio | target | result |",
-        "|---|---:|---|---:|---|---|",
-    ]
-    lines += [
-        f"| {c.name} | {c.value} | {c.reference} | {c.ratio} | {c.target} "
-        f"| {'PASS' if c.passed else 'MISS'} |"
-        for c in checks
-    ]
-    return lines
+    header = ["check", "rollkeeper", "reference", "ratio", "target", "result"]
+    rows = [[c.name, c.value, c.reference, c.ratio, c.target, verdict(c.passed)] for c in checks]
+    return table(header, rows, "lrlr")
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -1161,8 +1142,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
     command = " ".join(["python bench/daemon_bench.py", *(sys.argv[1:])])
     lines = [
         f"Command: `{command}`",
-        f"Date: {started:%Y-%m-%d %H:%M} UTC; load average at start: "
-        + " ".join(f"{x:.2f}" for x in load),
+        date_line(started, load),
         f"Machine: {machine()}",
         version,
         "Bytecode: children use PYTHONPYCACHEPREFIX=<data>/pycache"
@@ -1229,14 +1209,7 @@ def run_all(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        lines, passed = bench(args)
-    except BenchError as err:
-        print(f"daemon_bench: {err}", file=sys.stderr)
-        return 2
-    print()
-    print("\n".join(lines))
-    return 1 if args.strict and not passed else 0
+    return run_main("daemon_bench", lambda: bench(args), args.strict)
 
 
 if __name__ == "__main__":

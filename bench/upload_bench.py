@@ -67,6 +67,21 @@ from typing import Any
 _REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(_REPO))
 
+from bench.harness import (  # noqa: E402 - the repository is on the path from here on
+    CLOCK_TICK,
+    BenchError,
+    command_failed,
+    commit_measured,
+    cpu_model,
+    machine_busy_seconds,
+    memory_gib,
+    process_cpu_ticks,
+    rusage_cpu,
+    spread,
+    table,
+    uncommitted,
+    verdict,
+)
 from tests import s3server  # noqa: E402 - the project's SeaweedFS launcher and its keys
 from tests.tcpproxy import CountingProxy  # noqa: E402
 
@@ -85,10 +100,6 @@ QUIET_SHARE = 0.15
 CONTENDERS = ("rollkeeper", "aws", "pipeline", "rclone", "s5cmd")
 KEY_ENV = "RK_BENCH_KEY_ID"
 SECRET_ENV = "RK_BENCH_SECRET"  # noqa: S105 - the name of a variable
-
-
-class BenchError(Exception):
-    """A command failed or the data cannot be made; the benchmark stops."""
 
 
 # --- children -------------------------------------------------------------------------------------
@@ -137,11 +148,9 @@ def run_child(
             time.sleep(0.01)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    child = Child(
-        wall, usage.ru_utime + usage.ru_stime, peak, process.returncode, log, usage.ru_stime
-    )
+    child = Child(wall, rusage_cpu(usage), peak, process.returncode, log, usage.ru_stime)
     if check and child.returncode != 0:
-        raise BenchError(f"{' '.join(argv)} exited with {child.returncode}:\n{child.tail()}")
+        raise command_failed(argv, child.returncode, child.tail(), sep=":\n")
     return child
 
 
@@ -161,19 +170,9 @@ def high_water_mark(pid: int) -> int:
     return int(match.group(1)) * KIB if match else 0
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds spent by everything on this machine so far (all cores, /proc/stat)."""
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    ticks = [int(x) for x in fields]
-    idle = ticks[3] + ticks[4]  # idle + iowait
-    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
 def cpu_seconds(pid: int) -> float:
     """utime + stime of every thread of process `pid`."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu_ticks(pid) / CLOCK_TICK
 
 
 # --- tools ----------------------------------------------------------------------------------------
@@ -696,18 +695,7 @@ class Row:
         return statistics.median(s.wall for s in quiet) if quiet else None
 
     def spread(self) -> str:
-        walls = sorted(s.wall for s in self.samples)
-        return f"{walls[0]:.1f}-{walls[-1]:.1f}" if len(walls) > 1 else f"{walls[0]:.1f}"
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return lines
-
-
-def verdict(passed: bool) -> str:
-    return "PASS" if passed else "MISS"
+        return spread([s.wall for s in self.samples])
 
 
 @dataclass(slots=True)
@@ -1058,34 +1046,16 @@ def resume_section(
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GIB
     return (
-        f"{os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), {model}, "
-        f"{memory:.0f} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
+        f"{os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), {cpu_model()}, "
+        f"{memory_gib():.0f} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
     )
 
 
 def source_state() -> str:
     """The commit measured, and whether daemon/ differs from it."""
-    head = subprocess.run(
-        ["git", "-C", str(_REPO), "log", "-1", "--format=%h %s"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "-C", str(_REPO), "status", "--short", "--", "daemon"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return f"{head[:90]}" + (" (daemon/ has uncommitted changes)" if dirty else "")
+    dirty = uncommitted("daemon")
+    return f"{commit_measured()[:90]}" + (" (daemon/ has uncommitted changes)" if dirty else "")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

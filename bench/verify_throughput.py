@@ -43,9 +43,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for bench.*
+
+from bench.harness import (
+    REPO,
+    BenchError,
+    command_failed,
+    cpu_model,
+    date_line,
+    kernel,
+    machine_busy_seconds,
+    run_main,
+    rusage_cpu,
+    table,
+    verdict,
+)
+
 MIB = 1024 * 1024
 _WRITE_CHUNK = 8 * MIB
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = REPO
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,26 +110,7 @@ class Ratio:
     without_startup: float | None = None  # for information: the same ratio, fixed cost removed
 
 
-class BenchError(Exception):
-    """A tool failed or the machine cannot hold the data; the benchmark stops."""
-
-
 # --- running children -------------------------------------------------------------------------
-
-
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _busy_seconds() -> float:
-    """CPU seconds the whole machine has spent busy since boot (all cores, from /proc/stat)."""
-    try:
-        with Path("/proc/stat").open() as stat:
-            fields = [int(f) for f in stat.readline().split()[1:]]
-    except (OSError, ValueError):
-        return 0.0
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    guest = sum(fields[8:])  # guest time is already counted in user time
-    return (sum(fields) - idle - guest) / _TICK
 
 
 def wait_until_quiet(limit: float, threshold: float = 0.15, window: float = 0.25) -> None:
@@ -125,9 +122,9 @@ def wait_until_quiet(limit: float, threshold: float = 0.15, window: float = 0.25
     """
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        before = _busy_seconds()
+        before = machine_busy_seconds()
         time.sleep(window)
-        if (_busy_seconds() - before) / window < threshold:
+        if (machine_busy_seconds() - before) / window < threshold:
             return
 
 
@@ -141,18 +138,18 @@ def run_once(argv: Sequence[str], *, quiet_wait: float = 0.0) -> Run:
             (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
             (os.POSIX_SPAWN_DUP2, errors.fileno(), 2),
         ]
-        busy_before = _busy_seconds()
+        busy_before = machine_busy_seconds()
         started = time.perf_counter()
         pid = os.posix_spawn(argv[0], list(argv), os.environ, file_actions=actions)
         _, status, usage = os.wait4(pid, 0)
         wall = time.perf_counter() - started
-        busy = _busy_seconds() - busy_before
+        busy = machine_busy_seconds() - busy_before
         code = os.waitstatus_to_exitcode(status)
         if code != 0:
             errors.seek(0)
             message = errors.read().decode(errors="replace").strip()
-            raise BenchError(f"{' '.join(argv)} exited with {code}: {message}")
-    cpu = usage.ru_utime + usage.ru_stime
+            raise command_failed(argv, code, message)
+    cpu = rusage_cpu(usage)
     # ru_maxrss is in KiB on Linux. /proc/stat counts in ticks: clamp the rounding.
     return Run(wall, cpu, usage.ru_maxrss * 1024, max(0.0, (busy - cpu) / wall))
 
@@ -309,15 +306,7 @@ class Tools:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs (nproc), {model}, {platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} CPUs (nproc), {cpu_model()}, {kernel()}"
 
 
 def tool_versions(tools: Tools) -> str:
@@ -346,33 +335,37 @@ def _shown(argv: Sequence[str], data_dir: Path) -> str:
 
 
 def timing_table(timings: Sequence[Timing], data_dir: Path) -> list[str]:
-    lines = [
-        "| case | command | data | median s | MB/s | CPU/wall | busy elsewhere | kept/run "
-        "| kept runs (s) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    header = ["case", "command", "data", "median s", "MB/s", "CPU/wall", "busy elsewhere"]
+    rows = [
+        [
+            t.label,
+            f"`{_shown(t.argv, data_dir)}`",
+            f"{t.size / MIB:.0f} MiB",
+            f"{t.median:.3f}",
+            f"{t.mb_per_s:.0f}",
+            f"{t.cpu_per_wall:.2f}",
+            f"{t.background:.2f}",
+            f"{len(t.runs)}/{t.rounds}",
+            " ".join(f"{r.wall:.3f}" for r in t.runs),
+        ]
+        for t in timings
     ]
-    for t in timings:
-        runs = " ".join(f"{r.wall:.3f}" for r in t.runs)
-        lines.append(
-            f"| {t.label} | `{_shown(t.argv, data_dir)}` | {t.size / MIB:.0f} MiB "
-            f"| {t.median:.3f} | {t.mb_per_s:.0f} | {t.cpu_per_wall:.2f} "
-            f"| {t.background:.2f} | {len(t.runs)}/{t.rounds} | {runs} |"
-        )
-    return lines
+    return table([*header, "kept/run", "kept runs (s)"], rows, "llrrrrrr")
 
 
 def ratio_table(ratios: Sequence[Ratio]) -> list[str]:
-    lines = [
-        "| check | value | target | result | without rollkeeper's start-up |",
-        "|---|---:|---|---|---:|",
+    rows = [
+        [
+            r.name,
+            f"{r.value:.2f}",
+            r.target,
+            verdict(r.passed),
+            "" if r.without_startup is None else f"{r.without_startup:.2f}",
+        ]
+        for r in ratios
     ]
-    for r in ratios:
-        extra = "" if r.without_startup is None else f"{r.without_startup:.2f}"
-        lines.append(
-            f"| {r.name} | {r.value:.2f} | {r.target} | {'PASS' if r.passed else 'MISS'} "
-            f"| {extra} |"
-        )
-    return lines
+    header = ["check", "value", "target", "result", "without rollkeeper's start-up"]
+    return table(header, rows, "lrllr")
 
 
 # --- the benchmark ----------------------------------------------------------------------------
@@ -464,7 +457,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
     warm([*single_files, *roll_files])
 
     started = datetime.now(UTC)
-    load = os.getloadavg()[0]
+    loads = os.getloadavg()[:1]
     print(f"timing, {pacing.reps} interleaved repetitions each", flush=True)
     fixed, bare = time_interleaved(
         [("fixed cost", tools.verify(tiny, 1)), ("interpreter", [tools.python, "-c", "pass"])],
@@ -540,7 +533,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
     command = " ".join([python, "bench/verify_throughput.py", *sys.argv[1:]])
     lines = [
         f"Command: `{command}` (DATA = {data_dir})",
-        f"Date: {started:%Y-%m-%d %H:%M} UTC; load average at start: {load:.2f}",
+        date_line(started, loads),
         f"Machine: {machine()}",
         f"Tools: {tool_versions(tools)}",
         f"Bytecode: {package} byte-compiled before timing (`python -m compileall`)"
@@ -566,15 +559,7 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-
-    try:
-        lines, passed = bench(args)
-    except BenchError as err:
-        print(f"verify_throughput: {err}", file=sys.stderr)
-        return 2
-    print()
-    print("\n".join(lines))
-    return 1 if args.strict and not passed else 0
+    return run_main("verify_throughput", lambda: bench(args), args.strict)
 
 
 if __name__ == "__main__":
