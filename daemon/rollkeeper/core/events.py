@@ -2,7 +2,13 @@
 
 An `Event` carries a kind, a severity and the facts of the moment (roll, volume, labels, counts,
 problems). It holds no prose: `rollkeeper.core.words` turns it into the sentence a person reads, so
-status lines, clearance reasons, notifications and reports never disagree.
+status lines, clearance reasons, notifications and reports never disagree. `FACTS` names the facts
+of each kind (`rollkeeper.core.event_facts`), `DEFAULT_SEVERITY` how loud it is, and
+`rollkeeper.core.happened` builds each one.
+
+An event recorded before events carried facts has only its sentence: read back, that sentence is
+the fact `RECORDED_TEXT`, which `words.say` returns as it was written, so an old ledger reads the
+same.
 """
 
 from __future__ import annotations
@@ -11,6 +17,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from rollkeeper.core.event_facts import (
+    AbandonedFacts,
+    ArchiveDoneFacts,
+    ArchiveFailedFacts,
+    ArchiveOverdueFacts,
+    ArchiveUnusableFacts,
+    ClearanceFacts,
+    CopyFailedFacts,
+    CopyGoneFacts,
+    CopyStaleFacts,
+    CopyStateFacts,
+    CopyVerifiedFacts,
+    DiscardedFacts,
+    FolderFacts,
+    InternalErrorFacts,
+    InterruptedFacts,
+    MhlChangedFacts,
+    MountFacts,
+    ObjectsMissingFacts,
+    ProblemFacts,
+    RollStateFacts,
+    UploadDoneFacts,
+    UploadFailedFacts,
+    UploadStartedFacts,
+    VolumeFacts,
+)
 
 
 class Severity(StrEnum):
@@ -69,6 +102,86 @@ ANNOUNCED_KINDS = frozenset(
         EventKind.CLEARANCE_REVOKED,
     }
 )
+
+
+#: The facts each kind carries (besides its roll and volume): one shape per kind.
+FACTS: Mapping[EventKind, type[Mapping[str, object]]] = {
+    EventKind.VOLUME_MOUNTED: MountFacts,
+    EventKind.VOLUME_UNMOUNTED: VolumeFacts,
+    EventKind.VOLUME_NAMESAKE: MountFacts,
+    EventKind.LAYOUT_PROBLEM: ProblemFacts,
+    EventKind.WATCH_FAILED: ProblemFacts,
+    EventKind.ROLL_STATE: RollStateFacts,
+    EventKind.COPY_DISCOVERED: FolderFacts,
+    EventKind.COPY_STATE: CopyStateFacts,
+    EventKind.COPY_VERIFIED: CopyVerifiedFacts,
+    EventKind.COPY_FAILED: CopyFailedFacts,
+    EventKind.COPY_STALE: CopyStaleFacts,
+    EventKind.COPY_GONE: CopyGoneFacts,
+    EventKind.COPY_BACK: FolderFacts,
+    EventKind.COPY_MHL_CHANGED: MhlChangedFacts,
+    EventKind.VERIFY_INTERRUPTED: InterruptedFacts,
+    EventKind.VERIFY_DISCARDED: DiscardedFacts,
+    EventKind.INTERNAL_ERROR: InternalErrorFacts,
+    EventKind.TARGET_UNUSABLE: ProblemFacts,
+    EventKind.UPLOAD_STARTED: UploadStartedFacts,
+    EventKind.UPLOAD_DONE: UploadDoneFacts,
+    EventKind.UPLOAD_FAILED: UploadFailedFacts,
+    EventKind.UPLOAD_ABANDONED: AbandonedFacts,
+    EventKind.OBJECT_MISSING: ObjectsMissingFacts,
+    EventKind.ARCHIVE_UNUSABLE: ArchiveUnusableFacts,
+    EventKind.ARCHIVE_DONE: ArchiveDoneFacts,
+    EventKind.ARCHIVE_FAILED: ArchiveFailedFacts,
+    EventKind.ARCHIVE_OVERDUE: ArchiveOverdueFacts,
+    EventKind.CLEARANCE_GRANTED: ClearanceFacts,
+    EventKind.CLEARANCE_REVOKED: ClearanceFacts,
+}
+
+_INFO, _WARNING, _ALARM = Severity.INFO, Severity.WARNING, Severity.ALARM
+
+#: How loud each kind is, where that does not depend on its facts.
+DEFAULT_SEVERITY: Mapping[EventKind, Severity] = {
+    EventKind.VOLUME_MOUNTED: _INFO,
+    EventKind.VOLUME_UNMOUNTED: _INFO,
+    EventKind.VOLUME_NAMESAKE: _WARNING,
+    EventKind.LAYOUT_PROBLEM: _WARNING,
+    EventKind.WATCH_FAILED: _WARNING,
+    EventKind.COPY_DISCOVERED: _INFO,
+    EventKind.COPY_STATE: _INFO,
+    EventKind.COPY_VERIFIED: _INFO,
+    EventKind.COPY_FAILED: _ALARM,
+    EventKind.COPY_BACK: _WARNING,
+    EventKind.VERIFY_INTERRUPTED: _WARNING,
+    EventKind.VERIFY_DISCARDED: _WARNING,
+    EventKind.INTERNAL_ERROR: _ALARM,
+    EventKind.TARGET_UNUSABLE: _ALARM,
+    EventKind.UPLOAD_STARTED: _INFO,
+    EventKind.UPLOAD_DONE: _INFO,
+    EventKind.UPLOAD_FAILED: _ALARM,
+    EventKind.UPLOAD_ABANDONED: _WARNING,
+    EventKind.OBJECT_MISSING: _ALARM,
+    EventKind.ARCHIVE_DONE: _INFO,
+    EventKind.ARCHIVE_FAILED: _ALARM,
+    EventKind.ARCHIVE_OVERDUE: _ALARM,
+    EventKind.CLEARANCE_GRANTED: _INFO,
+    EventKind.CLEARANCE_REVOKED: _WARNING,
+}
+
+#: Kinds whose loudness their facts decide (see `rollkeeper.core.happened`): a roll's state is
+#: an alarm when its copies disagree; a stale, gone or changed copy when it had been proven; an
+#: unusable archive unless no archive is configured at all.
+SEVERITY_FROM_FACTS = frozenset(
+    {
+        EventKind.ROLL_STATE,
+        EventKind.COPY_STALE,
+        EventKind.COPY_GONE,
+        EventKind.COPY_MHL_CHANGED,
+        EventKind.ARCHIVE_UNUSABLE,
+    }
+)
+
+#: The fact holding the sentence of an event recorded before events carried facts.
+RECORDED_TEXT = "recorded_text"
 
 
 @dataclass(frozen=True, slots=True)

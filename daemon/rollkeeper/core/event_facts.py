@@ -1,0 +1,219 @@
+"""The facts each kind of event carries: plain JSON values, named in the domain's words.
+
+An event's roll and volume are fields of `Event` itself; these are the rest. `core.events.FACTS`
+says which shape belongs to which kind, `core.happened` builds them and `core.words` words them.
+Where the ledger recorded data for a kind before facts existed (`from`/`to` of a roll's state,
+a copy's `state`, an upload's `stage`, `manifest` and `problems`, a clearance's `level` and
+`clear`), the fact keeps that name, so the stored data only ever gains keys.
+"""
+
+# No `from __future__ import annotations` here: TypedDict reads `NotRequired` from evaluated
+# annotations, and `FACTS[kind].__optional_keys__` must name the facts a kind may leave out.
+from typing import NotRequired, TypedDict
+
+
+class VolumeFacts(TypedDict):
+    """A drive that went away (VOLUME_UNMOUNTED)."""
+
+    label: str
+
+
+class MountFacts(TypedDict):
+    """A drive seen mounted (VOLUME_MOUNTED), or one sharing a known drive's label
+    (VOLUME_NAMESAKE)."""
+
+    label: str
+    role: str
+    mount_path: str
+
+
+class ProblemFacts(TypedDict):
+    """A problem told as the part that found it put it: a layout problem of a volume's scan
+    (LAYOUT_PROBLEM), why a volume cannot be watched (WATCH_FAILED), why the storage target
+    cannot be used (TARGET_UNUSABLE)."""
+
+    problem: str
+
+
+#: A roll's state changed (ROLL_STATE); `copies_disagree` when its copies hold different MHL
+#: content (the CONFLICT alarm). `from` is a Python keyword, hence this spelling.
+RollStateFacts = TypedDict("RollStateFacts", {"from": str, "to": str, "copies_disagree": bool})
+
+
+class FolderFacts(TypedDict):
+    """A roll folder found on a volume (COPY_DISCOVERED), or back after it was gone
+    (COPY_BACK)."""
+
+    folder: str
+
+
+class MhlChangedFacts(TypedDict):
+    """A copy's MHL content changed (COPY_MHL_CHANGED); loud when the copy was `proven`."""
+
+    folder: str
+    proven: bool
+
+
+class CopyStateFacts(TypedDict):
+    """A copy moved on (COPY_STATE): to `settling` when its MHL reads again, to `verifying`
+    when it is submitted, which is when `label`, `retry` (another upload attempt, not the first
+    pass) and `uploading` (verified and uploaded in one pass) are known."""
+
+    state: str
+    label: NotRequired[str]
+    retry: NotRequired[bool]
+    uploading: NotRequired[bool]
+
+
+class CopyVerifiedFacts(TypedDict):
+    """A copy proven against its MHL (COPY_VERIFIED): how many files, and what was listed."""
+
+    state: str
+    label: str
+    files: int
+    problems: list[str]
+
+
+class CopyFailedFacts(TypedDict):
+    """A copy that failed (COPY_FAILED), `found_while`:
+
+    - `reading_mhl`: its MHL cannot be read (`error`);
+    - `settling`: quiet but still short of files (`waiting_for`, the first few of
+      `waiting_count`);
+    - `verifying`: verification's verdict (`problems`).
+    """
+
+    state: str
+    label: str
+    found_while: str
+    error: NotRequired[str]
+    waiting_for: NotRequired[list[str]]
+    waiting_count: NotRequired[int]
+    problems: NotRequired[list[str]]
+
+
+class CopyStaleFacts(TypedDict):
+    """A checked copy whose files changed since (COPY_STALE): the first `changes`."""
+
+    state: str
+    label: str
+    proven: bool
+    changes: list[str]
+
+
+class CopyGoneFacts(TypedDict):
+    """A copy's MHL or folder disappeared from a mounted volume (COPY_GONE)."""
+
+    state: str
+    label: str
+    folder: str
+    proven: bool
+
+
+class InterruptedFacts(TypedDict):
+    """A verification that did not finish (VERIFY_INTERRUPTED): `stopped` when the daemon
+    stopped first; else its volume (`label`) went away or reading failed (`error`)."""
+
+    stopped: bool
+    state: NotRequired[str]
+    label: NotRequired[str]
+    error: NotRequired[str]
+
+
+class DiscardedFacts(TypedDict):
+    """A verification whose copy changed while it ran (VERIFY_DISCARDED): the copy's `state`
+    now."""
+
+    state: str
+
+
+class InternalErrorFacts(TypedDict):
+    """A bug while processing a roll (INTERNAL_ERROR), tried again after `retry_seconds`."""
+
+    state: str
+    error_type: str
+    error: str
+    retry_seconds: float
+
+
+class UploadStartedFacts(TypedDict):
+    """A roll's upload began (UPLOAD_STARTED)."""
+
+    target: str
+    bytes_total: int
+
+
+class UploadOutcomeFacts(TypedDict):
+    """How a roll's upload pass ended: its `stage`, manifest key and every problem found."""
+
+    stage: str
+    manifest: str | None
+    problems: list[str]
+    label: str
+
+
+class UploadDoneFacts(UploadOutcomeFacts):
+    """A roll uploaded, every file stored and proven (UPLOAD_DONE)."""
+
+    files: int
+
+
+class UploadFailedFacts(UploadOutcomeFacts):
+    """A roll's upload failed (UPLOAD_FAILED): what the upload itself found."""
+
+    upload_problems: list[str]
+
+
+class AbandonedFacts(TypedDict):
+    """An unfinished multipart upload nobody will resume was aborted (UPLOAD_ABANDONED)."""
+
+    key: str
+
+
+class ObjectsMissingFacts(TypedDict):
+    """Stored objects gone or changed (OBJECT_MISSING): the first `paths` of `missing_count`,
+    found while re-checking `drive`."""
+
+    paths: list[str]
+    missing_count: int
+    drive: str
+
+
+class ArchiveUnusableFacts(TypedDict):
+    """The archive provider can never report a roll archived (ARCHIVE_UNUSABLE)."""
+
+    problem: str
+    provider: str
+
+
+class ArchiveDoneFacts(TypedDict):
+    """A roll's archival copy of every object is verified (ARCHIVE_DONE)."""
+
+    provider: str
+
+
+class ArchiveFailedFacts(TypedDict):
+    """The provider says the roll's archival copy failed (ARCHIVE_FAILED)."""
+
+    provider: str
+    reasons: list[str]
+
+
+class ArchiveOverdueFacts(TypedDict):
+    """A roll still without a verified archival copy after the grace time (ARCHIVE_OVERDUE)."""
+
+    provider: str
+    reasons: list[str]
+    state: str
+
+
+class ClearanceFacts(TypedDict):
+    """A drive's clearance verdict (CLEARANCE_GRANTED, CLEARANCE_REVOKED, and the sentence of
+    any verdict): the first blocking `reasons` of `reasons_total`."""
+
+    label: str
+    role: str
+    level: str
+    clear: bool
+    reasons: list[str]
+    reasons_total: int
