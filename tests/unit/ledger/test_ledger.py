@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import rollkeeper.ledger.store as ledger_module
 from rollkeeper.core.errors import EnvironmentProblem, ExitCode
 from rollkeeper.core.lifecycle import CopyState, RollState
+from rollkeeper.ledger import schema
 from rollkeeper.ledger.rows import VerifiedFile
 from rollkeeper.ledger.store import (
     LEDGER_FILE,
@@ -193,7 +193,7 @@ def test_opening_an_older_ledger_applies_only_the_missing_migrations(
     mount(old)
     old.close()
     monkeypatch.setattr(
-        ledger_module, "MIGRATIONS", (*MIGRATIONS, "ALTER TABLE volumes ADD COLUMN note TEXT")
+        schema, "MIGRATIONS", (*MIGRATIONS, "ALTER TABLE volumes ADD COLUMN note TEXT")
     )
     upgraded = Ledger.in_state_dir(tmp_path)
     try:
@@ -209,7 +209,7 @@ def test_failing_migration_leaves_the_previous_schema_intact(
 ) -> None:
     Ledger.in_state_dir(tmp_path).close()
     broken = "CREATE TABLE half_done (x INTEGER); CREATE TABLE oops ("
-    monkeypatch.setattr(ledger_module, "MIGRATIONS", (*MIGRATIONS, broken))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, broken))
     with pytest.raises(sqlite3.OperationalError):
         Ledger.in_state_dir(tmp_path)
     raw = sqlite3.connect(tmp_path / LEDGER_FILE)
