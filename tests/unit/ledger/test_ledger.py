@@ -303,7 +303,7 @@ def test_kill_9_in_the_middle_of_writes_loses_no_committed_event(tmp_path: Path)
         stderr=subprocess.PIPE,
         text=True,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO / "daemon")},
     )
     assert writer.stdout is not None
     assert writer.stderr is not None
@@ -355,7 +355,7 @@ def _hold_lock(state_dir: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO / "daemon")},
     )
     assert holder.stdout is not None
     if holder.stdout.readline() != "locked\n":
