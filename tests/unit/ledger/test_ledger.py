@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import rollkeeper.ledger.store as ledger_module
 from rollkeeper.core.errors import EnvironmentProblem, ExitCode
 from rollkeeper.core.lifecycle import CopyState, RollState
+from rollkeeper.ledger import schema
 from rollkeeper.ledger.rows import VerifiedFile
 from rollkeeper.ledger.store import (
     LEDGER_FILE,
@@ -193,7 +193,7 @@ def test_opening_an_older_ledger_applies_only_the_missing_migrations(
     mount(old)
     old.close()
     monkeypatch.setattr(
-        ledger_module, "MIGRATIONS", (*MIGRATIONS, "ALTER TABLE volumes ADD COLUMN note TEXT")
+        schema, "MIGRATIONS", (*MIGRATIONS, "ALTER TABLE volumes ADD COLUMN note TEXT")
     )
     upgraded = Ledger.in_state_dir(tmp_path)
     try:
@@ -209,7 +209,7 @@ def test_failing_migration_leaves_the_previous_schema_intact(
 ) -> None:
     Ledger.in_state_dir(tmp_path).close()
     broken = "CREATE TABLE half_done (x INTEGER); CREATE TABLE oops ("
-    monkeypatch.setattr(ledger_module, "MIGRATIONS", (*MIGRATIONS, broken))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, broken))
     with pytest.raises(sqlite3.OperationalError):
         Ledger.in_state_dir(tmp_path)
     raw = sqlite3.connect(tmp_path / LEDGER_FILE)
@@ -303,7 +303,7 @@ def test_kill_9_in_the_middle_of_writes_loses_no_committed_event(tmp_path: Path)
         stderr=subprocess.PIPE,
         text=True,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO / "daemon")},
     )
     assert writer.stdout is not None
     assert writer.stderr is not None
@@ -355,7 +355,7 @@ def _hold_lock(state_dir: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO / "daemon")},
     )
     assert holder.stdout is not None
     if holder.stdout.readline() != "locked\n":

@@ -21,13 +21,11 @@ MAX_FUNCTION_LINES = 60
 #: This list only shrinks: a listed one may not grow, an unlisted one may not pass the limit,
 #: and one back within the limit must leave the list.
 NOT_YET_SPLIT: dict[str, int] = {
-    "rollkeeper/ledger/store.py": 1149,
     "rollkeeper/runtime/service.py": 1305,
     "rollkeeper/transfer/pipeline.py": 551,
 }
 LONG_FUNCTIONS_NOT_YET_SPLIT: dict[str, int] = {
     "rollkeeper/cli/main.py:build_cli": 134,
-    "rollkeeper/ledger/store.py:record_archive_check": 66,
     "rollkeeper/reports/status.py:load_status": 71,
     "rollkeeper/runtime/service.py:_update": 93,
     "rollkeeper/runtime/service.py:_track": 70,

@@ -1,0 +1,51 @@
+"""The ledger's erase clearances: an audit trail of every drive verdict with its evidence."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rollkeeper.ledger.connection import now_iso
+from rollkeeper.ledger.events import EventLog
+from rollkeeper.ledger.rows import DriveClearance, drive_clearance
+
+
+class ClearanceRecords(EventLog):
+    """Drive verdicts: recording one (announced when it changes), reading the last."""
+
+    def last_drive_clearance(self, volume_id: int) -> DriveClearance | None:
+        row = self.db.execute(
+            "SELECT * FROM clearances WHERE subject = 'drive' AND volume_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (volume_id,),
+        ).fetchone()
+        return drive_clearance(row) if row else None
+
+    def record_clearance(
+        self,
+        *,
+        volume_id: int,
+        clear: bool,
+        level: str,
+        verdict: dict[str, Any],
+        evidence: dict[str, Any],
+        announce: str | None,
+        message: str,
+    ) -> None:
+        """Record a drive verdict with its evidence; `announce` (clearance_granted or
+        clearance_revoked) also tells people, exactly once, through the outbox."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO clearances (at, subject, volume_id, clear, level, verdict, evidence) "
+                "VALUES (?, 'drive', ?, ?, ?, ?, ?)",
+                (now_iso(), volume_id, int(clear), level, json.dumps(verdict),
+                 json.dumps(evidence)),
+            )  # fmt: skip
+            if announce is not None:
+                self._event(
+                    announce,
+                    message,
+                    severity="info" if clear else "warning",
+                    volume_id=volume_id,
+                    data={"level": level, "clear": clear},
+                )

@@ -1,0 +1,105 @@
+"""One open ledger file: its durable settings, its schema brought up to date, its transactions.
+
+WAL with `synchronous=FULL`, so a committed transaction survives a kill -9 or a power cut. A
+reader (`status`) opens the file read-only and never upgrades it; a writer applies the missing
+migrations in one transaction; a file from a newer rollkeeper is refused by both.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Self
+
+from rollkeeper.core.errors import EnvironmentProblem
+from rollkeeper.ledger import schema
+
+LEDGER_FILE = "ledger.sqlite3"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = f"file:{path}?mode=ro"
+        return sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+
+
+class LedgerConnection:
+    """The connection every part of the `Ledger` shares; `transaction()` makes a write atomic."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self.db = _connect(path, readonly=readonly)
+        try:
+            self._refuse_newer_schema()
+            if readonly:
+                self._refuse_older_schema()
+            else:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
+        self.db.row_factory = sqlite3.Row
+
+    @classmethod
+    def in_state_dir(cls, state_dir: Path, *, readonly: bool = False) -> Self:
+        return cls(state_dir / LEDGER_FILE, readonly=readonly)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _refuse_newer_schema(self) -> None:
+        version = self._schema_version()
+        if version > len(schema.MIGRATIONS):
+            raise EnvironmentProblem(
+                f"{self.path} was written by a newer rollkeeper (schema {version}); upgrade"
+            )
+
+    def _refuse_older_schema(self) -> None:
+        version = self._schema_version()
+        if version < len(schema.MIGRATIONS):
+            raise EnvironmentProblem(
+                f"{self.path} was written by an older rollkeeper (schema {version}); start "
+                "`rollkeeper run` once to upgrade it"
+            )
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date in one transaction: a reader (`status`) or a crash never
+        sees a half-upgraded ledger."""
+        version = self._schema_version()
+        migrations = schema.MIGRATIONS
+        if version >= len(migrations):
+            return
+        with self.transaction():
+            for script in migrations[version:]:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {len(migrations)}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")

@@ -1,0 +1,53 @@
+"""The ledger's event log, and the outbox of the events a person must hear about.
+
+Every state change appends its event in the same transaction, so no recorded fact is ever without
+its event, nor an announced event without its outbox entry.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rollkeeper.core.events import ANNOUNCED_KINDS
+from rollkeeper.ledger.connection import LedgerConnection, now_iso
+from rollkeeper.ledger.rows import RecordedEvent, recorded_event
+
+
+class EventLog(LedgerConnection):
+    """Appending events (each in the caller's transaction) and reading them back."""
+
+    def _event(
+        self,
+        kind: str,
+        message: str,
+        *,
+        severity: str = "info",
+        roll_id: str | None = None,
+        volume_id: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        stamp = now_iso()
+        cursor = self.db.execute(
+            "INSERT INTO events (at, kind, severity, roll_id, volume_id, message, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (stamp, kind, severity, roll_id, volume_id, message, json.dumps(data or {})),
+        )
+        if severity == "alarm" or kind in ANNOUNCED_KINDS:
+            # Same transaction as the event and the state change: delivered exactly once.
+            self.db.execute(
+                "INSERT INTO outbox (event_id, created_at) VALUES (?, ?)", (cursor.lastrowid, stamp)
+            )
+
+    def record_event(self, kind: str, message: str, **fields: Any) -> None:
+        """Append one event on its own (for facts that change no state)."""
+        with self.transaction():
+            self._event(kind, message, **fields)
+
+    def events(self, *, roll_id: str | None = None, since_id: int = 0) -> list[RecordedEvent]:
+        query = "SELECT * FROM events WHERE id > ?"
+        params: list[Any] = [since_id]
+        if roll_id is not None:
+            query += " AND roll_id = ?"
+            params.append(roll_id)
+        return [recorded_event(r) for r in self.db.execute(query + " ORDER BY id", params)]

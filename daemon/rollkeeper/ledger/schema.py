@@ -1,0 +1,161 @@
+"""The ledger's schema: numbered migration scripts, applied in order.
+
+A ledger file's `PRAGMA user_version` counts the scripts it has had; `connection` applies the rest
+in one transaction. A script, once released, never changes: a new column is a new script.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: volumes, rolls, on-set copies, verified files, events
+    """
+    CREATE TABLE volumes (
+        id              INTEGER PRIMARY KEY,
+        label           TEXT NOT NULL,
+        role            TEXT NOT NULL,
+        fs_uuid         TEXT NOT NULL DEFAULT '',   -- '' where the OS gives no filesystem UUID
+        subpath         TEXT NOT NULL DEFAULT '',   -- configured folder inside its filesystem
+        mount_path      TEXT,
+        mounted         INTEGER NOT NULL DEFAULT 0,
+        first_seen      TEXT NOT NULL,
+        last_seen       TEXT,
+        last_full_scan  TEXT,
+        scan_problems   TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (fs_uuid, subpath, label)
+    );
+    CREATE TABLE rolls (
+        id              TEXT PRIMARY KEY,           -- shoot_day/media_type/roll
+        shoot_day       TEXT NOT NULL,
+        media_type      TEXT NOT NULL,
+        roll            TEXT NOT NULL,
+        camera_format   TEXT,
+        state           TEXT NOT NULL,
+        mhl_fingerprint TEXT,
+        first_seen      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    );
+    CREATE TABLE roll_copies (
+        roll_id         TEXT NOT NULL REFERENCES rolls(id),
+        volume_id       INTEGER NOT NULL REFERENCES volumes(id),
+        folder          TEXT NOT NULL,
+        mhl_fingerprint TEXT,
+        state           TEXT NOT NULL,
+        problems        TEXT NOT NULL DEFAULT '[]',
+        ready_at        TEXT,
+        verified_at     TEXT,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (roll_id, volume_id)
+    );
+    CREATE TABLE files (
+        roll_id         TEXT NOT NULL,
+        volume_id       INTEGER NOT NULL,
+        path            TEXT NOT NULL,
+        size            INTEGER,
+        expected        TEXT NOT NULL,              -- JSON {kind: value} from the MHL
+        status          TEXT NOT NULL,
+        verified        TEXT NOT NULL DEFAULT '{}', -- JSON {kind: value} as read
+        mtime_ns        INTEGER,
+        inode           INTEGER,
+        verified_at     TEXT,
+        PRIMARY KEY (roll_id, volume_id, path),
+        FOREIGN KEY (roll_id, volume_id) REFERENCES roll_copies(roll_id, volume_id)
+    );
+    CREATE TABLE events (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        at              TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        severity        TEXT NOT NULL,              -- info | warning | alarm
+        roll_id         TEXT,
+        volume_id       INTEGER,
+        message         TEXT NOT NULL,
+        data            TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_roll ON events(roll_id);
+    CREATE INDEX copies_volume ON roll_copies(volume_id);
+    """,
+    # 2: uploads to primary storage: per roll, per file, per multipart part
+    """
+    CREATE INDEX copies_state ON roll_copies(state);
+    CREATE TABLE roll_uploads (
+        roll_id         TEXT PRIMARY KEY REFERENCES rolls(id),
+        state           TEXT NOT NULL,              -- uploading | uploaded | upload_failed | ...
+        volume_id       INTEGER,                    -- the copy read for the upload
+        target          TEXT NOT NULL,
+        key_prefix      TEXT NOT NULL,
+        manifest_key    TEXT,
+        bytes_total     INTEGER NOT NULL DEFAULT 0,
+        bytes_done      INTEGER NOT NULL DEFAULT 0,
+        started_at      TEXT,
+        progress_at     TEXT,
+        finished_at     TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error      TEXT
+    );
+    CREATE TABLE uploads (
+        roll_id         TEXT NOT NULL,
+        path            TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        size            INTEGER NOT NULL,
+        state           TEXT NOT NULL,
+        upload_id       TEXT,
+        part_size       INTEGER,
+        checksum_algorithm TEXT,
+        local_checksum  TEXT,
+        stored_checksum TEXT,
+        xxh64           TEXT,
+        etag            TEXT,
+        version_id      TEXT,
+        proof           TEXT,
+        detail          TEXT,
+        source_size     INTEGER,
+        source_mtime_ns INTEGER,
+        source_inode    INTEGER,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (roll_id, path)
+    );
+    CREATE TABLE upload_parts (
+        roll_id         TEXT NOT NULL,
+        path            TEXT NOT NULL,
+        upload_id       TEXT NOT NULL,
+        number          INTEGER NOT NULL,
+        size            INTEGER NOT NULL,
+        etag            TEXT NOT NULL,
+        checksum        TEXT,
+        PRIMARY KEY (roll_id, path, upload_id, number)
+    );
+    """,
+    # 3: archive checks, erase clearances (an audit trail), and the outbox notifiers consume
+    """
+    CREATE TABLE archive_checks (
+        roll_id         TEXT PRIMARY KEY REFERENCES rolls(id),
+        state           TEXT NOT NULL,              -- pending | archived | failed
+        provider        TEXT NOT NULL,
+        checked_at      TEXT NOT NULL,
+        next_check_at   TEXT NOT NULL,
+        archived_at     TEXT,
+        overdue_alarm_at TEXT,
+        reasons         TEXT NOT NULL DEFAULT '[]',
+        objects         TEXT NOT NULL DEFAULT '{}'  -- key -> state
+    );
+    CREATE TABLE clearances (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        at              TEXT NOT NULL,
+        subject         TEXT NOT NULL,              -- 'roll' | 'drive'
+        roll_id         TEXT,
+        volume_id       INTEGER,
+        clear           INTEGER NOT NULL,
+        level           TEXT NOT NULL,
+        verdict         TEXT NOT NULL,              -- JSON: reasons, blockers, warnings
+        evidence        TEXT NOT NULL               -- JSON: the facts the verdict was drawn from
+    );
+    CREATE INDEX clearances_volume ON clearances(volume_id, id);
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id        INTEGER NOT NULL UNIQUE REFERENCES events(id),
+        created_at      TEXT NOT NULL,
+        delivered_at    TEXT
+    );
+    ALTER TABLE volumes ADD COLUMN unaccounted TEXT NOT NULL DEFAULT '[]';
+    """,
+)

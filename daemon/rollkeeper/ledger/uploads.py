@@ -1,0 +1,156 @@
+"""The ledger's uploads to primary storage: per roll (its stage and progress) and per file (its
+object and the proof that it was stored intact)."""
+
+from __future__ import annotations
+
+from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
+from rollkeeper.ledger.connection import now_iso
+from rollkeeper.ledger.evidence import EvidenceRecords
+from rollkeeper.ledger.rows import (
+    FileUpload,
+    RollUpload,
+    VerifiedFile,
+    file_upload,
+    roll_upload,
+    upload_fields,
+)
+
+
+class UploadRecords(EvidenceRecords):
+    """A roll's upload: started, progressing, finished with its proof, or found missing later."""
+
+    def upload_started(
+        self, roll_id: str, volume_id: int, *, target: str, key_prefix: str, bytes_total: int
+    ) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO roll_uploads (roll_id, state, volume_id, target, key_prefix, "
+                "bytes_total, bytes_done, started_at, progress_at, attempts) "
+                "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 1) "
+                "ON CONFLICT (roll_id) DO UPDATE SET state = excluded.state, "
+                "volume_id = excluded.volume_id, target = excluded.target, "
+                "key_prefix = excluded.key_prefix, bytes_total = excluded.bytes_total, "
+                "bytes_done = 0, started_at = excluded.started_at, "
+                "progress_at = excluded.progress_at, attempts = roll_uploads.attempts + 1, "
+                "finished_at = NULL, next_attempt_at = NULL",
+                (roll_id, UploadStage.UPLOADING.value, volume_id, target, key_prefix,
+                 bytes_total, now_iso(), now_iso()),
+            )  # fmt: skip
+            self._event(
+                "upload_started",
+                f"uploading roll {roll_id} ({bytes_total} bytes) to {target}",
+                roll_id=roll_id,
+                volume_id=volume_id,
+            )
+            self._refresh_roll(roll_id)
+
+    def record_transfer(  # noqa: PLR0913 -- one finished pass, recorded in one transaction
+        self,
+        roll_id: str,
+        volume_id: int,
+        *,
+        copy_state: CopyState,
+        evidence: list[VerifiedFile],
+        uploads: list[FileUpload],
+        stage: UploadStage,
+        manifest_key: str | None,
+        message: str,
+        problems: list[str],
+        retry_at: str | None = None,
+    ) -> RollState:
+        """A finished pass: verification evidence, every file's upload and proof, the verdict."""
+        with self.transaction():
+            if not self._still_verifying(roll_id, volume_id):
+                return self._refresh_roll(roll_id)
+            self._store_evidence(roll_id, volume_id, evidence)
+            stamp = now_iso()
+            self._store_file_uploads(roll_id, uploads, stamp)
+            self._set_copy_state(roll_id, volume_id, copy_state, problems)
+            self._finish_roll_upload(roll_id, stage, manifest_key, problems, retry_at, stamp)
+            good = stage is UploadStage.UPLOADED
+            self._event(
+                "upload_done" if good else "upload_failed",
+                message,
+                severity="info" if good else "alarm",
+                roll_id=roll_id,
+                volume_id=volume_id,
+                data={"stage": stage.value, "manifest": manifest_key, "problems": problems[:20]},
+            )
+            return self._refresh_roll(roll_id)
+
+    def _store_file_uploads(self, roll_id: str, uploads: list[FileUpload], stamp: str) -> None:
+        """Each file's object and proof, replacing what an earlier attempt recorded."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO uploads (roll_id, path, key, size, state, "
+            "checksum_algorithm, local_checksum, stored_checksum, xxh64, etag, version_id, "
+            "proof, detail, source_size, source_mtime_ns, source_inode, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(roll_id, *upload_fields(u), stamp) for u in uploads],
+        )
+
+    def _finish_roll_upload(
+        self,
+        roll_id: str,
+        stage: UploadStage,
+        manifest_key: str | None,
+        problems: list[str],
+        retry_at: str | None,
+        stamp: str,
+    ) -> None:
+        """The roll's upload ends at `stage`: all bytes done, or the first problems kept."""
+        uploaded = stage is UploadStage.UPLOADED
+        self.db.execute(
+            "UPDATE roll_uploads SET state = ?, manifest_key = ?, finished_at = ?, "
+            "last_error = ?, next_attempt_at = ?, "
+            "bytes_done = CASE WHEN ? THEN bytes_total ELSE bytes_done END "
+            "WHERE roll_id = ?",
+            (stage.value, manifest_key, stamp, None if uploaded else "; ".join(problems[:5]),
+             retry_at, uploaded, roll_id),
+        )  # fmt: skip
+
+    def upload_progress(self, roll_id: str, bytes_done: int) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE roll_uploads SET bytes_done = ?, progress_at = ? WHERE roll_id = ?",
+                (bytes_done, now_iso(), roll_id),
+            )
+
+    def roll_upload(self, roll_id: str) -> RollUpload | None:
+        row = self.db.execute("SELECT * FROM roll_uploads WHERE roll_id = ?", (roll_id,)).fetchone()
+        return roll_upload(row) if row else None
+
+    def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
+        rows = self.db.execute("SELECT * FROM uploads WHERE roll_id = ?", (roll_id,))
+        return {r["path"]: file_upload(r) for r in rows}
+
+    def uploads_due(self, now: str) -> list[str]:
+        """Rolls whose failed upload waited long enough to be tried again."""
+        rows = self.db.execute(
+            "SELECT roll_id FROM roll_uploads WHERE state = ? AND next_attempt_at <= ?",
+            (UploadStage.UPLOAD_FAILED.value, now),
+        )
+        return [r[0] for r in rows]
+
+    def objects_missing(self, roll_id: str, paths: list[str], drive: str) -> None:
+        """A re-check found stored objects gone or changed: the upload's proof no longer holds."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE uploads SET state = 'missing', updated_at = ? WHERE roll_id = ? "
+                "AND path = ?",
+                [(now_iso(), roll_id, path) for path in paths],
+            )
+            self.db.execute(
+                "UPDATE roll_uploads SET state = ?, next_attempt_at = ?, last_error = ? "
+                "WHERE roll_id = ?",
+                (UploadStage.UPLOAD_FAILED.value, now_iso(),
+                 f"stored objects missing: {', '.join(paths[:5])}", roll_id),
+            )  # fmt: skip
+            self._event(
+                "object_missing",
+                f"STORED OBJECT MISSING: roll {roll_id}: {', '.join(paths[:5])} "
+                f"{'is' if len(paths) == 1 else 'are'} gone from storage or changed there "
+                f"(found while re-checking {drive}); the roll is uploaded again",
+                severity="alarm",
+                roll_id=roll_id,
+            )
+            self._refresh_roll(roll_id)

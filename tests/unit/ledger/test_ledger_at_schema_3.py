@@ -1,0 +1,210 @@
+"""Specification: a ledger written before the ledger became a package opens, reads and takes new
+writes unchanged — same tables, same schema version, same facts.
+
+The ledger file is built from `ledger_at_schema_3.sql`: the schema-3 DDL frozen verbatim, and the
+rows that code wrote through a roll's whole life.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
+from rollkeeper.ledger.rows import FileUpload, VerifiedFile
+from rollkeeper.ledger.store import LEDGER_FILE, Ledger
+
+FROZEN = Path(__file__).with_name("ledger_at_schema_3.sql")
+SCHEMA_3 = 3
+ROLL = "20261121/Camera_Media/A001R1AB"
+OTHER = "20261121/Camera_Media/B002R3CD"
+RAID, SHUTTLE = 1, 2
+
+Schema = set[tuple[str, str, str, str | None]]
+
+
+@pytest.fixture
+def old_file(tmp_path: Path) -> Path:
+    """The ledger file as the schema-3 code left it."""
+    path = tmp_path / LEDGER_FILE
+    raw = sqlite3.connect(path)
+    try:
+        raw.executescript(FROZEN.read_text(encoding="utf-8"))
+    finally:
+        raw.close()
+    return path
+
+
+@pytest.fixture
+def reopened(old_file: Path) -> Iterator[Ledger]:
+    opened = Ledger(old_file)
+    yield opened
+    opened.close()
+
+
+def schema_of(db: sqlite3.Connection) -> Schema:
+    rows = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    return {(str(t), str(n), str(tbl), sql) for t, n, tbl, sql in rows}
+
+
+def frozen_schema(path: Path) -> Schema:
+    raw = sqlite3.connect(path)
+    try:
+        return schema_of(raw)
+    finally:
+        raw.close()
+
+
+def test_a_new_ledger_has_exactly_the_frozen_schema_and_version(
+    tmp_path: Path, old_file: Path
+) -> None:
+    fresh = Ledger(tmp_path / "fresh" / LEDGER_FILE)
+    try:
+        assert schema_of(fresh.db) == frozen_schema(old_file)
+        assert fresh.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_3
+    finally:
+        fresh.close()
+
+
+def test_opening_the_old_ledger_changes_neither_its_schema_nor_its_version(
+    old_file: Path,
+) -> None:
+    before = frozen_schema(old_file)
+    opened = Ledger(old_file)
+    try:
+        assert schema_of(opened.db) == before
+        assert opened.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_3
+    finally:
+        opened.close()
+
+
+def test_the_old_ledger_opens_read_only_too(old_file: Path) -> None:
+    reader = Ledger(old_file, readonly=True)
+    try:
+        assert [v.label for v in reader.volumes()] == ["RAID_A", "SHUTTLE_03"]
+    finally:
+        reader.close()
+
+
+def test_the_old_ledgers_volumes_read_back(reopened: Ledger) -> None:
+    raid, shuttle = reopened.volumes()
+    assert (raid.id, raid.label, raid.role, raid.fs_uuid, raid.mounted) == (
+        RAID, "RAID_A", "raid", "UUID-RAID-A", True,
+    )  # fmt: skip
+    assert raid.scan_problems == ["20261121/Stray: not a roll folder"]
+    assert raid.unaccounted == ["20261121/notes.txt"]
+    assert (shuttle.label, shuttle.subpath, shuttle.mounted) == ("SHUTTLE_03", "DIT", False)
+    assert reopened.find_volume(label="SHUTTLE_03", fs_uuid="", subpath="DIT") == shuttle
+
+
+def test_the_old_ledgers_rolls_and_copies_read_back(reopened: Ledger) -> None:
+    assert [(r.id, r.state, r.camera_format) for r in reopened.rolls()] == [
+        (ROLL, RollState.ARCHIVED.value, "arri"),
+        (OTHER, RollState.DISCOVERED.value, None),
+    ]
+    assert [(c.roll_id, c.volume_id, c.state) for c in reopened.copies()] == [
+        (ROLL, RAID, CopyState.VERIFIED),
+        (ROLL, SHUTTLE, CopyState.VERIFIED),
+        (OTHER, RAID, CopyState.SETTLING),
+    ]
+    assert [c.roll_id for c in reopened.copies_waiting()] == [OTHER]
+
+
+def test_the_old_ledgers_verification_evidence_reads_back(reopened: Ledger) -> None:
+    first, second = reopened.verified_files(ROLL, SHUTTLE)
+    assert (first.path, first.size, first.expected, first.status) == (
+        "A001C001.mov", 1000, {"xxh64": "0123456789abcdef"}, "ok",
+    )  # fmt: skip
+    assert second.verified == {"md5": "d41d8cd98f00b204e9800998ecf8427e"}
+    assert [(f.path, f.mtime_ns, f.inode) for f in reopened.file_identities(ROLL, RAID)] == [
+        ("A001C001.mov", 1_800_000_000_000_000_000, 42),
+        ("A001C002.mov", 1_800_000_000_000_000_001, 43),
+    ]
+
+
+def test_the_old_ledgers_uploads_read_back(reopened: Ledger) -> None:
+    upload = reopened.roll_upload(ROLL)
+    assert upload is not None
+    assert (upload.state, upload.bytes_done, upload.manifest_key) == (
+        UploadStage.UPLOADED.value, 3000, "show/20261121/A001R1AB.mhl",
+    )  # fmt: skip
+    stored = reopened.file_uploads(ROLL)["A001C001.mov"]
+    assert (stored.key, stored.checksum_algorithm, stored.version_id, stored.proof) == (
+        "show/20261121/A001C001.mov", "CRC64NVME", "v1", "checksum",
+    )  # fmt: skip
+    assert [o.key for o in reopened.stored_objects(ROLL)] == [
+        "show/20261121/A001C001.mov",
+        "show/20261121/A001C002.mov",
+    ]
+
+
+def test_the_old_ledgers_unfinished_multipart_upload_resumes(reopened: Ledger) -> None:
+    checkpoint = reopened.checkpoint_of(OTHER, "B002C001.mov")
+    assert checkpoint is not None
+    assert (checkpoint.upload_id, checkpoint.part_size) == ("upload-2", 1000)
+    assert [(p.number, p.etag) for p in checkpoint.parts] == [(1, '"etag-b1"'), (2, '"etag-b2"')]
+    assert reopened.open_upload_ids() == {"upload-2"}
+
+
+def test_the_old_ledgers_archive_check_and_clearance_read_back(reopened: Ledger) -> None:
+    check = reopened.archive_check(ROLL)
+    assert check is not None
+    assert (check.state, check.provider, check.next_check_at) == (
+        "archived", "glacier", "2026-11-29T00:00:00+00:00",
+    )  # fmt: skip
+    clearance = reopened.last_drive_clearance(SHUTTLE)
+    assert clearance is not None
+    assert (clearance.clear, clearance.level) == (True, "archived")
+    assert reopened.archive_due("9999-01-01T00:00:00+00:00") == []
+
+
+def test_the_old_ledgers_events_read_back(reopened: Ledger) -> None:
+    events = reopened.events()
+    assert len(events) == 21
+    assert [e.kind for e in events[-3:]] == ["clearance_granted", "volume_unmounted", "note"]
+    assert json.loads(events[-1].data) == {"n": 1}
+    assert [e.kind for e in reopened.events(roll_id=OTHER)] == ["copy_discovered"]
+
+
+def test_the_old_ledger_takes_a_new_rolls_whole_life(reopened: Ledger) -> None:
+    roll_id = "20261122/Camera_Media/C003R5EF"
+    copy = reopened.observe_copy(
+        roll_id=roll_id, shoot_day="20261122", media_type="Camera_Media", roll="C003R5EF",
+        camera_format=None, volume_id=RAID, folder=roll_id, mhl_fingerprint="fp-3",
+    )  # fmt: skip
+    assert copy.state is CopyState.SETTLING
+    reopened.set_copy_state(roll_id, RAID, CopyState.VERIFYING, "verifying")
+    reopened.upload_started(roll_id, RAID, target="s3://footage", key_prefix="p/", bytes_total=5)
+    state = reopened.record_transfer(
+        roll_id, RAID, copy_state=CopyState.VERIFIED,
+        evidence=[VerifiedFile("C003C001.mov", 5, {"xxh64": "aa"}, "ok", {"xxh64": "aa"}, 1, 2)],
+        uploads=[FileUpload("C003C001.mov", "p/C003C001.mov", 5, "stored", xxh64="aa")],
+        stage=UploadStage.UPLOADED, manifest_key="p/m.mhl", message="uploaded", problems=[],
+    )  # fmt: skip
+    assert state is RollState.UPLOADED
+    assert reopened.archive_due("9999-01-01T00:00:00+00:00")[0].roll_id == roll_id
+    assert reopened.events()[-1].id > 21
+
+
+def test_the_old_ledgers_outbox_takes_new_announcements_after_its_own(reopened: Ledger) -> None:
+    reopened.record_archive_check(
+        OTHER, provider="glacier", state="failed", reasons=["no restore"], objects={},
+        next_check_at="2026-11-23T00:00:00+00:00", overdue=False,
+    )  # fmt: skip
+    (alarm,) = reopened.events(since_id=21)
+    outbox = reopened.db.execute("SELECT event_id FROM outbox ORDER BY id").fetchall()
+    assert [row[0] for row in outbox] == [14, 16, 17, 19, alarm.id]
+
+
+def test_the_old_ledger_is_consistent_after_new_writes(reopened: Ledger) -> None:
+    reopened.checkpoint_forget(OTHER, "B002C001.mov")
+    reopened.observe_copy(
+        roll_id=OTHER, shoot_day="20261121", media_type="Camera_Media", roll="B002R3CD",
+        camera_format=None, volume_id=SHUTTLE, folder=OTHER, mhl_fingerprint="fp-2",
+    )  # fmt: skip
+    reopened.volume_unmounted(RAID)
+    assert [tuple(r) for r in reopened.db.execute("PRAGMA integrity_check")] == [("ok",)]
+    assert reopened.db.execute("PRAGMA foreign_key_check").fetchall() == []
