@@ -48,6 +48,7 @@ class MultipartUpload:
     def _send_parts(self) -> bool:
         """The reading loop; True when the file matched its MHL."""
         buffers, hashes, part_size = self._uplink.buffers, self._hashes, self._part_size
+        checksum = hashes.checksum
         size = 0
         number = 0
         with self._item.source.open("rb", buffering=0) as handle:
@@ -64,7 +65,7 @@ class MultipartUpload:
                     buffers.give_back(part)
                     break
                 number += 1
-                part_checksum = hashes.checksum.end_part()
+                part_checksum = checksum.end_part()
                 size += count
                 previous = self._sent_before.get(number)
                 if previous is not None and previous.checksum == part_checksum:
@@ -80,7 +81,7 @@ class MultipartUpload:
         if self._error is not None:
             raise self._error
         matches = hashes.judge(self._item, size)
-        self._item.local_checksum = hashes.checksum.whole()
+        self._item.local_checksum = checksum.whole()
         return matches
 
     def _send(self, number: int, part: bytearray, size: int, part_checksum: str | None) -> None:

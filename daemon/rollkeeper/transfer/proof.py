@@ -96,6 +96,7 @@ def commit_and_prove(
 def compare_with_existing(uplink: Uplink, item: FileTransfer, existing: StoredObject) -> None:
     """The key is taken: identical content counts as uploaded, anything else is a conflict."""
     hashes = PassHashes(item.result.expected, uplink.target.checksum_algorithm)
+    checksum = hashes.checksum
     size = 0
     part_size = uplink.target.part_size(item.size)
     buffer = uplink.buffers.take(part_size)
@@ -103,7 +104,7 @@ def compare_with_existing(uplink: Uplink, item: FileTransfer, existing: StoredOb
         with item.source.open("rb", buffering=0) as handle, memoryview(buffer) as view:
             while count := read_into(handle, view):
                 hashes.feed(view[:count])
-                hashes.checksum.end_part()
+                checksum.end_part()
                 size += count
                 uplink.book.bytes_moved(count)
                 if count < part_size:
@@ -112,5 +113,5 @@ def compare_with_existing(uplink: Uplink, item: FileTransfer, existing: StoredOb
         uplink.buffers.give_back(buffer)
     if not hashes.judge(item, size):
         raise PassAborted
-    item.local_checksum = hashes.checksum.whole()
-    judge_found(uplink.target, item, existing, hashes.checksum, multipart=size > part_size)
+    item.local_checksum = checksum.whole()
+    judge_found(uplink.target, item, existing, checksum, multipart=size > part_size)
