@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from rollkeeper.transfer.pipeline import PartBuffers
+from rollkeeper.transfer.part_buffers import PartBuffers
 
 
 def test_a_buffer_given_back_is_reused_for_the_next_part_of_its_size() -> None:

@@ -1,0 +1,85 @@
+"""The roll uploader: one pass per file, writes finished in the background, and every way a
+file's pass can end recorded on the file (or, for an unusable target, raised)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from rollkeeper.mhl.verify import FileStatus
+from rollkeeper.transfer.checkpoints import UploadState
+from rollkeeper.transfer.pipeline import RollUploader
+from rollkeeper.transfer.targets import TargetUnusable
+
+from tests.unit.transfer.passes import (
+    NO_WAITING,
+    SMALL_PART,
+    FileMaker,
+    RecordingBook,
+    SmallPartFolder,
+    media,
+)
+
+
+@pytest.fixture
+def uploader(store: SmallPartFolder, book: RecordingBook) -> Iterator[RollUploader]:
+    uploader = RollUploader(store, book, NO_WAITING)
+    yield uploader
+    uploader.close()
+
+
+def test_small_and_large_files_are_stored_and_proven_once_the_uploader_finishes(
+    uploader: RollUploader, store: SmallPartFolder, source_file: FileMaker
+) -> None:
+    files = {"sound.wav": media(1, 1_000), "clip.mov": media(2, 3 * SMALL_PART + 7)}
+    items = [source_file(name, content) for name, content in files.items()]
+
+    for item in items:
+        uploader.transfer(item)
+    uploader.finish()
+
+    assert [item.state for item in items] == [UploadState.STORED, UploadState.STORED]
+    assert {i.path: (store.root / i.key).read_bytes() for i in items} == files
+
+
+def test_a_large_file_found_stored_identically_counts_as_stored_and_its_checkpoint_goes(
+    uploader: RollUploader, store: SmallPartFolder, book: RecordingBook, source_file: FileMaker
+) -> None:
+    content = media(3, 3 * SMALL_PART)
+    item = source_file("clip.mov", content)
+    store.put(item.key, content, None, {})
+
+    uploader.transfer(item)
+    uploader.finish()
+
+    assert item.state is UploadState.STORED
+    assert (item.proof or "").startswith("found identical")
+    assert book.forgotten == [item.path]
+    assert book.parts_sent == []
+
+
+def test_an_unreadable_source_fails_the_file_and_says_why(
+    uploader: RollUploader, source_file: FileMaker
+) -> None:
+    item = source_file("sound.wav", media(4, 1_000))
+    item.source.unlink()
+
+    uploader.transfer(item)
+    uploader.finish()
+
+    assert item.result.status is FileStatus.UNREADABLE
+    assert item.state is UploadState.FAILED
+    assert (item.detail or "").startswith("source unreadable: ")
+
+
+def test_a_target_gone_during_a_write_is_raised_by_finish_and_by_the_next_file(
+    uploader: RollUploader, store: SmallPartFolder, source_file: FileMaker
+) -> None:
+    item = source_file("sound.wav", media(5, 1_000))
+    store.root.rmdir()  # the NAS went away
+
+    uploader.transfer(item)
+    with pytest.raises(TargetUnusable, match="does not exist or is not mounted"):
+        uploader.finish()
+    with pytest.raises(TargetUnusable):
+        uploader.transfer(source_file("next.wav", media(6, 1_000)))
