@@ -25,6 +25,7 @@ from rollkeeper.mhl.verify import FileResult, FileStatus, RollResult, RollVerdic
 from rollkeeper.reports.verify import print_summary, verify_json
 
 from tests.builders import (
+    asc_roll,
     clip,
     legacy_entry,
     legacy_mhl,
@@ -34,7 +35,6 @@ from tests.builders import (
     xxh64_hex,
 )
 from tests.unit.mhl.loopback import assert_never_contacted, url_of
-from tests.unit.mhl.test_verify import asc_roll
 
 REPO = Path(__file__).parents[3]
 SECRET = "TOP-SECRET-payroll-7d21"
