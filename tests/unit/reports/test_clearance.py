@@ -25,15 +25,6 @@ from rollkeeper.reports.clearance import (
 from tests.unit.reports.cart import Cart
 
 
-@pytest.fixture
-def cart(tmp_path: Path) -> Cart:
-    """A roll offloaded to both drives, verified and uploaded by one daemon pass."""
-    proven = Cart(tmp_path)
-    proven.offload()
-    proven.run()
-    return proven
-
-
 def ask(cart: Cart, drive: str | None) -> ClearanceAnswer:
     parts = cart.parts()
     return answer(

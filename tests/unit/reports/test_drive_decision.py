@@ -11,22 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from rollkeeper.core.clearance import DEFAULT_POLICY, Policy
 from rollkeeper.ledger.rows import FileUpload
 from rollkeeper.reports.drive_decision import DriveDecision, decide, object_check
 from rollkeeper.transfer.fs_target import FolderTarget
 
 from tests.unit.reports.cart import A001, Cart
-
-
-@pytest.fixture
-def cart(tmp_path: Path) -> Cart:
-    """A roll offloaded to both drives, verified, uploaded, and SHUTTLE_01 announced clear."""
-    proven = Cart(tmp_path)
-    proven.offload()
-    proven.run()
-    return proven
 
 
 def judge(
