@@ -48,6 +48,7 @@ from typing import Any, TextIO
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for bench.*
 
 from bench.harness import (
+    CLOCK_TICK,
     REPO,
     BenchError,
     command_failed,
@@ -62,6 +63,7 @@ from bench.harness import (
     table,
     uncommitted,
     verdict,
+    wait_for,
 )
 
 _REPO = REPO
@@ -213,6 +215,12 @@ class Daemon:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
+def refuse_traceback(output: str) -> None:
+    """A daemon that printed a traceback measured something broken: the benchmark stops."""
+    if "Traceback" in output:
+        raise BenchError(f"the daemon printed a traceback:\n{output[-3000:]}")
+
+
 # --- the ledger, read only ------------------------------------------------------------------------
 
 
@@ -225,15 +233,6 @@ def ledger_query(state: Path, sql: str, params: Sequence[object] = ()) -> list[t
             return list(db.execute(sql, tuple(params)))
     except sqlite3.OperationalError:  # created but not yet migrated
         return []
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.02) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(poll)
-    raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def iso_seconds(text: str) -> float:
@@ -369,9 +368,11 @@ def measure_latency(
     state: Path,
     volume: Path,
     rolls: Sequence[Path],
-    settle: float,
-    timeout: float,
+    args: argparse.Namespace,
 ) -> list[LatencySample]:
+    """Copy each staged roll onto the watched volume and time until the daemon has verified it
+    (settle_seconds and the timeout from `args`)."""
+    settle, timeout = args.settle, args.latency_timeout
     samples = []
     for index, source in enumerate(rolls):
         roll_id = f"{LATENCY_DAY}/Camera_Media/{source.name}"
@@ -466,13 +467,11 @@ def bench_latency_small(
             state=state,
             volume=volume,
             rolls=rolls,
-            settle=args.settle,
-            timeout=args.latency_timeout,
+            args=args,
         )
     finally:
         output = daemon.stop()
-    if "Traceback" in output:
-        raise BenchError(f"the daemon printed a traceback:\n{output[-3000:]}")
+    refuse_traceback(output)
     watch = "native" if "native events" in output else "polling?"
     report.checks.append(latency_check(f"1. detection latency, small volume ({watch})", samples))
     return samples
@@ -975,13 +974,12 @@ def bench_idle_and_big_latency(
             for line in Path(f"/proc/{daemon.pid}/status").read_text().splitlines()
             if line.startswith("Threads:")
         )
-        tick = os.sysconf("SC_CLK_TCK")
         windows: list[float] = []
         for _ in range(args.idle_windows):
             before, started = process_cpu_ticks(daemon.pid), time.monotonic()
             time.sleep(args.idle_seconds)
             after, elapsed = process_cpu_ticks(daemon.pid), time.monotonic() - started
-            windows.append(100 * (after - before) / tick / elapsed)
+            windows.append(100 * (after - before) / CLOCK_TICK / elapsed)
             print(f"  idle window: {windows[-1]:.2f} % CPU", flush=True)
         spy = (
             py_spy_profile(tools, daemon.pid, args.profile_seconds, data / "idle.pyspy.txt")
@@ -996,13 +994,11 @@ def bench_idle_and_big_latency(
                 state=state,
                 volume=volume,
                 rolls=staged,
-                settle=args.settle,
-                timeout=args.latency_timeout,
+                args=args,
             )
     finally:
         output = daemon.stop()
-    if "Traceback" in output:
-        raise BenchError(f"the daemon printed a traceback:\n{output[-3000:]}")
+    refuse_traceback(output)
     watching = "native events" if "native events" in output else "POLLING"
     overflows = output.count("Inotify queue overflowed; reconciling")
     queue = int(Path("/proc/sys/fs/inotify/max_queued_events").read_text())

@@ -1,8 +1,9 @@
-"""Plumbing shared by the benchmarks in bench/: machine facts, CPU accounting, report pieces.
+"""Plumbing shared by the benchmarks in bench/: machine facts, CPU accounting, waiting, report
+pieces.
 
-The scripts import it as a sibling (`from harness import ...`); each keeps its own way of
-running the child it measures, since those differ on purpose (posix_spawn + wait4, polling
-VmHWM, RUSAGE_CHILDREN) and the figures they publish depend on it.
+The scripts import it as `bench.harness` (each puts the repository on sys.path first); each keeps
+its own way of running the child it measures, since those differ on purpose (posix_spawn + wait4,
+polling VmHWM, RUSAGE_CHILDREN) and the figures they publish depend on it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import platform
 import resource
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +31,17 @@ class BenchError(Exception):
 def command_failed(argv: Sequence[str], code: int, detail: str, sep: str = ": ") -> BenchError:
     """The error for `argv` having exited with `code`, followed by `detail` (its output)."""
     return BenchError(f"{' '.join(argv)} exited with {code}{sep}{detail}")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.02) -> None:
+    """Poll `condition` every `poll` seconds until it holds; a BenchError naming `what` after
+    `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(poll)
+    raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 # --- CPU accounting ---------------------------------------------------------------------------

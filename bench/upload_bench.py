@@ -81,6 +81,7 @@ from bench.harness import (  # noqa: E402 - the repository is on the path from h
     table,
     uncommitted,
     verdict,
+    wait_for,
 )
 from tests import s3server  # noqa: E402 - the project's SeaweedFS launcher and its keys
 from tests.tcpproxy import CountingProxy  # noqa: E402
@@ -321,6 +322,12 @@ def build_roll(tools: Tools, base: Path, spec: dict[str, Any], *, asc: bool, see
         files=len(files),
         upload_bytes=tree_bytes(root),
     )
+
+
+def one_clip_roll(tools: Tools, base: Path, size: int, *, seed: int) -> Roll:
+    """A legacy-sealed roll of one clip of `size` bytes: what memory and resume are measured on."""
+    spec = {"clips": 1, "clip_bytes": size, "small_files": 0, "small_min": 0, "small_max": 0}
+    return build_roll(tools, base, spec, asc=False, seed=seed)
 
 
 def evict(*roots: Path) -> int:
@@ -663,17 +670,21 @@ class Row:
     def mb_per_s(self) -> float:
         return self.media_bytes / MB / self.seconds
 
+    def _median_per_gb(self, value: Callable[[Sample], float]) -> float:
+        """The median of `value` over the runs, per GB of media."""
+        return statistics.median(value(s) for s in self.samples) / (self.media_bytes / GB)
+
     @property
     def cpu_per_gb(self) -> float:
-        return statistics.median(s.cpu for s in self.samples) / (self.media_bytes / GB)
+        return self._median_per_gb(lambda s: s.cpu)
 
     @property
     def system_per_gb(self) -> float:
-        return statistics.median(s.system for s in self.samples) / (self.media_bytes / GB)
+        return self._median_per_gb(lambda s: s.system)
 
     @property
     def server_cpu_per_gb(self) -> float:
-        return statistics.median(s.server_cpu for s in self.samples) / (self.media_bytes / GB)
+        return self._median_per_gb(lambda s: s.server_cpu)
 
     @property
     def other_cpu_share(self) -> float:
@@ -856,8 +867,7 @@ def rss_section(
     args: argparse.Namespace, tools: Tools, server: Server, work: Path, report: Report
 ) -> None:
     size = max(16 * MIB, int(4 * GIB * args.scale))
-    spec = {"clips": 1, "clip_bytes": size, "small_files": 0, "small_min": 0, "small_max": 0}
-    roll = build_roll(tools, args.data_dir / "rss", spec, asc=False, seed=7)
+    roll = one_clip_roll(tools, args.data_dir / "rss", size, seed=7)
     body = []
     # rollkeeper with nothing to upload: the interpreter, boto3 and the service, for reference
     empty = work / "rss-empty"
@@ -927,15 +937,6 @@ def checkpointed_parts(state: Path) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
 def _half_done(
     state: Path, total_parts: int, daemon: subprocess.Popen[bytes]
 ) -> Callable[[], bool]:
@@ -946,8 +947,7 @@ def resume_section(
     args: argparse.Namespace, tools: Tools, server: Server, work: Path, report: Report
 ) -> None:
     size = max(32 * MIB, int(2 * GIB * args.scale))
-    spec = {"clips": 1, "clip_bytes": size, "small_files": 0, "small_min": 0, "small_max": 0}
-    roll = build_roll(tools, args.data_dir / "resume", spec, asc=False, seed=11)
+    roll = one_clip_roll(tools, args.data_dir / "resume", size, seed=11)
     variant = args.rss_variants[0]
     total_parts = math.ceil(size / variant.part_size)
     body = []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import xxhash
+from rollkeeper.mhl.hashing import c4_of_bytes
 
 
 def write_files(root: Path, files: dict[str, bytes]) -> Path:
@@ -61,6 +62,43 @@ def sealed_legacy_roll(root: Path, files: dict[str, bytes], name: str | None = N
     mhl = root / (name or f"{root.name}_2026-11-21_100000.mhl")
     mhl.write_text(legacy_mhl(entries), encoding="utf-8")
     return mhl
+
+
+def asc_roll(
+    root: Path,
+    files: dict[str, bytes],
+    *,
+    failed: frozenset[str] = frozenset(),
+    ignore: tuple[str, ...] = (),
+) -> Path:
+    """A roll with an ASC MHL history of one generation (chained), written by hand."""
+    write_files(root, files)
+    entries = "".join(
+        f'<hash><path size="{len(content)}">{path}</path>'
+        f'<xxh64 action="{"failed" if path in failed else "original"}" '
+        f'hashdate="2026-11-21T10:00:00+00:00">{xxh64_hex(content)}</xxh64></hash>'
+        for path, content in files.items()
+    )
+    patterns = "".join(f"<pattern>{p}</pattern>" for p in ignore)
+    generation = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<hashlist xmlns="urn:ASC:MHL:v2.0" version="2.0">'
+        "<creatorinfo><creationdate>2026-11-21T10:00:00+00:00</creationdate>"
+        "<hostname>cart</hostname><tool version='1'>hand</tool></creatorinfo>"
+        f"<processinfo><process>in-place</process><ignore>{patterns}</ignore></processinfo>"
+        f"<hashes>{entries}</hashes></hashlist>\n"
+    ).encode()
+    history = root / "ascmhl"
+    history.mkdir()
+    name = f"0001_{root.name}_2026-11-21_100000Z.mhl"
+    (history / name).write_bytes(generation)
+    (history / "ascmhl_chain.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<ascmhldirectory xmlns="urn:ASC:MHL:DIRECTORY:v2.0"><hashlist sequencenr="1">'
+        f"<path>{name}</path><c4>{c4_of_bytes(generation)}</c4></hashlist></ascmhldirectory>\n",
+        encoding="utf-8",
+    )
+    return history / name
 
 
 def without_root_privileges(argv: list[str]) -> list[str]:

@@ -119,6 +119,23 @@ class Cart:
         )
 
 
+@pytest.fixture
+def cart(tmp_path: Path, s3_server: S3Server, bucket: str) -> Cart:
+    """A cart without an archive tier, its card offloaded to both drives, after one pass."""
+    proven = Cart(tmp_path, s3_server, bucket, ['provider = "none"'])
+    proven.offload()
+    proven.run()
+    return proven
+
+
+@pytest.fixture
+def archive_bucket(s3_server: S3Server, bucket: str) -> str:
+    """A second, empty bucket on the same server: the s3-copy provider's archive."""
+    name = f"{bucket}-arch"
+    s3_server.client().create_bucket(Bucket=name)
+    return name
+
+
 def reasons(drive: dict[str, Any]) -> str:
     return " | ".join(b["reason"] for b in drive["blocking"])
 
@@ -126,13 +143,7 @@ def reasons(drive: dict[str, Any]) -> str:
 # --- the rotation drive ---------------------------------------------------------------------
 
 
-def test_a_rotation_drive_is_cleared_once_the_primary_copy_is_proven(
-    tmp_path: Path, s3_server: S3Server, bucket: str
-) -> None:
-    cart = Cart(tmp_path, s3_server, bucket, ['provider = "none"'])
-    cart.offload()
-    cart.run()
-
+def test_a_rotation_drive_is_cleared_once_the_primary_copy_is_proven(cart: Cart) -> None:
     code, shuttle = cart.clearance("SHUTTLE_01")
 
     assert code == 0
@@ -176,14 +187,9 @@ def test_a_roll_on_fewer_volumes_than_the_copy_rule_warns_but_does_not_block(
     assert any("only 1 on-set copy" in w for w in shuttle["warnings"])
 
 
-def test_an_object_deleted_from_the_bucket_after_clearance_revokes_it(
-    tmp_path: Path, s3_server: S3Server, bucket: str
-) -> None:
-    cart = Cart(tmp_path, s3_server, bucket, ['provider = "none"'])
-    cart.offload()
-    cart.run()
+def test_an_object_deleted_from_the_bucket_after_clearance_revokes_it(cart: Cart) -> None:
     assert cart.clearance("SHUTTLE_01")[0] == 0
-    s3_server.client().delete_object(Bucket=bucket, Key=f"{A001}/Clips/A001C002.mov")
+    cart.server.client().delete_object(Bucket=cart.bucket, Key=f"{A001}/Clips/A001C002.mov")
 
     code, shuttle = cart.clearance("SHUTTLE_01")
 
@@ -196,12 +202,7 @@ def test_an_object_deleted_from_the_bucket_after_clearance_revokes_it(
     assert cart.clearance("SHUTTLE_01")[0] == 0
 
 
-def test_a_source_file_touched_after_verification_revokes_and_is_verified_again(
-    tmp_path: Path, s3_server: S3Server, bucket: str
-) -> None:
-    cart = Cart(tmp_path, s3_server, bucket, ['provider = "none"'])
-    cart.offload()
-    cart.run()
+def test_a_source_file_touched_after_verification_revokes_and_is_verified_again(cart: Cart) -> None:
     assert cart.clearance("SHUTTLE_01")[0] == 0
     touched = cart.shuttle / A001 / "Clips/A001C002.mov"
     touched.write_bytes(touched.read_bytes())  # same bytes, new mtime: proof no longer current
@@ -214,12 +215,8 @@ def test_a_source_file_touched_after_verification_revokes_and_is_verified_again(
     assert cart.clearance("SHUTTLE_01")[0] == 0
 
 
-def test_restarting_between_every_step_repeats_no_announcement(
-    tmp_path: Path, s3_server: S3Server, bucket: str
-) -> None:
-    cart = Cart(tmp_path, s3_server, bucket, ['provider = "none"'])
-    cart.offload()
-    for _ in range(3):
+def test_restarting_between_every_step_repeats_no_announcement(cart: Cart) -> None:
+    for _ in range(2):
         cart.run()
     verdicts = [cart.clearance("SHUTTLE_01")[1] for _ in range(2)]
 
@@ -231,13 +228,7 @@ def test_restarting_between_every_step_repeats_no_announcement(
 # --- the RAID and the archive -------------------------------------------------------------------
 
 
-def test_no_archive_tier_never_clears_a_raid_and_says_why(
-    tmp_path: Path, s3_server: S3Server, bucket: str
-) -> None:
-    cart = Cart(tmp_path, s3_server, bucket, ['provider = "none"'])
-    cart.offload()
-    cart.run()
-
+def test_no_archive_tier_never_clears_a_raid_and_says_why(cart: Cart) -> None:
     code, raid = cart.clearance("RAID_A")
 
     assert code == 1
@@ -269,10 +260,8 @@ def test_storage_class_on_some_objects_only_is_not_archived_then_all_is(
 
 
 def test_an_archive_bucket_copy_with_one_corrupted_object_is_not_archived_and_alarms(
-    tmp_path: Path, s3_server: S3Server, bucket: str
+    tmp_path: Path, s3_server: S3Server, bucket: str, archive_bucket: str
 ) -> None:
-    archive_bucket = f"{bucket}-arch"
-    s3_server.client().create_bucket(Bucket=archive_bucket)
     cart = Cart(
         tmp_path,
         s3_server,
@@ -302,10 +291,8 @@ def test_an_archive_bucket_copy_with_one_corrupted_object_is_not_archived_and_al
 
 
 def test_s3_copy_with_make_copy_makes_and_verifies_the_archive(
-    tmp_path: Path, s3_server: S3Server, bucket: str
+    tmp_path: Path, s3_server: S3Server, bucket: str, archive_bucket: str
 ) -> None:
-    archive_bucket = f"{bucket}-arch"
-    s3_server.client().create_bucket(Bucket=archive_bucket)
     cart = Cart(
         tmp_path,
         s3_server,
@@ -464,12 +451,7 @@ def test_the_running_daemon_polls_the_archive_on_its_schedule(
     assert any("RAID_A" in m for m in granted)
 
 
-def test_asking_about_an_unknown_drive_names_the_known_ones(
-    tmp_path: Path, s3_server: S3Server, bucket: str
-) -> None:
-    cart = Cart(tmp_path, s3_server, bucket, ['provider = "none"'])
-    cart.offload()
-    cart.run()
+def test_asking_about_an_unknown_drive_names_the_known_ones(cart: Cart) -> None:
 
     done = run_cli("clearance", "SHUTTLE_99", "--config", str(cart.config))
 

@@ -23,9 +23,10 @@ from xml.sax.saxutils import escape
 
 import pytest
 import xxhash
-from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict, verify_path
+from rollkeeper.mhl.verify import FileStatus, RollVerdict
 
 from tests.builders import clip, legacy_mhl, write_files
+from tests.verification import only_roll, statuses
 
 pytestmark = pytest.mark.interop
 
@@ -283,16 +284,6 @@ def ascmhl_roll(templates: SealedTemplates, tmp_path: Path) -> Path:
     """A roll sealed by `ascmhl create -h xxh128` (the reference tool's default kind)."""
     source = next(s for s in SOURCES if s.id == "ascmhl-xxh128")
     return templates.copy(source, tmp_path)
-
-
-def only_roll(path: Path) -> RollResult:
-    results = verify_path(path)
-    assert len(results) == 1, [r.root for r in results]
-    return results[0]
-
-
-def statuses(result: RollResult) -> dict[str, FileStatus]:
-    return {f.path: f.status for f in result.files}
 
 
 # --- the specification ----------------------------------------------------------------------------

@@ -22,9 +22,10 @@ from lxml import etree
 from rollkeeper.core.errors import BadInputError
 from rollkeeper.mhl.model import HashKind
 from rollkeeper.mhl.seal import SealResult, seal_asc, seal_legacy
-from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict, verify_path
+from rollkeeper.mhl.verify import FileStatus, RollVerdict
 
 from tests.builders import clip, write_files
+from tests.verification import only_roll
 
 pytestmark = pytest.mark.interop
 
@@ -73,11 +74,6 @@ def flip_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-
-
-def only_roll(path: Path) -> RollResult:
-    [result] = verify_path(path)
-    return result
 
 
 def generations(roll: Path) -> list[Path]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import xxhash
 
+from rollkeeper.archive.copies import check_copies
 from rollkeeper.archive.model import (
     ArchiveReport,
     ArchiveRoll,
@@ -26,6 +27,7 @@ class FolderArchive:
     """Archived when every file is in the archive folder and hashes right when read back."""
 
     name = "fs-copy"
+    where = "archive folder"
 
     def __init__(self, settings: ArchiveSettings, target: TargetSettings, primary: Target) -> None:
         assert settings.path is not None  # noqa: S101 - the schema requires it
@@ -43,32 +45,29 @@ class FolderArchive:
         return self.root / archive_key(key, self.target.prefix, self.settings.prefix)
 
     def check(self, roll: ArchiveRoll) -> ArchiveReport:
-        report = ArchiveReport()
         if not self.root.is_dir():
+            report = ArchiveReport()
             for record in roll.objects:
                 report.note(record, ArchiveState.PENDING)
             report.reasons.append(f"archive folder {self.root} is not mounted")
             return report
-        for record in roll.objects:
-            path = self._path(record.key)
-            if not path.exists() and self.settings.make_copy:
-                self._copy(record, path)
-            if not path.exists():
-                report.note(record, ArchiveState.PENDING, "not in the archive folder yet")
-                continue
-            size, digest = _read_back(path)
-            if size != record.size or (record.xxh64 and digest != record.xxh64):
-                report.note(
-                    record,
-                    ArchiveState.FAILED,
-                    f"archive copy differs: {size} bytes, xxh64 {digest} (uploaded: "
-                    f"{record.size} bytes, xxh64 {record.xxh64})",
-                )
-            else:
-                report.note(record, ArchiveState.ARCHIVED)
-        return report
+        return check_copies(roll, self, self.settings.make_copy)
 
-    def _copy(self, record: StoredRecord, path: Path) -> None:
+    def find(self, record: StoredRecord) -> Path | None:
+        path = self._path(record.key)
+        return path if path.exists() else None
+
+    def differs(self, record: StoredRecord, found: Path) -> str | None:
+        size, digest = _read_back(found)
+        if size != record.size or (record.xxh64 and digest != record.xxh64):
+            return (
+                f"{size} bytes, xxh64 {digest} (uploaded: {record.size} bytes, xxh64 "
+                f"{record.xxh64})"
+            )
+        return None
+
+    def make(self, record: StoredRecord) -> None:
+        path = self._path(record.key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.rollkeeper-archiving"
         try:

@@ -7,6 +7,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from rollkeeper.archive.copies import check_copies
 from rollkeeper.archive.model import (
     ArchiveReport,
     ArchiveRoll,
@@ -51,6 +52,12 @@ class _S3Objects:
         return answer
 
 
+def _primary_objects(target: TargetSettings) -> _S3Objects:
+    """The objects of the primary bucket, which the target's own connection reads."""
+    assert target.bucket is not None  # noqa: S101 - an s3 target always has one
+    return _S3Objects(make_client(target), target.bucket, "primary bucket")
+
+
 def _same_object(record: StoredRecord, head: dict[str, Any]) -> str | None:
     """Why `head` is not the proven object (None when size and checksum agree)."""
     size = int(head.get("ContentLength", -1))
@@ -83,8 +90,7 @@ class StorageClassArchive:
     name = "s3-storage-class"
 
     def __init__(self, target: TargetSettings, classes: list[str]) -> None:
-        assert target.bucket is not None  # noqa: S101 - an s3 target always has one
-        self.objects = _S3Objects(make_client(target), target.bucket, "primary bucket")
+        self.objects = _primary_objects(target)
         self.classes = set(classes)
 
     def preflight(self) -> str | None:
@@ -111,9 +117,8 @@ class ReplicationArchive:
     name = "s3-replication"
 
     def __init__(self, target: TargetSettings) -> None:
-        assert target.bucket is not None  # noqa: S101
-        self.bucket = target.bucket
-        self.objects = _S3Objects(make_client(target), target.bucket, "primary bucket")
+        self.objects = _primary_objects(target)
+        self.bucket = self.objects.bucket
 
     def preflight(self) -> str | None:
         try:
@@ -146,6 +151,7 @@ class S3CopyArchive:
     """Archived when every object is in the archive bucket with equal size and checksum."""
 
     name = "s3-copy"
+    where = "archive bucket"
 
     def __init__(self, settings: ArchiveSettings, target: TargetSettings, primary: Target) -> None:
         assert settings.bucket is not None  # noqa: S101 - the schema requires it
@@ -160,32 +166,24 @@ class S3CopyArchive:
     def preflight(self) -> str | None:
         try:
             self.archive.client.head_bucket(Bucket=self.archive.bucket)
-        except ClientError as err:
-            return f"archive bucket {self.archive.bucket!r} cannot be reached ({err})"
-        except BotoCoreError as err:
+        except (ClientError, BotoCoreError) as err:
             return f"archive bucket {self.archive.bucket!r} cannot be reached ({err})"
         return None
 
     def check(self, roll: ArchiveRoll) -> ArchiveReport:
-        report = ArchiveReport()
-        for record in roll.objects:
-            key = archive_key(record.key, self.target.prefix, self.settings.prefix)
-            head = self.archive.head(key)
-            if head is None and self.settings.make_copy:
-                self._copy(record, key)
-                head = self.archive.head(key)
-            if head is None:
-                report.note(record, ArchiveState.PENDING, "not in the archive bucket yet")
-                continue
-            problem = _same_object(record, head)
-            if problem:
-                report.note(record, ArchiveState.FAILED, f"archive copy differs: {problem}")
-            else:
-                report.note(record, ArchiveState.ARCHIVED)
-        return report
+        return check_copies(roll, self, self.settings.make_copy)
 
-    def _copy(self, record: StoredRecord, key: str) -> None:
-        client, bucket = self.archive.client, self.archive.bucket
+    def _key(self, record: StoredRecord) -> str:
+        return archive_key(record.key, self.target.prefix, self.settings.prefix)
+
+    def find(self, record: StoredRecord) -> dict[str, Any] | None:
+        return self.archive.head(self._key(record))
+
+    def differs(self, record: StoredRecord, found: dict[str, Any]) -> str | None:
+        return _same_object(record, found)
+
+    def make(self, record: StoredRecord) -> None:
+        client, bucket, key = self.archive.client, self.archive.bucket, self._key(record)
         if self.server_side:
             client.copy_object(
                 Bucket=bucket,

@@ -97,8 +97,11 @@ def _writable_name(relative: str) -> bool:
 
 
 def _hash_all(
-    folder: Path, wanted: dict[str, set[HashKind]], jobs: int, progress: Progress
+    folder: Path, wanted: dict[str, set[HashKind]], jobs: int, shown: Progress | None
 ) -> list[_Hashed]:
+    """Every wanted file hashed once with all its kinds, `jobs` at a time."""
+    progress = shown or NoProgress()
+
     def one(relative: str) -> _Hashed:
         path = folder / relative
         progress.file_started(relative)
@@ -143,7 +146,7 @@ def seal_legacy(
             f"it for a Windows separator): {names}; use --format asc, or rename them. Nothing was "
             "sealed"
         )
-    hashed = _hash_all(folder, {r: {kind} for r in files}, jobs, progress or NoProgress())
+    hashed = _hash_all(folder, {r: {kind} for r in files}, jobs, progress)
     finished = datetime.now(UTC)
     data = legacy.render_legacy(
         [(h.path, h.size, h.modified, h.digests) for h in hashed],
@@ -154,10 +157,7 @@ def seal_legacy(
         finished=finished,
     )
     target = folder / f"{folder.name}_{finished.strftime('%Y-%m-%d_%H%M%S')}.mhl"
-    try:
-        write_new_file(target, data)
-    except FileExistsError as err:
-        raise BadInputError(f"{display_path(target)} already exists; not overwritten") from err
+    _write_new(target, data, "; not overwritten")
     return SealResult(target, len(hashed))
 
 
@@ -182,7 +182,7 @@ def seal_asc(
     on_disk = {name_key(r): r for r in _media_files(folder, skip_root_mhls=False)}
     _refuse_missing(folder, known, on_disk)
     wanted = {r: _kinds_wanted(kind, known.get(k), last_good.get(k)) for k, r in on_disk.items()}
-    hashed = _hash_all(folder, wanted, jobs, progress or NoProgress())
+    hashed = _hash_all(folder, wanted, jobs, progress)
     records, failed = _generation_records(hashed, known, last_good)
     chain = list(previous.chain) if previous else []
     sequence = _next_sequence(previous)
@@ -196,13 +196,18 @@ def seal_asc(
         ignore_patterns=_ignore_patterns(previous),
     )
     history_dir.mkdir(exist_ok=True)
-    try:
-        write_new_file(history_dir / name, data)
-    except FileExistsError as err:
-        raise BadInputError(f"{display_path(history_dir / name)} already exists") from err
+    _write_new(history_dir / name, data)
     chain.append(ascmhl.ChainLink(sequence, name, c4_of_bytes(data)))
     replace_file(history_dir / ascmhl.CHAIN_FILE, ascmhl.render_chain(chain))
     return SealResult(history_dir / name, len(records), failed)
+
+
+def _write_new(path: Path, data: bytes, refusal: str = "") -> None:
+    """Write the sealed MHL as a new file: an MHL already there is never overwritten."""
+    try:
+        write_new_file(path, data)
+    except FileExistsError as err:
+        raise BadInputError(f"{display_path(path)} already exists{refusal}") from err
 
 
 def _refuse_missing(

@@ -1,20 +1,95 @@
-"""`rollkeeper clearance`: the answer to "may I erase this drive?", re-checked right now."""
+"""The clearance view: "may I erase this drive?", judged with live re-checks, as text and JSON.
+
+It is given the parts that judge (target, archive provider's name, policy) rather than building
+them: `runtime.wiring` builds them once, for the daemon and for the `clearance` command alike.
+Every answer given is recorded (the audit trail), through the ledger, in its own transactions.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rollkeeper import __version__
-from rollkeeper.archive.build import build_provider
-from rollkeeper.config.schema import Config
 from rollkeeper.core.clearance import DriveVerdict, Policy
 from rollkeeper.core.errors import BadInputError
-from rollkeeper.core.words import describe
-from rollkeeper.ledger.store import LEDGER_FILE, Ledger
+from rollkeeper.core.words import REASONS_IN_A_SENTENCE, describe
+from rollkeeper.ledger.rows import VolumeRow
+from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.drive_decision import decide
-from rollkeeper.transfer.factory import build_target
+from rollkeeper.reports.ledger_file import require_ledger
+from rollkeeper.transfer.targets import Target
 
 CLEARANCE_SCHEMA = "rollkeeper.clearance/1"
+NO_LEDGER_HINT = "nothing has been proven on this cart"
+
+
+@dataclass(frozen=True, slots=True)
+class ClearanceAnswer:
+    """The verdicts of the drives asked about, in the ledger's order."""
+
+    verdicts: tuple[DriveVerdict, ...]
+
+    @property
+    def all_clear(self) -> bool:
+        """Every drive asked about may be erased (and there was one to ask about)."""
+        return bool(self.verdicts) and all(v.clear_to_erase for v in self.verdicts)
+
+
+def require_clearance_ledger(state_dir: Path) -> None:
+    """Refuse a cart without a ledger: nothing on it has been proven yet."""
+    require_ledger(state_dir, NO_LEDGER_HINT)
+
+
+def _drives_asked(ledger: Ledger, drive: str | None) -> list[VolumeRow]:
+    """The drive labelled `drive`, or every known drive when none is named."""
+    volumes = [v for v in ledger.volumes() if drive is None or v.label == drive]
+    if drive is not None and not volumes:
+        known = ", ".join(sorted(v.label for v in ledger.volumes())) or "none yet"
+        raise BadInputError(f"no drive labelled {drive!r} is known (known: {known})")
+    return volumes
+
+
+def answer(
+    state_dir: Path,
+    drive: str | None,
+    *,
+    target: Target | None,
+    archive_provider: str,
+    policy: Policy,
+) -> ClearanceAnswer:
+    """Judge the named drive (or every known one) with live re-checks; record the verdicts."""
+    require_clearance_ledger(state_dir)
+    ledger = Ledger.in_state_dir(state_dir)
+    try:
+        return ClearanceAnswer(
+            tuple(
+                decide(
+                    ledger,
+                    volume,
+                    target=target,
+                    archive_provider=archive_provider,
+                    policy=policy,
+                    record_unchanged=True,  # every answer given to a person is in the audit trail
+                ).verdict
+                for volume in _drives_asked(ledger, drive)
+            )
+        )
+    finally:
+        ledger.close()
+
+
+def clearance_text(view: ClearanceAnswer) -> str:
+    """One verdict line a drive, then every reason of a refusal too long for its sentence, and
+    the warnings."""
+    lines = [describe(v) for v in view.verdicts]
+    for verdict in view.verdicts:
+        if not verdict.clear_to_erase and len(verdict.blocking) > REASONS_IN_A_SENTENCE:
+            lines += [f"  - {b.reason}" for b in verdict.blocking]
+        lines += [f"  warning: {w}" for w in verdict.warnings]
+    return "\n".join(lines) or "No drives known yet."
 
 
 def _drive_json(verdict: DriveVerdict) -> dict[str, Any]:
@@ -28,45 +103,15 @@ def _drive_json(verdict: DriveVerdict) -> dict[str, Any]:
     }
 
 
-def answer(config: Config, drive: str | None) -> tuple[str, dict[str, Any], bool]:
-    """Judge the named drive (or every known one) with live re-checks; record the verdicts."""
-    state_dir = config.state.resolved_dir()
-    if not (state_dir / LEDGER_FILE).exists():
-        raise BadInputError(f"{state_dir}: no ledger yet; nothing has been proven on this cart")
-    target = build_target(config.target) if config.target else None
-    provider = build_provider(config.archive, config.target, target)
-    policy = Policy(
-        extras_block_drive=config.clearance.extras_block_drive,
-        min_onset_copies=config.clearance.min_onset_copies,
-    )
-    ledger = Ledger.in_state_dir(state_dir)
-    try:
-        volumes = [v for v in ledger.volumes() if drive is None or v.label == drive]
-        if drive is not None and not volumes:
-            known = ", ".join(sorted(v.label for v in ledger.volumes())) or "none yet"
-            raise BadInputError(f"no drive labelled {drive!r} is known (known: {known})")
-        verdicts = [
-            decide(
-                ledger,
-                volume,
-                target=target,
-                archive_provider=provider.name,
-                policy=policy,
-                record_unchanged=True,  # every answer given to a person is in the audit trail
-            ).verdict
-            for volume in volumes
-        ]
-    finally:
-        ledger.close()
-    lines = [describe(v) for v in verdicts]
-    for verdict in verdicts:
-        if not verdict.clear_to_erase and len(verdict.blocking) > 5:
-            lines += [f"  - {b.reason}" for b in verdict.blocking]
-        lines += [f"  warning: {w}" for w in verdict.warnings]
-    document = {
+def clearance_document(view: ClearanceAnswer) -> dict[str, Any]:
+    """The versioned JSON document (`CLEARANCE_SCHEMA`)."""
+    return {
         "schema": CLEARANCE_SCHEMA,
         "tool": {"name": "rollkeeper", "version": __version__},
-        "drives": [_drive_json(v) for v in verdicts],
+        "drives": [_drive_json(v) for v in view.verdicts],
     }
-    all_clear = bool(verdicts) and all(v.clear_to_erase for v in verdicts)
-    return "\n".join(lines) or "No drives known yet.", document, all_clear
+
+
+def clearance_json(view: ClearanceAnswer) -> str:
+    """The document as indented JSON."""
+    return json.dumps(clearance_document(view), indent=2, ensure_ascii=False)

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
-from rollkeeper.core.errors import BadInputError
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState
 from rollkeeper.ledger.rows import (
     ArchiveCheck,
@@ -28,13 +27,15 @@ from rollkeeper.ledger.rows import (
     FileUpload,
     RollRecord,
     RollUpload,
+    VolumeRow,
     archive_check,
     copy_row,
     file_upload,
     roll_upload,
 )
-from rollkeeper.ledger.store import LEDGER_FILE, Ledger
+from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
+from rollkeeper.reports.ledger_file import require_ledger
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -134,77 +135,97 @@ def _drive_clearance(ledger: Ledger, volume_id: int) -> dict[str, Any] | None:
     }
 
 
+NO_LEDGER_HINT = "start the daemon (`rollkeeper run`) with this state dir"
+
+
 def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, Any]:
     """The status document built from the ledger in `state_dir`."""
-    if not (state_dir / LEDGER_FILE).exists():
-        raise BadInputError(
-            f"{state_dir}: no ledger yet; start the daemon (`rollkeeper run`) with this state dir"
-        )
+    require_ledger(state_dir, NO_LEDGER_HINT)
     opened = Ledger.in_state_dir(state_dir, readonly=True)
     try:
         opened.db.execute("BEGIN")  # one snapshot of the ledger for every query below
         ledger = _LedgerSnapshot(opened)
         volumes = {v.id: v for v in ledger.volumes()}
-        copies_by_roll: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        rolls_by_volume: dict[int, list[str]] = defaultdict(list)
-        for copy in ledger.copies():
-            volume = volumes[copy.volume_id]
-            copies_by_roll[copy.roll_id].append(
-                {
-                    "volume": volume.label,
-                    "role": volume.role,
-                    "folder": copy.folder,
-                    "state": copy.state.value,
-                    "problems": copy.problems,
-                    "verified_at": copy.verified_at,
-                }
-            )
-            rolls_by_volume[copy.volume_id].append(copy.roll_id)
+        copies_by_roll, rolls_by_volume = _copies_json(ledger, volumes)
         uploads = _uploads_json(ledger)
-        rolls = []
-        for row in ledger.rolls():
-            copies = copies_by_roll.get(row.id, [])
-            problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
-            if row.state == RollState.CONFLICT.value:
-                problems.insert(0, "CONFLICT: different MHL content on different volumes")
-            rolls.append(
-                {
-                    "id": row.id,
-                    "shoot_day": row.shoot_day,
-                    "media_type": row.media_type,
-                    "roll": row.roll,
-                    "camera_format": row.camera_format,
-                    "state": row.state,
-                    "problems": problems,
-                    "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
-                    "copies": copies,
-                    "upload": uploads.get(row.id),
-                    "clearance": _roll_clearance(ledger, row.id, archive_provider),
-                }
-            )
         return {
             "schema": STATUS_SCHEMA,
             "tool": {"name": "rollkeeper", "version": __version__},
             "state_dir": str(state_dir),
-            "rolls": rolls,
+            "rolls": [
+                _roll_json(ledger, row, copies_by_roll.get(row.id, []), uploads, archive_provider)
+                for row in ledger.rolls()
+            ],
             "volumes": [
-                {
-                    "label": v.label,
-                    "role": v.role,
-                    "mounted": v.mounted,
-                    "mount_path": v.mount_path,
-                    "fs_uuid": v.fs_uuid or None,
-                    "last_full_scan": v.last_full_scan,
-                    "problems": v.scan_problems,
-                    "rolls": sorted(rolls_by_volume.get(v.id, [])),
-                    "unaccounted": v.unaccounted,
-                    "clearance": _drive_clearance(ledger, v.id),
-                }
-                for v in volumes.values()
+                _volume_json(ledger, v, rolls_by_volume.get(v.id, [])) for v in volumes.values()
             ],
         }
     finally:
         opened.close()  # closing ends the read transaction
+
+
+def _copies_json(
+    ledger: Ledger, volumes: dict[int, VolumeRow]
+) -> tuple[dict[str, list[dict[str, Any]]], dict[int, list[str]]]:
+    """Every copy, by roll id; and the ids of the rolls on each volume."""
+    copies_by_roll: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rolls_by_volume: dict[int, list[str]] = defaultdict(list)
+    for copy in ledger.copies():
+        volume = volumes[copy.volume_id]
+        copies_by_roll[copy.roll_id].append(
+            {
+                "volume": volume.label,
+                "role": volume.role,
+                "folder": copy.folder,
+                "state": copy.state.value,
+                "problems": copy.problems,
+                "verified_at": copy.verified_at,
+            }
+        )
+        rolls_by_volume[copy.volume_id].append(copy.roll_id)
+    return copies_by_roll, rolls_by_volume
+
+
+def _roll_json(
+    ledger: Ledger,
+    row: RollRecord,
+    copies: list[dict[str, Any]],
+    uploads: dict[str, dict[str, Any]],
+    archive_provider: str,
+) -> dict[str, Any]:
+    """One roll: its identity and state, its copies' problems, its upload and its clearance."""
+    problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
+    if row.state == RollState.CONFLICT.value:
+        problems.insert(0, "CONFLICT: different MHL content on different volumes")
+    return {
+        "id": row.id,
+        "shoot_day": row.shoot_day,
+        "media_type": row.media_type,
+        "roll": row.roll,
+        "camera_format": row.camera_format,
+        "state": row.state,
+        "problems": problems,
+        "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
+        "copies": copies,
+        "upload": uploads.get(row.id),
+        "clearance": _roll_clearance(ledger, row.id, archive_provider),
+    }
+
+
+def _volume_json(ledger: Ledger, volume: VolumeRow, roll_ids: list[str]) -> dict[str, Any]:
+    """One volume: where it is, what its scans found, its rolls and its latest clearance."""
+    return {
+        "label": volume.label,
+        "role": volume.role,
+        "mounted": volume.mounted,
+        "mount_path": volume.mount_path,
+        "fs_uuid": volume.fs_uuid or None,
+        "last_full_scan": volume.last_full_scan,
+        "problems": volume.scan_problems,
+        "rolls": sorted(roll_ids),
+        "unaccounted": volume.unaccounted,
+        "clearance": _drive_clearance(ledger, volume.id),
+    }
 
 
 def _uploads_json(ledger: Ledger) -> dict[str, dict[str, Any]]:

@@ -342,7 +342,7 @@ def test_version_is_printed() -> None:
 
 
 def test_seal_offers_exactly_the_hash_kinds_seal_can_write() -> None:
-    from rollkeeper.cli.main import SEAL_HASHES
+    from rollkeeper.cli.seal import SEAL_HASHES
     from rollkeeper.mhl.seal import SEAL_KINDS
 
     assert tuple(kind.value for kind in SEAL_KINDS) == SEAL_HASHES
@@ -482,7 +482,8 @@ PLAIN = [
 def test_plain_verify_arguments_are_read_as_click_reads_them(
     args: list[str], parsed: tuple[Path, bool, int | None]
 ) -> None:
-    from rollkeeper.cli.main import DEFAULT_JOBS, plain_verify_arguments
+    from rollkeeper.cli.options import DEFAULT_JOBS
+    from rollkeeper.cli.plain_verify import plain_verify_arguments
 
     path, as_json, jobs = parsed
     assert plain_verify_arguments(args) == (path, as_json, DEFAULT_JOBS if jobs is None else jobs)
@@ -516,13 +517,13 @@ LEFT_TO_CLICK = [
 
 @pytest.mark.parametrize("args", LEFT_TO_CLICK, ids=" ".join)
 def test_anything_but_a_plain_verify_is_left_to_click(args: list[str]) -> None:
-    from rollkeeper.cli.main import plain_verify_arguments
+    from rollkeeper.cli.plain_verify import plain_verify_arguments
 
     assert plain_verify_arguments(args) is None
 
 
 def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rollkeeper.cli.main import plain_verify_arguments
+    from rollkeeper.cli.plain_verify import plain_verify_arguments
 
     monkeypatch.setenv("_ROLLKEEPER_COMPLETE", "bash_complete")
     assert plain_verify_arguments(["verify", "R"]) is None

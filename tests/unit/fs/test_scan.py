@@ -21,7 +21,7 @@ from rollkeeper.core.layout import build_profile
 from rollkeeper.fs.scan import TreeScan, scan_tree
 from rollkeeper.fs.volume_scan import VolumeScan, rolls_to_trust, unaccounted
 
-from tests.builders import write_files
+from tests.builders import without_root_privileges, write_files
 
 LATIN1_NAME = os.fsdecode(b"caf\xe9.mov")  # a name written by a Latin-1 system
 
@@ -176,17 +176,6 @@ _SCAN_AND_PRINT = (
     "s = scan_tree(Path(sys.argv[1])); print(json.dumps({'files': sorted(s.files), "
     "'errors': s.errors}))"
 )
-
-
-def without_root_privileges(argv: list[str]) -> list[str]:
-    """`argv` run so that file permissions apply, even when the tests run as root."""
-    if os.geteuid() != 0:
-        return argv
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root and setpriv (util-linux) is missing: permissions never bite")
-    # root keeps its uid but loses the capabilities that bypass file permission checks
-    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--", *argv]
 
 
 def test_a_folder_that_cannot_be_entered_is_reported_and_the_walk_goes_on(tmp_path: Path) -> None:

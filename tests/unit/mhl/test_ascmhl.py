@@ -17,9 +17,10 @@ from ascmhl.hasher import C4
 from rollkeeper.core.errors import MhlError
 from rollkeeper.mhl.ascmhl import read_history
 from rollkeeper.mhl.model import ExpectedHash, HashAction, HashKind, SourceFormat
-from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict, verify_path
+from rollkeeper.mhl.verify import FileStatus, RollVerdict
 
 from tests.builders import clip, write_files
+from tests.verification import only_roll, statuses
 
 OLD = clip(1, 3100)
 NEW = clip(2, 3100)
@@ -113,15 +114,6 @@ def sealed(folder: Path, *generations: Sequence[str], patterns: Sequence[str] = 
     ]
     write_chain(folder, written)
     return written
-
-
-def only_roll(path: Path) -> RollResult:
-    [result] = verify_path(path)
-    return result
-
-
-def statuses(result: RollResult) -> dict[str, FileStatus]:
-    return {f.path: f.status for f in result.files}
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from rollkeeper.mhl.verify import FileResult, FileStatus, RollResult, RollVerdic
 from rollkeeper.reports.verify import print_summary, verify_json
 
 from tests.builders import (
+    asc_roll,
     clip,
     legacy_entry,
     legacy_mhl,
@@ -34,7 +34,7 @@ from tests.builders import (
     write_files,
     xxh64_hex,
 )
-from tests.unit.mhl.test_verify import asc_roll
+from tests.unit.mhl.loopback import assert_never_contacted, url_of
 
 REPO = Path(__file__).parents[3]
 SECRET = "TOP-SECRET-payroll-7d21"
@@ -148,25 +148,6 @@ def invalid_roll_error(root: Path) -> str:
     return result.error
 
 
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A TCP port on loopback; a connection attempt would wait in its backlog to be seen."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-def assert_never_contacted(server: socket.socket) -> None:
-    server.setblocking(False)
-    with pytest.raises(BlockingIOError):
-        connection, _peer = server.accept()
-        connection.close()
-
-
 _VERIFY_TO_JSON = (
     "import json, sys; from pathlib import Path; from rollkeeper.mhl.verify import verify_path; "
     "from rollkeeper.reports.verify import verify_json; p = Path(sys.argv[1]); "
@@ -247,11 +228,10 @@ def test_an_external_entity_naming_a_local_file_never_shows_its_content(
 def test_an_external_entity_naming_a_url_is_never_fetched(
     tmp_path: Path, listener: socket.socket
 ) -> None:
-    host, port = listener.getsockname()
     root = raw_roll(
         tmp_path,
         LONG_COMMENT  # past the byte-level check: libxml2 itself must refuse to fetch
-        + f'<!DOCTYPE hashlist [<!ENTITY xxe SYSTEM "http://{host}:{port}/payload">]>\n'
+        + f'<!DOCTYPE hashlist [<!ENTITY xxe SYSTEM "{url_of(listener, "payload")}">]>\n'
         f"<hashlist><hash><file>&xxe;</file><size>1</size>{MD5_ZERO}</hash></hashlist>\n",
     )
     error = invalid_roll_error(root)

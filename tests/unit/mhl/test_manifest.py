@@ -12,9 +12,10 @@ from rollkeeper.core.errors import MhlError
 from rollkeeper.fs.scan import scan_tree
 from rollkeeper.mhl.manifest import load_roll_manifest
 from rollkeeper.mhl.model import HashKind, RollManifest, SourceFormat
-from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict, verify_path
+from rollkeeper.mhl.verify import FileStatus, RollVerdict
 
 from tests.builders import clip, legacy_entry, legacy_mhl, write_files
+from tests.verification import only_roll, statuses
 
 A = clip(1, 2000)
 B = clip(2, 1500)
@@ -52,15 +53,6 @@ def asc_history(folder: Path, path: str, content: bytes) -> Path:
 
 def manifest_of(roll: Path) -> RollManifest:
     return load_roll_manifest(scan_tree(roll))
-
-
-def only_roll(path: Path) -> RollResult:
-    [result] = verify_path(path)
-    return result
-
-
-def statuses(result: RollResult) -> dict[str, FileStatus]:
-    return {f.path: f.status for f in result.files}
 
 
 @pytest.fixture

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 import xxhash
 from rollkeeper.core.errors import BadInputError
-from rollkeeper.mhl.hashing import CHUNK_SIZE, c4_of_bytes
+from rollkeeper.mhl.hashing import CHUNK_SIZE
 from rollkeeper.mhl.model import HashKind, SourceFormat
-from rollkeeper.mhl.verify import FileResult, FileStatus, RollResult, RollVerdict, verify_path
+from rollkeeper.mhl.verify import FileStatus, RollVerdict, verify_path
 
 from tests.builders import (
+    asc_roll,
     clip,
     legacy_entry,
     legacy_mhl,
@@ -27,6 +28,7 @@ from tests.builders import (
     write_files,
     xxh64_hex,
 )
+from tests.verification import by_path, only_roll, statuses
 
 CLIPS = {
     "A001C001_261121_R1AB.mov": clip(1, 30_000),
@@ -39,62 +41,11 @@ def md5_hex(content: bytes) -> str:
     return hashlib.md5(content, usedforsecurity=False).hexdigest()
 
 
-def only_roll(path: Path, *, jobs: int = 2) -> RollResult:
-    results = verify_path(path, jobs=jobs)
-    assert len(results) == 1
-    return results[0]
-
-
-def by_path(roll: RollResult) -> dict[str, FileResult]:
-    return {f.path: f for f in roll.files}
-
-
-def statuses(roll: RollResult) -> dict[str, FileStatus]:
-    return {f.path: f.status for f in roll.files}
-
-
 def write_legacy(root: Path, entries: list[str], name: str = "A001.mhl") -> Path:
     root.mkdir(parents=True, exist_ok=True)
     mhl = root / name
     mhl.write_text(legacy_mhl(entries), encoding="utf-8")
     return mhl
-
-
-def asc_roll(
-    root: Path,
-    files: dict[str, bytes],
-    *,
-    failed: frozenset[str] = frozenset(),
-    ignore: tuple[str, ...] = (),
-) -> Path:
-    """A roll with an ASC MHL history of one generation (chained), written by hand."""
-    write_files(root, files)
-    entries = "".join(
-        f'<hash><path size="{len(content)}">{path}</path>'
-        f'<xxh64 action="{"failed" if path in failed else "original"}" '
-        f'hashdate="2026-11-21T10:00:00+00:00">{xxh64_hex(content)}</xxh64></hash>'
-        for path, content in files.items()
-    )
-    patterns = "".join(f"<pattern>{p}</pattern>" for p in ignore)
-    generation = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<hashlist xmlns="urn:ASC:MHL:v2.0" version="2.0">'
-        "<creatorinfo><creationdate>2026-11-21T10:00:00+00:00</creationdate>"
-        "<hostname>cart</hostname><tool version='1'>hand</tool></creatorinfo>"
-        f"<processinfo><process>in-place</process><ignore>{patterns}</ignore></processinfo>"
-        f"<hashes>{entries}</hashes></hashlist>\n"
-    ).encode()
-    history = root / "ascmhl"
-    history.mkdir()
-    name = f"0001_{root.name}_2026-11-21_100000Z.mhl"
-    (history / name).write_bytes(generation)
-    (history / "ascmhl_chain.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<ascmhldirectory xmlns="urn:ASC:MHL:DIRECTORY:v2.0"><hashlist sequencenr="1">'
-        f"<path>{name}</path><c4>{c4_of_bytes(generation)}</c4></hashlist></ascmhldirectory>\n",
-        encoding="utf-8",
-    )
-    return history / name
 
 
 @pytest.fixture

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from rollkeeper.core.errors import MhlError
 from rollkeeper.mhl import xmlsafe
+
+from tests.unit.mhl.loopback import assert_never_contacted, url_of
 
 SECRET = "TOP-SECRET-do-not-leak-4f1c"
 
@@ -64,30 +66,6 @@ def secret_file(tmp_path: Path) -> Path:
     secret.parent.mkdir()
     secret.write_text(SECRET)
     return secret
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A TCP port nobody should connect to; a connection attempt stays queued in its backlog."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-def assert_never_contacted(server: socket.socket) -> None:
-    server.setblocking(False)
-    with pytest.raises(BlockingIOError):
-        connection, _peer = server.accept()
-        connection.close()
-
-
-def url_of(server: socket.socket, name: str) -> str:
-    host, port = server.getsockname()
-    return f"http://{host}:{port}/{name}"
 
 
 # --- well-formed input ---------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""The one place that builds the parts a configuration names: the storage target, the archive
+provider and the clearance policy.
+
+The daemon (`rollkeeper run`) and every command that judges or stores (`rollkeeper clearance`)
+take them from here, so that a drive is never judged against other parts than the daemon's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rollkeeper.archive.build import build_provider
+from rollkeeper.archive.model import ArchiveProvider
+from rollkeeper.config.schema import Config
+from rollkeeper.config.sections import ClearanceSettings
+from rollkeeper.core.clearance import Policy
+from rollkeeper.transfer.factory import build_target
+from rollkeeper.transfer.targets import Target
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What a configuration builds: where rolls are stored (None: verified, not uploaded), where
+    their archival copy is learnt of, and the production's erase rules."""
+
+    target: Target | None
+    provider: ArchiveProvider
+    policy: Policy
+
+
+def clearance_policy(settings: ClearanceSettings) -> Policy:
+    """The erase rules of `[clearance]`."""
+    return Policy(
+        extras_block_drive=settings.extras_block_drive,
+        min_onset_copies=settings.min_onset_copies,
+    )
+
+
+def build_parts(config: Config) -> Parts:
+    """The target, provider and policy `config` describes (S3 clients are created here)."""
+    target = build_target(config.target) if config.target else None
+    return Parts(
+        target=target,
+        provider=build_provider(config.archive, config.target, target),
+        policy=clearance_policy(config.clearance),
+    )

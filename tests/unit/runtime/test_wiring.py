@@ -1,0 +1,85 @@
+"""Specification: `runtime.wiring` builds, from one configuration, the target, the archive
+provider and the clearance policy that the daemon and the `clearance` command both judge with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rollkeeper.archive.build import NoArchive
+from rollkeeper.archive.folder import FolderArchive
+from rollkeeper.config.schema import Config, parse_config
+from rollkeeper.core.clearance import DEFAULT_POLICY, Policy
+from rollkeeper.runtime.wiring import build_parts
+from rollkeeper.transfer.fs_target import FolderTarget
+from rollkeeper.transfer.s3_target import S3Target
+from rollkeeper.transfer.targets import TargetUnusable
+
+FILE = Path("/etc/rollkeeper/rollkeeper.toml")
+
+
+def config(text: str) -> Config:
+    return parse_config(text, FILE)
+
+
+def test_without_a_target_rolls_are_only_verified_and_nothing_is_archived() -> None:
+    parts = build_parts(config(""))
+    assert parts.target is None
+    assert isinstance(parts.provider, NoArchive)
+    assert parts.provider.name == "none"
+
+
+def test_a_target_with_only_a_path_is_a_folder_target_there(tmp_path: Path) -> None:
+    parts = build_parts(config(f'[target]\npath = "{tmp_path}"\nchecksum = "sha256"\n'))
+    assert isinstance(parts.target, FolderTarget)
+    assert parts.target.root == tmp_path
+    assert parts.target.checksum_algorithm == "sha256"
+
+
+def test_an_s3_target_is_built_for_its_bucket_and_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RK_WIRING_KEY", "key")
+    monkeypatch.setenv("RK_WIRING_SECRET", "secret")
+    parts = build_parts(
+        config(
+            '[target]\nkind = "s3"\nbucket = "dailies"\nprefix = "show"\n'
+            'endpoint_url = "http://127.0.0.1:9"\nregion = "us-east-1"\n'
+            'access_key_id_env = "RK_WIRING_KEY"\nsecret_access_key_env = "RK_WIRING_SECRET"\n'
+        )
+    )
+    assert isinstance(parts.target, S3Target)
+    assert parts.target.bucket == "dailies"
+    assert parts.target.description == "s3://dailies/show at http://127.0.0.1:9"
+
+
+def test_a_target_without_an_archive_section_has_no_archive_tier(tmp_path: Path) -> None:
+    parts = build_parts(config(f'[target]\npath = "{tmp_path}"\n'))
+    assert isinstance(parts.provider, NoArchive)
+
+
+def test_an_archive_provider_reads_the_primary_copy_through_the_built_target(
+    tmp_path: Path,
+) -> None:
+    parts = build_parts(
+        config(
+            f'[target]\npath = "{tmp_path / "nas"}"\n'
+            f'[archive]\nprovider = "fs-copy"\npath = "{tmp_path / "archive"}"\n'
+        )
+    )
+    assert isinstance(parts.provider, FolderArchive)
+    assert parts.provider.primary is parts.target
+
+
+def test_an_archive_provider_that_needs_a_target_is_refused_without_one(tmp_path: Path) -> None:
+    with pytest.raises(TargetUnusable, match="needs a \\[target\\]"):
+        build_parts(config(f'[archive]\nprovider = "fs-copy"\npath = "{tmp_path}"\n'))
+
+
+def test_the_policy_is_the_safe_default_without_a_clearance_section() -> None:
+    assert build_parts(config("")).policy == DEFAULT_POLICY
+
+
+def test_the_policy_carries_the_productions_clearance_rules() -> None:
+    parts = build_parts(config("[clearance]\nextras_block_drive = false\nmin_onset_copies = 2\n"))
+    assert parts.policy == Policy(extras_block_drive=False, min_onset_copies=2)
