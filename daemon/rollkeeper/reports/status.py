@@ -6,7 +6,7 @@ document is a versioned contract (`STATUS_SCHEMA`).
 
 Each roll's clearance is judged from the same evidence as everywhere (`roll_evidence`); the
 lookups it makes per roll are answered from a few queries over the whole ledger, read once
-(`_LedgerSnapshot`), so a status of a thousand rolls costs a handful of queries, not thousands.
+(`rollkeeper.ledger.snapshot`), so a status of a thousand rolls costs a handful of queries.
 """
 
 from __future__ import annotations
@@ -21,18 +21,11 @@ from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState
 from rollkeeper.ledger.rows import (
-    ArchiveCheck,
-    CopyRow,
-    FileIdentity,
-    FileUpload,
     RollRecord,
     RollUpload,
     VolumeRow,
-    archive_check,
-    copy_row,
-    file_upload,
-    roll_upload,
 )
+from rollkeeper.ledger.snapshot import read_snapshot
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
 from rollkeeper.reports.ledger_file import require_ledger
@@ -41,68 +34,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 STATUS_SCHEMA = "rollkeeper.status/1"
-
-
-class _LedgerSnapshot(Ledger):
-    """The open read-only ledger, answering the per-roll lookups of `roll_evidence` from whole
-    tables read once. Any other lookup goes to the ledger itself, as before."""
-
-    def __init__(self, ledger: Ledger) -> None:  # shares `ledger`'s connection; opens nothing
-        self.path = ledger.path
-        self.db = ledger.db
-        self._rolls = {row.id: row for row in ledger.rolls()}
-        self._copies: dict[str, list[CopyRow]] = defaultdict(list)
-        for row in self.db.execute("SELECT * FROM roll_copies ORDER BY roll_id, volume_id"):
-            self._copies[row["roll_id"]].append(copy_row(row))
-        self._roll_uploads = {
-            row["roll_id"]: roll_upload(row)
-            for row in self.db.execute("SELECT * FROM roll_uploads")
-        }
-        self._archive_checks = {
-            row["roll_id"]: archive_check(row)
-            for row in self.db.execute("SELECT * FROM archive_checks")
-        }
-        self._file_uploads: dict[str, dict[str, FileUpload]] = defaultdict(dict)
-        for row in self.db.execute("SELECT * FROM uploads"):
-            self._file_uploads[row["roll_id"]][row["path"]] = file_upload(row)
-        # What the evidence reads of each roll's files: the copy its upload was read from.
-        self._verified: dict[tuple[str, int], list[FileIdentity]] = defaultdict(list)
-        for roll_id, volume_id, *identity in self.db.execute(
-            # CROSS JOIN: from each upload into the files' primary key, not a scan of all files
-            "SELECT f.roll_id, f.volume_id, f.path, f.size, f.mtime_ns, f.inode, f.status "
-            "FROM roll_uploads u CROSS JOIN files f "
-            "ON f.roll_id = u.roll_id AND f.volume_id = u.volume_id "
-            "ORDER BY f.roll_id, f.volume_id, f.path"
-        ):
-            self._verified[(roll_id, volume_id)].append(FileIdentity(*identity))
-
-    def roll(self, roll_id: str) -> RollRecord | None:
-        return self._rolls.get(roll_id)
-
-    def rolls(self) -> list[RollRecord]:
-        return list(self._rolls.values())
-
-    def copies(self, *, roll_id: str | None = None, volume_id: int | None = None) -> list[CopyRow]:
-        if volume_id is not None:
-            return super().copies(roll_id=roll_id, volume_id=volume_id)
-        if roll_id is None:
-            return [copy for copies in self._copies.values() for copy in copies]
-        return list(self._copies.get(roll_id, []))
-
-    def roll_upload(self, roll_id: str) -> RollUpload | None:
-        return self._roll_uploads.get(roll_id)
-
-    def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
-        return dict(self._file_uploads.get(roll_id, {}))
-
-    def archive_check(self, roll_id: str) -> ArchiveCheck | None:
-        return self._archive_checks.get(roll_id)
-
-    def file_identities(self, roll_id: str, volume_id: int) -> list[FileIdentity]:
-        upload = self._roll_uploads.get(roll_id)
-        if upload is None or upload.volume_id != volume_id:
-            return super().file_identities(roll_id, volume_id)
-        return list(self._verified.get((roll_id, volume_id), []))
 
 
 def _roll_clearance(ledger: Ledger, roll_id: str, archive_provider: str) -> dict[str, Any]:
@@ -141,10 +72,7 @@ NO_LEDGER_HINT = "start the daemon (`rollkeeper run`) with this state dir"
 def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, Any]:
     """The status document built from the ledger in `state_dir`."""
     require_ledger(state_dir, NO_LEDGER_HINT)
-    opened = Ledger.in_state_dir(state_dir, readonly=True)
-    try:
-        opened.db.execute("BEGIN")  # one snapshot of the ledger for every query below
-        ledger = _LedgerSnapshot(opened)
+    with read_snapshot(state_dir) as ledger:
         volumes = {v.id: v for v in ledger.volumes()}
         copies_by_roll, rolls_by_volume = _copies_json(ledger, volumes)
         uploads = _uploads_json(ledger)
@@ -160,8 +88,6 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
                 _volume_json(ledger, v, rolls_by_volume.get(v.id, [])) for v in volumes.values()
             ],
         }
-    finally:
-        opened.close()  # closing ends the read transaction
 
 
 def _copies_json(
@@ -230,8 +156,8 @@ def _volume_json(ledger: Ledger, volume: VolumeRow, roll_ids: list[str]) -> dict
 
 def _uploads_json(ledger: Ledger) -> dict[str, dict[str, Any]]:
     """Every roll's upload, by roll id."""
-    rows = ledger.db.execute("SELECT * FROM roll_uploads")
-    return {r["roll_id"]: _upload_json(roll_upload(r)) for r in rows}
+    uploads = ((roll.id, ledger.roll_upload(roll.id)) for roll in ledger.rolls())
+    return {roll_id: _upload_json(row) for roll_id, row in uploads if row is not None}
 
 
 def _upload_json(row: RollUpload) -> dict[str, Any]:

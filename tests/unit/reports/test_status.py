@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import rollkeeper.reports.status as status_module
 from rich.console import Console
 from rollkeeper.core.errors import BadInputError
+from rollkeeper.ledger import snapshot as snapshot_module
 from rollkeeper.ledger.rows import FileUpload
+from rollkeeper.ledger.snapshot import LedgerSnapshot
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
 from rollkeeper.reports.status import (
     STATUS_SCHEMA,
-    _LedgerSnapshot,
     load_status,
     print_status,
     status_json,
@@ -130,7 +130,7 @@ def reader(state_dir: Path) -> Iterator[Ledger]:
 def test_each_rolls_evidence_read_all_at_once_is_what_the_ledger_gives_roll_by_roll(
     reader: Ledger, provider: str
 ) -> None:
-    snapshot = _LedgerSnapshot(reader)
+    snapshot = LedgerSnapshot(reader)
     rechecks = Rechecks(sources=False, objects=as_recorded)
     for row in reader.rolls():
         alone = roll_evidence(reader, row.id, archive_provider=provider, rechecks=rechecks)
@@ -142,7 +142,7 @@ def test_a_status_document_is_what_the_roll_by_roll_lookups_give(
     state_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at_once = load_status(state_dir, "s3-copy")
-    monkeypatch.setattr(status_module, "_LedgerSnapshot", lambda ledger: ledger)
+    monkeypatch.setattr(snapshot_module, "LedgerSnapshot", lambda ledger: ledger)
     assert load_status(state_dir, "s3-copy") == at_once
 
 
@@ -158,7 +158,7 @@ def statements_of_a_status(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
             return opened
 
     with monkeypatch.context() as patch:
-        patch.setattr(status_module, "Ledger", Traced)
+        patch.setattr(snapshot_module, "Ledger", Traced)
         load_status(state_dir, "s3-copy")
     return seen
 

@@ -1,0 +1,101 @@
+"""One consistent moment of the ledger, with whole tables read once for views of every roll.
+
+`rollkeeper status` judges every roll from the same evidence as everywhere; the per-roll lookups
+that evidence makes are answered here from a few queries over the whole ledger, so a status of a
+thousand rolls costs a handful of queries, not thousands. The SQL stays in the ledger package.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rollkeeper.ledger.rows import (
+    ArchiveCheck,
+    CopyRow,
+    FileIdentity,
+    FileUpload,
+    RollRecord,
+    RollUpload,
+    archive_check,
+    copy_row,
+    file_upload,
+    roll_upload,
+)
+from rollkeeper.ledger.store import Ledger
+
+
+class LedgerSnapshot(Ledger):
+    """The open read-only ledger, answering the per-roll lookups of the clearance evidence from
+    whole tables read once. Any other lookup goes to the ledger itself, as before."""
+
+    def __init__(self, ledger: Ledger) -> None:  # shares `ledger`'s connection; opens nothing
+        self.path = ledger.path
+        self.db = ledger.db
+        self._rolls = {row.id: row for row in ledger.rolls()}
+        self._copies: dict[str, list[CopyRow]] = defaultdict(list)
+        for row in self.db.execute("SELECT * FROM roll_copies ORDER BY roll_id, volume_id"):
+            self._copies[row["roll_id"]].append(copy_row(row))
+        self._roll_uploads = {
+            row["roll_id"]: roll_upload(row)
+            for row in self.db.execute("SELECT * FROM roll_uploads")
+        }
+        self._archive_checks = {
+            row["roll_id"]: archive_check(row)
+            for row in self.db.execute("SELECT * FROM archive_checks")
+        }
+        self._file_uploads: dict[str, dict[str, FileUpload]] = defaultdict(dict)
+        for row in self.db.execute("SELECT * FROM uploads"):
+            self._file_uploads[row["roll_id"]][row["path"]] = file_upload(row)
+        # What the evidence reads of each roll's files: the copy its upload was read from.
+        self._verified: dict[tuple[str, int], list[FileIdentity]] = defaultdict(list)
+        for roll_id, volume_id, *identity in self.db.execute(
+            # CROSS JOIN: from each upload into the files' primary key, not a scan of all files
+            "SELECT f.roll_id, f.volume_id, f.path, f.size, f.mtime_ns, f.inode, f.status "
+            "FROM roll_uploads u CROSS JOIN files f "
+            "ON f.roll_id = u.roll_id AND f.volume_id = u.volume_id "
+            "ORDER BY f.roll_id, f.volume_id, f.path"
+        ):
+            self._verified[(roll_id, volume_id)].append(FileIdentity(*identity))
+
+    def roll(self, roll_id: str) -> RollRecord | None:
+        return self._rolls.get(roll_id)
+
+    def rolls(self) -> list[RollRecord]:
+        return list(self._rolls.values())
+
+    def copies(self, *, roll_id: str | None = None, volume_id: int | None = None) -> list[CopyRow]:
+        if volume_id is not None:
+            return super().copies(roll_id=roll_id, volume_id=volume_id)
+        if roll_id is None:
+            return [copy for copies in self._copies.values() for copy in copies]
+        return list(self._copies.get(roll_id, []))
+
+    def roll_upload(self, roll_id: str) -> RollUpload | None:
+        return self._roll_uploads.get(roll_id)
+
+    def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
+        return dict(self._file_uploads.get(roll_id, {}))
+
+    def archive_check(self, roll_id: str) -> ArchiveCheck | None:
+        return self._archive_checks.get(roll_id)
+
+    def file_identities(self, roll_id: str, volume_id: int) -> list[FileIdentity]:
+        upload = self._roll_uploads.get(roll_id)
+        if upload is None or upload.volume_id != volume_id:
+            return super().file_identities(roll_id, volume_id)
+        return list(self._verified.get((roll_id, volume_id), []))
+
+
+@contextmanager
+def read_snapshot(state_dir: Path) -> Iterator[LedgerSnapshot]:
+    """The ledger in `state_dir`, opened read-only (no lock: the daemon may be running) and read
+    in one transaction, so every answer comes from one moment of it."""
+    opened = Ledger.in_state_dir(state_dir, readonly=True)
+    try:
+        opened.db.execute("BEGIN")
+        yield LedgerSnapshot(opened)
+    finally:
+        opened.close()  # closing ends the read transaction
