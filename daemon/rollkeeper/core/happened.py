@@ -22,6 +22,7 @@ from rollkeeper.core.event_facts import (
 )
 from rollkeeper.core.events import (
     DEFAULT_SEVERITY,
+    FACTS,
     RECORDED_TEXT,
     Event,
     EventKind,
@@ -50,6 +51,11 @@ def _loud_if(proven: bool) -> Severity:
     return Severity.ALARM if proven else Severity.WARNING
 
 
+def _has_the_facts_of(kind: EventKind, facts: Mapping[str, Any]) -> bool:
+    shape: Any = FACTS[kind]  # a TypedDict class: its keys are known at run time
+    return bool(shape.__required_keys__ <= facts.keys())
+
+
 def recorded(
     kind: EventKind,
     severity: Severity,
@@ -60,8 +66,10 @@ def recorded(
     facts: Mapping[str, Any],
 ) -> Event:
     """An event read back from the ledger: its sentence, when one was recorded, is kept as the
-    fact `RECORDED_TEXT` and worded as it was written (older versions recorded only prose)."""
-    kept = {**facts, RECORDED_TEXT: text} if text else dict(facts)
+    fact `RECORDED_TEXT` and worded as it was written (older versions recorded only prose). A
+    row without the facts its kind needs was written as prose too, even if that prose is empty."""
+    as_written = bool(text) or not _has_the_facts_of(kind, facts)
+    kept = {**facts, RECORDED_TEXT: text} if as_written else dict(facts)
     return Event(kind, severity, roll_id=roll_id, volume_id=volume_id, facts=kept)
 
 

@@ -59,6 +59,11 @@ def unreadable(path: str, error: str) -> str:
     return f"error: {path or '.'}: cannot be read ({error})"
 
 
+def missing_from_storage(paths: Sequence[str]) -> str:
+    """Why a roll's upload no longer holds (its upload's last error): the first objects gone."""
+    return f"stored objects missing: {', '.join(paths[:PROBLEMS_IN_A_SENTENCE])}"
+
+
 def _listed(items: Sequence[str]) -> str:
     return "; ".join(items[:PROBLEMS_IN_A_SENTENCE])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from rollkeeper.core import happened
 from rollkeeper.core.lifecycle import RollState, UploadStage
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.rolls import RollRecords
@@ -108,28 +109,13 @@ class ArchiveRecords(RollRecords):
         alarm_overdue: bool,
     ) -> None:
         """Announce the archive turning archived or failed (once each), and alarm when overdue."""
-        summary = "; ".join(reasons[:5])
         if state == "archived" and previous != "archived":
-            self._event(
-                "archive_done",
-                f"ARCHIVED: roll {roll_id}: the archival copy of every object is verified "
-                f"({provider})",
-                roll_id=roll_id,
-            )
+            self._record(happened.archived(roll_id, provider=provider))
         elif state == "failed" and previous != "failed":
-            self._event(
-                "archive_failed",
-                f"ARCHIVE FAILED: roll {roll_id} ({provider}): {summary}",
-                severity="alarm",
-                roll_id=roll_id,
-            )
+            self._record(happened.archive_failed(roll_id, provider=provider, reasons=reasons))
         if alarm_overdue:
-            self._event(
-                "archive_overdue",
-                f"ARCHIVE OVERDUE: roll {roll_id} still has no verified archival copy "
-                f"({provider}: {summary or state})",
-                severity="alarm",
-                roll_id=roll_id,
+            self._record(
+                happened.archive_overdue(roll_id, provider=provider, reasons=reasons, state=state)
             )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rollkeeper.core.events import Event
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.events import EventLog
 from rollkeeper.ledger.rows import DriveClearance, drive_clearance
@@ -21,7 +22,7 @@ class ClearanceRecords(EventLog):
         ).fetchone()
         return drive_clearance(row) if row else None
 
-    def record_clearance(
+    def record_clearance(  # noqa: PLR0913 -- until every caller tells an `Event`
         self,
         *,
         volume_id: int,
@@ -29,11 +30,13 @@ class ClearanceRecords(EventLog):
         level: str,
         verdict: dict[str, Any],
         evidence: dict[str, Any],
-        announce: str | None,
-        message: str,
+        announce: str | None = None,
+        message: str = "",
+        event: Event | None = None,
     ) -> None:
-        """Record a drive verdict with its evidence; `announce` (clearance_granted or
-        clearance_revoked) also tells people, exactly once, through the outbox."""
+        """Record a drive verdict with its evidence; `event` (clearance granted or revoked; the
+        old way, `announce` naming its kind and a `message`) also tells people, exactly once,
+        through the outbox."""
         with self.transaction():
             self.db.execute(
                 "INSERT INTO clearances (at, subject, volume_id, clear, level, verdict, evidence) "
@@ -41,9 +44,10 @@ class ClearanceRecords(EventLog):
                 (now_iso(), volume_id, int(clear), level, json.dumps(verdict),
                  json.dumps(evidence)),
             )  # fmt: skip
-            if announce is not None:
-                self._event(
-                    announce,
+            if event is not None or announce is not None:
+                self._told(
+                    event,
+                    announce or "",
                     message,
                     severity="info" if clear else "warning",
                     volume_id=volume_id,

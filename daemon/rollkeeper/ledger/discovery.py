@@ -6,6 +6,7 @@ loses its proof; a copy seen again unchanged costs no write.
 
 from __future__ import annotations
 
+from rollkeeper.core import happened
 from rollkeeper.core.lifecycle import CopyState, RollState
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.rolls import RollRecords
@@ -86,13 +87,7 @@ class CopyDiscovery(RollRecords):
             self._copy_changed(seen, was_proven=existing.state is CopyState.VERIFIED, stamp=stamp)
         else:  # the copy was gone and is back
             self._set_copy_state(seen.roll_id, seen.volume_id, CopyState.SETTLING, [])
-            self._event(
-                "copy_back",
-                f"roll {seen.roll_id} is back in {seen.folder}; it will be verified again",
-                severity="warning",
-                roll_id=seen.roll_id,
-                volume_id=seen.volume_id,
-            )
+            self._record(happened.copy_back(seen.roll_id, seen.volume_id, folder=seen.folder))
 
     def _record_roll(self, seen: CopyObservation, stamp: str) -> None:
         """The roll itself, on its first sight on any volume."""
@@ -119,12 +114,7 @@ class CopyDiscovery(RollRecords):
             "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
             (roll_id, volume_id, folder, seen.mhl_fingerprint, CopyState.SETTLING.value, stamp),
         )
-        self._event(
-            "copy_discovered",
-            f"roll {roll_id} found in {folder}",
-            roll_id=roll_id,
-            volume_id=volume_id,
-        )
+        self._record(happened.copy_discovered(roll_id, volume_id, folder=folder))
 
     def _copy_changed(self, seen: CopyObservation, *, was_proven: bool, stamp: str) -> None:
         """The copy's MHL content (or folder) changed: it settles again, without its evidence."""
@@ -138,11 +128,4 @@ class CopyDiscovery(RollRecords):
         self.db.execute(
             "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
         )
-        self._event(
-            "copy_mhl_changed",
-            f"the MHL of roll {roll_id} in {folder} changed"
-            + (" after it was verified; it will be verified again" if was_proven else ""),
-            severity="alarm" if was_proven else "warning",
-            roll_id=roll_id,
-            volume_id=volume_id,
-        )
+        self._record(happened.mhl_changed(roll_id, volume_id, folder=folder, proven=was_proven))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+from rollkeeper.core import happened
+from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState, RollState
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.rolls import RollRecords
@@ -23,14 +25,7 @@ class EvidenceRecords(RollRecords):
         current = self.copy(roll_id, volume_id)
         if current is None or current.state is CopyState.VERIFYING:
             return True  # an unknown copy fails on the foreign key, loudly
-        self._event(
-            "verify_discarded",
-            f"a verification of roll {roll_id} finished after the copy changed "
-            f"(now {current.state.value}); its result was not kept",
-            severity="warning",
-            roll_id=roll_id,
-            volume_id=volume_id,
-        )
+        self._record(happened.verification_discarded(roll_id, volume_id, now=current.state))
         return False
 
     def _store_evidence(self, roll_id: str, volume_id: int, files: list[VerifiedFile]) -> None:
@@ -55,11 +50,13 @@ class EvidenceRecords(RollRecords):
         volume_id: int,
         state: CopyState,
         files: list[VerifiedFile],
-        message: str,
+        message: str = "",
         *,
         problems: list[str],
+        event: Event | None = None,
     ) -> RollState:
-        """Store a verification's per-file evidence and the copy's verdict in one transaction.
+        """Store a verification's per-file evidence and the copy's verdict (`event`, or the old
+        way a `message`) in one transaction.
 
         Only a copy still VERIFYING takes the verdict: if its MHL changed (or it vanished) while
         it was being read, the result describes something that no longer exists and is dropped.
@@ -70,7 +67,8 @@ class EvidenceRecords(RollRecords):
             self._store_evidence(roll_id, volume_id, files)
             self._set_copy_state(roll_id, volume_id, state, problems)
             severity = "info" if state is CopyState.VERIFIED else "alarm"
-            self._event(
+            self._told(
+                event,
                 "copy_verified" if state is CopyState.VERIFIED else "copy_failed",
                 message,
                 severity=severity,

@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from rollkeeper.core import happened
+from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage, derive_roll_state
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.events import EventLog
@@ -80,19 +82,8 @@ class RollRecords(EventLog):
                 "UPDATE rolls SET state = ?, updated_at = ? WHERE id = ?",
                 (state.value, now_iso(), roll_id),
             )
-            severity = "alarm" if state is RollState.CONFLICT and conflict else "info"
-            message = f"roll {roll_id} is now {state.value}"
-            if state is RollState.CONFLICT and conflict:
-                message = (
-                    f"CONFLICT: roll {roll_id} exists on several volumes with different MHL "
-                    "content; it will not be processed until the copies agree"
-                )
-            self._event(
-                "roll_state",
-                message,
-                severity=severity,
-                roll_id=roll_id,
-                data={"from": old[0], "to": state.value},
+            self._record(
+                happened.roll_state(roll_id, before=old[0], after=state, copies_disagree=conflict)
             )
         return state
 
@@ -112,21 +103,24 @@ class RollRecords(EventLog):
             (state.value, json.dumps(problems), stamp, roll_id, volume_id),
         )
 
-    def set_copy_state(
+    def set_copy_state(  # noqa: PLR0913 -- until every caller tells an `Event` (see `_told`)
         self,
         roll_id: str,
         volume_id: int,
         state: CopyState,
-        message: str,
+        message: str = "",
         *,
         problems: Iterable[str] = (),
         severity: str = "info",
         kind: str = "copy_state",
+        event: Event | None = None,
     ) -> RollState:
-        """Move one copy to `state` with an event saying why; returns the roll's new state."""
+        """Move one copy to `state` with `event` saying why (or the old way, `kind` and a
+        `message`); returns the roll's new state."""
         with self.transaction():
             self._set_copy_state(roll_id, volume_id, state, list(problems))
-            self._event(
+            self._told(
+                event,
                 kind,
                 message,
                 severity=severity,
@@ -149,13 +143,6 @@ class RollRecords(EventLog):
             ).fetchall()
             for roll_id, volume_id in rows:
                 self._set_copy_state(roll_id, volume_id, CopyState.SETTLING, [])
-                self._event(
-                    "verify_interrupted",
-                    f"verification of roll {roll_id} did not finish before the last stop; "
-                    "it starts again",
-                    severity="warning",
-                    roll_id=roll_id,
-                    volume_id=volume_id,
-                )
+                self._record(happened.interrupted_by_stop(roll_id, volume_id))
                 self._refresh_roll(roll_id)
         return [row[0] for row in rows]

@@ -10,7 +10,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from rollkeeper.core import happened
+from rollkeeper.core.events import Event, EventKind, Severity
 from rollkeeper.core.lifecycle import CopyState
+from rollkeeper.core.words import say
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +157,9 @@ def file_upload(row: sqlite3.Row) -> FileUpload:
 
 @dataclass(frozen=True, slots=True)
 class RecordedEvent:
-    """One fact of the event log; `data` is its JSON text as stored."""
+    """One fact of the event log: `message` is its sentence (as `core.words` says it), `data` its
+    facts' JSON text as stored, `event` the typed event; `None` for a kind (or severity) this
+    rollkeeper does not know, whose `kind` and `severity` are kept as stored."""
 
     id: int
     at: str
@@ -164,10 +169,12 @@ class RecordedEvent:
     volume_id: int | None
     message: str
     data: str
+    event: Event | None
 
 
 def recorded_event(row: sqlite3.Row) -> RecordedEvent:
-    """An `events` row."""
+    """An `events` row; one recorded as prose (before events carried facts) reads verbatim."""
+    event = _typed_event(row)
     return RecordedEvent(
         id=row["id"],
         at=row["at"],
@@ -175,8 +182,24 @@ def recorded_event(row: sqlite3.Row) -> RecordedEvent:
         severity=row["severity"],
         roll_id=row["roll_id"],
         volume_id=row["volume_id"],
-        message=row["message"],
+        message=row["message"] if event is None else say(event),
         data=row["data"],
+        event=event,
+    )
+
+
+def _typed_event(row: sqlite3.Row) -> Event | None:
+    try:
+        kind, severity = EventKind(row["kind"]), Severity(row["severity"])
+    except ValueError:
+        return None
+    return happened.recorded(
+        kind,
+        severity,
+        roll_id=row["roll_id"],
+        volume_id=row["volume_id"],
+        text=row["message"],
+        facts=json.loads(row["data"]),
     )
 
 

@@ -3,7 +3,10 @@ object and the proof that it was stored intact)."""
 
 from __future__ import annotations
 
+from rollkeeper.core import happened
+from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
+from rollkeeper.core.words import missing_from_storage
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.evidence import EvidenceRecords
 from rollkeeper.ledger.rows import (
@@ -36,11 +39,8 @@ class UploadRecords(EvidenceRecords):
                 (roll_id, UploadStage.UPLOADING.value, volume_id, target, key_prefix,
                  bytes_total, now_iso(), now_iso()),
             )  # fmt: skip
-            self._event(
-                "upload_started",
-                f"uploading roll {roll_id} ({bytes_total} bytes) to {target}",
-                roll_id=roll_id,
-                volume_id=volume_id,
+            self._record(
+                happened.upload_started(roll_id, volume_id, target=target, bytes_total=bytes_total)
             )
             self._refresh_roll(roll_id)
 
@@ -54,11 +54,13 @@ class UploadRecords(EvidenceRecords):
         uploads: list[FileUpload],
         stage: UploadStage,
         manifest_key: str | None,
-        message: str,
+        message: str = "",
         problems: list[str],
         retry_at: str | None = None,
+        event: Event | None = None,
     ) -> RollState:
-        """A finished pass: verification evidence, every file's upload and proof, the verdict."""
+        """A finished pass: verification evidence, every file's upload and proof, the verdict
+        (`event`, or the old way a `message`)."""
         with self.transaction():
             if not self._still_verifying(roll_id, volume_id):
                 return self._refresh_roll(roll_id)
@@ -68,7 +70,8 @@ class UploadRecords(EvidenceRecords):
             self._set_copy_state(roll_id, volume_id, copy_state, problems)
             self._finish_roll_upload(roll_id, stage, manifest_key, problems, retry_at, stamp)
             good = stage is UploadStage.UPLOADED
-            self._event(
+            self._told(
+                event,
                 "upload_done" if good else "upload_failed",
                 message,
                 severity="info" if good else "alarm",
@@ -143,14 +146,7 @@ class UploadRecords(EvidenceRecords):
                 "UPDATE roll_uploads SET state = ?, next_attempt_at = ?, last_error = ? "
                 "WHERE roll_id = ?",
                 (UploadStage.UPLOAD_FAILED.value, now_iso(),
-                 f"stored objects missing: {', '.join(paths[:5])}", roll_id),
+                 missing_from_storage(paths), roll_id),
             )  # fmt: skip
-            self._event(
-                "object_missing",
-                f"STORED OBJECT MISSING: roll {roll_id}: {', '.join(paths[:5])} "
-                f"{'is' if len(paths) == 1 else 'are'} gone from storage or changed there "
-                f"(found while re-checking {drive}); the roll is uploaded again",
-                severity="alarm",
-                roll_id=roll_id,
-            )
+            self._record(happened.objects_missing(roll_id, paths=paths, drive=drive))
             self._refresh_roll(roll_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from rollkeeper.core import happened
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.events import EventLog
 from rollkeeper.ledger.rows import VolumeRow, volume_row
@@ -61,17 +62,11 @@ class VolumeRecords(EventLog):
         )
         volume_id = int(cursor.lastrowid or 0)
         if namesake is not None:
-            self._event(
-                "volume_namesake",
-                f"{label} at {mount_path} is a different drive from the {label} seen "
-                "before (its filesystem UUID differs); they are tracked separately",
-                severity="warning",
-                volume_id=volume_id,
+            self._record(
+                happened.volume_namesake(volume_id, label=label, role=role, mount_path=mount_path)
             )
-        self._event(
-            "volume_mounted",
-            f"{label} ({role}) mounted at {mount_path}",
-            volume_id=volume_id,
+        self._record(
+            happened.volume_mounted(volume_id, label=label, role=role, mount_path=mount_path)
         )
         return volume_id
 
@@ -82,10 +77,10 @@ class VolumeRecords(EventLog):
             (mount_path, now_iso(), role, known.id),
         )
         if not known.mounted or known.mount_path != mount_path:
-            self._event(
-                "volume_mounted",
-                f"{known.label} ({role}) mounted at {mount_path}",
-                volume_id=known.id,
+            self._record(
+                happened.volume_mounted(
+                    known.id, label=known.label, role=role, mount_path=mount_path
+                )
             )
         return known.id
 
@@ -95,11 +90,7 @@ class VolumeRecords(EventLog):
                 "UPDATE volumes SET mounted = 0, last_full_scan = NULL WHERE id = ?", (volume_id,)
             )
             label = self.db.execute("SELECT label FROM volumes WHERE id = ?", (volume_id,))
-            self._event(
-                "volume_unmounted",
-                f"{label.fetchone()[0]} is no longer mounted",
-                volume_id=volume_id,
-            )
+            self._record(happened.volume_unmounted(volume_id, label=label.fetchone()[0]))
 
     def _announce_new_problems(self, volume_id: int, problems: list[str]) -> None:
         """A warning event for each layout problem the volume's last scan did not have."""
@@ -109,7 +100,7 @@ class VolumeRecords(EventLog):
         previous = set(json.loads(old[0])) if old else set()
         for problem in problems:
             if problem not in previous:
-                self._event("layout_problem", problem, severity="warning", volume_id=volume_id)
+                self._record(happened.layout_problem(volume_id, problem))
 
     def volume_scanned(
         self, volume_id: int, problems: list[str], unaccounted: list[str] | None = None

@@ -12,7 +12,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,13 +30,6 @@ from rollkeeper.ledger.store import (
 REPO = Path(__file__).resolve().parents[3]
 DAY = "20261121"
 ROLL_ID = f"{DAY}/Camera_Media/A001R1AB"
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    opened = Ledger.in_state_dir(tmp_path / "state")
-    yield opened
-    opened.close()
 
 
 def mount(

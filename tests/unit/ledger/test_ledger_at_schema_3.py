@@ -2,7 +2,7 @@
 writes unchanged — same tables, same schema version, same facts.
 
 The ledger file is built from `ledger_at_schema_3.sql`: the schema-3 DDL frozen verbatim, and the
-rows that code wrote through a roll's whole life.
+rows that code wrote through a roll's whole life, its events as prose (which read back verbatim).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rollkeeper.core.events import RECORDED_TEXT, EventKind, Severity
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
 from rollkeeper.ledger.rows import FileUpload, VerifiedFile
 from rollkeeper.ledger.store import LEDGER_FILE, Ledger
@@ -208,3 +209,45 @@ def test_the_old_ledger_is_consistent_after_new_writes(reopened: Ledger) -> None
     reopened.volume_unmounted(RAID)
     assert [tuple(r) for r in reopened.db.execute("PRAGMA integrity_check")] == [("ok",)]
     assert reopened.db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_old_ledgers_events_read_back_in_the_words_they_were_written(
+    reopened: Ledger, old_file: Path
+) -> None:
+    raw = sqlite3.connect(old_file)
+    try:
+        written = [row[0] for row in raw.execute("SELECT message FROM events ORDER BY id")]
+    finally:
+        raw.close()
+    assert [e.message for e in reopened.events()] == written
+    upload_done = reopened.events()[13]
+    assert upload_done.message == "RAID_A: uploaded roll 20261121/Camera_Media/A001R1AB"
+
+
+def test_the_old_ledgers_events_read_back_typed_with_their_sentence_as_a_fact(
+    reopened: Ledger,
+) -> None:
+    first = reopened.events()[0].event
+    assert first is not None
+    assert (first.kind, first.severity, first.volume_id) == (
+        EventKind.VOLUME_MOUNTED, Severity.INFO, RAID,
+    )  # fmt: skip
+    assert first.facts == {RECORDED_TEXT: "RAID_A (raid) mounted at /Volumes/RAID_A"}
+    roll_state = reopened.events()[7].event
+    assert roll_state is not None
+    assert roll_state.facts["to"] == "verifying"
+
+
+def test_the_old_ledgers_event_of_a_kind_unknown_today_reads_back_untyped(
+    reopened: Ledger,
+) -> None:
+    note = reopened.events()[-1]
+    assert (note.kind, note.message, note.event) == ("note", "written by today's code", None)
+
+
+def test_the_old_ledger_takes_new_events_as_facts_beside_its_prose(reopened: Ledger) -> None:
+    reopened.volume_unmounted(RAID)
+    (new,) = reopened.events(since_id=21)
+    assert new.message == "RAID_A is no longer mounted"
+    stored = reopened.db.execute("SELECT message, data FROM events WHERE id = ?", (new.id,))
+    assert tuple(stored.fetchone()) == ("", '{"label": "RAID_A"}')

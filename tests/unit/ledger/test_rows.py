@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator
 from dataclasses import FrozenInstanceError, asdict
 from pathlib import Path
 
@@ -34,13 +33,6 @@ ROLL_ID = "20261121/Camera_Media/A001R1AB"
 FOLDER = "20261121/Camera_Media/A001R1AB"
 CLIP = "A001C001.mov"
 FAR = "9999-01-01T00:00:00+00:00"
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    opened = Ledger.in_state_dir(tmp_path / "state")
-    yield opened
-    opened.close()
 
 
 def mounted(ledger: Ledger) -> int:
