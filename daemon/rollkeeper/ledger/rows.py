@@ -7,13 +7,31 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from dataclasses import dataclass, fields
+from typing import Any, NamedTuple, TypeVar
 
 from rollkeeper.core import happened
 from rollkeeper.core.events import Event, EventKind, Severity
 from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.core.words import say
+
+Record = TypeVar("Record")
+
+
+_COLUMNS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _columns(record: type[Any]) -> tuple[str, ...]:
+    if record not in _COLUMNS:
+        _COLUMNS[record] = tuple(f.name for f in fields(record))
+    return _COLUMNS[record]
+
+
+def from_row(record: type[Record], row: sqlite3.Row, **converted: Any) -> Record:
+    """A record whose fields are read from the row's columns of the same names, except those
+    given already `converted` (JSON parsed, flags made bool, a column of another name)."""
+    values = {name: row[name] for name in _columns(record) if name not in converted}
+    return record(**values, **converted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,28 +128,20 @@ def upload_fields(upload: FileUpload) -> tuple[Any, ...]:
 
 def verified_file(row: sqlite3.Row) -> VerifiedFile:
     """A `files` row as the evidence reads it."""
-    return VerifiedFile(
-        path=row["path"],
-        size=row["size"],
+    return from_row(
+        VerifiedFile,
+        row,
         expected=json.loads(row["expected"]),
-        status=row["status"],
         verified=json.loads(row["verified"]),
-        mtime_ns=row["mtime_ns"],
-        inode=row["inode"],
     )
 
 
 def volume_row(row: sqlite3.Row) -> VolumeRow:
     """A `volumes` row."""
-    return VolumeRow(
-        id=row["id"],
-        label=row["label"],
-        role=row["role"],
-        fs_uuid=row["fs_uuid"],
-        subpath=row["subpath"],
-        mount_path=row["mount_path"],
+    return from_row(
+        VolumeRow,
+        row,
         mounted=bool(row["mounted"]),
-        last_full_scan=row["last_full_scan"],
         scan_problems=json.loads(row["scan_problems"]),
         unaccounted=json.loads(row["unaccounted"]),
     )
@@ -139,20 +149,14 @@ def volume_row(row: sqlite3.Row) -> VolumeRow:
 
 def copy_row(row: sqlite3.Row) -> CopyRow:
     """A `roll_copies` row."""
-    return CopyRow(
-        roll_id=row["roll_id"],
-        volume_id=row["volume_id"],
-        folder=row["folder"],
-        mhl_fingerprint=row["mhl_fingerprint"],
-        state=CopyState(row["state"]),
-        problems=json.loads(row["problems"]),
-        verified_at=row["verified_at"],
+    return from_row(
+        CopyRow, row, state=CopyState(row["state"]), problems=json.loads(row["problems"])
     )
 
 
 def file_upload(row: sqlite3.Row) -> FileUpload:
     """An `uploads` row as the evidence reads it."""
-    return FileUpload(**{name: row[name] for name in FileUpload.__dataclass_fields__})
+    return from_row(FileUpload, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,17 +179,8 @@ class RecordedEvent:
 def recorded_event(row: sqlite3.Row) -> RecordedEvent:
     """An `events` row; one recorded as prose (before events carried facts) reads verbatim."""
     event = _typed_event(row)
-    return RecordedEvent(
-        id=row["id"],
-        at=row["at"],
-        kind=row["kind"],
-        severity=row["severity"],
-        roll_id=row["roll_id"],
-        volume_id=row["volume_id"],
-        message=row["message"] if event is None else say(event),
-        data=row["data"],
-        event=event,
-    )
+    message = row["message"] if event is None else say(event)
+    return from_row(RecordedEvent, row, message=message, event=event)
 
 
 def _typed_event(row: sqlite3.Row) -> Event | None:
@@ -220,17 +215,7 @@ class RollRecord:
 
 def roll_record(row: sqlite3.Row) -> RollRecord:
     """A `rolls` row."""
-    return RollRecord(
-        id=row["id"],
-        shoot_day=row["shoot_day"],
-        media_type=row["media_type"],
-        roll=row["roll"],
-        camera_format=row["camera_format"],
-        state=row["state"],
-        mhl_fingerprint=row["mhl_fingerprint"],
-        first_seen=row["first_seen"],
-        updated_at=row["updated_at"],
-    )
+    return from_row(RollRecord, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,22 +240,7 @@ class RollUpload:
 
 def roll_upload(row: sqlite3.Row) -> RollUpload:
     """A `roll_uploads` row."""
-    return RollUpload(
-        roll_id=row["roll_id"],
-        state=row["state"],
-        volume_id=row["volume_id"],
-        target=row["target"],
-        key_prefix=row["key_prefix"],
-        manifest_key=row["manifest_key"],
-        bytes_total=row["bytes_total"],
-        bytes_done=row["bytes_done"],
-        started_at=row["started_at"],
-        progress_at=row["progress_at"],
-        finished_at=row["finished_at"],
-        attempts=row["attempts"],
-        next_attempt_at=row["next_attempt_at"],
-        last_error=row["last_error"],
-    )
+    return from_row(RollUpload, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,9 +255,7 @@ class PartRecord:
 
 def part_record(row: sqlite3.Row) -> PartRecord:
     """An `upload_parts` row."""
-    return PartRecord(
-        number=row["number"], size=row["size"], etag=row["etag"], checksum=row["checksum"]
-    )
+    return from_row(PartRecord, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,13 +280,7 @@ class ArchiveDue:
 
 def archive_due(row: sqlite3.Row) -> ArchiveDue:
     """A row of `Ledger.archive_due`'s join."""
-    return ArchiveDue(
-        roll_id=row["id"],
-        shoot_day=row["shoot_day"],
-        media_type=row["media_type"],
-        roll=row["roll"],
-        finished_at=row["finished_at"],
-    )
+    return from_row(ArchiveDue, row, roll_id=row["id"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,13 +296,7 @@ class StoredObjectRecord:
 
 def stored_object(row: sqlite3.Row) -> StoredObjectRecord:
     """A stored `uploads` row."""
-    return StoredObjectRecord(
-        path=row["path"],
-        key=row["key"],
-        size=row["size"],
-        stored_checksum=row["stored_checksum"],
-        xxh64=row["xxh64"],
-    )
+    return from_row(StoredObjectRecord, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,17 +316,7 @@ class ArchiveCheck:
 
 def archive_check(row: sqlite3.Row) -> ArchiveCheck:
     """An `archive_checks` row."""
-    return ArchiveCheck(
-        roll_id=row["roll_id"],
-        state=row["state"],
-        provider=row["provider"],
-        checked_at=row["checked_at"],
-        next_check_at=row["next_check_at"],
-        archived_at=row["archived_at"],
-        overdue_alarm_at=row["overdue_alarm_at"],
-        reasons=row["reasons"],
-        objects=row["objects"],
-    )
+    return from_row(ArchiveCheck, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,12 +334,4 @@ class DriveClearance:
 
 def drive_clearance(row: sqlite3.Row) -> DriveClearance:
     """A `clearances` row of subject 'drive'."""
-    return DriveClearance(
-        id=row["id"],
-        at=row["at"],
-        volume_id=row["volume_id"],
-        clear=bool(row["clear"]),
-        level=row["level"],
-        verdict=row["verdict"],
-        evidence=row["evidence"],
-    )
+    return from_row(DriveClearance, row, clear=bool(row["clear"]))
