@@ -22,15 +22,12 @@ MAX_FUNCTION_LINES = 60
 #: and one back within the limit must leave the list.
 NOT_YET_SPLIT: dict[str, int] = {
     "rollkeeper/ledger/store.py": 1149,
-    "rollkeeper/runtime/service.py": 1305,
     "rollkeeper/transfer/pipeline.py": 551,
 }
 LONG_FUNCTIONS_NOT_YET_SPLIT: dict[str, int] = {
     "rollkeeper/cli/main.py:build_cli": 134,
     "rollkeeper/ledger/store.py:record_archive_check": 66,
     "rollkeeper/reports/status.py:load_status": 71,
-    "rollkeeper/runtime/service.py:_update": 93,
-    "rollkeeper/runtime/service.py:_track": 70,
     "rollkeeper/transfer/pipeline.py:_stream_parts": 64,
 }
 
