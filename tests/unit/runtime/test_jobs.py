@@ -25,10 +25,12 @@ def _work(folder: Path) -> Work:
 def _uploading_cart(
     make_cart: CartMaker, tmp_path: Path, rolls: dict[str, dict[str, bytes]] | None = None
 ) -> Cart:
-    """RAID_A with A001 (or `rolls`) and a folder target, walked once."""
+    """RAID_A with A001 (or `rolls`) and a folder target, walked once: the roll's job (verify
+    and upload) is submitted."""
     (tmp_path / "store").mkdir()
     cart = make_cart(rolls, target=folder_target(tmp_path / "store"))
     cart.scan()
+    cart.service.parts.settling.evaluate()
     return cart
 
 
@@ -63,7 +65,6 @@ def test_with_a_target_the_copy_is_uploaded_in_the_same_pass(
     make_cart: CartMaker, tmp_path: Path
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
-    cart.service.parts.settling.evaluate()
 
     cart.service.parts.jobs.collect(wait_for_one=True)
 
@@ -76,13 +77,11 @@ def test_what_a_worker_reports_reaches_the_ledger_only_through_the_loop(
     make_cart: CartMaker, tmp_path: Path
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
-    jobs = cart.service.parts.jobs
-    cart.service.parts.settling.evaluate()
-    wait(jobs.pending)  # the worker is done; nothing of what it reported is written yet
+    wait(cart.service.parts.jobs.pending)  # the worker is done; what it reported waits
 
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == 0
-    jobs.drain()
+    cart.service.parts.jobs.drain()
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))
 
@@ -92,7 +91,6 @@ def test_a_multipart_upload_leaves_no_checkpoint_once_its_outcome_is_recorded(
 ) -> None:
     big = {"Clips/A001C001.mov": clip(7, 40 * MiB)}  # above half a part: a multipart upload
     cart = _uploading_cart(make_cart, tmp_path, {A001: big})
-    cart.service.parts.settling.evaluate()
 
     cart.service.parts.jobs.collect(wait_for_one=True)
 
@@ -118,12 +116,10 @@ def test_stopping_lets_a_running_job_end_and_keeps_what_it_reported(
     make_cart: CartMaker, tmp_path: Path
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
-    jobs = cart.service.parts.jobs
-    cart.service.parts.settling.evaluate()
 
-    jobs.shutdown()
+    cart.service.parts.jobs.shutdown()
 
-    assert jobs.pending == {}
+    assert cart.service.parts.jobs.pending == {}
     assert cart.state(A001) is CopyState.VERIFYING  # the outcome waits for the next start
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))
