@@ -119,15 +119,17 @@ def wait_until(
 
 
 class Daemon:
-    """`rollkeeper run` in the background; stopped (or killed) by the test."""
+    """`rollkeeper run` (with `options`, e.g. "--once") in the background; stopped (or killed)
+    by the test."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, *options: str) -> None:
         self.config = config
+        self.options = options  # e.g. "--once"
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> Daemon:
         self.process = subprocess.Popen(
-            [ROLLKEEPER, "run", "--config", str(self.config)],
+            [ROLLKEEPER, "run", *self.options, "--config", str(self.config)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

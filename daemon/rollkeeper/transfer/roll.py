@@ -1,15 +1,13 @@
 """Uploading one roll copy: verify and upload in one pass, then the roll's MHLs, then a manifest.
 
-Runs on a worker thread. It writes only upload checkpoints and progress to the ledger (through
-its own connection); the verdict goes back to the service, which records it in one transaction.
+Runs on a worker thread and writes nothing to the ledger: checkpoints and progress go to the
+`CheckpointBook` it is given, the verdict goes back to the daemon's loop, which records both.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +22,10 @@ from rollkeeper.core.layout import RollLocation
 from rollkeeper.core.lifecycle import UploadStage
 from rollkeeper.fs.scan import TreeScan
 from rollkeeper.ledger.rows import FileUpload
-from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.ascmhl import HISTORY_DIR
 from rollkeeper.mhl.model import RollManifest
 from rollkeeper.mhl.verify import FAILING, FileStatus, RollPlan
-from rollkeeper.transfer.checkpoints import Checkpoint, UploadState
+from rollkeeper.transfer.checkpoints import CheckpointBook, UploadState
 from rollkeeper.transfer.checksums import ObjectChecksum
 from rollkeeper.transfer.keys import manifest_key, object_key, roll_key_prefix
 from rollkeeper.transfer.pipeline import (
@@ -37,65 +34,9 @@ from rollkeeper.transfer.pipeline import (
     TransferSettings,
     source_identity,
 )
-from rollkeeper.transfer.targets import KeyConflict, PartReceipt, Target, TargetUnusable
+from rollkeeper.transfer.targets import KeyConflict, Target, TargetUnusable
 
-PROGRESS_EVERY = 2.0
 MANIFEST_SCHEMA = "rollkeeper.roll-manifest/1"
-
-
-class LedgerBook:
-    """Checkpoints and progress of one roll's upload, on a ledger connection of its own."""
-
-    def __init__(self, state_dir: Path, roll_id: str) -> None:
-        self.ledger = Ledger.in_state_dir(state_dir)
-        self.roll_id = roll_id
-        self._lock = threading.Lock()
-        self._moved = 0
-        self._flushed_at = 0.0
-
-    def close(self) -> None:
-        self.flush()
-        self.ledger.close()
-
-    def checkpoint(self, path: str) -> Checkpoint | None:
-        with self._lock:
-            found = self.ledger.checkpoint_of(self.roll_id, path)
-        if found is None:
-            return None
-        parts = {p.number: PartReceipt(p.number, p.size, p.etag, p.checksum) for p in found.parts}
-        return Checkpoint(found.upload_id, found.part_size, parts)
-
-    def started(self, path: str, key: str, size: int, upload_id: str, part_size: int) -> None:
-        with self._lock:
-            self.ledger.checkpoint_started(self.roll_id, path, key, size, upload_id, part_size)
-
-    def part_done(self, path: str, upload_id: str, receipt: PartReceipt) -> None:
-        with self._lock:
-            self.ledger.checkpoint_part(
-                self.roll_id,
-                path,
-                upload_id,
-                receipt.number,
-                receipt.size,
-                receipt.etag,
-                receipt.checksum,
-            )
-
-    def forget(self, path: str) -> None:
-        with self._lock:
-            self.ledger.checkpoint_forget(self.roll_id, path)
-
-    def bytes_moved(self, count: int) -> None:
-        with self._lock:
-            self._moved += count
-            due = time.monotonic() - self._flushed_at >= PROGRESS_EVERY
-        if due:
-            self.flush()
-
-    def flush(self) -> None:
-        with self._lock:
-            self._flushed_at = time.monotonic()
-            self.ledger.upload_progress(self.roll_id, self._moved)
 
 
 @dataclass(slots=True)
@@ -154,7 +95,6 @@ class UploadJob:
 
     target: Target
     settings: TransferSettings
-    state_dir: Path
     prefix: str
     cart: str
     volume_label: str
@@ -162,12 +102,15 @@ class UploadJob:
     upload_extras: bool
 
 
-def upload_roll(plan: RollPlan, scan: TreeScan, job: UploadJob) -> RollTransferResult:
-    """Verify and upload every file of the roll in one pass; MHLs next; the manifest last."""
+def upload_roll(
+    plan: RollPlan, scan: TreeScan, job: UploadJob, book: CheckpointBook
+) -> RollTransferResult:
+    """Verify and upload every file of the roll in one pass; MHLs next; the manifest last.
+
+    Started uploads, finished parts and bytes moved are reported to `book` as they happen."""
     manifest = plan.result.manifest
     assert manifest is not None  # noqa: S101 - a plan always carries its manifest
     roll_prefix = roll_key_prefix(job.prefix, job.location.identity, job.location.camera_format)
-    book = LedgerBook(job.state_dir, job.location.identity.id)
     uploader = RollUploader(job.target, book, job.settings)
     result = RollTransferResult(
         UploadStage.UPLOADING, checksum_algorithm=job.target.checksum_algorithm
@@ -188,7 +131,6 @@ def upload_roll(plan: RollPlan, scan: TreeScan, job: UploadJob) -> RollTransferR
         return result
     finally:
         uploader.close()
-        book.close()
 
 
 def _transfers(

@@ -12,9 +12,14 @@ from pathlib import Path
 from rollkeeper.core.layout import RollIdentity, RollLocation
 from rollkeeper.core.lifecycle import UploadStage
 from rollkeeper.fs.scan import scan_tree
-from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.manifest import load_roll_manifest
 from rollkeeper.mhl.verify import plan_roll
+from rollkeeper.transfer.checkpoints import (
+    CheckpointReport,
+    ReportingBook,
+    UploadProgress,
+    nothing_to_resume,
+)
 from rollkeeper.transfer.fs_target import FolderTarget
 from rollkeeper.transfer.pipeline import TransferSettings
 from rollkeeper.transfer.roll import RollTransferResult, UploadJob, upload_roll
@@ -25,24 +30,34 @@ ROLL = RollIdentity(shoot_day="20261121", media_type="Camera_Media", roll="A001R
 FILES = {"clip_001.mov": clip(1, 300_000), "sub/clip_002.mov": clip(2, 70_000)}
 
 
-def _upload(tmp_path: Path, roll: Path) -> tuple[RollTransferResult, Path]:
-    state, store = tmp_path / "state", tmp_path / "store"
-    state.mkdir()
-    store.mkdir()
-    Ledger.in_state_dir(state).close()
-    scan = scan_tree(roll)
-    plan = plan_roll(load_roll_manifest(scan), scan)
-    job = UploadJob(
+def _job(store: Path, *, max_attempts: int = 2) -> UploadJob:
+    return UploadJob(
         target=FolderTarget(store, "crc64nvme"),
-        settings=TransferSettings(max_concurrency=2, max_attempts=2),
-        state_dir=state,
+        settings=TransferSettings(max_concurrency=2, max_attempts=max_attempts),
         prefix="show",
         cart="CART-A",
         volume_label="RAID_A",
         location=RollLocation(ROLL, folder="A001R1AB"),
         upload_extras=False,
     )
-    return upload_roll(plan, scan, job), store
+
+
+def _upload_reporting(
+    roll: Path, store: Path, reports: list[CheckpointReport], *, max_attempts: int = 2
+) -> RollTransferResult:
+    """Upload `roll` to `store`; what the book reports is appended to `reports`."""
+    scan = scan_tree(roll)
+    plan = plan_roll(load_roll_manifest(scan), scan)
+    book = ReportingBook(ROLL.id, reports.append, nothing_to_resume)
+    result = upload_roll(plan, scan, _job(store, max_attempts=max_attempts), book)
+    book.flush()
+    return result
+
+
+def _upload(tmp_path: Path, roll: Path) -> tuple[RollTransferResult, Path]:
+    store = tmp_path / "store"
+    store.mkdir()
+    return _upload_reporting(roll, store, []), store
 
 
 def _stored(store: Path) -> set[str]:
@@ -88,21 +103,19 @@ def test_a_target_folder_that_is_gone_fails_the_upload_and_names_the_folder(
 ) -> None:
     roll = tmp_path / "A001R1AB"
     sealed_legacy_roll(roll, FILES)
-    state = tmp_path / "state"
-    state.mkdir()
-    Ledger.in_state_dir(state).close()
-    scan = scan_tree(roll)
-    job = UploadJob(
-        target=FolderTarget(tmp_path / "unmounted", "crc64nvme"),
-        settings=TransferSettings(max_concurrency=2, max_attempts=1),
-        state_dir=state,
-        prefix="show",
-        cart="CART-A",
-        volume_label="RAID_A",
-        location=RollLocation(ROLL, folder="A001R1AB"),
-        upload_extras=False,
-    )
-    result = upload_roll(plan_roll(load_roll_manifest(scan), scan), scan, job)
+    result = _upload_reporting(roll, tmp_path / "unmounted", [], max_attempts=1)
     assert result.stage is UploadStage.UPLOAD_FAILED
     assert any(str(tmp_path / "unmounted") in p for p in result.problems)
     assert not (tmp_path / "unmounted").exists()
+
+
+def test_the_upload_reports_the_bytes_it_moved_and_writes_no_ledger(tmp_path: Path) -> None:
+    sealed_legacy_roll(tmp_path / "A001R1AB", FILES)
+    (tmp_path / "store").mkdir()
+    reports: list[CheckpointReport] = []
+
+    result = _upload_reporting(tmp_path / "A001R1AB", tmp_path / "store", reports)
+
+    assert result.stage is UploadStage.UPLOADED
+    assert reports[-1] == UploadProgress(ROLL.id, sum(len(data) for data in FILES.values()))
+    assert not list(tmp_path.rglob("*.sqlite3"))

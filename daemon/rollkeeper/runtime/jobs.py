@@ -1,0 +1,250 @@
+"""Jobs: a ready roll copy goes to a worker, which verifies it (and uploads it in the same pass);
+its outcome comes back to the loop, which records it.
+
+Workers run on a bounded pool and write nothing: their checkpoint reports go to the loop's
+`CheckpointInbox`, their outcome is a `VerificationOutcome` the loop records (`Recording`).
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+
+from rollkeeper.core.errors import MhlError
+from rollkeeper.core.lifecycle import CopyState, UploadStage
+from rollkeeper.fs.progress import NoProgress, Progress, Throttled
+from rollkeeper.fs.scan import TreeScan, scan_tree
+from rollkeeper.fs.throttle import TokenBucket
+from rollkeeper.mhl.manifest import load_roll_manifest
+from rollkeeper.mhl.verify import (
+    FAILING,
+    RollPlan,
+    RollResult,
+    RollVerdict,
+    plan_roll,
+    settle_verdict,
+    verify_plans,
+)
+from rollkeeper.runtime.checkpoints import CheckpointInbox, resume_view
+from rollkeeper.runtime.context import LoopContext
+from rollkeeper.runtime.recording import Recording, VerificationOutcome
+from rollkeeper.runtime.trackers import CopyTracker, VolumeState, volume_key
+from rollkeeper.runtime.uploads import Uploads
+from rollkeeper.transfer.checkpoints import ReportingBook, ReportSink
+from rollkeeper.transfer.keys import roll_key_prefix
+from rollkeeper.transfer.roll import RollTransferResult, UploadJob, upload_roll
+
+log = structlog.get_logger("rollkeeper")
+
+#: After an internal error a roll waits this long before it is tried again.
+CRASH_BACKOFF = 60.0
+#: While waiting for a job, worker reports are made durable at least this often (seconds).
+DRAIN_EVERY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A worker's upload of the roll it verifies: the job, and where its reports go."""
+
+    job: UploadJob
+    send: ReportSink
+    state_dir: Path  # for the read-only view of the checkpoints it resumes from
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """One roll copy for a worker: where it is, how hard to read it, and what to upload."""
+
+    volume_key: str
+    roll_id: str
+    folder: Path
+    jobs: int
+    progress: Progress
+    upload: Upload | None
+
+
+def _upload(plan: RollPlan, scan: TreeScan, roll_id: str, upload: Upload) -> RollTransferResult:
+    """Verify and upload in one pass; reports go to the loop, resuming reads a read-only view."""
+    with resume_view(upload.state_dir, roll_id) as resume:
+        book = ReportingBook(roll_id, upload.send, resume)
+        try:
+            return upload_roll(plan, scan, upload.job, book)
+        finally:
+            book.flush()
+
+
+def work(job: Work) -> VerificationOutcome:
+    """Worker: scan the roll afresh, read its MHLs, hash every listed file, and (with an
+    upload) store each file in the same pass."""
+    key, roll_id, folder = job.volume_key, job.roll_id, job.folder
+    try:
+        device = folder.stat().st_dev
+    except OSError as err:
+        return VerificationOutcome(key, roll_id, None, None, err.strerror or str(err))
+    scan = scan_tree(folder)
+    if "" in scan.errors:
+        return VerificationOutcome(key, roll_id, None, None, scan.errors[""])
+    try:
+        manifest = load_roll_manifest(scan)
+    except MhlError as err:
+        invalid = RollResult(folder, RollVerdict.INVALID, error=str(err))
+        failed = (
+            RollTransferResult(UploadStage.MISMATCH, problems=[str(err)]) if job.upload else None
+        )
+        return VerificationOutcome(key, roll_id, invalid, scan, device=device, transfer=failed)
+    plan = plan_roll(manifest, scan)
+    already_failed = any(f.status in FAILING for f in plan.result.files)
+    if job.upload is None or already_failed:
+        verify_plans([plan], jobs=job.jobs, progress=job.progress)
+        skipped = (
+            RollTransferResult(
+                UploadStage.MISMATCH, problems=["the roll failed verification; nothing uploaded"]
+            )
+            if job.upload
+            else None
+        )
+        return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=skipped)
+    transfer = _upload(plan, scan, roll_id, job.upload)
+    settle_verdict(plan.result)
+    return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=transfer)
+
+
+class Jobs:
+    """The worker pool, the jobs in flight, and what becomes of each when it ends."""
+
+    def __init__(
+        self,
+        context: LoopContext,
+        uploads: Uploads,
+        recording: Recording,
+        inbox: CheckpointInbox,
+    ) -> None:
+        self.context = context
+        self.uploads = uploads
+        self.recording = recording
+        self.inbox = inbox
+        verify = context.config.verify
+        self.pool = ThreadPoolExecutor(max_workers=verify.workers, thread_name_prefix="verify")
+        self.pending: dict[Future[VerificationOutcome], VolumeState] = {}
+        self.jobs: dict[Future[VerificationOutcome], str] = {}
+        self.read_limit = TokenBucket(verify.read_rate) if verify.read_rate else None
+
+    def _progress(self) -> Progress:
+        """What verification workers report to: the shared read-rate limit, if any."""
+        return Throttled(NoProgress(), self.read_limit) if self.read_limit else NoProgress()
+
+    def submit(self, volume: VolumeState, tracker: CopyTracker, *, why: str = "is ready") -> None:
+        """Start verifying a copy (and uploading it, if the roll still needs its primary copy)."""
+        ledger = self.context.ledger
+        tracker.verifying = True
+        job = (
+            self.uploads.job(volume, tracker)
+            if self.uploads.wanted(ledger, tracker.roll_id)
+            else None
+        )
+        what = "verifying and uploading in one pass" if job else "verifying"
+        ledger.set_copy_state(
+            tracker.roll_id,
+            volume.volume_id,
+            CopyState.VERIFYING,
+            f"roll {tracker.roll_id} on {volume.mounted.label} {why} "
+            f"(every listed file present and quiet); {what}",
+        )
+        upload = None
+        if job is not None:
+            self._upload_started(volume, tracker, job)
+            upload = Upload(job, self.inbox.send, self.context.state_dir)
+        folder = volume.mounted.path / tracker.location.folder
+        order = Work(
+            volume_key(volume.mounted),
+            tracker.roll_id,
+            folder,
+            self.context.config.verify.jobs,
+            self._progress(),
+            upload,
+        )
+        future = self.pool.submit(work, order)
+        self.pending[future] = volume
+        self.jobs[future] = tracker.roll_id
+        future.add_done_callback(self.context.wake_up)
+
+    def _upload_started(self, volume: VolumeState, tracker: CopyTracker, job: UploadJob) -> None:
+        self.uploads.uploading.add(tracker.roll_id)
+        manifest = tracker.reading.manifest
+        total = sum(e.size or 0 for e in manifest.entries.values()) if manifest else 0
+        self.context.ledger.upload_started(
+            tracker.roll_id,
+            volume.volume_id,
+            target=job.target.description,
+            key_prefix=roll_key_prefix(
+                job.prefix, tracker.location.identity, tracker.location.camera_format
+            ),
+            bytes_total=total,
+        )
+
+    def drain(self) -> None:
+        """Make the workers' checkpoint reports durable."""
+        if self.context.is_open:
+            self.inbox.drain(self.context.ledger)
+
+    def collect(self, *, wait_for_one: bool) -> None:
+        """Record every finished job (waiting for at least one when `wait_for_one`).
+
+        While waiting, the workers' reports are made durable every `DRAIN_EVERY` seconds; they
+        are all made durable before an outcome is recorded."""
+        while wait_for_one and self.pending:
+            self.drain()
+            finished, _ = wait(self.pending, timeout=DRAIN_EVERY, return_when=FIRST_COMPLETED)
+            if finished:
+                break
+        self.drain()
+        for future in [f for f in self.pending if f.done()]:
+            self._finished(future)
+
+    def _finished(self, future: Future[VerificationOutcome]) -> None:
+        volume = self.pending.pop(future)
+        roll_id = self.jobs.pop(future)
+        try:
+            outcome = future.result()
+        except Exception as err:  # a bug must not take the daemon down: log, retry later
+            self._crashed(volume, roll_id, err)
+            return
+        tracker = self.context.trackers.get((outcome.roll_id, outcome.volume_key))
+        if tracker:
+            tracker.verifying = False
+        self.uploads.uploading.discard(outcome.roll_id)
+        self.recording.record(outcome, volume)
+        self.context.clearance.note(rolls=[outcome.roll_id], volume=volume.volume_id)
+
+    def _crashed(self, volume: VolumeState, roll_id: str, error: Exception) -> None:
+        self.uploads.uploading.discard(roll_id)
+        log.exception("internal error in a verification worker", roll=roll_id, exc_info=error)
+        tracker = self.context.trackers.get((roll_id, volume_key(volume.mounted)))
+        if tracker is not None:
+            tracker.verifying = False
+            tracker.changed_at = time.time() + CRASH_BACKOFF  # not again right away
+        self.context.ledger.set_copy_state(
+            roll_id,
+            volume.volume_id,
+            CopyState.SETTLING,
+            f"internal error while processing roll {roll_id} ({type(error).__name__}: {error}); "
+            f"it is tried again in {CRASH_BACKOFF:.0f}s",
+            severity="alarm",
+            kind="internal_error",
+        )
+        self.context.clearance.note(rolls=[roll_id], volume=volume.volume_id)
+
+    def shutdown(self) -> None:
+        """Let running jobs end (their reports made durable as they come), start no more."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        while self.pending:
+            self.drain()
+            wait(self.pending, timeout=DRAIN_EVERY)
+            for future in [f for f in self.pending if f.done()]:
+                del self.pending[future], self.jobs[future]
+        self.pool.shutdown(wait=True)
+        self.drain()

@@ -1,0 +1,184 @@
+"""Recording what a worker found: the copy's verdict and evidence, and the upload's outcome.
+
+A read that failed because a drive was pulled is not evidence about the roll: an outcome counts
+only if the very same mount is still there, with the roll folder on the same device as when the
+worker started.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import structlog
+
+from rollkeeper.core.lifecycle import CopyState, UploadStage
+from rollkeeper.fs.scan import TreeScan
+from rollkeeper.ledger.rows import VerifiedFile
+from rollkeeper.mhl.model import name_key
+from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict
+from rollkeeper.runtime.context import LoopContext
+from rollkeeper.runtime.trackers import VolumeState
+from rollkeeper.runtime.uploads import Uploads
+from rollkeeper.transfer.roll import RollTransferResult
+
+log = structlog.get_logger("rollkeeper")
+
+_MISMATCH_STATUSES = frozenset(
+    {FileStatus.MISMATCH, FileStatus.KNOWN_BAD, FileStatus.UNREADABLE, FileStatus.NAME_COLLISION}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationOutcome:
+    """What a worker found (or why it could not look), and what it uploaded, if it did."""
+
+    volume_key: str
+    roll_id: str
+    result: RollResult | None
+    scan: TreeScan | None
+    error: str | None = None
+    device: int | None = None  # st_dev of the roll folder when verification started
+    transfer: RollTransferResult | None = None  # set when this pass also uploaded the roll
+
+
+def copy_verdict(result: RollResult) -> tuple[CopyState, list[str]]:
+    """The copy's state after verification, and every file that was not simply OK."""
+    if result.verdict is RollVerdict.INVALID:
+        return CopyState.INVALID_MHL, [result.error or "the MHL cannot be read"]
+    problems = [
+        f"{f.status.value} {f.path}" + (f" ({f.detail})" if f.detail else "")
+        for f in result.files
+        if f.status not in (FileStatus.OK, FileStatus.IGNORED)
+    ]
+    if result.verdict is RollVerdict.VERIFIED:
+        return CopyState.VERIFIED, problems  # extras are listed, never a failure of the roll
+    if any(f.status in _MISMATCH_STATUSES for f in result.files):
+        return CopyState.MISMATCH, problems
+    return CopyState.INCOMPLETE, problems
+
+
+def verified_files(result: RollResult, scan: TreeScan) -> list[VerifiedFile]:
+    """Each file's evidence: hashes expected and found, and its identity on disk then."""
+    by_key = {name_key(p): info for p, info in scan.files.items()}
+    evidence: list[VerifiedFile] = []
+    for file in result.files:
+        info = by_key.get(name_key(file.disk_name or file.path))
+        evidence.append(
+            VerifiedFile(
+                path=file.path,
+                size=file.expected_size if file.expected_size is not None else file.actual_size,
+                expected={k.value: v for k, v in file.expected.items()},
+                status=file.status.value,
+                verified={k.value: v for k, v in file.actual.items()},
+                mtime_ns=info.mtime_ns if info else None,
+                inode=info.inode if info else None,
+            )
+        )
+    return evidence
+
+
+def transfer_message(roll_id: str, label: str, transfer: RollTransferResult) -> str:
+    where = f"roll {roll_id} from {label}"
+    if transfer.stage is UploadStage.UPLOADED:
+        stored = len(transfer.transfers)
+        return (
+            f"UPLOADED: {where}: {stored} files stored and proven; manifest {transfer.manifest_key}"
+        )
+    return f"{transfer.stage.value.upper()}: {where}: " + "; ".join(transfer.problems[:5])
+
+
+def same_device(volume_path: Path, outcome: VerificationOutcome) -> bool:
+    """Is the roll folder still on the device it was on when the worker started?"""
+    if outcome.result is None:
+        return False
+    try:
+        return outcome.result.root.stat().st_dev == outcome.device and volume_path.is_dir()
+    except OSError:
+        return False
+
+
+class Recording:
+    """Stores each finished outcome in one transaction (the loop's thread)."""
+
+    def __init__(self, context: LoopContext, uploads: Uploads) -> None:
+        self.context = context
+        self.uploads = uploads
+
+    def record(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
+        """Store a verification, unless its volume went away (or came back) while it ran."""
+        still_there = self.context.volumes.get(outcome.volume_key) is volume and same_device(
+            volume.mounted.path, outcome
+        )
+        if not still_there or outcome.result is None or outcome.scan is None:
+            self._interrupted(outcome, volume)
+            return
+        state, problems = copy_verdict(outcome.result)
+        files = verified_files(outcome.result, outcome.scan)
+        if outcome.transfer is not None:
+            self._transfer(outcome, volume, state, files, problems)
+            return
+        where = f"roll {outcome.roll_id} on {volume.mounted.label}"
+        message = (
+            f"{where}: verified, {len(files)} files"
+            if state is CopyState.VERIFIED
+            else f"{state.value.upper()}: {where}: " + "; ".join(problems[:5])
+        )
+        self.context.ledger.record_verification(
+            outcome.roll_id, volume.volume_id, state, files, message, problems=problems
+        )
+        log.info(
+            "verified" if state is CopyState.VERIFIED else "verification failed",
+            roll=outcome.roll_id,
+            volume=volume.mounted.label,
+            state=state.value,
+        )
+
+    def _interrupted(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
+        reason = outcome.error or f"{volume.mounted.label} went away during verification"
+        self.context.ledger.set_copy_state(
+            outcome.roll_id,
+            volume.volume_id,
+            CopyState.SETTLING,
+            f"verification of roll {outcome.roll_id} interrupted ({reason}); it resumes "
+            "when the volume is back",
+            severity="warning",
+            kind="verify_interrupted",
+        )
+
+    def _transfer(
+        self,
+        outcome: VerificationOutcome,
+        volume: VolumeState,
+        state: CopyState,
+        files: list[VerifiedFile],
+        problems: list[str],
+    ) -> None:
+        transfer = outcome.transfer
+        settings = self.context.config.target
+        assert transfer is not None and settings is not None  # noqa: S101
+        retry_at = None
+        if transfer.stage is UploadStage.UPLOAD_FAILED:
+            retry_at = (datetime.now(UTC) + timedelta(seconds=settings.retry_after)).isoformat(
+                timespec="milliseconds"
+            )
+        target_problem = [self.uploads.problem] if retry_at and self.uploads.problem else []
+        self.context.ledger.record_transfer(
+            outcome.roll_id,
+            volume.volume_id,
+            copy_state=state,
+            evidence=files,
+            uploads=transfer.uploads(),
+            stage=transfer.stage,
+            manifest_key=transfer.manifest_key,
+            message=transfer_message(outcome.roll_id, volume.mounted.label, transfer),
+            problems=problems + target_problem + transfer.problems,
+            retry_at=retry_at,
+        )
+        log.info(
+            "uploaded" if transfer.stage is UploadStage.UPLOADED else "upload failed",
+            roll=outcome.roll_id,
+            volume=volume.mounted.label,
+            stage=transfer.stage.value,
+        )

@@ -1,0 +1,125 @@
+"""Specification: a ready copy goes to a worker that writes nothing; the loop records what it
+found and makes its reports durable (`runtime.jobs`)."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, wait
+from pathlib import Path
+
+from rollkeeper.core.lifecycle import CopyState
+from rollkeeper.fs.progress import NoProgress
+from rollkeeper.mhl.verify import RollVerdict
+from rollkeeper.runtime.jobs import Work, work
+from rollkeeper.runtime.recording import VerificationOutcome
+
+from tests.builders import clip
+from tests.unit.runtime.conftest import A001, A001_FILES, Cart, CartMaker, folder_target, make_roll
+
+MiB = 1024 * 1024
+
+
+def _work(folder: Path) -> Work:
+    return Work("RAID_A", A001, folder, 1, NoProgress(), None)
+
+
+def _uploading_cart(
+    make_cart: CartMaker, tmp_path: Path, rolls: dict[str, dict[str, bytes]] | None = None
+) -> Cart:
+    """RAID_A with A001 (or `rolls`) and a folder target, walked once: the roll's job (verify
+    and upload) is submitted."""
+    (tmp_path / "store").mkdir()
+    cart = make_cart(rolls, target=folder_target(tmp_path / "store"))
+    cart.scan()
+    cart.service.parts.settling.evaluate()
+    return cart
+
+
+def test_the_worker_verifies_every_listed_file_of_a_good_roll(tmp_path: Path) -> None:
+    roll = make_roll(tmp_path, A001, A001_FILES)
+
+    outcome = work(_work(roll))
+
+    assert outcome.result is not None and outcome.result.verdict is RollVerdict.VERIFIED
+    assert outcome.device == roll.stat().st_dev
+    assert outcome.transfer is None
+
+
+def test_the_worker_says_why_when_the_roll_folder_is_gone(tmp_path: Path) -> None:
+    outcome = work(_work(tmp_path / "unplugged"))
+
+    assert outcome.result is None
+    assert outcome.error == "No such file or directory"
+
+
+def test_a_finished_job_is_recorded_when_collected(cart: Cart) -> None:
+    cart.service.parts.settling.evaluate()
+
+    cart.service.parts.jobs.collect(wait_for_one=True)
+
+    assert cart.state(A001) is CopyState.VERIFIED
+    assert cart.service.parts.jobs.pending == {}
+    assert not cart.service.trackers[(A001, next(iter(cart.service.volumes)))].verifying
+
+
+def test_with_a_target_the_copy_is_uploaded_in_the_same_pass(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _uploading_cart(make_cart, tmp_path)
+
+    cart.service.parts.jobs.collect(wait_for_one=True)
+
+    roll = cart.ledger.roll(A001)
+    assert roll is not None and roll.state == "uploaded"
+    assert {u.state for u in cart.ledger.file_uploads(A001).values()} == {"stored"}
+
+
+def test_what_a_worker_reports_reaches_the_ledger_only_through_the_loop(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _uploading_cart(make_cart, tmp_path)
+    wait(cart.service.parts.jobs.pending)  # the worker is done; what it reported waits
+
+    upload = cart.ledger.roll_upload(A001)
+    assert upload is not None and upload.bytes_done == 0
+    cart.service.parts.jobs.drain()
+    upload = cart.ledger.roll_upload(A001)
+    assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))
+
+
+def test_a_multipart_upload_leaves_no_checkpoint_once_its_outcome_is_recorded(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    big = {"Clips/A001C001.mov": clip(7, 40 * MiB)}  # above half a part: a multipart upload
+    cart = _uploading_cart(make_cart, tmp_path, {A001: big})
+
+    cart.service.parts.jobs.collect(wait_for_one=True)
+
+    assert cart.ledger.open_upload_ids() == set()
+    assert cart.ledger.file_uploads(A001)["Clips/A001C001.mov"].state == "stored"
+
+
+def test_a_job_that_crashed_puts_the_copy_back_to_settling_with_an_alarm(cart: Cart) -> None:
+    jobs = cart.service.parts.jobs
+    crashed: Future[VerificationOutcome] = Future()
+    crashed.set_exception(RuntimeError("a bug"))
+    jobs.pending[crashed] = cart.volume
+    jobs.jobs[crashed] = A001
+
+    jobs.collect(wait_for_one=False)
+
+    assert cart.state(A001) is CopyState.SETTLING
+    assert "internal_error" in cart.kinds(A001)
+    assert jobs.pending == {}
+
+
+def test_stopping_lets_a_running_job_end_and_keeps_what_it_reported(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _uploading_cart(make_cart, tmp_path)
+
+    cart.service.parts.jobs.shutdown()
+
+    assert cart.service.parts.jobs.pending == {}
+    assert cart.state(A001) is CopyState.VERIFYING  # the outcome waits for the next start
+    upload = cart.ledger.roll_upload(A001)
+    assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))
