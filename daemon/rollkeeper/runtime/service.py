@@ -23,12 +23,12 @@ from rollkeeper.core.layout import LayoutProfile, build_profile
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES
 from rollkeeper.fs.watch import Change
 from rollkeeper.ledger.store import Ledger, StateLock
+from rollkeeper.reports.drive_decision import Judges
 from rollkeeper.runtime.archive_step import ArchiveSchedule
 from rollkeeper.runtime.checkpoints import CheckpointInbox
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
-from rollkeeper.runtime.judgment import Judges
 from rollkeeper.runtime.loop import Loop, Parts
 from rollkeeper.runtime.mounts import Mounts
 from rollkeeper.runtime.recording import Recording

@@ -1,12 +1,12 @@
-"""Specification: judging a drive only reads; the loop records what the judgment found
-(`runtime.judgment`)."""
+"""Specification: the daemon judges a drive with its own parts, reading only; the loop records
+what the judgment found (`reports.drive_decision`, shared with the `clearance` command)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from rollkeeper.runtime.judgment import Judgment, judge, record_judgment
+from rollkeeper.reports.drive_decision import Judgment, judge, record_judgment
 
 from tests.unit.runtime.conftest import A001, Cart, CartMaker, folder_target
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.runtime.service import Service, storage_parts
 
-from tests.unit.runtime.conftest import A001, Cart, cart_config, folder_target
+from tests.unit.runtime.conftest import A001, Cart, cart_config, folder_target, started
 
 
 def test_without_a_target_the_daemon_only_verifies(tmp_path: Path) -> None:
@@ -35,7 +35,9 @@ def test_a_folder_target_and_the_clearance_settings_are_built_from_the_config(
 def test_a_copy_left_verifying_by_a_killed_daemon_settles_again_when_it_opens(
     cart: Cart,
 ) -> None:
-    cart.ledger.set_copy_state(A001, cart.volume.volume_id, CopyState.VERIFYING, "verifying")
+    cart.ledger.set_copy_state(
+        A001, cart.volume.volume_id, CopyState.VERIFYING, event=started(cart)
+    )
     volume_id = cart.volume.volume_id
     cart.service.close()  # as good as killed: the outcome was never recorded
 

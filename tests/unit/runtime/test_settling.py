@@ -56,3 +56,26 @@ def test_a_copy_missing_a_file_that_changed_just_now_is_still_copying(cart: Cart
     cart.service.parts.settling.evaluate()
 
     assert cart.state(A001) is CopyState.SETTLING
+
+
+def test_a_copy_sent_to_a_worker_is_said_ready_and_being_verified(cart: Cart) -> None:
+    cart.service.parts.settling.evaluate()
+
+    assert cart.said("copy_state", A001) == [
+        f"roll {A001} on RAID_A is ready (every listed file present and quiet); verifying"
+    ]
+
+
+def test_an_incomplete_copy_names_the_file_it_waits_for(cart: Cart) -> None:
+    (cart.root / A001 / "Clips" / "A001C002.mov").unlink()
+    cart.scan()
+    cart.service.trackers[_tracker_key(cart)].changed_at = 0.0
+
+    cart.service.parts.settling.evaluate()
+
+    assert cart.said("copy_failed", A001) == [
+        f"INCOMPLETE: roll {A001} on RAID_A has been quiet but is waiting for 1 file(s): "
+        "Clips/A001C002.mov (missing)"
+    ]
+    copy = cart.ledger.copy(A001, cart.volume.volume_id)
+    assert copy is not None and copy.problems == ["Clips/A001C002.mov (missing)"]
