@@ -34,15 +34,13 @@ def clearance_command() -> click.Command:
             clearance_text,
             require_clearance_ledger,
         )
-        from rollkeeper.reports.drive_decision import Judges
         from rollkeeper.runtime.wiring import build_parts
 
         config, _file = load_config(config_path)
         state_dir = config.state.resolved_dir()
         require_clearance_ledger(state_dir)  # said before any part is built, as it always was
         parts = build_parts(config)
-        judges = Judges(parts.target, parts.provider.name, parts.policy)
-        view = answer(state_dir, drive, judges)
+        view = answer(state_dir, drive, parts.judges())
         click.echo(clearance_json(view) if as_json else clearance_text(view))
         sys.exit(int(ExitCode.OK if view.all_clear else ExitCode.FAILURE))
 

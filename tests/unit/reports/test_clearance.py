@@ -21,14 +21,12 @@ from rollkeeper.reports.clearance import (
     clearance_json,
     clearance_text,
 )
-from rollkeeper.reports.drive_decision import Judges
 
 from tests.unit.reports.cart import Cart
 
 
 def ask(cart: Cart, drive: str | None) -> ClearanceAnswer:
-    parts = cart.parts()
-    return answer(cart.state, drive, Judges(parts.target, parts.provider.name, parts.policy))
+    return answer(cart.state, drive, cart.parts().judges())
 
 
 # --- the answer -----------------------------------------------------------------------------------

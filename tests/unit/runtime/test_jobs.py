@@ -30,7 +30,7 @@ def _uploading_cart(
     (tmp_path / "store").mkdir()
     cart = make_cart(rolls, target=folder_target(tmp_path / "store"))
     cart.scan()
-    cart.service.parts.settling.evaluate()
+    cart.service.steps.settling.evaluate()
     return cart
 
 
@@ -52,18 +52,18 @@ def test_the_worker_says_why_when_the_roll_folder_is_gone(tmp_path: Path) -> Non
 
 
 def test_a_finished_job_is_recorded_when_collected(cart: Cart) -> None:
-    cart.service.parts.settling.evaluate()
+    cart.service.steps.settling.evaluate()
 
-    cart.service.parts.jobs.collect(wait_for_one=True)
+    cart.service.steps.jobs.collect(wait_for_one=True)
 
     assert cart.state(A001) is CopyState.VERIFIED
-    assert cart.service.parts.jobs.pending == {}
+    assert cart.service.steps.jobs.pending == {}
     assert not cart.service.trackers[(A001, next(iter(cart.service.volumes)))].verifying
 
 
 def _crash(cart: Cart) -> None:
     """A001's job ends in a bug, and the loop collects it."""
-    jobs = cart.service.parts.jobs
+    jobs = cart.service.steps.jobs
     crashed: Future[VerificationOutcome] = Future()
     crashed.set_exception(RuntimeError("a bug"))
     jobs.pending[crashed] = cart.volume
@@ -76,7 +76,7 @@ def test_with_a_target_the_copy_is_uploaded_in_the_same_pass(
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
 
-    cart.service.parts.jobs.collect(wait_for_one=True)
+    cart.service.steps.jobs.collect(wait_for_one=True)
 
     roll, upload = cart.ledger.roll(A001), cart.ledger.roll_upload(A001)
     assert roll is not None and roll.state == "uploaded"
@@ -96,11 +96,11 @@ def test_what_a_worker_reports_reaches_the_ledger_only_through_the_loop(
     make_cart: CartMaker, tmp_path: Path
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
-    wait(cart.service.parts.jobs.pending)  # the worker is done; what it reported waits
+    wait(cart.service.steps.jobs.pending)  # the worker is done; what it reported waits
 
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == 0
-    cart.service.parts.jobs.drain()
+    cart.service.steps.jobs.drain()
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))
 
@@ -111,7 +111,7 @@ def test_a_multipart_upload_leaves_no_checkpoint_once_its_outcome_is_recorded(
     big = {"Clips/A001C001.mov": clip(7, 40 * MiB)}  # above half a part: a multipart upload
     cart = _uploading_cart(make_cart, tmp_path, {A001: big})
 
-    cart.service.parts.jobs.collect(wait_for_one=True)
+    cart.service.steps.jobs.collect(wait_for_one=True)
 
     assert cart.ledger.open_upload_ids() == set()
     assert cart.ledger.file_uploads(A001)["Clips/A001C001.mov"].state == "stored"
@@ -122,7 +122,7 @@ def test_a_job_that_crashed_puts_the_copy_back_to_settling_with_an_alarm(cart: C
 
     assert cart.state(A001) is CopyState.SETTLING
     assert "internal_error" in cart.kinds(A001)
-    assert cart.service.parts.jobs.pending == {}
+    assert cart.service.steps.jobs.pending == {}
 
 
 def test_stopping_lets_a_running_job_end_and_keeps_what_it_reported(
@@ -130,9 +130,9 @@ def test_stopping_lets_a_running_job_end_and_keeps_what_it_reported(
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
 
-    cart.service.parts.jobs.shutdown()
+    cart.service.steps.jobs.shutdown()
 
-    assert cart.service.parts.jobs.pending == {}
+    assert cart.service.steps.jobs.pending == {}
     assert cart.state(A001) is CopyState.VERIFYING  # the outcome waits for the next start
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))

@@ -65,8 +65,8 @@ def test_a_broken_mhl_is_said_with_its_error_and_once_repaired_the_roll_settles_
 
 
 def test_a_verified_copy_whose_file_changed_is_stale_and_names_the_change(cart: Cart) -> None:
-    cart.service.parts.settling.evaluate()
-    cart.service.parts.jobs.collect(wait_for_one=True)
+    cart.service.steps.settling.evaluate()
+    cart.service.steps.jobs.collect(wait_for_one=True)
     with (cart.root / A001 / "Clips" / "A001C002.mov").open("ab") as changed:
         changed.write(b"one byte more")
 
