@@ -191,7 +191,7 @@ def test_every_verified_roll_is_stat_ed_in_full_within_the_restat_interval(cart:
     watch = cart.service.config.watch
     restatted: set[str] = set()
     for _ in range(math.ceil(watch.restat_interval / watch.rescan_interval)):
-        trusted = cart.service.parts.scanning.rolls_to_trust(cart.volume, time.monotonic())
+        trusted = cart.service.steps.scanning.rolls_to_trust(cart.volume, time.monotonic())
         restatted |= {A001, A002} - trusted
         cart.service.scan_volume(cart.volume)
 
@@ -201,7 +201,7 @@ def test_every_verified_roll_is_stat_ed_in_full_within_the_restat_interval(cart:
 def test_an_in_place_change_whose_event_waits_is_caught_by_a_safety_net_rescan(
     cart: Cart,
 ) -> None:
-    while A002 not in cart.service.parts.scanning.rolls_to_trust(cart.volume, time.monotonic()):
+    while A002 not in cart.service.steps.scanning.rolls_to_trust(cart.volume, time.monotonic()):
         cart.service.scan_volume(cart.volume)  # until the rotation would list A002 unstat-ed
     (cart.root / A002 / "Clips" / "C002_01.mov").write_bytes(b"rewritten in place")
     cart.event(f"{A002}/Clips/C002_01.mov")
@@ -249,15 +249,15 @@ def test_events_are_looked_at_together_at_most_every_rescan_gap(cart: Cart) -> N
     cart.event(f"{A001}/Clips/C001_01.mov")
     last = cart.volume.last_scan
 
-    assert cart.service.parts.scanning.scan_due(cart.volume, last + MIN_RESCAN_GAP / 2) is None
-    assert cart.service.parts.scanning.scan_due(cart.volume, last + MIN_RESCAN_GAP) == "changes"
+    assert cart.service.steps.scanning.scan_due(cart.volume, last + MIN_RESCAN_GAP / 2) is None
+    assert cart.service.steps.scanning.scan_due(cart.volume, last + MIN_RESCAN_GAP) == "changes"
 
 
 def test_a_slow_full_walk_does_not_hold_back_the_next_event_driven_rescan(cart: Cart) -> None:
     cart.volume.full_scan_seconds = 30.0  # a start-up walk that parsed a thousand MHLs
     cart.event(f"{A001}/Clips/C001_00.mov")
 
-    due = cart.service.parts.scanning.scan_due(cart.volume, cart.volume.last_scan + MIN_RESCAN_GAP)
+    due = cart.service.steps.scanning.scan_due(cart.volume, cart.volume.last_scan + MIN_RESCAN_GAP)
 
     assert due == "changes"
 
@@ -267,9 +267,9 @@ def test_the_safety_net_walk_is_due_after_the_rescan_interval_even_without_event
 ) -> None:
     interval = cart.service.config.watch.rescan_interval
     last = cart.volume.last_full_scan
-    assert cart.service.parts.scanning.scan_due(cart.volume, last + interval / 2) is None
+    assert cart.service.steps.scanning.scan_due(cart.volume, last + interval / 2) is None
     # A millisecond past it: (last + interval) - last can round to just below interval.
-    assert cart.service.parts.scanning.scan_due(cart.volume, last + interval + 0.001) == "full"
+    assert cart.service.steps.scanning.scan_due(cart.volume, last + interval + 0.001) == "full"
 
 
 def test_a_roll_copied_in_while_running_is_verified_with_no_full_rescan_due(

@@ -40,13 +40,7 @@ def clearance_command() -> click.Command:
         state_dir = config.state.resolved_dir()
         require_clearance_ledger(state_dir)  # said before any part is built, as it always was
         parts = build_parts(config)
-        view = answer(
-            state_dir,
-            drive,
-            target=parts.target,
-            archive_provider=parts.provider.name,
-            policy=parts.policy,
-        )
+        view = answer(state_dir, drive, parts.judges())
         click.echo(clearance_json(view) if as_json else clearance_text(view))
         sys.exit(int(ExitCode.OK if view.all_clear else ExitCode.FAILURE))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rollkeeper.core.files import FileInfo
 from rollkeeper.core.hidden import is_hidden_path
+from rollkeeper.core.words import file_short, waiting_for_files
 from rollkeeper.mhl.model import RollManifest, name_key
 
 
@@ -34,9 +35,9 @@ def shortfall(manifest: RollManifest, files: dict[str, FileInfo]) -> list[str]:
             continue
         info = present.get(key)
         if info is None:
-            waiting.append(f"{entry.path} (missing)")
+            waiting.append(file_short(entry.path, None, entry.size))
         elif entry.size is not None and info.size != entry.size:
-            waiting.append(f"{entry.path} ({info.size} of {entry.size} bytes)")
+            waiting.append(file_short(entry.path, info.size, entry.size))
     return waiting
 
 
@@ -62,10 +63,8 @@ def assess(
     settled = quiet_for >= settle
     waiting = shortfall(manifest, files)
     if waiting:
-        first = ", ".join(waiting[:3]) + (", …" if len(waiting) > 3 else "")
-        return Readiness(
-            False, f"waiting for {len(waiting)} file(s): {first}", tuple(waiting), settled
-        )
+        reason = waiting_for_files(waiting, len(waiting))
+        return Readiness(False, reason, tuple(waiting), settled)
     if not settled:
         return Readiness(False, f"settling: quiet for {quiet_for:.0f}s of {settle:.0f}s")
     return Readiness(True, "all listed files present and quiet", settled=True)

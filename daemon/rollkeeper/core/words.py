@@ -59,6 +59,29 @@ def unreadable(path: str, error: str) -> str:
     return f"error: {path or '.'}: cannot be read ({error})"
 
 
+# --- the problem lines a copy's row keeps -----------------------------------------------------
+
+
+def file_problem(status: str, path: str, detail: str | None) -> str:
+    """A listed file that verification did not find simply OK: its status, and why."""
+    return f"{status} {path}" + (f" ({detail})" if detail else "")
+
+
+def file_short(path: str, size: int | None, listed_size: int | None) -> str:
+    """A listed file a copy still waits for: absent (`size` None), or short of its size."""
+    return f"{path} (missing)" if size is None else f"{path} ({size} of {listed_size} bytes)"
+
+
+def file_changed(path: str, how: str) -> str:
+    """A file of a checked copy no longer as recorded (`how`: deleted, changed, new file)."""
+    return f"{path} ({how})"
+
+
+def folder_gone(folder: str) -> str:
+    """A copy whose MHL or roll folder disappeared from its volume."""
+    return f"{folder}: MHL or folder gone"
+
+
 def missing_from_storage(paths: Sequence[str]) -> str:
     """Why a roll's upload no longer holds (its upload's last error): the first objects gone."""
     return f"stored objects missing: {', '.join(paths[:PROBLEMS_IN_A_SENTENCE])}"

@@ -22,7 +22,7 @@ class ClearanceRecords(EventLog):
         ).fetchone()
         return drive_clearance(row) if row else None
 
-    def record_clearance(  # noqa: PLR0913 -- until every caller tells an `Event`
+    def record_clearance(
         self,
         *,
         volume_id: int,
@@ -30,13 +30,11 @@ class ClearanceRecords(EventLog):
         level: str,
         verdict: dict[str, Any],
         evidence: dict[str, Any],
-        announce: str | None = None,
-        message: str = "",
         event: Event | None = None,
     ) -> None:
-        """Record a drive verdict with its evidence; `event` (clearance granted or revoked; the
-        old way, `announce` naming its kind and a `message`) also tells people, exactly once,
-        through the outbox."""
+        """Record a drive verdict with its evidence. A verdict that grants or revokes a
+        clearance comes with its `event`, which tells people, exactly once, through the outbox;
+        any other verdict is kept for the audit trail alone, and tells nobody."""
         with self.transaction():
             self.db.execute(
                 "INSERT INTO clearances (at, subject, volume_id, clear, level, verdict, evidence) "
@@ -44,12 +42,5 @@ class ClearanceRecords(EventLog):
                 (now_iso(), volume_id, int(clear), level, json.dumps(verdict),
                  json.dumps(evidence)),
             )  # fmt: skip
-            if event is not None or announce is not None:
-                self._told(
-                    event,
-                    announce or "",
-                    message,
-                    severity="info" if clear else "warning",
-                    volume_id=volume_id,
-                    data={"level": level, "clear": clear},
-                )
+            if event is not None:
+                self._record(event)

@@ -19,22 +19,8 @@ _FEW = 32
 class CopyDiscovery(RollRecords):
     """Recording the roll folders a scan found."""
 
-    def observe_copy(  # noqa: PLR0913 -- the keyword form of one `CopyObservation`
-        self,
-        *,
-        roll_id: str,
-        shoot_day: str,
-        media_type: str,
-        roll: str,
-        camera_format: str | None,
-        volume_id: int,
-        folder: str,
-        mhl_fingerprint: str | None,
-    ) -> CopyRow:
+    def observe_copy(self, observation: CopyObservation) -> CopyRow:
         """Record one roll folder seen on a volume (see `observe_copies`)."""
-        observation = CopyObservation(
-            roll_id, shoot_day, media_type, roll, camera_format, volume_id, folder, mhl_fingerprint
-        )
         return self.observe_copies([observation])[0]
 
     def observe_copies(self, observations: list[CopyObservation]) -> list[CopyRow]:

@@ -50,13 +50,12 @@ class EvidenceRecords(RollRecords):
         volume_id: int,
         state: CopyState,
         files: list[VerifiedFile],
-        message: str = "",
         *,
         problems: list[str],
-        event: Event | None = None,
+        event: Event,
     ) -> RollState:
-        """Store a verification's per-file evidence and the copy's verdict (`event`, or the old
-        way a `message`) in one transaction.
+        """Store a verification's per-file evidence and the copy's verdict (`event`) in one
+        transaction.
 
         Only a copy still VERIFYING takes the verdict: if its MHL changed (or it vanished) while
         it was being read, the result describes something that no longer exists and is dropped.
@@ -66,16 +65,7 @@ class EvidenceRecords(RollRecords):
                 return self._refresh_roll(roll_id)
             self._store_evidence(roll_id, volume_id, files)
             self._set_copy_state(roll_id, volume_id, state, problems)
-            severity = "info" if state is CopyState.VERIFIED else "alarm"
-            self._told(
-                event,
-                "copy_verified" if state is CopyState.VERIFIED else "copy_failed",
-                message,
-                severity=severity,
-                roll_id=roll_id,
-                volume_id=volume_id,
-                data={"state": state.value, "problems": problems},
-            )
+            self._record(event)
             return self._refresh_roll(roll_id)
 
     def verified_files(self, roll_id: str, volume_id: int) -> list[VerifiedFile]:

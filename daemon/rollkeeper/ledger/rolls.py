@@ -103,31 +103,19 @@ class RollRecords(EventLog):
             (state.value, json.dumps(problems), stamp, roll_id, volume_id),
         )
 
-    def set_copy_state(  # noqa: PLR0913 -- until every caller tells an `Event` (see `_told`)
+    def set_copy_state(
         self,
         roll_id: str,
         volume_id: int,
         state: CopyState,
-        message: str = "",
         *,
+        event: Event,
         problems: Iterable[str] = (),
-        severity: str = "info",
-        kind: str = "copy_state",
-        event: Event | None = None,
     ) -> RollState:
-        """Move one copy to `state` with `event` saying why (or the old way, `kind` and a
-        `message`); returns the roll's new state."""
+        """Move one copy to `state`, `event` saying why; returns the roll's new state."""
         with self.transaction():
             self._set_copy_state(roll_id, volume_id, state, list(problems))
-            self._told(
-                event,
-                kind,
-                message,
-                severity=severity,
-                roll_id=roll_id,
-                volume_id=volume_id,
-                data={"state": state.value},
-            )
+            self._record(event)
             return self._refresh_roll(roll_id)
 
     def resume_interrupted(self) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from rollkeeper.core import happened
 from rollkeeper.core.events import Event, EventKind, Severity
-from rollkeeper.core.lifecycle import CopyState
+from rollkeeper.core.lifecycle import CopyState, UploadStage
 from rollkeeper.core.words import say
 
 Record = TypeVar("Record")
@@ -115,6 +115,21 @@ class FileUpload:
     source_size: int | None = None
     source_mtime_ns: int | None = None
     source_inode: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedTransfer:
+    """One pass that verified and uploaded a copy, as it ended: the copy's verdict and
+    evidence, every file's upload, the roll's upload `stage` with its manifest, every problem
+    of the pass, and when a failed upload is tried again."""
+
+    copy_state: CopyState
+    evidence: list[VerifiedFile]
+    uploads: list[FileUpload]
+    stage: UploadStage
+    manifest_key: str | None
+    problems: list[str]
+    retry_at: str | None = None
 
 
 def upload_fields(upload: FileUpload) -> tuple[Any, ...]:

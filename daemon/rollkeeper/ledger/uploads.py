@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from rollkeeper.core import happened
 from rollkeeper.core.events import Event
-from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
+from rollkeeper.core.lifecycle import RollState, UploadStage
 from rollkeeper.core.words import missing_from_storage
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.evidence import EvidenceRecords
 from rollkeeper.ledger.rows import (
     FileUpload,
+    FinishedTransfer,
     RollUpload,
-    VerifiedFile,
     file_upload,
     roll_upload,
     upload_fields,
@@ -44,41 +44,21 @@ class UploadRecords(EvidenceRecords):
             )
             self._refresh_roll(roll_id)
 
-    def record_transfer(  # noqa: PLR0913 -- one finished pass, recorded in one transaction
-        self,
-        roll_id: str,
-        volume_id: int,
-        *,
-        copy_state: CopyState,
-        evidence: list[VerifiedFile],
-        uploads: list[FileUpload],
-        stage: UploadStage,
-        manifest_key: str | None,
-        message: str = "",
-        problems: list[str],
-        retry_at: str | None = None,
-        event: Event | None = None,
+    def record_transfer(
+        self, roll_id: str, volume_id: int, finished: FinishedTransfer, *, event: Event
     ) -> RollState:
-        """A finished pass: verification evidence, every file's upload and proof, the verdict
-        (`event`, or the old way a `message`)."""
+        """A finished pass: verification evidence, every file's upload and proof, and the
+        verdict (`event`), in one transaction (dropped, like a verification's, if the copy
+        changed while it was read)."""
         with self.transaction():
             if not self._still_verifying(roll_id, volume_id):
                 return self._refresh_roll(roll_id)
-            self._store_evidence(roll_id, volume_id, evidence)
+            self._store_evidence(roll_id, volume_id, finished.evidence)
             stamp = now_iso()
-            self._store_file_uploads(roll_id, uploads, stamp)
-            self._set_copy_state(roll_id, volume_id, copy_state, problems)
-            self._finish_roll_upload(roll_id, stage, manifest_key, problems, retry_at, stamp)
-            good = stage is UploadStage.UPLOADED
-            self._told(
-                event,
-                "upload_done" if good else "upload_failed",
-                message,
-                severity="info" if good else "alarm",
-                roll_id=roll_id,
-                volume_id=volume_id,
-                data={"stage": stage.value, "manifest": manifest_key, "problems": problems[:20]},
-            )
+            self._store_file_uploads(roll_id, finished.uploads, stamp)
+            self._set_copy_state(roll_id, volume_id, finished.copy_state, finished.problems)
+            self._finish_roll_upload(roll_id, finished, stamp)
+            self._record(event)
             return self._refresh_roll(roll_id)
 
     def _store_file_uploads(self, roll_id: str, uploads: list[FileUpload], stamp: str) -> None:
@@ -91,24 +71,17 @@ class UploadRecords(EvidenceRecords):
             [(roll_id, *upload_fields(u), stamp) for u in uploads],
         )
 
-    def _finish_roll_upload(
-        self,
-        roll_id: str,
-        stage: UploadStage,
-        manifest_key: str | None,
-        problems: list[str],
-        retry_at: str | None,
-        stamp: str,
-    ) -> None:
-        """The roll's upload ends at `stage`: all bytes done, or the first problems kept."""
-        uploaded = stage is UploadStage.UPLOADED
+    def _finish_roll_upload(self, roll_id: str, finished: FinishedTransfer, stamp: str) -> None:
+        """The roll's upload ends at its stage: all bytes done, or the first problems kept."""
+        uploaded = finished.stage is UploadStage.UPLOADED
+        last_error = None if uploaded else "; ".join(finished.problems[:5])
         self.db.execute(
             "UPDATE roll_uploads SET state = ?, manifest_key = ?, finished_at = ?, "
             "last_error = ?, next_attempt_at = ?, "
             "bytes_done = CASE WHEN ? THEN bytes_total ELSE bytes_done END "
             "WHERE roll_id = ?",
-            (stage.value, manifest_key, stamp, None if uploaded else "; ".join(problems[:5]),
-             retry_at, uploaded, roll_id),
+            (finished.stage.value, finished.manifest_key, stamp, last_error, finished.retry_at,
+             uploaded, roll_id),
         )  # fmt: skip
 
     def upload_progress(self, roll_id: str, bytes_done: int) -> None:

@@ -1,7 +1,8 @@
 """The clearance view: "may I erase this drive?", judged with live re-checks, as text and JSON.
 
-It is given the parts that judge (target, archive provider's name, policy) rather than building
-them: `runtime.wiring` builds them once, for the daemon and for the `clearance` command alike.
+It is given the parts that judge (`Judges`: target, archive provider's name, policy) rather than
+building them: `runtime.wiring` builds them once, for the daemon and for the `clearance` command
+alike, and a drive is judged and recorded as the daemon does it (`reports.drive_decision`).
 Every answer given is recorded (the audit trail), through the ledger, in its own transactions.
 """
 
@@ -13,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from rollkeeper import __version__
-from rollkeeper.core.clearance import DriveVerdict, Policy
+from rollkeeper.core.clearance import DriveVerdict
 from rollkeeper.core.errors import BadInputError
 from rollkeeper.core.words import REASONS_IN_A_SENTENCE, describe
 from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
-from rollkeeper.reports.drive_decision import decide
+from rollkeeper.reports.drive_decision import Judges, judge, record_judgment
 from rollkeeper.reports.ledger_file import require_ledger
-from rollkeeper.transfer.targets import Target
 
 CLEARANCE_SCHEMA = "rollkeeper.clearance/1"
 NO_LEDGER_HINT = "nothing has been proven on this cart"
@@ -52,30 +52,21 @@ def _drives_asked(ledger: Ledger, drive: str | None) -> list[VolumeRow]:
     return volumes
 
 
-def answer(
-    state_dir: Path,
-    drive: str | None,
-    *,
-    target: Target | None,
-    archive_provider: str,
-    policy: Policy,
-) -> ClearanceAnswer:
+def _answered(ledger: Ledger, volume: VolumeRow, judges: Judges) -> DriveVerdict:
+    """Judge one drive as the daemon does, and record the answer: every answer given to a
+    person is in the audit trail, changed or not."""
+    judgment = judge(ledger, volume, judges)
+    record_judgment(ledger, judgment, record_unchanged=True)
+    return judgment.verdict
+
+
+def answer(state_dir: Path, drive: str | None, judges: Judges) -> ClearanceAnswer:
     """Judge the named drive (or every known one) with live re-checks; record the verdicts."""
     require_clearance_ledger(state_dir)
     ledger = Ledger.in_state_dir(state_dir)
     try:
         return ClearanceAnswer(
-            tuple(
-                decide(
-                    ledger,
-                    volume,
-                    target=target,
-                    archive_provider=archive_provider,
-                    policy=policy,
-                    record_unchanged=True,  # every answer given to a person is in the audit trail
-                ).verdict
-                for volume in _drives_asked(ledger, drive)
-            )
+            tuple(_answered(ledger, volume, judges) for volume in _drives_asked(ledger, drive))
         )
     finally:
         ledger.close()

@@ -1,20 +1,23 @@
-"""Telling people which drives may be erased, after re-checking the evidence, exactly once.
+"""One drive's clearance decision: judged from a read of the ledger, then recorded.
 
-A drive's verdict is first judged on recorded evidence. Only when that says "clear" and the
-drive was not already announced clear are the facts re-checked live (files on the drive stat'ed,
-stored objects looked up) and the verdict judged again; only that verdict is announced. A drive
-announced clear whose evidence no longer holds is announced revoked. Every verdict that changes
-is recorded with its evidence (the audit trail).
+`judge` only reads. It judges the recorded evidence and, only when that says "clear", re-checks
+the facts live (every file on the drive stat'ed again, every stored object looked up again) and
+judges once more: a clearance is never announced on recorded evidence alone. `record_judgment`
+records what a judgment found: stored objects the re-check found gone (`Ledger.objects_missing`)
+and the verdict with its evidence (`Ledger.record_clearance`, the audit trail), announcing a
+clearance granted or revoked. The daemon's loop and the `clearance` command both judge and
+record with these two.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rollkeeper.core.clearance import DriveVerdict, Policy, judge_drive
+from rollkeeper.core import happened
+from rollkeeper.core.clearance import DriveEvidence, DriveVerdict, Policy, judge_drive
 from rollkeeper.core.errors import RollkeeperError
-from rollkeeper.core.words import describe, revoked
-from rollkeeper.ledger.rows import FileUpload, VolumeRow
+from rollkeeper.core.events import Event
+from rollkeeper.ledger.rows import DriveClearance, FileUpload, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import ObjectCheck, Rechecks, as_json, as_recorded, drive_evidence
 from rollkeeper.transfer.targets import Target
@@ -38,58 +41,87 @@ def object_check(target: Target) -> ObjectCheck:
 
 
 @dataclass(frozen=True, slots=True)
-class DriveDecision:
+class Judges:
+    """What a drive is judged with: the target its objects are looked up on (None: nothing is
+    uploaded), the archive provider's name, and the production's clearance policy."""
+
+    target: Target | None
+    archive_provider: str
+    policy: Policy
+
+
+@dataclass(frozen=True, slots=True)
+class Judgment:
+    """A drive's verdict, the evidence it was drawn from, and the stored objects found gone
+    (paths per roll) by the live re-check."""
+
     volume: VolumeRow
     verdict: DriveVerdict
-    changed: bool
+    evidence: DriveEvidence
+    missing: dict[str, list[str]]
+
+    def rolls(self) -> list[str]:
+        """The rolls on the drive, whose facts the verdict rests on."""
+        return [on_drive.roll.roll_id for on_drive in self.evidence.rolls]
 
 
-def decide(
-    ledger: Ledger,
-    volume: VolumeRow,
-    *,
-    target: Target | None,
-    archive_provider: str,
-    policy: Policy,
-    record: bool = True,
-    record_unchanged: bool = False,
-) -> DriveDecision:
-    """Judge one drive; re-check live before saying "clear"; record and announce changes."""
+def judge(ledger: Ledger, volume: VolumeRow, judges: Judges) -> Judgment:
+    """Judge one drive; re-check live before saying "clear". Writes nothing."""
+    provider = judges.archive_provider
     recorded = drive_evidence(
-        ledger, volume, archive_provider=archive_provider, rechecks=Rechecks(objects=as_recorded)
+        ledger, volume, archive_provider=provider, rechecks=Rechecks(objects=as_recorded)
     )
-    verdict = judge_drive(recorded, policy)
-    evidence = recorded
-    if verdict.clear_to_erase:
-        checks = Rechecks(sources=True, objects=object_check(target) if target else None)
-        evidence = drive_evidence(
-            ledger, volume, archive_provider=archive_provider, rechecks=checks
-        )
-        verdict = judge_drive(evidence, policy)
-        if record:
-            for on_drive in evidence.rolls:
-                gone = [f.path for f in on_drive.roll.files if f.object_present is False]
-                if gone:
-                    ledger.objects_missing(on_drive.roll.roll_id, gone, volume.label)
+    verdict = judge_drive(recorded, judges.policy)
+    if not verdict.clear_to_erase:
+        return Judgment(volume, verdict, recorded, {})
+    objects = object_check(judges.target) if judges.target else None
+    evidence = drive_evidence(
+        ledger, volume, archive_provider=provider, rechecks=Rechecks(sources=True, objects=objects)
+    )
+    missing = {
+        on_drive.roll.roll_id: gone
+        for on_drive in evidence.rolls
+        if (gone := [f.path for f in on_drive.roll.files if f.object_present is False])
+    }
+    return Judgment(volume, judge_drive(evidence, judges.policy), evidence, missing)
+
+
+def _announcement(judgment: Judgment, *, was_clear: bool) -> Event | None:
+    """A changed verdict that grants a clearance, or revokes one granted before, is told."""
+    clear = judgment.verdict.clear_to_erase
+    if not clear and not was_clear:
+        return None
+    return happened.clearance(judgment.volume.id, judgment.verdict, revoked=not clear)
+
+
+def _changed(last: DriveClearance | None, verdict: DriveVerdict) -> bool:
+    return last is None or bool(last.clear) != verdict.clear_to_erase or last.level != verdict.level
+
+
+def verdict_changed(ledger: Ledger, judgment: Judgment) -> bool:
+    """Whether the judgment's verdict differs from the drive's last recorded one (a drive never
+    judged before has changed)."""
+    return _changed(ledger.last_drive_clearance(judgment.volume.id), judgment.verdict)
+
+
+def record_judgment(ledger: Ledger, judgment: Judgment, *, record_unchanged: bool = False) -> bool:
+    """Record what the judgment found: the stored objects gone, and the verdict with its
+    evidence when it changed (announced if it grants or revokes a clearance) or, with
+    `record_unchanged`, in any case. True when the verdict changed."""
+    volume, verdict = judgment.volume, judgment.verdict
+    for roll_id, gone in judgment.missing.items():
+        ledger.objects_missing(roll_id, gone, volume.label)
     last = ledger.last_drive_clearance(volume.id)
-    was_clear = bool(last.clear) if last is not None else False
-    changed = last is None or was_clear != verdict.clear_to_erase or last.level != verdict.level
-    if record and (changed or record_unchanged):
-        announce = None
-        if changed and verdict.clear_to_erase:
-            announce = "clearance_granted"
-        elif changed and was_clear:
-            announce = "clearance_revoked"
-        message = describe(verdict)
-        if announce == "clearance_revoked":
-            message = revoked(message)
-        ledger.record_clearance(
-            volume_id=volume.id,
-            clear=verdict.clear_to_erase,
-            level=verdict.level,
-            verdict=as_json(verdict),
-            evidence=as_json(evidence),
-            announce=announce,
-            message=message,
-        )
-    return DriveDecision(volume, verdict, changed)
+    changed = _changed(last, verdict)
+    if not (changed or record_unchanged):
+        return False
+    was_clear = last is not None and bool(last.clear)
+    ledger.record_clearance(
+        volume_id=volume.id,
+        clear=verdict.clear_to_erase,
+        level=verdict.level,
+        verdict=as_json(verdict),
+        evidence=as_json(judgment.evidence),
+        event=_announcement(judgment, was_clear=was_clear) if changed else None,
+    )
+    return changed

@@ -15,6 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from rollkeeper.archive.model import ArchiveProvider, ArchiveRoll
 from rollkeeper.archive.poller import ArchiveAnswer, archive_roll, poll
+from rollkeeper.core import happened
 from rollkeeper.ledger.store import now_iso
 from rollkeeper.runtime.context import LoopContext
 
@@ -36,8 +37,8 @@ class ArchiveSchedule:
         """Say at start-up when the archive provider can never report an archived roll."""
         problem = self.provider.preflight()
         if problem is not None:
-            severity = "info" if self.provider.name == "none" else "alarm"
-            self.context.ledger.record_event("archive_unusable", problem, severity=severity)
+            unusable = happened.archive_unusable(problem, provider=self.provider.name)
+            self.context.ledger.record(unusable)
             log.warning("archive", problem=problem)
 
     def start(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import structlog
 
+from rollkeeper.core import happened
 from rollkeeper.core.errors import MhlError
 from rollkeeper.core.lifecycle import CopyState, UploadStage
 from rollkeeper.fs.progress import NoProgress, Progress, Throttled
@@ -137,8 +138,9 @@ class Jobs:
         """What verification workers report to: the shared read-rate limit, if any."""
         return Throttled(NoProgress(), self.read_limit) if self.read_limit else NoProgress()
 
-    def submit(self, volume: VolumeState, tracker: CopyTracker, *, why: str = "is ready") -> None:
-        """Start verifying a copy (and uploading it, if the roll still needs its primary copy)."""
+    def submit(self, volume: VolumeState, tracker: CopyTracker, *, retry: bool = False) -> None:
+        """Start verifying a copy (and uploading it, if the roll still needs its primary copy);
+        `retry` when it goes again for another upload attempt."""
         ledger = self.context.ledger
         tracker.verifying = True
         job = (
@@ -146,13 +148,17 @@ class Jobs:
             if self.uploads.wanted(ledger, tracker.roll_id)
             else None
         )
-        what = "verifying and uploading in one pass" if job else "verifying"
         ledger.set_copy_state(
             tracker.roll_id,
             volume.volume_id,
             CopyState.VERIFYING,
-            f"roll {tracker.roll_id} on {volume.mounted.label} {why} "
-            f"(every listed file present and quiet); {what}",
+            event=happened.verification_started(
+                tracker.roll_id,
+                volume.volume_id,
+                label=volume.mounted.label,
+                retry=retry,
+                uploading=job is not None,
+            ),
         )
         upload = None
         if job is not None:
@@ -231,10 +237,9 @@ class Jobs:
             roll_id,
             volume.volume_id,
             CopyState.SETTLING,
-            f"internal error while processing roll {roll_id} ({type(error).__name__}: {error}); "
-            f"it is tried again in {CRASH_BACKOFF:.0f}s",
-            severity="alarm",
-            kind="internal_error",
+            event=happened.internal_error(
+                roll_id, volume.volume_id, error=error, retry_seconds=CRASH_BACKOFF
+            ),
         )
         self.context.clearance.note(rolls=[roll_id], volume=volume.volume_id)
 

@@ -3,7 +3,8 @@
 Judging re-reads the evidence of every file of every roll on a drive: seconds on a big RAID.
 The running daemon therefore judges every mounted drive on a thread of its own, from a
 read-only view of the ledger, while the loop goes on noticing changes and settling rolls. The
-loop then records each judgment as it is, once (`judgment.record_judgment`): a drive is judged
+loop then records each judgment as it is, once (`reports.drive_decision.record_judgment`, as
+the `clearance` command does): a drive is judged
 once per pass. A judgment whose drive, or a roll on it, had something recorded meanwhile may
 be stale: it is dropped, and the drive judged again on the next pass.
 """
@@ -18,8 +19,8 @@ import structlog
 from rollkeeper.core.words import describe
 from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
+from rollkeeper.reports.drive_decision import Judges, Judgment, judge, record_judgment
 from rollkeeper.runtime.context import LoopContext
-from rollkeeper.runtime.judgment import Judges, Judgment, judge, record_judgment
 
 log = structlog.get_logger("rollkeeper")
 

@@ -23,8 +23,9 @@ from rollkeeper.runtime.systemd import Notifier
 
 
 @dataclass(frozen=True, slots=True)
-class Parts:
-    """The daemon's parts, each of one idea, as the loop drives them."""
+class Steps:
+    """What the loop drives: the context its steps share, and the steps of a pass, each a
+    module of one idea."""
 
     context: LoopContext
     mounts: Mounts
@@ -36,52 +37,52 @@ class Parts:
 
 
 class Loop:
-    """Passes over the parts: continuous (`run`) or one full pass that waits (`once`)."""
+    """Passes over the steps: continuous (`run`) or one full pass that waits (`once`)."""
 
-    def __init__(self, parts: Parts) -> None:
-        self.parts = parts
+    def __init__(self, steps: Steps) -> None:
+        self.steps = steps
         self._last_mount_check = 0.0
 
     def tick(self) -> None:
         """One turn of the main loop: mounts, due scans, readiness, finished jobs, archive,
         clearance."""
-        parts = self.parts
-        parts.jobs.drain()
+        steps = self.steps
+        steps.jobs.drain()
         now = time.monotonic()
-        if now - self._last_mount_check >= parts.context.config.watch.mount_check_interval:
-            parts.mounts.refresh(start_watchers=True)
+        if now - self._last_mount_check >= steps.context.config.watch.mount_check_interval:
+            steps.mounts.refresh(start_watchers=True)
             self._last_mount_check = now
-        for volume in list(parts.context.volumes.values()):
-            due = parts.scanning.scan_due(volume, now)
+        for volume in list(steps.context.volumes.values()):
+            due = steps.scanning.scan_due(volume, now)
             if due == "full":
-                parts.scanning.scan_volume(volume)
+                steps.scanning.scan_volume(volume)
             elif due == "changes":
-                parts.scanning.rescan_changes(volume)
-        parts.settling.evaluate()
-        parts.settling.retry_uploads()
-        parts.jobs.collect(wait_for_one=False)
-        parts.archive.step()
-        parts.judging.judge_drives()
+                steps.scanning.rescan_changes(volume)
+        steps.settling.evaluate()
+        steps.settling.retry_uploads()
+        steps.jobs.collect(wait_for_one=False)
+        steps.archive.step()
+        steps.judging.judge_drives()
 
     def run(self, stopping: threading.Event, notifier: Notifier) -> None:
         """Pass after pass until `stopping` is set, telling the supervisor we live."""
-        wake = self.parts.context.wake
+        wake = self.steps.context.wake
         while not stopping.is_set():
             self.tick()
             notifier.watchdog()
-            wake.wait(timeout=self.parts.settling.sleep_for())
+            wake.wait(timeout=self.steps.settling.sleep_for())
             wake.clear()
 
     def once(self) -> None:
         """One full pass that waits for its jobs: walk every volume, verify (and upload) every
         ready roll, poll the archive, judge and record every drive."""
-        parts = self.parts
-        parts.mounts.refresh(start_watchers=False)
-        for volume in list(parts.context.volumes.values()):
-            parts.scanning.scan_volume(volume)
-        parts.settling.evaluate()
-        parts.settling.retry_uploads()
-        while parts.jobs.pending:
-            parts.jobs.collect(wait_for_one=True)
-        parts.archive.poll_now()
-        parts.judging.judge_drives(force=True)
+        steps = self.steps
+        steps.mounts.refresh(start_watchers=False)
+        for volume in list(steps.context.volumes.values()):
+            steps.scanning.scan_volume(volume)
+        steps.settling.evaluate()
+        steps.settling.retry_uploads()
+        while steps.jobs.pending:
+            steps.jobs.collect(wait_for_one=True)
+        steps.archive.poll_now()
+        steps.judging.judge_drives(force=True)

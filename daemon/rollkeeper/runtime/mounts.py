@@ -10,6 +10,7 @@ import time
 
 import structlog
 
+from rollkeeper.core import happened
 from rollkeeper.core.errors import EnvironmentProblem
 from rollkeeper.fs.volumes import present_volumes
 from rollkeeper.fs.watch import Change, VolumeWatcher
@@ -80,9 +81,7 @@ class Mounts:
         try:
             volume.watcher = self._watcher(volume, polling=volume.mounted.poll)
         except EnvironmentProblem as err:
-            self.context.ledger.record_event(
-                "watch_failed", str(err), severity="warning", volume_id=volume.volume_id
-            )
+            self.context.ledger.record(happened.watch_failed(volume.volume_id, str(err)))
             log.warning("watch failed; polling instead", label=volume.mounted.label, error=str(err))
             volume.watcher = self._watcher(volume, polling=True)
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import structlog
 
+from rollkeeper.core import happened, words
+from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState, UploadStage
 from rollkeeper.fs.scan import TreeScan
-from rollkeeper.ledger.rows import VerifiedFile
+from rollkeeper.ledger.rows import FinishedTransfer, VerifiedFile
 from rollkeeper.mhl.model import name_key
 from rollkeeper.mhl.verify import FileStatus, RollResult, RollVerdict
 from rollkeeper.runtime.context import LoopContext
@@ -48,7 +50,7 @@ def copy_verdict(result: RollResult) -> tuple[CopyState, list[str]]:
     if result.verdict is RollVerdict.INVALID:
         return CopyState.INVALID_MHL, [result.error or "the MHL cannot be read"]
     problems = [
-        f"{f.status.value} {f.path}" + (f" ({f.detail})" if f.detail else "")
+        words.file_problem(f.status.value, f.path, f.detail)
         for f in result.files
         if f.status not in (FileStatus.OK, FileStatus.IGNORED)
     ]
@@ -79,14 +81,29 @@ def verified_files(result: RollResult, scan: TreeScan) -> list[VerifiedFile]:
     return evidence
 
 
-def transfer_message(roll_id: str, label: str, transfer: RollTransferResult) -> str:
-    where = f"roll {roll_id} from {label}"
-    if transfer.stage is UploadStage.UPLOADED:
-        stored = len(transfer.transfers)
-        return (
-            f"UPLOADED: {where}: {stored} files stored and proven; manifest {transfer.manifest_key}"
+def transfer_event(
+    roll_id: str, volume: VolumeState, finished: FinishedTransfer, transfer: RollTransferResult
+) -> Event:
+    """What a pass that uploaded the roll says: uploaded, or short of it with the upload's own
+    problems."""
+    if finished.stage is UploadStage.UPLOADED:
+        return happened.upload_done(
+            roll_id,
+            volume.volume_id,
+            label=volume.mounted.label,
+            files=len(transfer.transfers),
+            manifest=finished.manifest_key,
+            problems=finished.problems,
         )
-    return f"{transfer.stage.value.upper()}: {where}: " + "; ".join(transfer.problems[:5])
+    return happened.upload_failed(
+        roll_id,
+        volume.volume_id,
+        stage=finished.stage,
+        label=volume.mounted.label,
+        manifest=finished.manifest_key,
+        problems=finished.problems,
+        upload_problems=transfer.problems,
+    )
 
 
 def same_device(volume_path: Path, outcome: VerificationOutcome) -> bool:
@@ -119,14 +136,18 @@ class Recording:
         if outcome.transfer is not None:
             self._transfer(outcome, volume, state, files, problems)
             return
-        where = f"roll {outcome.roll_id} on {volume.mounted.label}"
-        message = (
-            f"{where}: verified, {len(files)} files"
+        roll_id, volume_id, label = outcome.roll_id, volume.volume_id, volume.mounted.label
+        verdict = (
+            happened.copy_verified(
+                roll_id, volume_id, label=label, files=len(files), problems=problems
+            )
             if state is CopyState.VERIFIED
-            else f"{state.value.upper()}: {where}: " + "; ".join(problems[:5])
+            else happened.verification_failed(
+                roll_id, volume_id, state=state, label=label, problems=problems
+            )
         )
         self.context.ledger.record_verification(
-            outcome.roll_id, volume.volume_id, state, files, message, problems=problems
+            roll_id, volume_id, state, files, problems=problems, event=verdict
         )
         log.info(
             "verified" if state is CopyState.VERIFIED else "verification failed",
@@ -136,15 +157,13 @@ class Recording:
         )
 
     def _interrupted(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
-        reason = outcome.error or f"{volume.mounted.label} went away during verification"
         self.context.ledger.set_copy_state(
             outcome.roll_id,
             volume.volume_id,
             CopyState.SETTLING,
-            f"verification of roll {outcome.roll_id} interrupted ({reason}); it resumes "
-            "when the volume is back",
-            severity="warning",
-            kind="verify_interrupted",
+            event=happened.verification_interrupted(
+                outcome.roll_id, volume.volume_id, label=volume.mounted.label, error=outcome.error
+            ),
         )
 
     def _transfer(
@@ -164,17 +183,20 @@ class Recording:
                 timespec="milliseconds"
             )
         target_problem = [self.uploads.problem] if retry_at and self.uploads.problem else []
-        self.context.ledger.record_transfer(
-            outcome.roll_id,
-            volume.volume_id,
+        finished = FinishedTransfer(
             copy_state=state,
             evidence=files,
             uploads=transfer.uploads(),
             stage=transfer.stage,
             manifest_key=transfer.manifest_key,
-            message=transfer_message(outcome.roll_id, volume.mounted.label, transfer),
             problems=problems + target_problem + transfer.problems,
             retry_at=retry_at,
+        )
+        self.context.ledger.record_transfer(
+            outcome.roll_id,
+            volume.volume_id,
+            finished,
+            event=transfer_event(outcome.roll_id, volume, finished, transfer),
         )
         log.info(
             "uploaded" if transfer.stage is UploadStage.UPLOADED else "upload failed",

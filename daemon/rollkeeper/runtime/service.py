@@ -1,10 +1,12 @@
 """The running daemon: volumes come and go, rolls are found, settle, are verified and recorded.
 
-`Service` composes the loop's parts (`runtime.loop.Parts`), each a module of one idea: mount
-tracking (`mounts`), walking volumes (`scanning`) and tracking the rolls on them (`tracking`),
-readiness (`settling`), jobs and workers (`jobs`), recording outcomes (`recording`), the archive
-schedule (`archive_step`) and judging the drives (`judging`). It owns their life: the state
-lock, the ledger, the threads, and the signals that stop it.
+`Service` takes the storage target, archive provider and clearance policy from
+`runtime.wiring.build_parts` (as every command that needs them does) and composes the loop's
+steps (`runtime.loop.Steps`), each a module of one idea: mount tracking (`mounts`), walking
+volumes (`scanning`) and tracking the rolls on them (`tracking`), readiness (`settling`), jobs
+and workers (`jobs`), recording outcomes (`recording`), the archive schedule (`archive_step`) and
+judging the drives (`judging`). It owns their life: the state lock, the ledger, the threads, and
+the signals that stop it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,7 @@ from types import FrameType
 
 import structlog
 
-from rollkeeper.archive.build import build_provider
-from rollkeeper.archive.model import ArchiveProvider
 from rollkeeper.config.schema import Config
-from rollkeeper.core.clearance import Policy
 from rollkeeper.core.layout import LayoutProfile, build_profile
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES
 from rollkeeper.fs.watch import Change
@@ -28,8 +27,7 @@ from rollkeeper.runtime.checkpoints import CheckpointInbox
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
-from rollkeeper.runtime.judgment import Judges
-from rollkeeper.runtime.loop import Loop, Parts
+from rollkeeper.runtime.loop import Loop, Steps
 from rollkeeper.runtime.mounts import Mounts
 from rollkeeper.runtime.recording import Recording
 from rollkeeper.runtime.scanning import Scanning
@@ -38,8 +36,7 @@ from rollkeeper.runtime.systemd import Notifier
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
 from rollkeeper.runtime.tracking import Tracking
 from rollkeeper.runtime.uploads import Uploads
-from rollkeeper.transfer.factory import build_target
-from rollkeeper.transfer.targets import Target
+from rollkeeper.runtime.wiring import build_parts
 
 log = structlog.get_logger("rollkeeper")
 
@@ -47,18 +44,6 @@ log = structlog.get_logger("rollkeeper")
 def layout_profile(config: Config) -> LayoutProfile:
     """The configured folder layout."""
     return build_profile(config.layout.profile, config.layout.custom_spec())
-
-
-def storage_parts(config: Config) -> tuple[Target | None, ArchiveProvider, Policy]:
-    """The storage target, archive provider and clearance policy the configuration names
-    (the one place the daemon builds them)."""
-    target = build_target(config.target) if config.target else None
-    provider = build_provider(config.archive, config.target, target)
-    policy = Policy(
-        extras_block_drive=config.clearance.extras_block_drive,
-        min_onset_copies=config.clearance.min_onset_copies,
-    )
-    return target, provider, policy
 
 
 class Service:
@@ -70,20 +55,20 @@ class Service:
         self.profile = layout_profile(config)
         self.lock = StateLock(context.state_dir)
         self.stopping = threading.Event()
-        target, provider, policy = storage_parts(config)
-        self.uploads = Uploads(config, target)
+        parts = build_parts(config)
+        self.uploads = Uploads(config, parts.target)
         inbox = CheckpointInbox(context.wake)
         jobs = Jobs(context, self.uploads, Recording(context, self.uploads), inbox)
-        self.parts = Parts(
+        self.steps = Steps(
             context=context,
             mounts=Mounts(context),
             scanning=Scanning(context, Tracking(context, self.profile)),
             settling=Settling(context, jobs),
             jobs=jobs,
-            archive=ArchiveSchedule(context, provider),
-            judging=Judging(context, Judges(target, provider.name, policy)),
+            archive=ArchiveSchedule(context, parts.provider),
+            judging=Judging(context, parts.judges()),
         )
-        self.loop = Loop(self.parts)
+        self.loop = Loop(self.steps)
 
     # --- what tests and benchmarks look at ------------------------------------------------------
 
@@ -101,20 +86,20 @@ class Service:
         return self.context.trackers
 
     def refresh_volumes(self, *, start_watchers: bool) -> None:
-        self.parts.mounts.refresh(start_watchers=start_watchers)
+        self.steps.mounts.refresh(start_watchers=start_watchers)
 
     def note_change(self, volume: VolumeState, change: Change) -> None:
-        self.parts.mounts.note_change(volume, change)
+        self.steps.mounts.note_change(volume, change)
 
     def scan_volume(self, volume: VolumeState, *, stat_everything: bool = False) -> None:
-        self.parts.scanning.scan_volume(volume, stat_everything=stat_everything)
+        self.steps.scanning.scan_volume(volume, stat_everything=stat_everything)
 
     def rescan_changes(self, volume: VolumeState) -> None:
-        self.parts.scanning.rescan_changes(volume)
+        self.steps.scanning.rescan_changes(volume)
 
     def _rolls_to_trust(self, volume: VolumeState, now: float) -> set[str]:
         """`Scanning.rolls_to_trust` (bench/daemon_bench.py counts them)."""
-        return self.parts.scanning.rolls_to_trust(volume, now)
+        return self.steps.scanning.rolls_to_trust(volume, now)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -124,7 +109,7 @@ class Service:
         ledger.mark_all_unmounted()
         ledger.resume_interrupted()
         self.uploads.prepare(ledger)
-        self.parts.archive.prepare()
+        self.steps.archive.prepare()
         log.info(
             "started",
             state_dir=str(self.context.state_dir),
@@ -134,10 +119,10 @@ class Service:
         return ledger
 
     def close(self) -> None:
-        self.parts.mounts.stop_watchers()
-        self.parts.jobs.shutdown()
-        self.parts.archive.shutdown()
-        self.parts.judging.shutdown()
+        self.steps.mounts.stop_watchers()
+        self.steps.jobs.shutdown()
+        self.steps.archive.shutdown()
+        self.steps.judging.shutdown()
         self.context.close_ledger()
         self.lock.release()
 
@@ -168,8 +153,8 @@ class Service:
         notifier = Notifier()
         self.open()
         try:
-            self.parts.mounts.refresh(start_watchers=True)
-            self.parts.archive.start()
+            self.steps.mounts.refresh(start_watchers=True)
+            self.steps.archive.start()
             notifier.ready()
             self.loop.run(self.stopping, notifier)
             notifier.stopping()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+from rollkeeper.core import happened
 from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.core.readiness import Readiness, assess
 from rollkeeper.ledger.rows import CopyRow
@@ -81,15 +82,18 @@ class Settling:
                 self._incomplete(volume, tracker, readiness)
 
     def _incomplete(self, volume: VolumeState, tracker: CopyTracker, readiness: Readiness) -> None:
+        waiting_for = list(readiness.waiting_for)
         self.context.ledger.set_copy_state(
             tracker.roll_id,
             volume.volume_id,
             CopyState.INCOMPLETE,
-            f"INCOMPLETE: roll {tracker.roll_id} on {volume.mounted.label} has been quiet "
-            f"but is {readiness.reason}",
-            problems=list(readiness.waiting_for),
-            severity="alarm",
-            kind="copy_failed",
+            problems=waiting_for,
+            event=happened.quiet_but_incomplete(
+                tracker.roll_id,
+                volume.volume_id,
+                label=volume.mounted.label,
+                waiting_for=waiting_for,
+            ),
         )
         self.context.clearance.note(rolls=[tracker.roll_id], volume=volume.volume_id)
 
@@ -105,5 +109,5 @@ class Settling:
                     continue
                 copy = ledger.copy(roll_id, volume.volume_id)
                 if copy is not None and copy.state is CopyState.VERIFIED:
-                    self.jobs.submit(volume, tracker, why="is due for another upload attempt")
+                    self.jobs.submit(volume, tracker, retry=True)
                     break

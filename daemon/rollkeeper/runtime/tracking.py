@@ -11,6 +11,7 @@ import os
 import time
 from dataclasses import dataclass
 
+from rollkeeper.core import happened, words
 from rollkeeper.core.errors import MhlError
 from rollkeeper.core.files import ASC_HISTORY_DIR, display_path, is_mhl_file_name
 from rollkeeper.core.hidden import is_hidden_path
@@ -87,23 +88,23 @@ def changes_since_recorded(recorded: list[FileIdentity], roll_scan: TreeScan) ->
             continue
         info = on_disk.get(name_key(file.path))
         if info is None:
-            changed.append(f"{file.path} (deleted)")
+            changed.append(words.file_changed(file.path, "deleted"))
         elif (info.size, info.mtime_ns, info.inode) != (file.size, file.mtime_ns, file.inode):
-            changed.append(f"{file.path} (changed)")
+            changed.append(words.file_changed(file.path, "changed"))
     known = {name_key(r.path) for r in recorded}
     manifests = tracker_manifests(roll_scan)
     return changed + [
-        f"{display_path(path)} (new file)"
+        words.file_changed(display_path(path), "new file")
         for path in sorted(roll_scan.files)
         if name_key(path) not in known and path not in manifests and not is_hidden_path(path)
     ]
 
 
 def _layout_problems(analysis: LayoutAnalysis, inventory: VolumeScan) -> list[str]:
-    problems = [f"{p.severity}: {p.folder or '.'}: {p.message}" for p in analysis.problems]
+    problems = [words.layout_problem(problem) for problem in analysis.problems]
     return problems + [
-        f"error: {display_path(f) or '.'}: cannot be read ({e})"
-        for f, e in sorted(inventory.errors().items())
+        words.unreadable(display_path(path), error)
+        for path, error in sorted(inventory.errors().items())
     ]
 
 
@@ -254,7 +255,7 @@ class Tracking:
                 copy.roll_id,
                 volume.volume_id,
                 CopyState.SETTLING,
-                f"roll {copy.roll_id}: its MHL reads again",
+                event=happened.mhl_reads_again(copy.roll_id, volume.volume_id),
             )
             return True
         # Comparing with the ledger's evidence costs a query per file: only when something in
@@ -297,10 +298,10 @@ class Tracking:
             copy.roll_id,
             volume.volume_id,
             CopyState.INVALID_MHL,
-            f"roll {copy.roll_id} on {volume.mounted.label}: {error}",
             problems=[error],
-            severity="alarm",
-            kind="copy_failed",
+            event=happened.mhl_unreadable(
+                copy.roll_id, volume.volume_id, label=volume.mounted.label, error=error
+            ),
         )
         return True
 
@@ -311,30 +312,33 @@ class Tracking:
         recorded = self.context.ledger.file_identities(copy.roll_id, volume.volume_id)
         changed = changes_since_recorded(recorded, roll_scan)
         if changed:
-            proven = copy.state is CopyState.VERIFIED
             self.context.ledger.set_copy_state(
                 copy.roll_id,
                 volume.volume_id,
                 CopyState.SETTLING,
-                f"STALE: roll {copy.roll_id} on {volume.mounted.label} changed after it was "
-                f"{'verified' if proven else 'checked'} ({', '.join(changed[:5])}); "
-                "it will be verified again",
                 problems=changed,
-                severity="alarm" if proven else "warning",
-                kind="copy_stale",
+                event=happened.copy_stale(
+                    copy.roll_id,
+                    volume.volume_id,
+                    label=volume.mounted.label,
+                    proven=copy.state is CopyState.VERIFIED,
+                    changes=changed,
+                ),
             )
         return bool(changed)
 
     def _copy_gone(self, volume: VolumeState, copy: CopyRow) -> None:
         self.context.trackers.pop((copy.roll_id, volume_key(volume.mounted)), None)
-        proven = copy.state is CopyState.VERIFIED
         self.context.ledger.set_copy_state(
             copy.roll_id,
             volume.volume_id,
             CopyState.GONE,
-            f"roll {copy.roll_id}: its MHL or folder {copy.folder} disappeared from "
-            f"{volume.mounted.label}" + (" after it was verified" if proven else ""),
-            problems=[f"{copy.folder}: MHL or folder gone"],
-            severity="alarm" if proven else "warning",
-            kind="copy_gone",
+            problems=[words.folder_gone(copy.folder)],
+            event=happened.copy_gone(
+                copy.roll_id,
+                volume.volume_id,
+                label=volume.mounted.label,
+                folder=copy.folder,
+                proven=copy.state is CopyState.VERIFIED,
+            ),
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import structlog
 
 from rollkeeper.config.schema import Config
+from rollkeeper.core import happened
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.core.lifecycle import RollState, UploadStage
 from rollkeeper.fs.throttle import TokenBucket
@@ -46,7 +47,7 @@ class Uploads:
             )
         except TargetUnusable as err:
             self.problem = str(err)
-            ledger.record_event("target_unusable", str(err), severity="alarm")
+            ledger.record(happened.target_unusable(str(err)))
             log.error("target unusable", error=str(err))
             return
         except RollkeeperError as err:
@@ -54,9 +55,7 @@ class Uploads:
             return
         self.problem = None
         for key in aborted:
-            ledger.record_event(
-                "upload_abandoned", f"aborted an abandoned upload of {key}", severity="warning"
-            )
+            ledger.record(happened.upload_abandoned(key))
 
     def wanted(self, ledger: Ledger, roll_id: str) -> bool:
         """Whether this roll still needs its primary copy (and no other pass is making it)."""

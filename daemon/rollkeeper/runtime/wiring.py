@@ -14,6 +14,7 @@ from rollkeeper.archive.model import ArchiveProvider
 from rollkeeper.config.schema import Config
 from rollkeeper.config.sections import ClearanceSettings
 from rollkeeper.core.clearance import Policy
+from rollkeeper.reports.drive_decision import Judges
 from rollkeeper.transfer.factory import build_target
 from rollkeeper.transfer.targets import Target
 
@@ -26,6 +27,10 @@ class Parts:
     target: Target | None
     provider: ArchiveProvider
     policy: Policy
+
+    def judges(self) -> Judges:
+        """What drives are judged with: these parts, the provider known by its name."""
+        return Judges(self.target, self.provider.name, self.policy)
 
 
 def clearance_policy(settings: ClearanceSettings) -> Policy:

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
-from rollkeeper.ledger.rows import FileUpload, VerifiedFile
+from rollkeeper.core.lifecycle import RollState
 from rollkeeper.ledger.store import Ledger
 
-ROLL_ID = "20261121/Camera_Media/A001R1AB"
-CLIP = "A001C001.mov"
+from tests.unit.ledger.records import CLIP, ROLL_ID, seen, store_roll
+
 NEXT = "2026-11-22T00:00:00+00:00"
 
 
@@ -22,18 +21,8 @@ def ledger(tmp_path: Path) -> Iterator[Ledger]:
     volume = opened.volume_mounted(
         label="RAID_A", role="raid", fs_uuid="UUID-A", subpath="", mount_path="/Volumes/RAID_A"
     )
-    opened.observe_copy(
-        roll_id=ROLL_ID, shoot_day="20261121", media_type="Camera_Media", roll="A001R1AB",
-        camera_format=None, volume_id=volume.id, folder=ROLL_ID, mhl_fingerprint="fp-1",
-    )  # fmt: skip
-    opened.set_copy_state(ROLL_ID, volume.id, CopyState.VERIFYING, "verifying")
-    opened.upload_started(ROLL_ID, volume.id, target="fs", key_prefix="p/", bytes_total=3)
-    opened.record_transfer(
-        ROLL_ID, volume.id, copy_state=CopyState.VERIFIED,
-        evidence=[VerifiedFile(CLIP, 3, {"xxh64": "ab"}, "ok", {"xxh64": "ab"}, 7, 9)],
-        uploads=[FileUpload(CLIP, f"p/{CLIP}", 3, "stored", stored_checksum="c", xxh64="ab")],
-        stage=UploadStage.UPLOADED, manifest_key="p/manifest", message="uploaded", problems=[],
-    )  # fmt: skip
+    opened.observe_copy(seen(volume.id))
+    store_roll(opened, volume.id)
     yield opened
     opened.close()
 

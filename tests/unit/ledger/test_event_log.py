@@ -1,8 +1,8 @@
 """Specification: the event log stores what happened as a kind and its facts, never prose; read
 back, each event says the sentence rollkeeper has always said, in `core.words`' one voice.
 
-An event recorded as prose (by an older rollkeeper, or a caller not yet telling an `Event`) reads
-as it was written; a kind this rollkeeper does not know reads back too, as it was stored.
+An event recorded as prose (by an older rollkeeper) reads as it was written; a kind or severity
+this rollkeeper does not know reads back too, as it was stored.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 from rollkeeper.core import happened
 from rollkeeper.core.clearance import Blocker, DriveVerdict, Level
-from rollkeeper.core.events import FACTS, RECORDED_TEXT, Event, EventKind, Severity
-from rollkeeper.core.lifecycle import CopyState, UploadStage
+from rollkeeper.core.events import FACTS, RECORDED_TEXT, EventKind, Severity
+from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.core.words import say
-from rollkeeper.ledger.rows import FileUpload, RecordedEvent, VerifiedFile
+from rollkeeper.ledger.rows import RecordedEvent, VerifiedFile
 from rollkeeper.ledger.store import Ledger
 
-ROLL_ID = "20261121/Camera_Media/A001R1AB"
-CLIP = "A001C001.mov"
+from tests.unit.ledger.records import CLIP, ROLL_ID, seen, started, store_roll
 
 
 def mount(ledger: Ledger, label: str = "RAID_A", fs_uuid: str = "UUID-A") -> int:
@@ -31,42 +30,53 @@ def mount(ledger: Ledger, label: str = "RAID_A", fs_uuid: str = "UUID-A") -> int
 
 
 def observe(ledger: Ledger, volume_id: int, fingerprint: str = "fp-1") -> None:
-    day, media, roll = ROLL_ID.split("/")
-    ledger.observe_copy(
-        roll_id=ROLL_ID, shoot_day=day, media_type=media, roll=roll, camera_format=None,
-        volume_id=volume_id, folder=ROLL_ID, mhl_fingerprint=fingerprint,
-    )  # fmt: skip
+    ledger.observe_copy(seen(volume_id, fingerprint))
 
 
 def verifying(ledger: Ledger) -> int:
     volume_id = mount(ledger)
     observe(ledger, volume_id)
-    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, event=started(volume_id))
+    uploading = started(volume_id, uploading=True)
+    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, event=uploading)
     return volume_id
-
-
-def started(volume_id: int) -> Event:
-    return happened.verification_started(
-        ROLL_ID, volume_id, label="RAID_A", retry=False, uploading=True
-    )
 
 
 def evidence() -> list[VerifiedFile]:
     return [VerifiedFile(CLIP, 3, {"xxh64": "ab"}, "ok", {"xxh64": "ab"}, 7, 9)]
 
 
+def verified(ledger: Ledger, volume_id: int) -> None:
+    proven = happened.copy_verified(ROLL_ID, volume_id, label="RAID_A", files=1, problems=[])
+    ledger.record_verification(
+        ROLL_ID, volume_id, CopyState.VERIFIED, evidence(), problems=[], event=proven
+    )
+
+
 def uploaded(ledger: Ledger) -> int:
-    volume_id = verifying(ledger)
-    ledger.upload_started(ROLL_ID, volume_id, target="s3://footage", key_prefix="p/", bytes_total=3)
-    ledger.record_transfer(
-        ROLL_ID, volume_id, copy_state=CopyState.VERIFIED, evidence=evidence(),
-        uploads=[FileUpload(CLIP, f"p/{CLIP}", 3, "stored", stored_checksum="c", xxh64="ab")],
-        stage=UploadStage.UPLOADED, manifest_key="p/m.mhl", problems=[],
-        event=happened.upload_done(
-            ROLL_ID, volume_id, label="RAID_A", files=1, manifest="p/m.mhl", problems=[]
-        ),
-    )  # fmt: skip
+    volume_id = mount(ledger)
+    observe(ledger, volume_id)
+    store_roll(ledger, volume_id, manifest="p/m.mhl")
     return volume_id
+
+
+def clearance(ledger: Ledger, *, clear: bool, revoked: bool = False) -> int:
+    """A verdict on RAID_A, recorded with the event that grants (or revokes) its clearance."""
+    volume_id = mount(ledger)
+    level = "raid" if clear else "none"
+    event = happened.clearance(volume_id, _verdict(clear=clear), revoked=revoked)
+    ledger.record_clearance(
+        volume_id=volume_id, clear=clear, level=level, verdict={}, evidence={}, event=event
+    )
+    return volume_id
+
+
+def old_row(ledger: Ledger, kind: str, severity: str, message: str, data: str) -> None:
+    """An event as an older rollkeeper wrote it: its sentence in the message column."""
+    ledger.db.execute(
+        "INSERT INTO events (at, kind, severity, message, data) "
+        "VALUES ('2026-11-21T00:00:00+00:00', ?, ?, ?, ?)",
+        (kind, severity, message, data),
+    )
 
 
 def stored(ledger: Ledger, kind: str) -> tuple[str, str, dict[str, Any]]:
@@ -134,7 +144,7 @@ def _now_verifying(ledger: Ledger) -> None:
 
 def _mhl_changed_after_verification(ledger: Ledger) -> None:
     volume_id = verifying(ledger)
-    ledger.record_verification(ROLL_ID, volume_id, CopyState.VERIFIED, evidence(), problems=[])
+    verified(ledger, volume_id)
     observe(ledger, volume_id, "fp-2")
 
 
@@ -160,7 +170,7 @@ def _interrupted_by_a_stop(ledger: Ledger) -> None:
 def _discarded(ledger: Ledger) -> None:
     volume_id = verifying(ledger)
     observe(ledger, volume_id, "fp-2")
-    ledger.record_verification(ROLL_ID, volume_id, CopyState.VERIFIED, evidence(), problems=[])
+    verified(ledger, volume_id)
 
 
 def _upload_started(ledger: Ledger) -> None:
@@ -294,9 +304,7 @@ def test_a_read_back_event_keeps_its_stored_kind_severity_and_facts_text(ledger:
 def test_an_event_recorded_as_prose_reads_as_written_and_keeps_its_sentence_as_a_fact(
     ledger: Ledger,
 ) -> None:
-    volume_id = mount(ledger)
-    observe(ledger, volume_id)
-    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.READY, "ready, in the caller's words")
+    old_row(ledger, "copy_state", "info", "ready, in the caller's words", '{"state": "ready"}')
     event = last(ledger, "copy_state")
     assert event.message == "ready, in the caller's words"
     assert event.event is not None
@@ -306,7 +314,7 @@ def test_an_event_recorded_as_prose_reads_as_written_and_keeps_its_sentence_as_a
 def test_an_event_of_a_kind_this_rollkeeper_does_not_know_reads_back_as_stored(
     ledger: Ledger,
 ) -> None:
-    ledger.record_event("note", "hello", severity="warning", data={"a": 1})
+    old_row(ledger, "note", "warning", "hello", '{"a": 1}')
     (event,) = ledger.events()
     assert (event.kind, event.severity, event.message, event.event) == (
         "note", "warning", "hello", None,
@@ -316,21 +324,18 @@ def test_an_event_of_a_kind_this_rollkeeper_does_not_know_reads_back_as_stored(
 def test_an_event_of_a_severity_this_rollkeeper_does_not_know_reads_back_as_stored(
     ledger: Ledger,
 ) -> None:
-    ledger.record_event("copy_state", "quietly", severity="debug", data={"state": "ready"})
+    old_row(ledger, "copy_state", "debug", "quietly", '{"state": "ready"}')
     (event,) = ledger.events()
     assert (event.severity, event.message, event.event) == ("debug", "quietly", None)
 
 
 def test_an_old_row_without_prose_or_facts_reads_as_its_empty_sentence(ledger: Ledger) -> None:
-    ledger.db.execute(
-        "INSERT INTO events (at, kind, severity, message, data) "
-        "VALUES ('2026-11-21T00:00:00+00:00', 'target_unusable', 'alarm', '', '{}')"
-    )
+    old_row(ledger, "target_unusable", "alarm", "", "{}")
     (event,) = ledger.events()
     assert (event.kind, event.message) == ("target_unusable", "")
 
 
-# --- callers that tell an `Event` store its facts, not prose ------------------------------------
+# --- what callers tell: an `Event`, stored as its facts, not prose ------------------------------
 
 
 def test_record_stores_the_events_facts_and_no_prose(ledger: Ledger) -> None:
@@ -339,8 +344,8 @@ def test_record_stores_the_events_facts_and_no_prose(ledger: Ledger) -> None:
     assert ledger.events()[-1].message == "aborted an abandoned upload of p/A001C001.mov"
 
 
-def test_record_event_given_an_event_stores_its_facts_and_no_prose(ledger: Ledger) -> None:
-    ledger.record_event(event=happened.target_unusable("bucket footage is gone"))
+def test_record_of_an_alarm_stores_its_facts_and_no_prose(ledger: Ledger) -> None:
+    ledger.record(happened.target_unusable("bucket footage is gone"))
     assert stored(ledger, "target_unusable") == ("alarm", "", {"problem": "bucket footage is gone"})
     assert ledger.events()[-1].message == "bucket footage is gone"
 
@@ -348,7 +353,11 @@ def test_record_event_given_an_event_stores_its_facts_and_no_prose(ledger: Ledge
 def test_set_copy_state_given_an_event_stores_its_facts_and_no_prose(ledger: Ledger) -> None:
     volume_id = verifying(ledger)
     severity, message, facts = stored(ledger, "copy_state")
-    assert (severity, message, facts) == ("info", "", dict(started(volume_id).facts))
+    assert (severity, message, facts) == (
+        "info",
+        "",
+        dict(started(volume_id, uploading=True).facts),
+    )
     assert last(ledger, "copy_state").message == (
         f"roll {ROLL_ID} on RAID_A is ready (every listed file present and quiet); verifying and "
         "uploading in one pass"
@@ -392,12 +401,7 @@ def _verdict(*, clear: bool) -> DriveVerdict:
 
 
 def test_record_clearance_given_an_event_stores_its_facts_and_no_prose(ledger: Ledger) -> None:
-    volume_id = mount(ledger)
-    verdict = _verdict(clear=True)
-    ledger.record_clearance(
-        volume_id=volume_id, clear=True, level="raid", verdict={}, evidence={},
-        event=happened.clearance(volume_id, verdict, revoked=False),
-    )  # fmt: skip
+    clearance(ledger, clear=True)
     severity, message, facts = stored(ledger, "clearance_granted")
     assert (severity, message) == ("info", "")
     assert (facts["level"], facts["clear"]) == ("raid", True)  # what it always stored, kept
@@ -431,11 +435,7 @@ def test_good_news_a_person_must_hear_goes_to_the_outbox(ledger: Ledger) -> None
 
 
 def test_a_revoked_clearance_goes_to_the_outbox(ledger: Ledger) -> None:
-    volume_id = mount(ledger)
-    revoked = happened.clearance(volume_id, _verdict(clear=False), revoked=True)
-    ledger.record_clearance(
-        volume_id=volume_id, clear=False, level="none", verdict={}, evidence={}, event=revoked
-    )
+    clearance(ledger, clear=False, revoked=True)
     assert outbox(ledger) == ["clearance_revoked"]
     assert stored(ledger, "clearance_revoked")[0] == Severity.WARNING.value
 

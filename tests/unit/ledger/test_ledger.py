@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from rollkeeper.core import happened
 from rollkeeper.core.errors import EnvironmentProblem, ExitCode
 from rollkeeper.core.lifecycle import CopyState, RollState
+from rollkeeper.core.words import say
 from rollkeeper.ledger import schema
 from rollkeeper.ledger.rows import VerifiedFile
 from rollkeeper.ledger.store import (
@@ -27,9 +29,10 @@ from rollkeeper.ledger.store import (
     StateLock,
 )
 
+from tests.unit.ledger.records import ROLL_ID, seen, started
+
 REPO = Path(__file__).resolve().parents[3]
 DAY = "20261121"
-ROLL_ID = f"{DAY}/Camera_Media/A001R1AB"
 
 
 def mount(
@@ -59,18 +62,7 @@ def observe(
     roll_id: str = ROLL_ID,
     folder: str = f"{DAY}/Camera_Media/A001R1AB",
 ) -> CopyState:
-    shoot_day, media_type, roll = roll_id.split("/")
-    copy = ledger.observe_copy(
-        roll_id=roll_id,
-        shoot_day=shoot_day,
-        media_type=media_type,
-        roll=roll,
-        camera_format=None,
-        volume_id=volume_id,
-        folder=folder,
-        mhl_fingerprint=fingerprint,
-    )
-    return copy.state
+    return ledger.observe_copy(seen(volume_id, fingerprint, roll_id=roll_id, folder=folder)).state
 
 
 def kinds(ledger: Ledger) -> list[str]:
@@ -100,15 +92,38 @@ def evidence(path: str, status: str = "ok") -> VerifiedFile:
 
 def finish_verification(ledger: Ledger, volume_id: int, files: list[VerifiedFile]) -> RollState:
     """What a verification worker's result does to the ledger when it comes back."""
-    return ledger.record_verification(
-        ROLL_ID, volume_id, CopyState.VERIFIED, files, "verified", problems=[]
+    proven = happened.copy_verified(
+        ROLL_ID, volume_id, label="RAID_A", files=len(files), problems=[]
     )
+    return ledger.record_verification(
+        ROLL_ID, volume_id, CopyState.VERIFIED, files, problems=[], event=proven
+    )
+
+
+def mismatch(ledger: Ledger, volume_id: int, files: list[VerifiedFile], problem: str) -> RollState:
+    """A verification whose verdict is a mismatch, `problem` the one file that failed."""
+    failed = happened.verification_failed(
+        ROLL_ID, volume_id, state=CopyState.MISMATCH, label="RAID_A", problems=[problem]
+    )
+    return ledger.record_verification(
+        ROLL_ID, volume_id, CopyState.MISMATCH, files, problems=[problem], event=failed
+    )
+
+
+def start_verifying(ledger: Ledger, volume_id: int) -> RollState:
+    return ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, event=started(volume_id))
+
+
+def gone(ledger: Ledger, volume_id: int, *, problems: tuple[str, ...] = ()) -> RollState:
+    """The copy's folder disappeared from its volume."""
+    event = happened.copy_gone(ROLL_ID, volume_id, label="RAID_A", folder=ROLL_ID, proven=False)
+    return ledger.set_copy_state(ROLL_ID, volume_id, CopyState.GONE, event=event, problems=problems)
 
 
 def verify(ledger: Ledger, volume_id: int, files: list[VerifiedFile]) -> RollState:
     """A whole verification, as the service runs it: VERIFYING, then the verdict."""
     if ledger.copy(ROLL_ID, volume_id) is not None:
-        ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, "verifying")
+        start_verifying(ledger, volume_id)
     return finish_verification(ledger, volume_id, files)
 
 
@@ -139,7 +154,7 @@ def test_new_ledger_is_at_the_latest_schema_version(ledger: Ledger) -> None:
 
 def test_reopened_ledger_keeps_its_facts(tmp_path: Path) -> None:
     first = Ledger.in_state_dir(tmp_path)
-    first.record_event("note", "before restart")
+    first.record(happened.target_unusable("before restart"))
     first.close()
     second = Ledger.in_state_dir(tmp_path)
     try:
@@ -221,7 +236,7 @@ def test_read_only_ledger_sees_committed_facts_and_refuses_writes(
     try:
         assert [v.label for v in reader.volumes()] == ["RAID_A"]
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
-            reader.record_event("note", "should not be written")
+            reader.record(happened.target_unusable("should not be written"))
     finally:
         reader.close()
 
@@ -256,7 +271,7 @@ def test_ledger_is_usable_after_a_rolled_back_transaction(ledger: Ledger) -> Non
     with pytest.raises(RuntimeError), ledger.transaction() as db:
         _insert_event(db, "rolled back")
         raise RuntimeError
-    ledger.record_event("note", "kept")
+    ledger.record(happened.target_unusable("kept"))
     assert [row.message for row in ledger.events()] == ["kept"]
     assert not ledger.db.in_transaction
 
@@ -264,6 +279,8 @@ def test_ledger_is_usable_after_a_rolled_back_transaction(ledger: Ledger) -> Non
 _WRITER = """
 import sys
 from pathlib import Path
+from rollkeeper.core import happened
+from rollkeeper.ledger.rows import CopyObservation
 from rollkeeper.ledger.store import Ledger
 
 ledger = Ledger(Path(sys.argv[1]))
@@ -275,12 +292,11 @@ n = 0
 while True:
     n += 1
     roll = f"A{n:06d}"
+    folder = f"20261121/Camera_Media/{roll}"
     ledger.observe_copy(
-        roll_id=f"20261121/Camera_Media/{roll}", shoot_day="20261121",
-        media_type="Camera_Media", roll=roll, camera_format=None, volume_id=volume.id,
-        folder=f"20261121/Camera_Media/{roll}", mhl_fingerprint=f"fp{n}",
+        CopyObservation(folder, "20261121", "Camera_Media", roll, None, volume.id, folder, f"fp{n}")
     )
-    ledger.record_event("tick", f"write {n}", data={"n": n})
+    ledger.record(happened.upload_abandoned(f"write {n}"))
     for (event_id,) in ledger.db.execute("SELECT id FROM events WHERE id > ?", (printed,)):
         print(event_id, flush=True)
         printed = event_id
@@ -568,7 +584,7 @@ def test_conflict_ends_when_the_differing_copy_is_gone(ledger: Ledger) -> None:
     shuttle = mount(ledger, "SHUTTLE_01", "U2")
     observe(ledger, raid, "fp-1")
     observe(ledger, shuttle, "fp-2")
-    state = ledger.set_copy_state(ROLL_ID, shuttle, CopyState.GONE, "folder deleted")
+    state = gone(ledger, shuttle)
     assert state is RollState.DISCOVERED
 
 
@@ -606,8 +622,11 @@ def test_mhl_change_before_verification_is_only_a_warning(ledger: Ledger) -> Non
 def test_mhl_change_clears_the_problems_of_the_previous_verdict(ledger: Ledger) -> None:
     volume_id = mount(ledger)
     observe(ledger, volume_id, "fp-1")
+    incomplete = happened.quiet_but_incomplete(
+        ROLL_ID, volume_id, label="RAID_A", waiting_for=["a.mov (missing)"]
+    )
     ledger.set_copy_state(
-        ROLL_ID, volume_id, CopyState.INCOMPLETE, "incomplete", problems=["a.mov (missing)"]
+        ROLL_ID, volume_id, CopyState.INCOMPLETE, event=incomplete, problems=["a.mov (missing)"]
     )
     observe(ledger, volume_id, "fp-2")
     copy = ledger.copy(ROLL_ID, volume_id)
@@ -618,7 +637,7 @@ def test_mhl_change_clears_the_problems_of_the_previous_verdict(ledger: Ledger) 
 def test_gone_copy_seen_again_settles_again(ledger: Ledger) -> None:
     volume_id = mount(ledger)
     observe(ledger, volume_id)
-    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.GONE, "gone", problems=["gone"])
+    gone(ledger, volume_id, problems=("gone",))
     assert observe(ledger, volume_id) is CopyState.SETTLING
     copy = ledger.copy(ROLL_ID, volume_id)
     assert copy is not None
@@ -628,7 +647,7 @@ def test_gone_copy_seen_again_settles_again(ledger: Ledger) -> None:
 def test_gone_copy_seen_again_is_announced(ledger: Ledger) -> None:
     volume_id = mount(ledger)
     observe(ledger, volume_id)
-    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.GONE, "gone")
+    gone(ledger, volume_id)
     before = len(ledger.events(roll_id=ROLL_ID))
     observe(ledger, volume_id)
     assert len(ledger.events(roll_id=ROLL_ID)) > before
@@ -637,12 +656,12 @@ def test_gone_copy_seen_again_is_announced(ledger: Ledger) -> None:
 def test_copy_state_change_is_announced_and_returns_the_roll_state(ledger: Ledger) -> None:
     volume_id = mount(ledger)
     observe(ledger, volume_id)
-    state = ledger.set_copy_state(ROLL_ID, volume_id, CopyState.READY, "ready now")
-    assert state is RollState.READY
+    state = start_verifying(ledger, volume_id)
+    assert state is RollState.VERIFYING
     change, roll_change = ledger.events(roll_id=ROLL_ID)[-2:]
-    assert (change.kind, change.message) == ("copy_state", "ready now")
+    assert (change.kind, change.message) == ("copy_state", say(started(volume_id)))
     assert (roll_change.kind, roll_change.message) == (
-        "roll_state", f"roll {ROLL_ID} is now ready",
+        "roll_state", f"roll {ROLL_ID} is now verifying",
     )  # fmt: skip
 
 
@@ -677,14 +696,12 @@ def test_verification_stores_every_file_and_the_verdict_together(ledger: Ledger)
 def test_failed_verification_is_an_alarm_that_fails_the_roll(ledger: Ledger) -> None:
     volume_id = mount(ledger)
     observe(ledger, volume_id)
-    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, "verifying")
-    state = ledger.record_verification(
-        ROLL_ID,
+    start_verifying(ledger, volume_id)
+    state = mismatch(
+        ledger,
         volume_id,
-        CopyState.MISMATCH,
         [evidence("Clips/C001.mov", status="mismatch")],
-        "MISMATCH: Clips/C001.mov",
-        problems=["Clips/C001.mov: xxh64 differs"],
+        "Clips/C001.mov: xxh64 differs",
     )
     assert state is RollState.MISMATCH
     (failed,) = [e for e in ledger.events() if e.kind == "copy_failed"]
@@ -706,13 +723,11 @@ def test_verification_that_cannot_be_stored_changes_nothing(ledger: Ledger) -> N
     volume_id = mount(ledger)
     observe(ledger, volume_id)
     verify(ledger, volume_id, [evidence("a.mov")])
-    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, "verifying again")
+    start_verifying(ledger, volume_id)
     events_before = len(ledger.events())
     duplicate = [evidence("b.mov"), evidence("b.mov")]
     with pytest.raises(sqlite3.IntegrityError):
-        ledger.record_verification(
-            ROLL_ID, volume_id, CopyState.MISMATCH, duplicate, "mismatch", problems=["b.mov"]
-        )
+        mismatch(ledger, volume_id, duplicate, "b.mov")
     assert [f.path for f in ledger.verified_files(ROLL_ID, volume_id)] == ["a.mov"]
     copy = ledger.copy(ROLL_ID, volume_id)
     assert copy is not None
@@ -726,7 +741,7 @@ def test_verification_finishing_after_the_mhl_changed_does_not_mark_the_copy_ver
 ) -> None:
     volume_id = mount(ledger)
     observe(ledger, volume_id, "fp-1")
-    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, "verifying")
+    start_verifying(ledger, volume_id)
     observe(ledger, volume_id, "fp-2")  # the card was offloaded again while being read
     finish_verification(ledger, volume_id, [evidence("a.mov")])
     copy = ledger.copy(ROLL_ID, volume_id)
@@ -742,7 +757,7 @@ def test_evidence_for_a_copy_the_ledger_does_not_know_is_refused(ledger: Ledger)
 
 
 def test_events_can_be_read_from_a_given_id_onwards(ledger: Ledger) -> None:
-    ledger.record_event("one", "1")
-    ledger.record_event("two", "2")
+    ledger.record(happened.target_unusable("one"))
+    ledger.record(happened.upload_abandoned("two"))
     first = ledger.events()[0].id
-    assert [row.kind for row in ledger.events(since_id=first)] == ["two"]
+    assert [row.kind for row in ledger.events(since_id=first)] == ["upload_abandoned"]

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from rollkeeper.core.events import RECORDED_TEXT, EventKind, Severity
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
-from rollkeeper.ledger.rows import FileUpload, VerifiedFile
 from rollkeeper.ledger.store import LEDGER_FILE, Ledger
+
+from tests.unit.ledger.records import seen, store_roll
 
 FROZEN = Path(__file__).with_name("ledger_at_schema_3.sql")
 SCHEMA_3 = 3
@@ -172,19 +173,9 @@ def test_the_old_ledgers_events_read_back(reopened: Ledger) -> None:
 
 def test_the_old_ledger_takes_a_new_rolls_whole_life(reopened: Ledger) -> None:
     roll_id = "20261122/Camera_Media/C003R5EF"
-    copy = reopened.observe_copy(
-        roll_id=roll_id, shoot_day="20261122", media_type="Camera_Media", roll="C003R5EF",
-        camera_format=None, volume_id=RAID, folder=roll_id, mhl_fingerprint="fp-3",
-    )  # fmt: skip
+    copy = reopened.observe_copy(seen(RAID, "fp-3", roll_id=roll_id))
     assert copy.state is CopyState.SETTLING
-    reopened.set_copy_state(roll_id, RAID, CopyState.VERIFYING, "verifying")
-    reopened.upload_started(roll_id, RAID, target="s3://footage", key_prefix="p/", bytes_total=5)
-    state = reopened.record_transfer(
-        roll_id, RAID, copy_state=CopyState.VERIFIED,
-        evidence=[VerifiedFile("C003C001.mov", 5, {"xxh64": "aa"}, "ok", {"xxh64": "aa"}, 1, 2)],
-        uploads=[FileUpload("C003C001.mov", "p/C003C001.mov", 5, "stored", xxh64="aa")],
-        stage=UploadStage.UPLOADED, manifest_key="p/m.mhl", message="uploaded", problems=[],
-    )  # fmt: skip
+    state = store_roll(reopened, RAID, roll_id=roll_id, clip="C003C001.mov")
     assert state is RollState.UPLOADED
     assert reopened.archive_due("9999-01-01T00:00:00+00:00")[0].roll_id == roll_id
     assert reopened.events()[-1].id > 21
@@ -202,10 +193,7 @@ def test_the_old_ledgers_outbox_takes_new_announcements_after_its_own(reopened: 
 
 def test_the_old_ledger_is_consistent_after_new_writes(reopened: Ledger) -> None:
     reopened.checkpoint_forget(OTHER, "B002C001.mov")
-    reopened.observe_copy(
-        roll_id=OTHER, shoot_day="20261121", media_type="Camera_Media", roll="B002R3CD",
-        camera_format=None, volume_id=SHUTTLE, folder=OTHER, mhl_fingerprint="fp-2",
-    )  # fmt: skip
+    reopened.observe_copy(seen(SHUTTLE, "fp-2", roll_id=OTHER))
     reopened.volume_unmounted(RAID)
     assert [tuple(r) for r in reopened.db.execute("PRAGMA integrity_check")] == [("ok",)]
     assert reopened.db.execute("PRAGMA foreign_key_check").fetchall() == []

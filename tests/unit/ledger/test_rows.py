@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import rollkeeper
+from rollkeeper.core import happened
 from rollkeeper.core.lifecycle import CopyState, UploadStage
 from rollkeeper.ledger.rows import (
     ArchiveCheck,
@@ -29,9 +30,9 @@ from rollkeeper.ledger.rows import (
 )
 from rollkeeper.ledger.store import Ledger
 
-ROLL_ID = "20261121/Camera_Media/A001R1AB"
+from tests.unit.ledger.records import CLIP, ROLL_ID, seen, store_roll
+
 FOLDER = "20261121/Camera_Media/A001R1AB"
-CLIP = "A001C001.mov"
 FAR = "9999-01-01T00:00:00+00:00"
 
 
@@ -39,23 +40,13 @@ def mounted(ledger: Ledger) -> int:
     volume = ledger.volume_mounted(
         label="RAID_A", role="raid", fs_uuid="UUID-A", subpath="", mount_path="/Volumes/RAID_A"
     )
-    ledger.observe_copy(
-        roll_id=ROLL_ID, shoot_day="20261121", media_type="Camera_Media", roll="A001R1AB",
-        camera_format="arri", volume_id=volume.id, folder=FOLDER, mhl_fingerprint="fp-1",
-    )  # fmt: skip
+    ledger.observe_copy(seen(volume.id, folder=FOLDER, camera_format="arri"))
     return volume.id
 
 
 def verified(ledger: Ledger) -> int:
     volume_id = mounted(ledger)
-    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, "verifying")
-    ledger.upload_started(ROLL_ID, volume_id, target="fs", key_prefix="p/", bytes_total=3)
-    ledger.record_transfer(
-        ROLL_ID, volume_id, copy_state=CopyState.VERIFIED,
-        evidence=[VerifiedFile(CLIP, 3, {"xxh64": "ab"}, "ok", {"xxh64": "ab"}, 7, 9)],
-        uploads=[FileUpload(CLIP, f"p/{CLIP}", 3, "stored", stored_checksum="c", xxh64="ab")],
-        stage=UploadStage.UPLOADED, manifest_key="p/manifest", message="uploaded", problems=[],
-    )  # fmt: skip
+    store_roll(ledger, volume_id)
     return volume_id
 
 
@@ -77,14 +68,15 @@ def test_copy_is_a_copy_row(ledger: Ledger) -> None:
 
 
 def test_events_are_recorded_events(ledger: Ledger) -> None:
-    ledger.record_event("note", "hello", severity="warning", roll_id=ROLL_ID, data={"a": 1})
+    ledger.record(happened.archive_failed(ROLL_ID, provider="glacier", reasons=["no restore"]))
     (event,) = ledger.events()
+    sentence = f"ARCHIVE FAILED: roll {ROLL_ID} (glacier): no restore"
     assert isinstance(event, RecordedEvent)
     assert (event.kind, event.message, event.severity, event.roll_id) == (
-        "note", "hello", "warning", ROLL_ID,
+        "archive_failed", sentence, "alarm", ROLL_ID,
     )  # fmt: skip
-    assert json.loads(event.data) == {"a": 1}
-    assert asdict(event)["message"] == "hello"
+    assert json.loads(event.data) == {"provider": "glacier", "reasons": ["no restore"]}
+    assert asdict(event)["message"] == sentence
     with pytest.raises(FrozenInstanceError):
         event.message = "changed"  # type: ignore[misc]
 
@@ -166,7 +158,7 @@ def test_last_drive_clearance_is_a_drive_clearance(ledger: Ledger) -> None:
     for clear, level in ((False, "none"), (True, "raid")):
         ledger.record_clearance(
             volume_id=volume_id, clear=clear, level=level, verdict={"blocking": []},
-            evidence={"rolls": 1}, announce=None, message="judged",
+            evidence={"rolls": 1},
         )  # fmt: skip
     last = ledger.last_drive_clearance(volume_id)
     assert isinstance(last, DriveClearance)

@@ -26,14 +26,7 @@ from tests.unit.reports.cart import Cart
 
 
 def ask(cart: Cart, drive: str | None) -> ClearanceAnswer:
-    parts = cart.parts()
-    return answer(
-        cart.state,
-        drive,
-        target=parts.target,
-        archive_provider=parts.provider.name,
-        policy=parts.policy,
-    )
+    return answer(cart.state, drive, cart.parts().judges())
 
 
 # --- the answer -----------------------------------------------------------------------------------

@@ -9,28 +9,39 @@ and announced each drive once.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from rollkeeper.core.clearance import DEFAULT_POLICY, Policy
+from rollkeeper.core.clearance import DEFAULT_POLICY, DriveVerdict, Policy
 from rollkeeper.ledger.rows import FileUpload
-from rollkeeper.reports.drive_decision import DriveDecision, decide, object_check
+from rollkeeper.reports.drive_decision import (
+    Judges,
+    judge,
+    object_check,
+    record_judgment,
+    verdict_changed,
+)
 from rollkeeper.transfer.fs_target import FolderTarget
 
 from tests.unit.reports.cart import A001, Cart
 
 
-def judge(
+@dataclass(frozen=True)
+class Decision:
+    verdict: DriveVerdict
+    changed: bool
+
+
+def decide(
     cart: Cart, label: str, *, policy: Policy = DEFAULT_POLICY, record: bool = True
-) -> DriveDecision:
+) -> Decision:
+    """Judge the drive `label` as the daemon does; record the judgment unless told not to."""
+    judges = Judges(cart.parts().target, "none", policy)
     with cart.ledger() as ledger:
-        return decide(
-            ledger,
-            cart.volume(label),
-            target=cart.parts().target,
-            archive_provider="none",
-            policy=policy,
-            record=record,
-        )
+        judgment = judge(ledger, cart.volume(label), judges)
+        if record:
+            return Decision(judgment.verdict, record_judgment(ledger, judgment))
+        return Decision(judgment.verdict, verdict_changed(ledger, judgment))
 
 
 # --- the object check -----------------------------------------------------------------------------
@@ -68,7 +79,7 @@ def test_an_object_on_a_target_that_cannot_be_reached_is_not_there(cart: Cart) -
 
 def test_a_clear_drive_judged_again_unchanged_records_and_announces_nothing(cart: Cart) -> None:
     before = cart.clearances_recorded("SHUTTLE_01")
-    decision = judge(cart, "SHUTTLE_01")
+    decision = decide(cart, "SHUTTLE_01")
     assert decision.verdict.clear_to_erase
     assert not decision.changed
     assert cart.clearances_recorded("SHUTTLE_01") == before
@@ -79,7 +90,7 @@ def test_a_clear_drive_whose_stored_object_is_gone_is_revoked_and_the_object_rep
     cart: Cart,
 ) -> None:
     cart.stored("Clips/A001C002.mov").unlink()
-    decision = judge(cart, "SHUTTLE_01")
+    decision = decide(cart, "SHUTTLE_01")
     assert not decision.verdict.clear_to_erase
     assert decision.changed
     (revoked,) = cart.events("clearance_revoked")
@@ -93,7 +104,7 @@ def test_a_file_changed_on_the_drive_since_it_was_verified_revokes_the_clearance
 ) -> None:
     touched = cart.shuttle / A001 / "Clips/A001C002.mov"
     os.utime(touched, ns=(0, touched.stat().st_mtime_ns + 1_000_000_000))
-    decision = judge(cart, "SHUTTLE_01")
+    decision = decide(cart, "SHUTTLE_01")
     assert not decision.verdict.clear_to_erase
     assert "A001C002.mov" in "; ".join(b.reason for b in decision.verdict.blocking)
     assert len(cart.events("clearance_revoked")) == 1
@@ -102,7 +113,7 @@ def test_a_file_changed_on_the_drive_since_it_was_verified_revokes_the_clearance
 def test_without_recording_a_changed_verdict_leaves_the_ledger_as_it_was(cart: Cart) -> None:
     before = cart.clearances_recorded("SHUTTLE_01")
     cart.stored("Clips/A001C002.mov").unlink()
-    decision = judge(cart, "SHUTTLE_01", record=False)
+    decision = decide(cart, "SHUTTLE_01", record=False)
     assert decision.changed
     assert cart.clearances_recorded("SHUTTLE_01") == before
     assert cart.events("clearance_revoked") == []
@@ -111,7 +122,7 @@ def test_without_recording_a_changed_verdict_leaves_the_ledger_as_it_was(cart: C
 
 def test_a_drive_refused_on_the_recorded_evidence_is_not_re_checked_live(cart: Cart) -> None:
     cart.stored("Clips/A001C002.mov").unlink()
-    decision = judge(cart, "RAID_A")  # no archive tier: refused before any live look
+    decision = decide(cart, "RAID_A")  # no archive tier: refused before any live look
     assert not decision.verdict.clear_to_erase
     assert cart.events("object_missing") == []
 
@@ -123,7 +134,7 @@ def test_a_verdict_that_becomes_clear_is_announced_as_granted(tmp_path: Path) ->
     cart.run()  # the extra file blocks the shuttle under the default policy
     assert cart.events("clearance_granted") == []
 
-    decision = judge(cart, "SHUTTLE_01", policy=Policy(extras_block_drive=False))
+    decision = decide(cart, "SHUTTLE_01", policy=Policy(extras_block_drive=False))
 
     assert decision.verdict.clear_to_erase
     assert decision.changed

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from rollkeeper.config.schema import Config
+from rollkeeper.core import happened
+from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.model import HashKind
@@ -75,6 +77,17 @@ class Cart:
 
     def scan(self) -> None:
         self.service.scan_volume(self.volume)
+
+    def said(self, kind: str, roll_id: str | None = None) -> list[str]:
+        """The sentences of the recorded events of `kind`, oldest first."""
+        return [e.message for e in self.ledger.events(roll_id=roll_id) if e.kind == kind]
+
+
+def started(cart: Cart, roll_id: str = A001) -> Event:
+    """The copy of `roll_id` on RAID_A goes to a worker, as `Jobs.submit` says it."""
+    return happened.verification_started(
+        roll_id, cart.volume.volume_id, label="RAID_A", retry=False, uploading=False
+    )
 
 
 CartMaker = Callable[..., Cart]

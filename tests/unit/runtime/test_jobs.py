@@ -30,7 +30,7 @@ def _uploading_cart(
     (tmp_path / "store").mkdir()
     cart = make_cart(rolls, target=folder_target(tmp_path / "store"))
     cart.scan()
-    cart.service.parts.settling.evaluate()
+    cart.service.steps.settling.evaluate()
     return cart
 
 
@@ -52,13 +52,23 @@ def test_the_worker_says_why_when_the_roll_folder_is_gone(tmp_path: Path) -> Non
 
 
 def test_a_finished_job_is_recorded_when_collected(cart: Cart) -> None:
-    cart.service.parts.settling.evaluate()
+    cart.service.steps.settling.evaluate()
 
-    cart.service.parts.jobs.collect(wait_for_one=True)
+    cart.service.steps.jobs.collect(wait_for_one=True)
 
     assert cart.state(A001) is CopyState.VERIFIED
-    assert cart.service.parts.jobs.pending == {}
+    assert cart.service.steps.jobs.pending == {}
     assert not cart.service.trackers[(A001, next(iter(cart.service.volumes)))].verifying
+
+
+def _crash(cart: Cart) -> None:
+    """A001's job ends in a bug, and the loop collects it."""
+    jobs = cart.service.steps.jobs
+    crashed: Future[VerificationOutcome] = Future()
+    crashed.set_exception(RuntimeError("a bug"))
+    jobs.pending[crashed] = cart.volume
+    jobs.jobs[crashed] = A001
+    jobs.collect(wait_for_one=False)
 
 
 def test_with_a_target_the_copy_is_uploaded_in_the_same_pass(
@@ -66,22 +76,31 @@ def test_with_a_target_the_copy_is_uploaded_in_the_same_pass(
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
 
-    cart.service.parts.jobs.collect(wait_for_one=True)
+    cart.service.steps.jobs.collect(wait_for_one=True)
 
-    roll = cart.ledger.roll(A001)
+    roll, upload = cart.ledger.roll(A001), cart.ledger.roll_upload(A001)
     assert roll is not None and roll.state == "uploaded"
     assert {u.state for u in cart.ledger.file_uploads(A001).values()} == {"stored"}
+    assert upload is not None
+    assert cart.said("copy_state", A001) == [
+        f"roll {A001} on RAID_A is ready (every listed file present and quiet); verifying and "
+        "uploading in one pass"
+    ]
+    assert cart.said("upload_done", A001) == [
+        f"UPLOADED: roll {A001} from RAID_A: 2 files stored and proven; manifest "
+        f"{upload.manifest_key}"
+    ]
 
 
 def test_what_a_worker_reports_reaches_the_ledger_only_through_the_loop(
     make_cart: CartMaker, tmp_path: Path
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
-    wait(cart.service.parts.jobs.pending)  # the worker is done; what it reported waits
+    wait(cart.service.steps.jobs.pending)  # the worker is done; what it reported waits
 
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == 0
-    cart.service.parts.jobs.drain()
+    cart.service.steps.jobs.drain()
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))
 
@@ -92,24 +111,18 @@ def test_a_multipart_upload_leaves_no_checkpoint_once_its_outcome_is_recorded(
     big = {"Clips/A001C001.mov": clip(7, 40 * MiB)}  # above half a part: a multipart upload
     cart = _uploading_cart(make_cart, tmp_path, {A001: big})
 
-    cart.service.parts.jobs.collect(wait_for_one=True)
+    cart.service.steps.jobs.collect(wait_for_one=True)
 
     assert cart.ledger.open_upload_ids() == set()
     assert cart.ledger.file_uploads(A001)["Clips/A001C001.mov"].state == "stored"
 
 
 def test_a_job_that_crashed_puts_the_copy_back_to_settling_with_an_alarm(cart: Cart) -> None:
-    jobs = cart.service.parts.jobs
-    crashed: Future[VerificationOutcome] = Future()
-    crashed.set_exception(RuntimeError("a bug"))
-    jobs.pending[crashed] = cart.volume
-    jobs.jobs[crashed] = A001
-
-    jobs.collect(wait_for_one=False)
+    _crash(cart)
 
     assert cart.state(A001) is CopyState.SETTLING
     assert "internal_error" in cart.kinds(A001)
-    assert jobs.pending == {}
+    assert cart.service.steps.jobs.pending == {}
 
 
 def test_stopping_lets_a_running_job_end_and_keeps_what_it_reported(
@@ -117,9 +130,20 @@ def test_stopping_lets_a_running_job_end_and_keeps_what_it_reported(
 ) -> None:
     cart = _uploading_cart(make_cart, tmp_path)
 
-    cart.service.parts.jobs.shutdown()
+    cart.service.steps.jobs.shutdown()
 
-    assert cart.service.parts.jobs.pending == {}
+    assert cart.service.steps.jobs.pending == {}
     assert cart.state(A001) is CopyState.VERIFYING  # the outcome waits for the next start
     upload = cart.ledger.roll_upload(A001)
     assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))
+
+
+def test_a_job_that_crashed_names_the_error_and_when_the_roll_is_tried_again(
+    cart: Cart,
+) -> None:
+    _crash(cart)
+
+    assert cart.said("internal_error", A001) == [
+        f"internal error while processing roll {A001} (RuntimeError: a bug); it is tried again "
+        "in 60s"
+    ]

@@ -10,7 +10,7 @@ from tests.unit.runtime.conftest import A001, Cart
 
 
 def _judging(cart: Cart) -> Judging:
-    return cart.service.parts.judging
+    return cart.service.steps.judging
 
 
 def _finish_background(judging: Judging) -> None:

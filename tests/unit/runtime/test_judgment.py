@@ -1,19 +1,19 @@
-"""Specification: judging a drive only reads; the loop records what the judgment found
-(`runtime.judgment`)."""
+"""Specification: the daemon judges a drive with its own parts, reading only; the loop records
+what the judgment found (`reports.drive_decision`, shared with the `clearance` command)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from rollkeeper.runtime.judgment import Judgment, judge, record_judgment
+from rollkeeper.reports.drive_decision import Judgment, judge, record_judgment
 
 from tests.unit.runtime.conftest import A001, Cart, CartMaker, folder_target
 
 
 def _judge(cart: Cart) -> Judgment:
     (volume,) = cart.ledger.volumes()
-    return judge(cart.ledger, volume, cart.service.parts.judging.judges)
+    return judge(cart.ledger, volume, cart.service.steps.judging.judges)
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def uploaded(make_cart: CartMaker, tmp_path: Path) -> Cart:
     (tmp_path / "store").mkdir()
     cart = make_cart(role="rotation", target=folder_target(tmp_path / "store"))
     cart.scan()
-    cart.service.parts.settling.evaluate()
-    cart.service.parts.jobs.collect(wait_for_one=True)
+    cart.service.steps.settling.evaluate()
+    cart.service.steps.jobs.collect(wait_for_one=True)
     return cart
 
 

@@ -21,7 +21,7 @@ def test_one_full_pass_verifies_the_ready_roll_and_judges_the_drive(make_cart: C
 
 def test_a_pass_makes_the_workers_reports_durable(cart: Cart) -> None:
     report = UploadBegun(A001, "Clips/A001C001.mov", "show/key", 8, "up-1", 5)
-    cart.service.parts.jobs.inbox.send(report)
+    cart.service.steps.jobs.inbox.send(report)
 
     cart.service.loop.tick()
 

@@ -40,6 +40,43 @@ def test_a_roll_folder_that_disappears_is_recorded_gone(cart: Cart) -> None:
 
     assert cart.state(A001) is CopyState.GONE
     assert cart.service.trackers == {}
+    assert cart.said("copy_gone", A001) == [
+        f"roll {A001}: its MHL or folder {A001} disappeared from RAID_A"
+    ]
+    copy = cart.ledger.copy(A001, cart.volume.volume_id)
+    assert copy is not None and copy.problems == [f"{A001}: MHL or folder gone"]
+
+
+def test_a_broken_mhl_is_said_with_its_error_and_once_repaired_the_roll_settles_again(
+    make_cart: CartMaker,
+) -> None:
+    cart = make_cart()
+    (mhl,) = (cart.root / A001).glob("*.mhl")
+    sealed = mhl.read_bytes()
+    mhl.write_text("<hashlist version='1.1'><hash>", encoding="utf-8")
+    cart.scan()
+    (broken,) = cart.said("copy_failed", A001)
+    assert broken.startswith(f"roll {A001} on RAID_A: ")
+
+    mhl.write_bytes(sealed)
+    cart.scan()
+
+    assert cart.state(A001) is CopyState.SETTLING
+
+
+def test_a_verified_copy_whose_file_changed_is_stale_and_names_the_change(cart: Cart) -> None:
+    cart.service.steps.settling.evaluate()
+    cart.service.steps.jobs.collect(wait_for_one=True)
+    with (cart.root / A001 / "Clips" / "A001C002.mov").open("ab") as changed:
+        changed.write(b"one byte more")
+
+    cart.scan()
+
+    assert cart.state(A001) is CopyState.SETTLING
+    assert cart.said("copy_stale", A001) == [
+        f"STALE: roll {A001} on RAID_A changed after it was verified "
+        "(Clips/A001C002.mov (changed)); it will be verified again"
+    ]
 
 
 def test_a_roll_added_between_walks_is_found_by_the_next_one(cart: Cart) -> None:
