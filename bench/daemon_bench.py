@@ -799,7 +799,7 @@ def bench_status(
     baseline: list[float] = []
     for _ in range(3):
         traced = run_child(
-            [tools.python, "-X", "importtime", "-m", "daemon", *status[1:]], check=True
+            [tools.python, "-X", "importtime", "-m", "rollkeeper", *status[1:]], check=True
         )
         imports.append(import_times(traced.stderr))
         baseline.append(
@@ -808,7 +808,7 @@ def bench_status(
     total_imports = statistics.median(i.total for i in imports)
     base_imports = statistics.median(baseline)
     typical = sorted(imports, key=lambda i: i.total)[len(imports) // 2]
-    daemon_own = sum(t for n, t in typical.own.items() if n.split(".")[0] == "daemon")
+    rollkeeper_own = sum(t for n, t in typical.own.items() if n.split(".")[0] == "rollkeeper")
     status_s = statistics.median(c.wall for c in runs["status"])
     bare_s = statistics.median(c.wall for c in runs["bare"])
     work_s = statistics.median(work["runs"])
@@ -839,15 +839,15 @@ def bench_status(
         "the tracing itself):",
         "",
         "- rollkeeper modules: "
-        + typical.heaviest(lambda n: n.split(".")[0] == "daemon", 8)
-        + f" (their own code: {daemon_own:.3f})",
+        + typical.heaviest(lambda n: n.split(".")[0] == "rollkeeper", 8)
+        + f" (their own code: {rollkeeper_own:.3f})",
         "- packages: "
-        + typical.heaviest(lambda n: "." not in n and n not in ("daemon", "site"), 10),
+        + typical.heaviest(lambda n: "." not in n and n not in ("rollkeeper", "site"), 10),
         "",
     )
     if args.profile:
         profile = data / "status.prof"
-        run_child([tools.python, "-m", "cProfile", "-o", str(profile), "-m", "daemon", *status[1:]])
+        run_child([tools.python, "-m", "cProfile", "-o", str(profile), "-m", "rollkeeper", *status[1:]])
         report.add(
             "cProfile of `rollkeeper status --json` (top functions by own time):",
             "",

@@ -4,9 +4,9 @@ Judging re-reads the evidence of every file of every roll on a drive: seconds on
 The running daemon therefore judges every mounted drive on a thread of its own, from a
 read-only view of the ledger, while the loop goes on noticing changes and settling rolls. The
 loop then records each judgment as it is, once (`reports.drive_decision.record_judgment`, as
-the `clearance` command does): a drive is judged
-once per pass. A judgment whose drive, or a roll on it, had something recorded meanwhile may
-be stale: it is dropped, and the drive judged again on the next pass.
+the `clearance` command does): a drive is judged once per pass. A judgment whose drive, or a
+roll on it, had something recorded meanwhile may be stale: it is dropped, and the drive judged
+again on the next pass.
 """
 
 from __future__ import annotations
