@@ -847,7 +847,9 @@ def bench_status(
     )
     if args.profile:
         profile = data / "status.prof"
-        run_child([tools.python, "-m", "cProfile", "-o", str(profile), "-m", "rollkeeper", *status[1:]])
+        run_child(
+            [tools.python, "-m", "cProfile", "-o", str(profile), "-m", "rollkeeper", *status[1:]]
+        )
         report.add(
             "cProfile of `rollkeeper status --json` (top functions by own time):",
             "",
