@@ -39,7 +39,6 @@ class ArchiveSchedule:
         if problem is not None:
             unusable = happened.archive_unusable(problem, provider=self.provider.name)
             self.context.ledger.record(unusable)
-            log.warning("archive", problem=problem)
 
     def start(self) -> None:
         """One interval job asks for archive polls; coalesced, and a missed run (the cart

@@ -16,7 +16,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import structlog
 
-from rollkeeper.core.words import describe
 from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.drive_decision import Judges, Judgment, judge, record_judgment
@@ -94,8 +93,7 @@ class Judging:
                 self._record(judgment)
 
     def _record(self, judgment: Judgment) -> None:
-        if record_judgment(self.context.ledger, judgment):
-            log.info("clearance", drive=judgment.volume.label, verdict=describe(judgment.verdict))
+        record_judgment(self.context.ledger, judgment)
         if judgment.missing:
             self.context.clearance.note(rolls=judgment.missing)
 

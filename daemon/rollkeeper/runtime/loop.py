@@ -2,8 +2,9 @@
 
 One pass (`Loop.tick`) makes the workers' reports durable, notices drives come and go, walks
 what is due, sends settled copies to workers, records finished jobs, keeps the archive schedule
-and judges the drives; between passes the loop rests until something wakes it (an event on a
-drive, a job ending, a report, the archive timer) or a copy settles.
+and judges the drives, then logs every event it recorded (`runtime.event_log`); between passes
+the loop rests until something wakes it (an event on a drive, a job ending, a report, the
+archive timer) or a copy settles.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from rollkeeper.runtime.archive_step import ArchiveSchedule
 from rollkeeper.runtime.context import LoopContext
+from rollkeeper.runtime.event_log import EventLogger
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.mounts import Mounts
@@ -41,11 +43,12 @@ class Loop:
 
     def __init__(self, steps: Steps) -> None:
         self.steps = steps
+        self.events = EventLogger()  # begun when the ledger opens (`Service.open`)
         self._last_mount_check = 0.0
 
     def tick(self) -> None:
         """One turn of the main loop: mounts, due scans, readiness, finished jobs, archive,
-        clearance."""
+        clearance; then the log hears of everything recorded."""
         steps = self.steps
         steps.jobs.drain()
         now = time.monotonic()
@@ -63,6 +66,7 @@ class Loop:
         steps.jobs.collect(wait_for_one=False)
         steps.archive.step()
         steps.judging.judge_drives()
+        self.log_events()
 
     def run(self, stopping: threading.Event, notifier: Notifier) -> None:
         """Pass after pass until `stopping` is set, telling the supervisor we live."""
@@ -82,7 +86,14 @@ class Loop:
             steps.scanning.scan_volume(volume)
         steps.settling.evaluate()
         steps.settling.retry_uploads()
+        self.log_events()
         while steps.jobs.pending:
             steps.jobs.collect(wait_for_one=True)
+            self.log_events()
         steps.archive.poll_now()
         steps.judging.judge_drives(force=True)
+        self.log_events()
+
+    def log_events(self) -> None:
+        """Log what was recorded since the log last heard (on the loop's thread only)."""
+        self.events.log_new(self.steps.context.ledger)

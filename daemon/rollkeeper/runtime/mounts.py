@@ -55,12 +55,6 @@ class Mounts:
             volumes[key] = state
             if start_watchers:
                 self._start_watcher(state)
-            log.info(
-                "volume mounted",
-                label=mounted.label,
-                path=str(mounted.path),
-                watching=state.watcher.kind if state.watcher else "none",
-            )
 
     def note_change(self, volume: VolumeState, change: Change) -> None:
         """What a watcher reports (on its own thread): remember what changed, wake the loop."""
@@ -82,8 +76,8 @@ class Mounts:
             volume.watcher = self._watcher(volume, polling=volume.mounted.poll)
         except EnvironmentProblem as err:
             self.context.ledger.record(happened.watch_failed(volume.volume_id, str(err)))
-            log.warning("watch failed; polling instead", label=volume.mounted.label, error=str(err))
             volume.watcher = self._watcher(volume, polling=True)
+        log.info("watching", drive=volume.mounted.label, how=volume.watcher.kind)
 
     def _watcher(self, volume: VolumeState, *, polling: bool) -> VolumeWatcher:
         def changed(change: Change) -> None:
@@ -107,4 +101,3 @@ class Mounts:
         trackers = self.context.trackers
         for tracker_key in [k for k in trackers if k[1] == key]:
             del trackers[tracker_key]
-        log.info("volume gone", label=volume.mounted.label)

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import structlog
-
 from rollkeeper.core import happened, words
 from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState, UploadStage
@@ -24,8 +22,6 @@ from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.trackers import VolumeState
 from rollkeeper.runtime.uploads import Uploads
 from rollkeeper.transfer.roll import RollTransferResult
-
-log = structlog.get_logger("rollkeeper")
 
 _MISMATCH_STATUSES = frozenset(
     {FileStatus.MISMATCH, FileStatus.KNOWN_BAD, FileStatus.UNREADABLE, FileStatus.NAME_COLLISION}
@@ -149,12 +145,6 @@ class Recording:
         self.context.ledger.record_verification(
             roll_id, volume_id, state, files, problems=problems, event=verdict
         )
-        log.info(
-            "verified" if state is CopyState.VERIFIED else "verification failed",
-            roll=outcome.roll_id,
-            volume=volume.mounted.label,
-            state=state.value,
-        )
 
     def _interrupted(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
         self.context.ledger.set_copy_state(
@@ -197,10 +187,4 @@ class Recording:
             volume.volume_id,
             finished,
             event=transfer_event(outcome.roll_id, volume, finished, transfer),
-        )
-        log.info(
-            "uploaded" if transfer.stage is UploadStage.UPLOADED else "upload failed",
-            roll=outcome.roll_id,
-            volume=volume.mounted.label,
-            stage=transfer.stage.value,
         )

@@ -106,6 +106,7 @@ class Service:
     def open(self) -> Ledger:
         self.lock.acquire()
         ledger = self.context.open_ledger()
+        self.loop.events.begin(ledger)
         ledger.mark_all_unmounted()
         ledger.resume_interrupted()
         self.uploads.prepare(ledger)

@@ -48,7 +48,6 @@ class Uploads:
         except TargetUnusable as err:
             self.problem = str(err)
             ledger.record(happened.target_unusable(str(err)))
-            log.error("target unusable", error=str(err))
             return
         except RollkeeperError as err:
             log.warning("target check failed", error=str(err))
