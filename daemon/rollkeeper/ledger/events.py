@@ -46,3 +46,9 @@ class EventLog(LedgerConnection):
             query += " AND roll_id = ?"
             params.append(roll_id)
         return [recorded_event(r) for r in self.db.execute(query + " ORDER BY id", params)]
+
+    def newest_event_id(self) -> int:
+        """The id of the newest event recorded (0 when there is none): where "from now on"
+        begins, found without reading the events."""
+        row = self.db.execute("SELECT max(id) FROM events").fetchone()
+        return int(row[0] or 0)

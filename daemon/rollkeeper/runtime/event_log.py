@@ -35,8 +35,7 @@ class EventLogger:
 
     def begin(self, ledger: Ledger) -> None:
         """Log only what is recorded from now on: the events already there are history."""
-        history = ledger.events(since_id=self.last_id or 0)
-        self.last_id = history[-1].id if history else (self.last_id or 0)
+        self.last_id = max(self.last_id or 0, ledger.newest_event_id())
 
     def log_new(self, ledger: Ledger) -> None:
         """Log each event recorded since the last call, in the order recorded."""

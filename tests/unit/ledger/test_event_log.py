@@ -444,3 +444,12 @@ def test_news_nobody_needs_to_hear_stays_out_of_the_outbox(ledger: Ledger) -> No
     ledger.record(happened.upload_abandoned("p/A001C001.mov"))
     _interrupted_by_a_stop(ledger)
     assert outbox(ledger) == []
+
+
+def test_the_newest_event_id_is_zero_in_an_empty_ledger_and_then_the_last_recorded(
+    ledger: Ledger,
+) -> None:
+    assert ledger.newest_event_id() == 0
+    ledger.record(happened.target_unusable("the folder is gone"))
+    ledger.record(happened.target_unusable("still gone"))
+    assert ledger.newest_event_id() == ledger.events()[-1].id
