@@ -15,6 +15,8 @@ from rollkeeper.core.errors import EnvironmentProblem, ExitCode
 from rollkeeper.ledger.store import LEDGER_FILE, Ledger
 from rollkeeper.ledger.unusable import LedgerUnusable, unusable
 
+from tests.ledger_damage import garble_a_letter, garble_a_page
+
 KEPT = (
     "it is kept untouched: move it aside and restart, or restore it from a backup; "
     "nothing will be cleared for erasure from it"
@@ -37,35 +39,6 @@ def state(tmp_path: Path) -> Path:
     return folder
 
 
-def pages_of(path: Path, table: str) -> tuple[int, list[int]]:
-    """The page size and the leaf pages holding `table`."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        size = db.execute("PRAGMA page_size").fetchone()[0]
-        query = "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'"
-        pages = [row[0] for row in db.execute(query, (table,))]
-    return size, pages
-
-
-def overwrite(path: Path, offset: int, data: bytes) -> None:
-    with path.open("r+b") as file:
-        file.seek(offset)
-        file.write(data)
-
-
-def garble_a_page(path: Path) -> None:
-    """64 bytes in the middle of a page of the event log."""
-    size, pages = pages_of(path, "events")
-    assert len(pages) > 2
-    overwrite(path, (pages[len(pages) // 2] - 1) * size + size // 2, b"\xa5" * 64)
-
-
-def garble_a_label(path: Path) -> None:
-    """One byte of the drive's label: the pages stay well formed, its index no longer matches."""
-    size, (page,) = pages_of(path, "volumes")
-    content = path.read_bytes()[(page - 1) * size : page * size]
-    overwrite(path, (page - 1) * size + content.index(b"SHUTTLE_01") + 9, b"X")
-
-
 def opened(state: Path, *, readonly: bool) -> Ledger:
     return Ledger.in_state_dir(state, readonly=readonly)
 
@@ -80,7 +53,7 @@ def test_a_sound_ledger_passes_both_checks(state: Path) -> None:
 
 
 def test_the_quick_check_misses_a_garbled_row_that_the_thorough_check_finds(state: Path) -> None:
-    garble_a_label(state / LEDGER_FILE)
+    garble_a_letter(state / LEDGER_FILE, "volumes", "SHUTTLE_01")
     ledger = opened(state, readonly=True)
     try:
         ledger.check_integrity(thorough=False)
@@ -96,7 +69,7 @@ def test_the_quick_check_misses_a_garbled_row_that_the_thorough_check_finds(stat
 
 def test_the_daemon_refuses_to_open_a_ledger_with_a_garbled_page(state: Path) -> None:
     path = state / LEDGER_FILE
-    garble_a_page(path)
+    garble_a_page(path, "events")
     before = path.read_bytes()
 
     with pytest.raises(LedgerUnusable, match=r"is damaged \(integrity_check: .+\); it is kept"):
@@ -106,7 +79,7 @@ def test_the_daemon_refuses_to_open_a_ledger_with_a_garbled_page(state: Path) ->
 
 
 def test_a_damaged_ledger_is_an_environment_problem_exit_3(state: Path) -> None:
-    garble_a_page(state / LEDGER_FILE)
+    garble_a_page(state / LEDGER_FILE, "events")
     with pytest.raises(EnvironmentProblem) as refused:
         opened(state, readonly=False)
     assert refused.value.exit_code is ExitCode.ENVIRONMENT
@@ -115,7 +88,7 @@ def test_a_damaged_ledger_is_an_environment_problem_exit_3(state: Path) -> None:
 def test_reading_a_garbled_page_is_one_sentence_not_a_database_error(state: Path) -> None:
     ledger = opened(state, readonly=True)  # opened while sound, then damaged under it
     try:
-        garble_a_page(state / LEDGER_FILE)
+        garble_a_page(state / LEDGER_FILE, "events")
         with pytest.raises(LedgerUnusable) as refused:
             ledger.events()
     finally:
