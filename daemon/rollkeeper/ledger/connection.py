@@ -1,8 +1,10 @@
 """One open ledger file: its durable settings, its schema brought up to date, its transactions.
 
 WAL with `synchronous=FULL`, so a committed transaction survives a kill -9 or a power cut. A
-reader (`status`) opens the file read-only and never upgrades it; a writer applies the missing
-migrations in one transaction; a file from a newer rollkeeper is refused by both.
+reader (`status`) opens the file read-only and never upgrades it; a writer first checks the whole
+file (`integrity.check_file`), then applies the missing migrations in one transaction; a file from
+a newer rollkeeper is refused by both. Every statement runs on a guarded connection
+(`unusable`): whatever SQLite raises about the file reaches a person as one sentence, exit 3.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 from typing import Self
 
 from rollkeeper.core.errors import EnvironmentProblem
-from rollkeeper.ledger import schema
+from rollkeeper.ledger import integrity, schema
+from rollkeeper.ledger.unusable import GuardedConnection, connect
 
 LEDGER_FILE = "ledger.sqlite3"
 
@@ -24,14 +27,13 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, readonly: bool) -> GuardedConnection:
     if readonly:
-        uri = f"file:{path}?mode=ro"
-        return sqlite3.connect(
-            uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False
-        )
+        return connect(path, f"file:{path}?mode=ro", uri=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+    if path.exists():
+        integrity.check_file(path)  # before a writer may touch it
+    return connect(path, str(path), uri=False)
 
 
 class LedgerConnection:
@@ -60,6 +62,10 @@ class LedgerConnection:
 
     def close(self) -> None:
         self.db.close()
+
+    def check_integrity(self, *, thorough: bool) -> None:
+        """Refuse this ledger (`LedgerUnusable`) if SQLite finds it damaged (`integrity`)."""
+        integrity.check(self.db, self.path, thorough=thorough)
 
     def _schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])

@@ -4,6 +4,8 @@ It is given the parts that judge (`Judges`: target, archive provider's name, pol
 building them: `runtime.wiring` builds them once, for the daemon and for the `clearance` command
 alike, and a drive is judged and recorded as the daemon does it (`reports.drive_decision`).
 Every answer given is recorded (the audit trail), through the ledger, in its own transactions.
+The ledger is checked thoroughly as it is opened for writing (`ledger.integrity`), so no answer
+is drawn from a damaged file.
 """
 
 from __future__ import annotations

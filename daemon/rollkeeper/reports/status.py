@@ -7,6 +7,11 @@ document is a versioned contract (`STATUS_SCHEMA`).
 Each roll's clearance is judged from the same evidence as everywhere (`roll_evidence`); the
 lookups it makes per roll are answered from a few queries over the whole ledger, read once
 (`rollkeeper.ledger.snapshot`), so a status of a thousand rolls costs a handful of queries.
+
+A damaged ledger is not believed: before an answer that would say a drive or a roll may be
+erased, the whole file is checked (`ledger.integrity`, about 0.17 s on a ledger of 100,000
+files); an answer that clears nothing relies on SQLite refusing the pages it reads, which costs
+nothing (the quick check would add 0.05 s to the 0.1 s such a status takes).
 """
 
 from __future__ import annotations
@@ -76,7 +81,7 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
         volumes = {v.id: v for v in ledger.volumes()}
         copies_by_roll, rolls_by_volume = _copies_json(ledger, volumes)
         uploads = _uploads_json(ledger)
-        return {
+        document = {
             "schema": STATUS_SCHEMA,
             "tool": {"name": "rollkeeper", "version": __version__},
             "state_dir": str(state_dir),
@@ -88,6 +93,18 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
                 _volume_json(ledger, v, rolls_by_volume.get(v.id, [])) for v in volumes.values()
             ],
         }
+        if _says_may_be_erased(document):
+            ledger.check_integrity(thorough=True)
+        return document
+
+
+def _says_may_be_erased(document: dict[str, Any]) -> bool:
+    """Would this status tell anyone that a drive, or a roll's cards or RAID, may be erased?"""
+    rolls = (r["clearance"] for r in document["rolls"])
+    drives = (v["clearance"] for v in document["volumes"] if v["clearance"])
+    return any(c["cards_clear"] or c["raid_clear"] for c in rolls) or any(
+        d["clear_to_erase"] for d in drives
+    )
 
 
 def _copies_json(

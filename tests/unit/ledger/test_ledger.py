@@ -28,6 +28,7 @@ from rollkeeper.ledger.store import (
     Ledger,
     StateLock,
 )
+from rollkeeper.ledger.unusable import LedgerUnusable
 
 from tests.unit.ledger.records import ROLL_ID, seen, started
 
@@ -217,8 +218,9 @@ def test_failing_migration_leaves_the_previous_schema_intact(
     Ledger.in_state_dir(tmp_path).close()
     broken = "CREATE TABLE half_done (x INTEGER); CREATE TABLE oops ("
     monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, broken))
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(LedgerUnusable, match="could not be used") as refused:
         Ledger.in_state_dir(tmp_path)
+    assert isinstance(refused.value.__cause__, sqlite3.OperationalError)
     raw = sqlite3.connect(tmp_path / LEDGER_FILE)
     try:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -235,7 +237,7 @@ def test_read_only_ledger_sees_committed_facts_and_refuses_writes(
     reader = Ledger.in_state_dir(tmp_path / "state", readonly=True)
     try:
         assert [v.label for v in reader.volumes()] == ["RAID_A"]
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        with pytest.raises(LedgerUnusable, match=r"cannot be written .*readonly"):
             reader.record(happened.target_unusable("should not be written"))
     finally:
         reader.close()
@@ -726,8 +728,9 @@ def test_verification_that_cannot_be_stored_changes_nothing(ledger: Ledger) -> N
     start_verifying(ledger, volume_id)
     events_before = len(ledger.events())
     duplicate = [evidence("b.mov"), evidence("b.mov")]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(LedgerUnusable, match="UNIQUE constraint failed") as refused:
         mismatch(ledger, volume_id, duplicate, "b.mov")
+    assert isinstance(refused.value.__cause__, sqlite3.IntegrityError)
     assert [f.path for f in ledger.verified_files(ROLL_ID, volume_id)] == ["a.mov"]
     copy = ledger.copy(ROLL_ID, volume_id)
     assert copy is not None
@@ -751,8 +754,9 @@ def test_verification_finishing_after_the_mhl_changed_does_not_mark_the_copy_ver
 
 def test_evidence_for_a_copy_the_ledger_does_not_know_is_refused(ledger: Ledger) -> None:
     volume_id = mount(ledger)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(LedgerUnusable, match="FOREIGN KEY constraint failed") as refused:
         verify(ledger, volume_id, [evidence("a.mov")])
+    assert isinstance(refused.value.__cause__, sqlite3.IntegrityError)
     assert count(ledger, "files") == 0
 
 
