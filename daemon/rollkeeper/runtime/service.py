@@ -105,7 +105,11 @@ class Service:
 
     def open(self) -> Ledger:
         self.lock.acquire()
-        ledger = self.context.open_ledger()
+        try:
+            ledger = self.context.open_ledger()
+        except BaseException:
+            self.lock.release()  # a ledger that cannot be used leaves the state folder free
+            raise
         self.loop.events.begin(ledger)
         ledger.mark_all_unmounted()
         ledger.resume_interrupted()

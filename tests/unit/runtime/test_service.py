@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rollkeeper.core.lifecycle import CopyState
+from rollkeeper.ledger.connection import LEDGER_FILE
+from rollkeeper.ledger.state_lock import StateLock
+from rollkeeper.ledger.unusable import LedgerUnusable
 from rollkeeper.runtime.service import Service
 from rollkeeper.runtime.wiring import build_parts
 
+from tests.ledger_damage import not_sqlite
 from tests.unit.runtime.conftest import A001, Cart, cart_config, folder_target, started
 
 
@@ -52,3 +57,18 @@ def test_a_copy_left_verifying_by_a_killed_daemon_settles_again_when_it_opens(
         service.close()
 
     assert copy is not None and copy.state is CopyState.SETTLING
+
+
+def test_a_ledger_that_cannot_be_used_leaves_the_state_folder_unlocked(tmp_path: Path) -> None:
+    config = cart_config(tmp_path)
+    state_dir = config.state.resolved_dir()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    not_sqlite(state_dir / LEDGER_FILE)
+    service = Service(config)
+
+    with pytest.raises(LedgerUnusable):
+        service.open()
+
+    other = StateLock(state_dir)
+    other.acquire()  # refused while another holder keeps the lock
+    other.release()
