@@ -11,6 +11,7 @@ record with these two.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from rollkeeper.core import happened
@@ -86,21 +87,32 @@ def judge(ledger: Ledger, volume: VolumeRow, judges: Judges) -> Judgment:
     return Judgment(volume, judge_drive(evidence, judges.policy), evidence, missing)
 
 
-def _announcement(judgment: Judgment, *, was_clear: bool) -> Event | None:
-    """A changed verdict that grants a clearance, or revokes one granted before, is told."""
+def _answer_changed(last: DriveClearance | None, verdict: DriveVerdict) -> bool:
+    """Whether the answer to "may it be erased?" changed: cleared or not, and at which level."""
+    return last is None or bool(last.clear) != verdict.clear_to_erase or last.level != verdict.level
+
+
+def _changed(last: DriveClearance | None, verdict: DriveVerdict) -> bool:
+    """Whether the verdict differs from the last recorded: its answer, or only its reasons and
+    warnings (which status shows, so they must be the current ones)."""
+    if last is None or _answer_changed(last, verdict):
+        return True
+    return bool(json.loads(last.verdict) != json.loads(json.dumps(as_json(verdict))))
+
+
+def _announcement(judgment: Judgment, last: DriveClearance | None) -> Event | None:
+    """A verdict that grants a clearance, or revokes one granted before, is told; one whose
+    reasons alone changed is only recorded."""
     clear = judgment.verdict.clear_to_erase
-    if not clear and not was_clear:
+    was_clear = last is not None and bool(last.clear)
+    if not _answer_changed(last, judgment.verdict) or (not clear and not was_clear):
         return None
     return happened.clearance(judgment.volume.id, judgment.verdict, revoked=not clear)
 
 
-def _changed(last: DriveClearance | None, verdict: DriveVerdict) -> bool:
-    return last is None or bool(last.clear) != verdict.clear_to_erase or last.level != verdict.level
-
-
 def verdict_changed(ledger: Ledger, judgment: Judgment) -> bool:
-    """Whether the judgment's verdict differs from the drive's last recorded one (a drive never
-    judged before has changed)."""
+    """Whether the judgment's verdict differs from the drive's last recorded one, in its answer
+    or its reasons (a drive never judged before has changed)."""
     return _changed(ledger.last_drive_clearance(judgment.volume.id), judgment.verdict)
 
 
@@ -115,13 +127,12 @@ def record_judgment(ledger: Ledger, judgment: Judgment, *, record_unchanged: boo
     changed = _changed(last, verdict)
     if not (changed or record_unchanged):
         return False
-    was_clear = last is not None and bool(last.clear)
     ledger.record_clearance(
         volume_id=volume.id,
         clear=verdict.clear_to_erase,
         level=verdict.level,
         verdict=as_json(verdict),
         evidence=as_json(judgment.evidence),
-        event=_announcement(judgment, was_clear=was_clear) if changed else None,
+        event=_announcement(judgment, last),
     )
     return changed

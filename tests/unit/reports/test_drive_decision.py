@@ -8,11 +8,13 @@ and announced each drive once.
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from rollkeeper.core.clearance import DEFAULT_POLICY, DriveVerdict, Policy
+from rollkeeper.core.clearance import DEFAULT_POLICY, Blocker, DriveVerdict, Policy
 from rollkeeper.ledger.rows import FileUpload
 from rollkeeper.reports.drive_decision import (
     Judges,
@@ -142,3 +144,51 @@ def test_a_verdict_that_becomes_clear_is_announced_as_granted(tmp_path: Path) ->
     assert (
         granted.message == "YOU MAY ERASE SHUTTLE_01 (rotation; cards level: uploaded and proven)"
     )
+
+
+def judged_again_with(cart: Cart, label: str, **changes: Any) -> bool:
+    """Judge the drive, then record that judgment with its verdict changed as given."""
+    judges = Judges(cart.parts().target, "none", DEFAULT_POLICY)
+    with cart.ledger() as ledger:
+        judgment = judge(ledger, cart.volume(label), judges)
+        record_judgment(ledger, judgment)
+        altered = replace(judgment, verdict=replace(judgment.verdict, **changes))
+        return record_judgment(ledger, altered)
+
+
+def last_verdict(cart: Cart, label: str) -> dict[str, Any]:
+    with cart.ledger() as ledger:
+        last = ledger.last_drive_clearance(cart.volume(label).id)
+    assert last is not None
+    return dict(json.loads(last.verdict))
+
+
+def test_a_refused_drive_whose_reasons_changed_is_recorded_with_them_and_told_to_nobody(
+    cart: Cart,
+) -> None:
+    judges = Judges(cart.parts().target, "none", DEFAULT_POLICY)
+    with cart.ledger() as ledger:
+        blocking = judge(ledger, cart.volume("RAID_A"), judges).verdict.blocking
+    events_before = len(cart.events("clearance_granted") + cart.events("clearance_revoked"))
+    now_blocking = (*blocking[:1], Blocker(A001, "a reason that came up since"))
+
+    assert judged_again_with(cart, "RAID_A", blocking=now_blocking)
+
+    assert [b["reason"] for b in last_verdict(cart, "RAID_A")["blocking"]] == [
+        b.reason for b in now_blocking
+    ]
+    assert len(cart.events("clearance_granted") + cart.events("clearance_revoked")) == (
+        events_before
+    )
+
+
+def test_a_clear_drive_whose_warnings_changed_is_recorded_but_not_announced_again(
+    cart: Cart,
+) -> None:
+    before = cart.clearances_recorded("SHUTTLE_01")
+
+    assert judged_again_with(cart, "SHUTTLE_01", warnings=("a warning that came up since",))
+
+    assert cart.clearances_recorded("SHUTTLE_01") == before + 1
+    assert last_verdict(cart, "SHUTTLE_01")["warnings"] == ["a warning that came up since"]
+    assert len(cart.events("clearance_granted")) == 1
