@@ -231,9 +231,11 @@ def copy_gone(roll_id: str, volume_id: int, *, label: str, folder: str, proven: 
     )
 
 
-def interrupted_by_stop(roll_id: str, volume_id: int) -> Event:
-    """At start-up: a verification the last stop cut short starts again."""
+def interrupted_by_stop(roll_id: str, volume_id: int, *, label: str | None = None) -> Event:
+    """At start-up: a verification the last stop cut short (on the drive `label`) starts again."""
     facts: InterruptedFacts = {"stopped": True}
+    if label is not None:
+        facts["label"] = label
     return _event(EventKind.VERIFY_INTERRUPTED, facts, roll_id=roll_id, volume_id=volume_id)
 
 

@@ -188,14 +188,18 @@ def _copy_gone(event: Event) -> str:
 
 def _verify_interrupted(event: Event) -> str:
     f = event.facts
+    on = f" on {f['label']}" if "label" in f else ""
     if f["stopped"]:
         return (
-            f"verification of roll {event.roll_id} did not finish before the last stop; "
+            f"verification of roll {event.roll_id}{on} did not finish before the last stop; "
             "it starts again"
         )
-    reason = f.get("error") or f"{f['label']} went away during verification"
+    if "error" in f:
+        reason = f["error"]
+    else:
+        on, reason = "", f"{f['label']} went away during verification"
     return (
-        f"verification of roll {event.roll_id} interrupted ({reason}); it resumes "
+        f"verification of roll {event.roll_id}{on} interrupted ({reason}); it resumes "
         "when the volume is back"
     )
 

@@ -126,11 +126,12 @@ class RollRecords(EventLog):
         """
         with self.transaction():
             rows = self.db.execute(
-                "SELECT roll_id, volume_id FROM roll_copies WHERE state IN (?, ?)",
+                "SELECT c.roll_id, c.volume_id, v.label FROM roll_copies c "
+                "JOIN volumes v ON v.id = c.volume_id WHERE c.state IN (?, ?)",
                 (CopyState.READY.value, CopyState.VERIFYING.value),
             ).fetchall()
-            for roll_id, volume_id in rows:
+            for roll_id, volume_id, label in rows:
                 self._set_copy_state(roll_id, volume_id, CopyState.SETTLING, [])
-                self._record(happened.interrupted_by_stop(roll_id, volume_id))
+                self._record(happened.interrupted_by_stop(roll_id, volume_id, label=label))
                 self._refresh_roll(roll_id)
         return [row[0] for row in rows]

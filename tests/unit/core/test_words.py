@@ -245,7 +245,14 @@ def test_a_gone_unproven_copy_just_disappeared() -> None:
     assert say(event) == f"roll {ROLL}: its MHL or folder {FOLDER} disappeared from SHUTTLE_01"
 
 
-def test_a_verification_cut_short_by_a_stop_starts_again() -> None:
+def test_a_verification_cut_short_by_a_stop_starts_again_on_its_drive() -> None:
+    assert say(happened.interrupted_by_stop(ROLL, VOLUME, label="SHUTTLE_01")) == (
+        f"verification of roll {ROLL} on SHUTTLE_01 did not finish before the last stop; it "
+        "starts again"
+    )
+
+
+def test_a_verification_cut_short_by_a_stop_recorded_without_its_drive_is_said_without_it() -> None:
     assert say(happened.interrupted_by_stop(ROLL, VOLUME)) == (
         f"verification of roll {ROLL} did not finish before the last stop; it starts again"
     )
@@ -264,8 +271,8 @@ def test_an_interrupted_verification_names_its_error() -> None:
         ROLL, VOLUME, label="SHUTTLE_01", error="[Errno 5] Input/output error"
     )
     assert say(event) == (
-        f"verification of roll {ROLL} interrupted ([Errno 5] Input/output error); "
-        "it resumes when the volume is back"
+        f"verification of roll {ROLL} on SHUTTLE_01 interrupted ([Errno 5] Input/output "
+        "error); it resumes when the volume is back"
     )
 
 

@@ -224,8 +224,8 @@ TODAYS_SENTENCES = [
     pytest.param(_back, "copy_back",
                  f"roll {ROLL_ID} is back in {ROLL_ID}; it will be verified again", id="back"),
     pytest.param(_interrupted_by_a_stop, "verify_interrupted",
-                 f"verification of roll {ROLL_ID} did not finish before the last stop; it "
-                 "starts again", id="interrupted-by-a-stop"),
+                 f"verification of roll {ROLL_ID} on RAID_A did not finish before the last "
+                 "stop; it starts again", id="interrupted-by-a-stop"),
     pytest.param(_discarded, "verify_discarded",
                  f"a verification of roll {ROLL_ID} finished after the copy changed (now "
                  "settling); its result was not kept", id="discarded"),
