@@ -129,9 +129,7 @@ def roll_evidence(
                 listed_in_mhl=_listed(record),
                 hidden=_hidden(record),
                 verified=record.status == _OK,
-                stored_proven=stored is not None
-                and stored.state == "stored"
-                and bool(stored.proof),
+                stored_proven=_stored_proven(stored),
                 archived=(archived_objects.get(stored.key) == "archived") if stored else None,
                 # The daemon marks a changed copy stale; a live stat is better when possible.
                 source_unchanged=live
@@ -194,6 +192,17 @@ def drive_evidence(
         unaccounted=tuple(volume.unaccounted),
         rolls=tuple(rolls),
     )
+
+
+#: Upload states in which a file is simply not stored yet (still going, or to be retried).
+_NOT_YET_STORED = frozenset({"uploading", "failed"})
+
+
+def _stored_proven(stored: FileUpload | None) -> bool | None:
+    """True: stored and proven; None: not stored yet; False: stored (or found) without proof."""
+    if stored is None or stored.state in _NOT_YET_STORED:
+        return None
+    return stored.state == "stored" and bool(stored.proof)
 
 
 def as_json(value: Any) -> Any:

@@ -271,3 +271,10 @@ def test_too_few_onset_copies_warns_but_does_not_block() -> None:
 
 def test_enough_onset_copies_give_no_warning() -> None:
     assert judge_roll(proven_roll(onset_copies=2), Policy(min_onset_copies=2)).warnings == ()
+
+
+def test_a_roll_not_yet_uploaded_and_without_evidence_is_explained_by_its_state_alone() -> None:
+    verdict = judge_roll(replace(proven_roll("R"), files=(), state="discovered"))
+    assert not verdict.cards_clear
+    assert not any("no files listed" in r for r in verdict.reasons)
+    assert "R: not yet uploaded and proven (state: discovered)" in verdict.reasons

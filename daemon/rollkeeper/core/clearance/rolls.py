@@ -70,7 +70,7 @@ def judge_roll(evidence: RollEvidence, policy: Policy = DEFAULT_POLICY) -> RollV
         *state_reasons(rid, evidence.state),
         *problem_reasons(evidence),
         *manifest_reasons(evidence),
-        *listing_reasons(rid, listed),
+        *listing_reasons(rid, listed, evidence.state),
         *card_fact_reasons(rid, listed),
     ]
     raid_reasons = archive_reasons(evidence, listed, policy)
@@ -117,10 +117,13 @@ def manifest_reasons(evidence: RollEvidence) -> list[str]:
     return [f"{evidence.roll_id}: the roll's manifest has not been written to storage"]
 
 
-def listing_reasons(rid: str, listed: Sequence[FileEvidence]) -> list[str]:
-    """A roll with nothing listed is never clear, nor one whose evidence lists a file twice."""
+def listing_reasons(rid: str, listed: Sequence[FileEvidence], state: str) -> list[str]:
+    """A roll with nothing listed is never clear, nor one whose evidence lists a file twice.
+
+    A roll not yet uploaded has no file evidence yet: its state already says why it is not
+    clear, and "no files listed" would wrongly blame its MHL."""
     reasons: list[str] = []
-    if not listed:
+    if not listed and state in CLEARABLE_ROLL_STATES:
         reasons.append(
             f"{rid}: no files listed in its MHL; a roll with nothing proven is never clear"
         )
