@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState
+from rollkeeper.fs.presence import read_presence
 from rollkeeper.ledger.rows import (
     RollRecord,
     RollUpload,
@@ -85,6 +86,7 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
             "schema": STATUS_SCHEMA,
             "tool": {"name": "rollkeeper", "version": __version__},
             "state_dir": str(state_dir),
+            "daemon": _daemon_json(state_dir),
             "rolls": [
                 _roll_json(ledger, row, copies_by_roll.get(row.id, []), uploads, archive_provider)
                 for row in ledger.rolls()
@@ -105,6 +107,36 @@ def _says_may_be_erased(document: dict[str, Any]) -> bool:
     return any(c["cards_clear"] or c["raid_clear"] for c in rolls) or any(
         d["clear_to_erase"] for d in drives
     )
+
+
+def _daemon_json(state_dir: Path) -> dict[str, Any]:
+    """Whether the daemon is running on this state folder, and when it started and was last
+    seen (all None when it never ran here)."""
+    presence = read_presence(state_dir)
+    if presence is None:
+        return {"running": False, "pid": None, "started_at": None, "seen_at": None}
+    return {
+        "running": presence.running(datetime.now(UTC)),
+        "pid": presence.pid,
+        "started_at": presence.started_at,
+        "seen_at": presence.seen_at,
+    }
+
+
+def daemon_line(daemon: dict[str, Any]) -> str:
+    """The first line of the status: is anything keeping these verdicts fresh?"""
+    if daemon["running"]:
+        return f"Daemon: running (pid {daemon['pid']}, since {_clock(daemon['started_at'])})"
+    if daemon["seen_at"] is None:
+        return "Daemon: has not run with this state folder"
+    return (
+        f"Daemon: NOT running (last seen {_clock(daemon['seen_at'])}); what follows is as it "
+        "was then"
+    )
+
+
+def _clock(at: str) -> str:
+    return datetime.fromisoformat(at).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _copies_json(
@@ -225,6 +257,7 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     from rich.markup import escape
 
     failed_states = {s.value for s in FAILED_ROLL_STATES}
+    console.print(escape(daemon_line(document["daemon"])))
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for roll in document["rolls"]:
         by_day[roll["shoot_day"] or "(no shoot day)"].append(roll)

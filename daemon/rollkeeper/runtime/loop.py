@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rollkeeper.runtime.archive_step import ArchiveSchedule
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.event_log import EventLogger
+from rollkeeper.runtime.heartbeat import Heartbeat
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.mounts import Mounts
@@ -44,6 +45,7 @@ class Loop:
     def __init__(self, steps: Steps) -> None:
         self.steps = steps
         self.events = EventLogger()  # begun when the ledger opens (`Service.open`)
+        self.heartbeat = Heartbeat(steps.context.state_dir)  # started by `Service.open`
         self._last_mount_check = 0.0
 
     def tick(self) -> None:
@@ -74,6 +76,7 @@ class Loop:
         while not stopping.is_set():
             self.tick()
             notifier.watchdog()
+            self.heartbeat.beat()
             wake.wait(timeout=self.steps.settling.sleep_for())
             wake.clear()
 

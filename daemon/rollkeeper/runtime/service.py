@@ -111,6 +111,7 @@ class Service:
             self.lock.release()  # a ledger that cannot be used leaves the state folder free
             raise
         self.loop.events.begin(ledger)
+        self.loop.heartbeat.start()
         ledger.mark_all_unmounted()
         ledger.resume_interrupted()
         self.uploads.prepare(ledger)
@@ -129,6 +130,7 @@ class Service:
         self.steps.archive.shutdown()
         self.steps.judging.shutdown()
         self.context.close_ledger()
+        self.loop.heartbeat.stop()
         self.lock.release()
 
     def stop(self, *_: object) -> None:

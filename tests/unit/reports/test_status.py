@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from rollkeeper.core.errors import BadInputError
+from rollkeeper.fs.presence import Presence, write_presence
 from rollkeeper.ledger import snapshot as snapshot_module
 from rollkeeper.ledger.rows import FileUpload
 from rollkeeper.ledger.snapshot import LedgerSnapshot
@@ -21,6 +24,7 @@ from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
 from rollkeeper.reports.status import (
     STATUS_SCHEMA,
+    daemon_line,
     load_status,
     print_status,
     status_json,
@@ -185,7 +189,7 @@ def test_a_status_is_one_consistent_read_of_the_ledger(
 
 # --- the document ---------------------------------------------------------------------------------
 
-DOCUMENT_KEYS = ["schema", "tool", "state_dir", "rolls", "volumes"]
+DOCUMENT_KEYS = ["schema", "tool", "state_dir", "daemon", "rolls", "volumes"]
 ROLL_KEYS = ["id", "shoot_day", "media_type", "roll", "camera_format", "state", "problems",
              "volumes", "copies", "upload", "clearance"]  # fmt: skip
 VOLUME_KEYS = ["label", "role", "mounted", "mount_path", "fs_uuid", "last_full_scan", "problems",
@@ -226,8 +230,12 @@ def human_summary(state_dir: Path) -> list[str]:
     return buffer.getvalue().splitlines()
 
 
+def test_the_human_summary_says_first_whether_a_daemon_keeps_it_fresh(state_dir: Path) -> None:
+    assert human_summary(state_dir)[0] == "Daemon: has not run with this state folder"
+
+
 def test_the_human_summary_lists_rolls_by_day_then_volumes(state_dir: Path) -> None:
-    lines = human_summary(state_dir)
+    lines = human_summary(state_dir)[1:]
     assert lines[0] == "20261121"
     assert lines[1].split()[:3] == ["Camera_Media", "A001R1AB", "uploaded"]
     assert "Volumes" in lines
@@ -249,3 +257,33 @@ def test_the_human_summary_shows_every_roll_state(state_dir: Path) -> None:
 def test_only_stored_objects_are_taken_as_still_present(state: str, present: bool) -> None:
     upload = FileUpload(path="C001.mov", key="k", size=1, state=state)
     assert as_recorded(upload) is present
+
+
+# --- is a daemon keeping it fresh -----------------------------------------------------------------
+
+
+def test_a_status_says_the_daemon_is_running_with_its_pid_and_start(state_dir: Path) -> None:
+    at = datetime.now(UTC).isoformat()
+    write_presence(state_dir, Presence(pid=os.getpid(), started_at=at, seen_at=at))
+    daemon = load_status(state_dir)["daemon"]
+    assert daemon == {"running": True, "pid": os.getpid(), "started_at": at, "seen_at": at}
+    assert daemon_line(daemon).startswith(f"Daemon: running (pid {os.getpid()}, since ")
+
+
+def test_a_status_says_when_a_stopped_daemon_was_last_seen(state_dir: Path) -> None:
+    write_presence(
+        state_dir,
+        Presence(os.getpid(), "2026-12-06T05:00:00+00:00", "2026-12-06T05:00:00+00:00")
+        .stopped("2026-12-06T06:30:00+00:00"),
+    )  # fmt: skip
+    daemon = load_status(state_dir)["daemon"]
+    assert not daemon["running"]
+    assert daemon_line(daemon) == (
+        "Daemon: NOT running (last seen 2026-12-06 06:30 UTC); what follows is as it was then"
+    )
+
+
+def test_a_status_of_a_ledger_no_daemon_ran_on_says_so(state_dir: Path) -> None:
+    daemon = load_status(state_dir)["daemon"]
+    assert daemon == {"running": False, "pid": None, "started_at": None, "seen_at": None}
+    assert daemon_line(daemon) == "Daemon: has not run with this state folder"

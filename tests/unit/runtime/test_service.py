@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from rollkeeper.core.lifecycle import CopyState
+from rollkeeper.fs.presence import read_presence
 from rollkeeper.ledger.connection import LEDGER_FILE
 from rollkeeper.ledger.state_lock import StateLock
 from rollkeeper.ledger.unusable import LedgerUnusable
@@ -72,3 +75,21 @@ def test_a_ledger_that_cannot_be_used_leaves_the_state_folder_unlocked(tmp_path:
     other = StateLock(state_dir)
     other.acquire()  # refused while another holder keeps the lock
     other.release()
+
+
+def test_a_running_service_is_present_in_its_state_folder_and_absent_once_closed(
+    tmp_path: Path,
+) -> None:
+    config = cart_config(tmp_path)
+    service = Service(config)
+    service.open()
+    try:
+        live = read_presence(config.state.resolved_dir())
+        assert live is not None and live.pid == os.getpid()
+        assert live.running(datetime.now(UTC))
+    finally:
+        service.close()
+
+    gone = read_presence(config.state.resolved_dir())
+    assert gone is not None and gone.stopped_at is not None
+    assert not gone.running(datetime.now(UTC))
