@@ -54,6 +54,12 @@ def seal_command() -> click.Command:
         writer = seal_legacy if fmt == "legacy" else seal_asc
         result = writer(path, HashKind(hash_name), jobs=jobs, progress=progress("Sealing", False))
         click.echo(f"Sealed {result.file_count} files in {display_path(result.written)}")
+        for link in result.links:
+            click.echo(
+                f"warning: {display_path(link)} is a symbolic link: not sealed (an offload "
+                "copies the file itself; replace the link with the file and seal again)",
+                err=True,
+            )
         for failed in result.failed:
             click.echo(f"FAILED  {failed}: differs from the ASC MHL history", err=True)
         sys.exit(int(ExitCode.FAILURE if result.failed else ExitCode.OK))

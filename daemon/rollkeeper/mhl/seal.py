@@ -42,6 +42,7 @@ class SealResult:
     written: Path
     file_count: int
     failed: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # symbolic links found, and not sealed
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,16 @@ def _username() -> str:
         return "unknown-user"
 
 
-def _media_files(folder: Path, *, skip_root_mhls: bool) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What a folder holds to seal: media files by relative path with their sizes, and the
+    symbolic links that are never sealed but must be said."""
+
+    files: dict[str, int]
+    links: list[str]
+
+
+def _media_files(folder: Path, *, skip_root_mhls: bool) -> _Found:
     """Relative paths of the files to seal with their sizes; refuses unreadable folders."""
     scan = scan_tree(folder)
     if scan.errors:
@@ -72,8 +82,12 @@ def _media_files(folder: Path, *, skip_root_mhls: bool) -> dict[str, int]:
             f"{display_path(folder)}: cannot seal, some of it is unreadable ({where})"
         )
     files: dict[str, int] = {}
+    links: list[str] = []
     for relative, info in scan.files.items():
-        if is_hidden_path(relative) or info.is_symlink:
+        if is_hidden_path(relative):
+            continue
+        if info.is_symlink:
+            links.append(relative)
             continue
         if skip_root_mhls and "/" not in relative and relative.lower().endswith(".mhl"):
             continue
@@ -86,7 +100,7 @@ def _media_files(folder: Path, *, skip_root_mhls: bool) -> dict[str, int]:
             f"({names}{', …' if len(unwritable) > 5 else ''}): not valid UTF-8, or holding "
             "control characters; rename them and seal again. Nothing was sealed"
         )
-    return files
+    return _Found(files, sorted(links))
 
 
 def _writable_name(relative: str) -> bool:
@@ -135,7 +149,8 @@ def seal_legacy(
             f"a legacy MHL cannot hold {kind} hashes; use --format asc, or --hash xxh64|md5"
         )
     started = datetime.now(UTC)
-    files = _media_files(folder, skip_root_mhls=True)
+    found = _media_files(folder, skip_root_mhls=True)
+    files = found.files
     if not files:
         raise BadInputError(f"{display_path(folder)}: holds no media files to seal")
     backslashed = sorted(r for r in files if "\\" in r)
@@ -158,7 +173,7 @@ def seal_legacy(
     )
     target = folder / f"{folder.name}_{finished.strftime('%Y-%m-%d_%H%M%S')}.mhl"
     _write_new(target, data, "; not overwritten")
-    return SealResult(target, len(hashed))
+    return SealResult(target, len(hashed), links=found.links)
 
 
 def seal_asc(
@@ -179,7 +194,8 @@ def seal_asc(
     previous = ascmhl.read_history(folder) if history_dir.is_dir() else None
     known = previous.entries if previous else {}
     last_good = previous.last_good if previous else {}
-    on_disk = {name_key(r): r for r in _media_files(folder, skip_root_mhls=False)}
+    found = _media_files(folder, skip_root_mhls=False)
+    on_disk = {name_key(r): r for r in found.files}
     _refuse_missing(folder, known, on_disk)
     wanted = {r: _kinds_wanted(kind, known.get(k), last_good.get(k)) for k, r in on_disk.items()}
     hashed = _hash_all(folder, wanted, jobs, progress)
@@ -199,7 +215,7 @@ def seal_asc(
     _write_new(history_dir / name, data)
     chain.append(ascmhl.ChainLink(sequence, name, c4_of_bytes(data)))
     replace_file(history_dir / ascmhl.CHAIN_FILE, ascmhl.render_chain(chain))
-    return SealResult(history_dir / name, len(records), failed)
+    return SealResult(history_dir / name, len(records), failed, found.links)
 
 
 def _write_new(path: Path, data: bytes, refusal: str = "") -> None:
