@@ -45,6 +45,11 @@ def the_copy(config: Path) -> dict[str, Any] | None:
     return rolls[0]["copies"][0] if rolls and rolls[0]["copies"] else None
 
 
+def incomplete(config: Path) -> bool:
+    copy = the_copy(config)
+    return copy is not None and copy["state"] == "incomplete"
+
+
 def test_a_file_that_stops_short_is_shown_waited_for_then_is_incomplete_after_stall_after(
     tmp_path: Path,
 ) -> None:
@@ -66,10 +71,7 @@ def test_a_file_that_stops_short_is_shown_waited_for_then_is_incomplete_after_st
     configured(tmp_path, stall_after=0.5)
     daemon = Daemon(config).start()
     try:
-        wait_until(
-            lambda: (copy := the_copy(config)) is not None and copy["state"] == "incomplete",
-            what="the stalled copy to be INCOMPLETE",
-        )
+        wait_until(lambda: incomplete(config), what="the stalled copy to be INCOMPLETE")
     finally:
         daemon.stop()
 
@@ -92,10 +94,7 @@ def test_a_listed_file_linking_out_of_the_roll_is_refused_at_once_with_its_reaso
     (roll / CLIP).symlink_to(elsewhere)
     daemon = Daemon(config).start()
     try:
-        wait_until(
-            lambda: (copy := the_copy(config)) is not None and copy["state"] == "incomplete",
-            what="the linked copy to be refused",
-        )
+        wait_until(lambda: incomplete(config), what="the linked copy to be refused")
     finally:
         daemon.stop()
 
