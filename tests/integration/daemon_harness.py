@@ -38,11 +38,13 @@ def write_config(
     volumes: list[tuple[str, str]],
     *,
     settle: float = 0.5,
+    stall_after: float = 5.0,
     extra: str = "",
     rescan_interval: str | None = None,
     restat_interval: str | None = None,
 ) -> Path:
-    """A configuration with `volumes` as (path or glob, role) pairs (and, with
+    """A configuration with `volumes` as (path or glob, role) pairs, a copy still short of
+    files after `stall_after` seconds being INCOMPLETE (and, with
     `rescan_interval`, that many seconds between safety-net full rescans, e.g. "1h"; with
     `restat_interval`, the longest time before such a rescan stats a verified roll's files)."""
     lines = [
@@ -52,6 +54,7 @@ def write_config(
         f'dir = "{state}"',
         "[layout]",
         f"settle_seconds = {settle}",
+        f"stall_after = {stall_after}",
         "[watch]",
         'mount_check_interval = "0.2s"',
         'poll_interval = "0.2s"',

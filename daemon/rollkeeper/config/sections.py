@@ -75,6 +75,13 @@ class LayoutSettings(Section):
     settle_seconds: Seconds = Field(
         30.0, description="Quiet time (seconds or e.g. '30s') before a roll counts as complete."
     )
+    stall_after: Seconds = Field(
+        600.0,
+        description=(
+            "A roll still short of listed files this long (seconds or e.g. '10m') after its "
+            "last change is INCOMPLETE, an alarm naming the files."
+        ),
+    )
     pattern: str | None = Field(
         None, description="custom profile: folder pattern, e.g. '{shoot_day}/{media_type}/{roll}'."
     )

@@ -80,7 +80,8 @@ class CopyFailedFacts(TypedDict):
     - `reading_mhl`: its MHL cannot be read (`error`);
     - `settling`: quiet but still short of files (`waiting_for`, the first few of
       `waiting_count`);
-    - `verifying`: verification's verdict (`problems`).
+    - `verifying`: verification's verdict (`problems`);
+    - `listing`: listed files that are symbolic links leading out of the roll (`links`).
     """
 
     state: str
@@ -90,6 +91,7 @@ class CopyFailedFacts(TypedDict):
     waiting_for: NotRequired[list[str]]
     waiting_count: NotRequired[int]
     problems: NotRequired[list[str]]
+    links: NotRequired[list[str]]
 
 
 class CopyStaleFacts(TypedDict):

@@ -202,6 +202,17 @@ def quiet_but_incomplete(
     return _event(EventKind.COPY_FAILED, facts, roll_id=roll_id, volume_id=volume_id)
 
 
+def link_leaves_roll(roll_id: str, volume_id: int, *, label: str, links: Sequence[str]) -> Event:
+    """A copy refused at once: listed files are symbolic links leading out of the roll."""
+    facts: CopyFailedFacts = {
+        "state": CopyState.INCOMPLETE.value,
+        "label": label,
+        "found_while": "listing",
+        "links": list(links[:LISTED]),
+    }
+    return _event(EventKind.COPY_FAILED, facts, roll_id=roll_id, volume_id=volume_id)
+
+
 def copy_stale(
     roll_id: str, volume_id: int, *, label: str, proven: bool, changes: Sequence[str]
 ) -> Event:

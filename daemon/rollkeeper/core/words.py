@@ -8,6 +8,7 @@ recorded before events carried facts is said as it was written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -69,7 +70,35 @@ def file_problem(status: str, path: str, detail: str | None) -> str:
 
 def file_short(path: str, size: int | None, listed_size: int | None) -> str:
     """A listed file a copy still waits for: absent (`size` None), or short of its size."""
-    return f"{path} (missing)" if size is None else f"{path} ({size} of {listed_size} bytes)"
+    if size is None:
+        listed = f"; {listed_size} bytes listed" if listed_size is not None else ""
+        return f"{path} (missing{listed})"
+    return f"{path} ({size} of {listed_size} bytes)"
+
+
+_FILE_SHORT = re.compile(
+    r"(?P<path>.*) \((?:missing(?:; (?P<listed>\d+) bytes listed)?"
+    r"|(?P<have>\d+) of (?P<want>\d+|None) bytes)\)"
+)
+
+
+def read_file_short(line: str) -> tuple[str, int | None, int | None] | None:
+    """`file_short`'s line read back as (path, bytes present or None, bytes listed or None)."""
+    match = _FILE_SHORT.fullmatch(line)
+    if match is None:
+        return None
+    return match["path"], _bytes(match["have"]), _bytes(match["want"] or match["listed"])
+
+
+def _bytes(text: str | None) -> int | None:
+    return int(text) if text and text != "None" else None
+
+
+def link_leaves_roll(path: str) -> str:
+    """A listed file that is a symbolic link out of the roll: never followed, never uploaded."""
+    return (
+        f"{path} is a symbolic link to somewhere outside the roll; copy the file itself, not a link"
+    )
 
 
 def file_changed(path: str, how: str) -> str:
@@ -161,6 +190,9 @@ def _copy_failed(event: Event) -> str:
     where = f"roll {event.roll_id} on {f['label']}"
     if f["found_while"] == "reading_mhl":
         return f"{where}: {f['error']}"
+    if f["found_while"] == "listing":
+        links = "; ".join(link_leaves_roll(path) for path in f["links"])
+        return f"REFUSED: {where}: {links}"
     if f["found_while"] == "settling":
         waiting = waiting_for_files(f["waiting_for"], f["waiting_count"])
         return f"INCOMPLETE: {where} has been quiet but is {waiting}"

@@ -118,6 +118,18 @@ class RollRecords(EventLog):
             self._record(event)
             return self._refresh_roll(roll_id)
 
+    def note_waiting(self, roll_id: str, volume_id: int, waiting_for: Iterable[str]) -> None:
+        """Keep, as a settling copy's problems, the listed files it still waits for.
+
+        No event: the list changes as bytes arrive; what stalls is announced when it fails.
+        """
+        with self.transaction():
+            self.db.execute(
+                "UPDATE roll_copies SET problems = ? "
+                "WHERE roll_id = ? AND volume_id = ? AND state = ?",
+                (json.dumps(list(waiting_for)), roll_id, volume_id, CopyState.SETTLING.value),
+            )
+
     def resume_interrupted(self) -> list[str]:
         """At start-up: copies left READY or VERIFYING by a stop or crash go back to SETTLING.
 

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
-from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState
+from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, CopyState, RollState
+from rollkeeper.core.words import file_short, read_file_short, waiting_for_files
 from rollkeeper.fs.presence import read_presence
 from rollkeeper.ledger.rows import (
     RollRecord,
@@ -147,18 +148,32 @@ def _copies_json(
     rolls_by_volume: dict[int, list[str]] = defaultdict(list)
     for copy in ledger.copies():
         volume = volumes[copy.volume_id]
+        settling = copy.state is CopyState.SETTLING
         copies_by_roll[copy.roll_id].append(
             {
                 "volume": volume.label,
                 "role": volume.role,
                 "folder": copy.folder,
                 "state": copy.state.value,
-                "problems": copy.problems,
+                "problems": [] if settling else copy.problems,
+                "waiting_for": _waiting_for(copy.problems) if settling else [],
                 "verified_at": copy.verified_at,
             }
         )
         rolls_by_volume[copy.volume_id].append(copy.roll_id)
     return copies_by_roll, rolls_by_volume
+
+
+def _waiting_for(lines: list[str]) -> list[dict[str, Any]]:
+    """A settling copy's problems are the listed files it still waits for: read them back."""
+    files = (read_file_short(line) for line in lines)
+    return [{"path": f[0], "have": f[1], "want": f[2]} for f in files if f is not None]
+
+
+def _waiting_line(copy: dict[str, Any]) -> str:
+    """The one line that says what a settling copy still waits for."""
+    files = [file_short(f["path"], f["have"], f["want"]) for f in copy["waiting_for"]]
+    return f"{copy['volume']}: {waiting_for_files(files, len(files))}"
 
 
 def _roll_json(
@@ -256,7 +271,6 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     """Rolls grouped by shoot day, then volumes."""
     from rich.markup import escape
 
-    failed_states = {s.value for s in FAILED_ROLL_STATES}
     console.print(escape(daemon_line(document["daemon"])))
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for roll in document["rolls"]:
@@ -266,45 +280,61 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     for day in sorted(by_day):
         console.print(f"[bold]{escape(day)}[/]")
         for roll in by_day[day]:
-            state = roll["state"]
-            style = "bold red" if state in failed_states else _STATE_STYLE.get(state)
-            # a state without a style (archived) is printed plain: "[]…[/]" is a markup error
-            shown = f"[{style}]{state:<12}[/]" if style else f"{state:<12}"
-            where = ", ".join(roll["volumes"]) or "no mounted copy"
-            clear = roll.get("clearance") or {}
-            level = (
-                "RAID clear" if clear.get("raid_clear")
-                else "cards clear" if clear.get("cards_clear")
-                else "not clear"
-            )  # fmt: skip
-            console.print(
-                f"  {escape(roll['media_type']):<12} {escape(roll['roll']):<14} "
-                f"{shown} {level:<12} on {escape(where)}"
-            )
-            upload = roll.get("upload")
-            if upload and upload["state"] == "uploading" and upload["bytes_total"]:
-                share = 100 * upload["bytes_done"] / upload["bytes_total"]
-                eta = upload["eta_seconds"]
-                console.print(
-                    f"      uploading {share:.0f}% of {upload['bytes_total'] / 1e9:.2f} GB"
-                    + (f", about {eta / 60:.0f} min left" if eta is not None else "")
-                )
-            for problem in roll["problems"][:10]:
-                console.print(f"      [red]{escape(problem)}[/]")
+            _print_roll(console, roll)
     console.print("[bold]Volumes[/]")
     for volume in document["volumes"]:
-        mounted = "[green]mounted[/]" if volume["mounted"] else "[dim]not mounted[/]"
-        verdict = volume.get("clearance")
-        erase = (
-            "[bold green]MAY BE ERASED[/]"
-            if verdict and verdict["clear_to_erase"]
-            else "[red]keep[/]"
-        )
+        _print_volume(console, volume)
+
+
+def _print_roll(console: Console, roll: dict[str, Any]) -> None:
+    """A roll's line, then its upload's progress, what it waits for and its problems."""
+    from rich.markup import escape
+
+    state = roll["state"]
+    failed = state in {s.value for s in FAILED_ROLL_STATES}
+    style = "bold red" if failed else _STATE_STYLE.get(state)
+    # a state without a style (archived) is printed plain: "[]…[/]" is a markup error
+    shown = f"[{style}]{state:<12}[/]" if style else f"{state:<12}"
+    where = ", ".join(roll["volumes"]) or "no mounted copy"
+    clear = roll.get("clearance") or {}
+    level = (
+        "RAID clear" if clear.get("raid_clear")
+        else "cards clear" if clear.get("cards_clear")
+        else "not clear"
+    )  # fmt: skip
+    console.print(
+        f"  {escape(roll['media_type']):<12} {escape(roll['roll']):<14} "
+        f"{shown} {level:<12} on {escape(where)}"
+    )
+    upload = roll.get("upload")
+    if upload and upload["state"] == "uploading" and upload["bytes_total"]:
+        share = 100 * upload["bytes_done"] / upload["bytes_total"]
+        eta = upload["eta_seconds"]
         console.print(
-            f"  {escape(volume['label']):<16} {volume['role']:<9} {mounted}  "
-            f"{len(volume['rolls'])} roll(s)  {erase}"
+            f"      uploading {share:.0f}% of {upload['bytes_total'] / 1e9:.2f} GB"
+            + (f", about {eta / 60:.0f} min left" if eta is not None else "")
         )
-        for blocker in (verdict or {}).get("blocking", [])[:5]:
-            console.print(f"      [red]{escape(blocker['reason'])}[/]")
-        for problem in volume["problems"][:10]:
-            console.print(f"      [yellow]{escape(problem)}[/]")
+    for copy in roll["copies"]:
+        if copy["waiting_for"]:
+            console.print(f"      [yellow]{escape(_waiting_line(copy))}[/]")
+    for problem in roll["problems"][:10]:
+        console.print(f"      [red]{escape(problem)}[/]")
+
+
+def _print_volume(console: Console, volume: dict[str, Any]) -> None:
+    """A volume's line, then what blocks its clearance and what its scans found."""
+    from rich.markup import escape
+
+    mounted = "[green]mounted[/]" if volume["mounted"] else "[dim]not mounted[/]"
+    verdict = volume.get("clearance")
+    erase = (
+        "[bold green]MAY BE ERASED[/]" if verdict and verdict["clear_to_erase"] else "[red]keep[/]"
+    )
+    console.print(
+        f"  {escape(volume['label']):<16} {volume['role']:<9} {mounted}  "
+        f"{len(volume['rolls'])} roll(s)  {erase}"
+    )
+    for blocker in (verdict or {}).get("blocking", [])[:5]:
+        console.print(f"      [red]{escape(blocker['reason'])}[/]")
+    for problem in volume["problems"][:10]:
+        console.print(f"      [yellow]{escape(problem)}[/]")

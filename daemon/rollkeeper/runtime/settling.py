@@ -1,27 +1,30 @@
 """Readiness: which tracked copies have settled and go to a worker, and when to look again.
 
 A copy is ready when every file its MHLs list is present with its listed size and nothing in it
-changed for `settle_seconds` (`core.readiness.assess`). A copy still missing files long after
-its last change is INCOMPLETE, an alarm. A roll whose upload failed is tried again, when due,
+changed for `settle_seconds` (`core.readiness.assess`). Until then its row keeps the files it
+still waits for (status shows them); a copy still short of files `stall_after` seconds after its
+last change is INCOMPLETE, an alarm, and one whose listed file is a symbolic link leading out of
+the roll is refused at once. A roll whose upload failed is tried again, when due,
 from a verified copy that is mounted.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 from rollkeeper.core import happened
 from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.core.readiness import Readiness, assess
+from rollkeeper.core.words import link_leaves_roll
 from rollkeeper.ledger.rows import CopyRow
 from rollkeeper.ledger.store import now_iso
+from rollkeeper.mhl.model import RollManifest, name_key
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
 
-#: A roll still missing files this long after its last change is INCOMPLETE (an alarm), not
-#: merely still copying.
-INCOMPLETE_AFTER_SETTLES = 10
 #: The main loop's rest between turns when nothing wakes it (readiness is judged each turn).
 TICK = 0.5
 
@@ -56,30 +59,65 @@ class Settling:
         return waiting
 
     def evaluate(self) -> None:
-        """Move settled copies to READY and start verifying them; flag long-incomplete ones."""
+        """Move settled copies to READY and start verifying them; refuse links leaving the
+        roll at once; flag copies stalled short of files; keep what each still waits for."""
         now = time.time()
-        settle = self.context.config.layout.settle_seconds
         self.settles_at = None
         for copy, tracker in self._waiting():
-            volume = self.context.volumes[tracker.volume_key]
             if tracker.reading.manifest is None or tracker.verifying:
                 continue
-            readiness = assess(
-                tracker.reading.manifest,
-                tracker.files,
-                last_change=tracker.changed_at,
-                now=now,
-                settle=settle,
-            )
-            if readiness.ready:
-                self.jobs.submit(volume, tracker)
+            volume = self.context.volumes[tracker.volume_key]
+            links = links_leaving(volume.mounted.path / tracker.location.folder, tracker)
+            if links:
+                if copy.state is CopyState.SETTLING:
+                    self._refused(volume, tracker, links)
                 continue
-            if not readiness.waiting_for:  # complete, still settling: look again right then
-                due = tracker.changed_at + settle
-                self.settles_at = due if self.settles_at is None else min(self.settles_at, due)
-            quiet = now - tracker.changed_at >= max(settle, 1.0) * INCOMPLETE_AFTER_SETTLES
-            if copy.state is CopyState.SETTLING and readiness.waiting_for and quiet:
-                self._incomplete(volume, tracker, readiness)
+            self._judge(copy, tracker, volume, tracker.reading.manifest, now)
+
+    def _judge(
+        self,
+        copy: CopyRow,
+        tracker: CopyTracker,
+        volume: VolumeState,
+        manifest: RollManifest,
+        now: float,
+    ) -> None:
+        """One copy: to a worker when ready, else remember when to look again or what it
+        waits for, and fail it when it has stalled short of files."""
+        layout = self.context.config.layout
+        readiness = assess(
+            manifest,
+            tracker.files,
+            last_change=tracker.changed_at,
+            now=now,
+            settle=layout.settle_seconds,
+        )
+        if readiness.ready:
+            self.jobs.submit(volume, tracker)
+            return
+        if not readiness.waiting_for:  # complete, still settling: look again right then
+            due = tracker.changed_at + layout.settle_seconds
+            self.settles_at = due if self.settles_at is None else min(self.settles_at, due)
+        if copy.state is not CopyState.SETTLING:
+            return
+        if readiness.waiting_for and now - tracker.changed_at >= layout.stall_after:
+            self._incomplete(volume, tracker, readiness)
+        elif list(readiness.waiting_for) != copy.problems:
+            self.context.ledger.note_waiting(
+                tracker.roll_id, volume.volume_id, readiness.waiting_for
+            )
+
+    def _refused(self, volume: VolumeState, tracker: CopyTracker, links: list[str]) -> None:
+        self.context.ledger.set_copy_state(
+            tracker.roll_id,
+            volume.volume_id,
+            CopyState.INCOMPLETE,
+            problems=[link_leaves_roll(path) for path in links],
+            event=happened.link_leaves_roll(
+                tracker.roll_id, volume.volume_id, label=volume.mounted.label, links=links
+            ),
+        )
+        self.context.clearance.note(rolls=[tracker.roll_id], volume=volume.volume_id)
 
     def _incomplete(self, volume: VolumeState, tracker: CopyTracker, readiness: Readiness) -> None:
         waiting_for = list(readiness.waiting_for)
@@ -111,3 +149,21 @@ class Settling:
                 if copy is not None and copy.state is CopyState.VERIFIED:
                     self.jobs.submit(volume, tracker, retry=True)
                     break
+
+
+def links_leaving(roll_folder: Path, tracker: CopyTracker) -> list[str]:
+    """The listed files of a copy that are symbolic links leading out of its folder: never
+    followed, so such a copy can never be verified or uploaded."""
+    manifest = tracker.reading.manifest
+    if manifest is None:
+        return []
+    real_root = os.path.realpath(roll_folder)
+    leaving = []
+    for path, info in tracker.files.items():
+        entry = manifest.entries.get(name_key(path))
+        if not info.is_symlink or entry is None:
+            continue
+        target = os.path.realpath(roll_folder / path)
+        if os.path.commonpath([real_root, target]) != real_root:
+            leaving.append(entry.path)
+    return sorted(leaving)

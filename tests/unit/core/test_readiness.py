@@ -58,8 +58,8 @@ def test_roll_with_every_listed_file_at_its_size_and_quiet_is_ready() -> None:
 def test_missing_listed_file_is_waited_for_by_name() -> None:
     result = verdict(TWO_CLIPS, {"Clips/C001.mov": on_disk(1000)})
     assert not result.ready
-    assert result.waiting_for == ("Clips/C002.mov (missing)",)
-    assert result.reason == "waiting for 1 file(s): Clips/C002.mov (missing)"
+    assert result.waiting_for == ("Clips/C002.mov (missing; 2000 bytes listed)",)
+    assert result.reason == "waiting for 1 file(s): Clips/C002.mov (missing; 2000 bytes listed)"
 
 
 def test_short_file_is_waited_for_with_its_size_and_the_listed_size() -> None:
@@ -105,7 +105,9 @@ def test_decomposed_unicode_name_on_disk_matches_the_composed_name_in_the_mhl() 
 
 def test_name_differing_only_in_case_is_still_missing() -> None:
     roll = manifest(entry("Clips/C001.mov", 10))
-    assert shortfall(roll, {"clips/c001.MOV": on_disk(10)}) == ["Clips/C001.mov (missing)"]
+    assert shortfall(roll, {"clips/c001.MOV": on_disk(10)}) == [
+        "Clips/C001.mov (missing; 10 bytes listed)"
+    ]
 
 
 def test_reason_names_at_most_three_files_then_an_ellipsis() -> None:
@@ -113,7 +115,8 @@ def test_reason_names_at_most_three_files_then_an_ellipsis() -> None:
     result = verdict(roll, {})
     assert len(result.waiting_for) == 5
     assert result.reason == (
-        "waiting for 5 file(s): C001.mov (missing), C002.mov (missing), C003.mov (missing), …"
+        "waiting for 5 file(s): C001.mov (missing; 1 bytes listed), "
+        "C002.mov (missing; 1 bytes listed), C003.mov (missing; 1 bytes listed), …"
     )
 
 

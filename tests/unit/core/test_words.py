@@ -3,6 +3,7 @@ words rollkeeper has always used."""
 
 from __future__ import annotations
 
+import pytest
 from rollkeeper.core import happened
 from rollkeeper.core.clearance import Blocker, DriveVerdict, Level
 from rollkeeper.core.events import EventKind, Severity
@@ -11,7 +12,9 @@ from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
 from rollkeeper.core.words import (
     WORDED_KINDS,
     describe,
+    file_short,
     layout_problem,
+    read_file_short,
     revoked,
     say,
     unreadable,
@@ -201,6 +204,33 @@ def test_a_quiet_incomplete_copy_names_the_first_three_files_it_waits_for() -> N
         f"INCOMPLETE: roll {ROLL} on SHUTTLE_01 has been quiet but is waiting for 5 file(s): "
         "A001C001.mov (missing), A001C002.mov (missing), A001C003.mov (missing), …"
     )
+
+
+def test_a_copy_refused_for_a_link_leaving_the_roll_names_the_file_and_what_to_do() -> None:
+    event = happened.link_leaves_roll(ROLL, VOLUME, label="SHUTTLE_01", links=["Clips/X.mov"])
+    assert event.severity is Severity.ALARM
+    assert say(event) == (
+        f"REFUSED: roll {ROLL} on SHUTTLE_01: Clips/X.mov is a symbolic link to somewhere "
+        "outside the roll; copy the file itself, not a link"
+    )
+
+
+def test_a_file_still_waited_for_is_said_with_the_bytes_present_and_listed() -> None:
+    assert file_short("Clips/A.mov", 11, 1221) == "Clips/A.mov (11 of 1221 bytes)"
+    assert file_short("Clips/A.mov", None, 1221) == "Clips/A.mov (missing; 1221 bytes listed)"
+    assert file_short("Clips/A.mov", None, None) == "Clips/A.mov (missing)"
+
+
+@pytest.mark.parametrize(("have", "want"), [(11, 1221), (None, 1221), (None, None), (0, None)])
+def test_a_file_still_waited_for_reads_back_as_its_path_and_bytes(
+    have: int | None, want: int | None
+) -> None:
+    line = file_short("Clips/A (1).mov", have, want)
+    assert read_file_short(line) == ("Clips/A (1).mov", have, want)
+
+
+def test_a_line_that_is_not_a_file_waited_for_reads_back_as_nothing() -> None:
+    assert read_file_short("mismatch Clips/A.mov (xxh64 differs)") is None
 
 
 def test_a_quiet_copy_short_of_one_file_names_it_alone() -> None:

@@ -287,3 +287,61 @@ def test_a_status_of_a_ledger_no_daemon_ran_on_says_so(state_dir: Path) -> None:
     daemon = load_status(state_dir)["daemon"]
     assert daemon == {"running": False, "pid": None, "started_at": None, "seen_at": None}
     assert daemon_line(daemon) == "Daemon: has not run with this state folder"
+
+
+# --- what a settling copy waits for ---------------------------------------------------------------
+
+
+@pytest.fixture
+def settling_dir(tmp_path: Path) -> Path:
+    """One roll whose only copy, on RAID_A, settles short of one file and without another."""
+    ledger = Ledger.in_state_dir(tmp_path)
+    rid = roll_id(0)
+    with ledger.transaction():
+        ledger.db.execute(
+            "INSERT INTO volumes (label, role, fs_uuid, mount_path, mounted, first_seen) "
+            "VALUES ('RAID_A', 'raid', 'UUID-A', '/Volumes/RAID_A', 1, ?)",
+            (AT,),
+        )
+        ledger.db.execute(
+            "INSERT INTO rolls (id, shoot_day, media_type, roll, state, first_seen, updated_at) "
+            "VALUES (?, '20261121', 'Camera_Media', 'A001R1AB', 'discovered', ?, ?)",
+            (rid, AT, AT),
+        )
+        ledger.db.execute(
+            "INSERT INTO roll_copies (roll_id, volume_id, folder, state, problems, updated_at) "
+            "VALUES (?, 1, ?, 'settling', '[]', ?)",
+            (rid, rid, AT),
+        )
+    waiting = ["Clips/C001.mov (11 of 1221 bytes)", "Clips/C002.mov (missing; 2000 bytes listed)"]
+    ledger.note_waiting(rid, 1, waiting)
+    ledger.close()
+    return tmp_path
+
+
+def test_a_settling_copy_shows_the_files_it_waits_for_with_their_bytes(
+    settling_dir: Path,
+) -> None:
+    (roll,) = load_status(settling_dir)["rolls"]
+    (copy,) = roll["copies"]
+    assert copy["waiting_for"] == [
+        {"path": "Clips/C001.mov", "have": 11, "want": 1221},
+        {"path": "Clips/C002.mov", "have": None, "want": 2000},
+    ]
+    assert copy["problems"] == [] and roll["problems"] == []
+
+
+def test_a_copy_that_waits_for_nothing_says_so(state_dir: Path) -> None:
+    copies = [c for r in load_status(state_dir)["rolls"] for c in r["copies"]]
+    assert copies and all(c["waiting_for"] == [] for c in copies)
+
+
+def test_the_human_summary_says_under_the_roll_what_its_copy_waits_for(
+    settling_dir: Path,
+) -> None:
+    lines = human_summary(settling_dir)
+    roll_line = next(i for i, line in enumerate(lines) if "A001R1AB" in line)
+    assert lines[roll_line + 1].strip() == (
+        "RAID_A: waiting for 2 file(s): Clips/C001.mov (11 of 1221 bytes), "
+        "Clips/C002.mov (missing; 2000 bytes listed)"
+    )
