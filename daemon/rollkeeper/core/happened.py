@@ -348,8 +348,9 @@ def objects_missing(roll_id: str, *, paths: Sequence[str], drive: str) -> Event:
 
 
 def archive_unusable(problem: str, *, provider: str) -> Event:
-    """Only an alarm when an archive is configured: with provider `none` it is how things are."""
-    severity = Severity.INFO if provider == "none" else Severity.ALARM
+    """An alarm when an archive is configured; with provider `none` it is how things are, but a
+    warning still (the log says it as one): RAIDs are never cleared."""
+    severity = Severity.WARNING if provider == "none" else Severity.ALARM
     facts = {"problem": problem, "provider": provider}
     return _event(EventKind.ARCHIVE_UNUSABLE, facts, severity=severity)
 

@@ -181,8 +181,8 @@ def test_a_changed_copy_is_an_alarm_only_when_it_had_been_proven(
     assert gone.severity is severity
 
 
-def test_no_archive_configured_is_information_not_an_alarm() -> None:
-    assert happened.archive_unusable("none", provider="none").severity is Severity.INFO
+def test_no_archive_configured_is_a_warning_not_an_alarm() -> None:
+    assert happened.archive_unusable("none", provider="none").severity is Severity.WARNING
     assert happened.archive_unusable("x", provider="glacier").severity is Severity.ALARM
 
 
