@@ -157,11 +157,14 @@ def links_leaving(roll_folder: Path, tracker: CopyTracker) -> list[str]:
     manifest = tracker.reading.manifest
     if manifest is None:
         return []
+    links = [path for path, info in tracker.files.items() if info.is_symlink]
+    if not links:  # the common case, judged every pass: no system call at all
+        return []
     real_root = os.path.realpath(roll_folder)
     leaving = []
-    for path, info in tracker.files.items():
+    for path in links:
         entry = manifest.entries.get(name_key(path))
-        if not info.is_symlink or entry is None:
+        if entry is None:
             continue
         target = os.path.realpath(roll_folder / path)
         if os.path.commonpath([real_root, target]) != real_root:
