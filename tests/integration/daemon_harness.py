@@ -19,6 +19,10 @@ from rollkeeper.mhl.seal import seal_legacy
 from tests.builders import clip, write_files
 
 ROLLKEEPER = str(Path(sys.executable).parent / "rollkeeper")
+#: The shoot day and the two rolls the daemon specifications offload.
+DAY = "20261121_Day01"
+A001 = f"{DAY}/Camera_Media/A001R1AB"
+S001 = f"{DAY}/Sound_Media/S001"
 
 
 def make_roll(volume: Path, folder: str, files: dict[str, bytes]) -> Path:

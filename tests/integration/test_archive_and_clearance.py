@@ -19,6 +19,9 @@ from rollkeeper.ledger.store import Ledger
 
 from tests.builders import clip
 from tests.integration.daemon_harness import (
+    A001,
+    DAY,
+    S001,
     Daemon,
     make_roll,
     roll_state_in_ledger,
@@ -29,9 +32,6 @@ from tests.integration.daemon_harness import (
 )
 from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
 
-DAY = "20261121_Day01"
-A001 = f"{DAY}/Camera_Media/A001R1AB"
-S001 = f"{DAY}/Sound_Media/S001"
 FILES = {"Clips/A001C001.mov": clip(1, 6 * 1024 * 1024), "Clips/A001C002.mov": clip(2, 4000)}
 
 

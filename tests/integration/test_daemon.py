@@ -14,6 +14,9 @@ from rollkeeper.ledger.store import Ledger
 
 from tests.builders import clip
 from tests.integration.daemon_harness import (
+    A001,
+    DAY,
+    S001,
     Daemon,
     make_roll,
     roll_state_in_ledger,
@@ -25,9 +28,6 @@ from tests.integration.daemon_harness import (
     write_config,
 )
 
-DAY = "20261121_Day01"
-A001 = f"{DAY}/Camera_Media/A001R1AB"
-S001 = f"{DAY}/Sound_Media/S001"
 #: Verification reads throttled so a 40 MB roll takes about two seconds to verify.
 SLOW_READS = '[verify]\nread_rate = "20MB/s"\n'
 

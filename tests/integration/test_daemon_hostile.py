@@ -9,6 +9,8 @@ from pathlib import Path
 
 from tests.builders import clip, without_root_privileges, xxh64_hex
 from tests.integration.daemon_harness import (
+    A001,
+    DAY,
     ROLLKEEPER,
     Daemon,
     make_roll,
@@ -19,9 +21,6 @@ from tests.integration.daemon_harness import (
     wait_until,
     write_config,
 )
-
-DAY = "20261121_Day01"
-A001 = f"{DAY}/Camera_Media/A001R1AB"
 
 
 def cart_config(tmp_path: Path, volume: Path, *, settle: float = 0, extra: str = "") -> Path:

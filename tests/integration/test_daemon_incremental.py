@@ -26,6 +26,8 @@ from rollkeeper.runtime.trackers import VolumeState
 
 from tests.builders import clip
 from tests.integration.daemon_harness import (
+    A001,
+    DAY,
     Daemon,
     make_roll,
     roll_state_in_ledger,
@@ -35,8 +37,6 @@ from tests.integration.daemon_harness import (
     write_config,
 )
 
-DAY = "20261121_Day01"
-A001 = f"{DAY}/Camera_Media/A001R1AB"
 A002 = f"{DAY}/Camera_Media/A002R1AB"
 DAY2 = "20261122_Day02"
 B001 = f"{DAY2}/Camera_Media/B001R1AB"

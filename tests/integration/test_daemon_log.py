@@ -12,6 +12,7 @@ from typing import Any
 from rollkeeper.ledger.store import Ledger
 
 from tests.integration.daemon_harness import (
+    A001,
     Daemon,
     make_roll,
     run_cli,
@@ -19,9 +20,6 @@ from tests.integration.daemon_harness import (
     wait_until,
     write_config,
 )
-
-DAY = "20261121_Day01"
-A001 = f"{DAY}/Camera_Media/A001R1AB"
 
 
 def cart(tmp_path: Path, *, extra: str = "") -> tuple[Path, Path]:

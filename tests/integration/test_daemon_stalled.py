@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.integration.daemon_harness import (
+    A001,
     Daemon,
     make_roll,
     run_cli,
@@ -18,8 +19,6 @@ from tests.integration.daemon_harness import (
 )
 from tests.integration.test_daemon_log import log_lines
 
-DAY = "20261121_Day01"
-A001 = f"{DAY}/Camera_Media/A001R1AB"
 CLIP = "Clips/C001_00.mov"
 
 

@@ -10,6 +10,7 @@ from rollkeeper.ledger.store import Ledger
 
 from tests.builders import clip
 from tests.integration.daemon_harness import (
+    A001,
     Daemon,
     make_roll,
     roll_state_in_ledger,
@@ -20,8 +21,6 @@ from tests.integration.daemon_harness import (
     write_config,
 )
 
-DAY = "20261121_Day01"
-A001 = f"{DAY}/Camera_Media/A001R1AB"
 MiB = 1024 * 1024
 
 

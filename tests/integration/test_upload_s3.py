@@ -15,6 +15,7 @@ from rollkeeper.ledger.store import Ledger
 
 from tests.builders import clip, xxh64_hex
 from tests.integration.daemon_harness import (
+    A001,
     Daemon,
     make_roll,
     roll_states,
@@ -26,8 +27,6 @@ from tests.integration.daemon_harness import (
 from tests.s3server import ACCESS_KEY, SECRET_KEY, WRITER_KEY, WRITER_SECRET, S3Server
 from tests.tcpproxy import CountingProxy
 
-DAY = "20261121_Day01"
-A001 = f"{DAY}/Camera_Media/A001R1AB"
 MiB = 1024 * 1024
 
 
