@@ -377,3 +377,20 @@ def test_an_incomplete_target_or_archive_table_names_what_is_missing(
     text: str, message: str
 ) -> None:
     assert message in one_problem(text)
+
+
+def test_a_stall_time_that_is_not_a_duration_is_refused_with_the_accepted_forms() -> None:
+    assert one_problem('[layout]\nstall_after = "when it stops"\n') == (
+        "layout.stall_after = 'when it stops': 'when it stops' is not a duration; "
+        "use a number of seconds or e.g. '30s', '15m', '2h', '3d'"
+    )
+
+
+def test_a_negative_stall_time_is_refused() -> None:
+    assert one_problem("[layout]\nstall_after = -1\n") == (
+        "layout.stall_after = -1: a duration cannot be negative"
+    )
+
+
+def test_a_stall_time_is_read_in_the_duration_forms() -> None:
+    assert parse_config('[layout]\nstall_after = "15m"\n', FILE).layout.stall_after == 900.0
