@@ -384,8 +384,8 @@ def verdict_facts(verdict: DriveVerdict) -> ClearanceFacts:
     }
 
 
-def clearance(volume_id: int, verdict: DriveVerdict, *, revoked: bool) -> Event:
-    """A drive's clearance granted, or (`revoked`) one granted before no longer holding."""
-    kind = EventKind.CLEARANCE_REVOKED if revoked else EventKind.CLEARANCE_GRANTED
-    severity = Severity.INFO if verdict.clear_to_erase else Severity.WARNING
-    return _event(kind, verdict_facts(verdict), volume_id=volume_id, severity=severity)
+def clearance(volume_id: int, verdict: DriveVerdict) -> Event:
+    """A drive's clearance granted, or, when the verdict is not clear, one granted before no
+    longer holding (only a changed answer is told: the caller decides that)."""
+    kind = EventKind.CLEARANCE_GRANTED if verdict.clear_to_erase else EventKind.CLEARANCE_REVOKED
+    return _event(kind, verdict_facts(verdict), volume_id=volume_id)

@@ -107,7 +107,7 @@ def _announcement(judgment: Judgment, last: DriveClearance | None) -> Event | No
     was_clear = last is not None and bool(last.clear)
     if not _answer_changed(last, judgment.verdict) or (not clear and not was_clear):
         return None
-    return happened.clearance(judgment.volume.id, judgment.verdict, revoked=not clear)
+    return happened.clearance(judgment.volume.id, judgment.verdict)
 
 
 def verdict_changed(ledger: Ledger, judgment: Judgment) -> bool:

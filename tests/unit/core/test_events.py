@@ -79,8 +79,8 @@ SAMPLES: tuple[Event, ...] = (
     happened.archived(ROLL, provider="s3-replication"),
     happened.archive_failed(ROLL, provider="s3-replication", reasons=["x.mov: FAILED"]),
     happened.archive_overdue(ROLL, provider="s3-replication", reasons=[], state="pending"),
-    happened.clearance(VOLUME, CLEAR, revoked=False),
-    happened.clearance(VOLUME, BLOCKED, revoked=True),
+    happened.clearance(VOLUME, CLEAR),
+    happened.clearance(VOLUME, BLOCKED),
 )
 
 ALARMS = {
@@ -187,8 +187,8 @@ def test_no_archive_configured_is_a_warning_not_an_alarm() -> None:
 
 
 def test_a_granted_clearance_is_information_and_a_revoked_one_a_warning() -> None:
-    assert happened.clearance(VOLUME, CLEAR, revoked=False).severity is Severity.INFO
-    assert happened.clearance(VOLUME, BLOCKED, revoked=True).severity is Severity.WARNING
+    assert happened.clearance(VOLUME, CLEAR).severity is Severity.INFO
+    assert happened.clearance(VOLUME, BLOCKED).severity is Severity.WARNING
 
 
 def test_long_lists_are_kept_to_their_first_entries_with_the_count() -> None:

@@ -417,14 +417,14 @@ def test_an_overdue_archive_without_reasons_names_its_state() -> None:
 
 def test_a_granted_clearance_is_worded_as_its_verdict() -> None:
     verdict = _verdict(level="cards")
-    assert say(happened.clearance(VOLUME, verdict, revoked=False)) == describe(verdict)
-    assert say(happened.clearance(VOLUME, verdict, revoked=False)) == (
+    assert say(happened.clearance(VOLUME, verdict)) == describe(verdict)
+    assert say(happened.clearance(VOLUME, verdict)) == (
         "YOU MAY ERASE SHUTTLE_03 (rotation; cards level: uploaded and proven)"
     )
 
 
 def test_a_revoked_clearance_is_announced_with_its_reasons() -> None:
-    event = happened.clearance(VOLUME, _verdict(reasons=7), revoked=True)
+    event = happened.clearance(VOLUME, _verdict(reasons=7))
     assert say(event) == (
         "CLEARANCE REVOKED: SHUTTLE_03 may NOT be erased: reason 0; reason 1; reason 2; "
         "reason 3; reason 4 (and 2 more)"
@@ -432,7 +432,7 @@ def test_a_revoked_clearance_is_announced_with_its_reasons() -> None:
 
 
 def test_a_blocked_drive_with_more_reasons_than_the_event_keeps_counts_them_all() -> None:
-    event = happened.clearance(VOLUME, _verdict(reasons=30), revoked=True)
+    event = happened.clearance(VOLUME, _verdict(reasons=30))
     assert say(event).endswith("reason 4 (and 25 more)")
 
 

@@ -59,11 +59,11 @@ def uploaded(ledger: Ledger) -> int:
     return volume_id
 
 
-def clearance(ledger: Ledger, *, clear: bool, revoked: bool = False) -> int:
+def clearance(ledger: Ledger, *, clear: bool) -> int:
     """A verdict on RAID_A, recorded with the event that grants (or revokes) its clearance."""
     volume_id = mount(ledger)
     level = "raid" if clear else "none"
-    event = happened.clearance(volume_id, _verdict(clear=clear), revoked=revoked)
+    event = happened.clearance(volume_id, _verdict(clear=clear))
     ledger.record_clearance(
         volume_id=volume_id, clear=clear, level=level, verdict={}, evidence={}, event=event
     )
@@ -435,7 +435,7 @@ def test_good_news_a_person_must_hear_goes_to_the_outbox(ledger: Ledger) -> None
 
 
 def test_a_revoked_clearance_goes_to_the_outbox(ledger: Ledger) -> None:
-    clearance(ledger, clear=False, revoked=True)
+    clearance(ledger, clear=False)
     assert outbox(ledger) == ["clearance_revoked"]
     assert stored(ledger, "clearance_revoked")[0] == Severity.WARNING.value
 
