@@ -64,11 +64,19 @@ def read_presence(state_dir: Path) -> Presence | None:
     one of ours: then nothing is claimed about it)."""
     try:
         data = json.loads((state_dir / PRESENCE_FILE).read_text(encoding="utf-8"))
+        stopped = data.get("stopped_at")
         return Presence(
             pid=int(data["pid"]),
-            started_at=str(data["started_at"]),
-            seen_at=str(data["seen_at"]),
-            stopped_at=None if data.get("stopped_at") is None else str(data["stopped_at"]),
+            started_at=_moment(data["started_at"]),
+            seen_at=_moment(data["seen_at"]),
+            stopped_at=None if stopped is None else _moment(stopped),
         )
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def _moment(value: object) -> str:
+    """An ISO 8601 time with its zone, as written; anything else is not ours (ValueError)."""
+    if not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is None:
+        raise ValueError(f"not a time with its zone: {value!r}")
+    return value

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from rollkeeper.fs.presence import (
     PRESENCE_FILE,
     STALE_AFTER,
@@ -43,8 +44,21 @@ def test_no_presence_file_means_no_daemon_ever_ran_here(tmp_path: Path) -> None:
     assert read_presence(tmp_path) is None
 
 
-def test_a_presence_file_that_is_not_ours_claims_nothing(tmp_path: Path) -> None:
-    (tmp_path / PRESENCE_FILE).write_text("{not json", encoding="utf-8")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{not json",
+        "[]",
+        '{"pid": "x", "started_at": "2026-12-06T05:00:00+00:00", '
+        '"seen_at": "2026-12-06T05:00:00+00:00"}',
+        '{"pid": 1, "started_at": "2026-12-06T05:00:00+00:00", "seen_at": "yesterday"}',
+        '{"pid": 1, "started_at": "2026-12-06T05:00:00+00:00", "seen_at": "2026-12-06T05:00:00"}',
+        '{"pid": 1, "seen_at": "2026-12-06T05:00:00+00:00"}',
+    ],
+    ids=["not-json", "a-list", "pid-not-a-number", "not-a-time", "time-without-zone", "no-start"],
+)
+def test_a_presence_file_that_is_not_ours_claims_nothing(tmp_path: Path, text: str) -> None:
+    (tmp_path / PRESENCE_FILE).write_text(text, encoding="utf-8")
     assert read_presence(tmp_path) is None
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from rollkeeper.core.errors import BadInputError
-from rollkeeper.fs.presence import Presence, write_presence
+from rollkeeper.fs.presence import PRESENCE_FILE, Presence, write_presence
 from rollkeeper.ledger import snapshot as snapshot_module
 from rollkeeper.ledger.rows import FileUpload
 from rollkeeper.ledger.snapshot import LedgerSnapshot
@@ -344,4 +344,11 @@ def test_the_human_summary_says_under_the_roll_what_its_copy_waits_for(
     assert lines[roll_line + 1].strip() == (
         "RAID_A: waiting for 2 file(s): Clips/C001.mov (11 of 1221 bytes), "
         "Clips/C002.mov (missing; 2000 bytes listed)"
+    )
+
+
+def test_a_status_beside_a_garbled_presence_file_claims_no_daemon(state_dir: Path) -> None:
+    (state_dir / PRESENCE_FILE).write_text('{"pid": 1, "seen_at": "yesterday"}', encoding="utf-8")
+    assert daemon_line(load_status(state_dir)["daemon"]) == (
+        "Daemon: has not run with this state folder"
     )
