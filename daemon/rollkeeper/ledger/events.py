@@ -19,6 +19,10 @@ from rollkeeper.ledger.rows import RecordedEvent, recorded_event
 class EventLog(LedgerConnection):
     """Appending events (each in the caller's transaction) and reading them back."""
 
+    #: The id of the newest event this connection appended (0: none yet), so that a reader on
+    #: the same connection can tell without a query that nothing new was recorded here.
+    last_recorded_id: int = 0
+
     def _record(self, event: Event) -> None:
         """Append `event` in the caller's transaction: its kind and facts, no prose."""
         stamp = now_iso()
@@ -28,6 +32,7 @@ class EventLog(LedgerConnection):
             (stamp, event.kind.value, event.severity.value, event.roll_id, event.volume_id,
              json.dumps(dict(event.facts))),
         )  # fmt: skip
+        self.last_recorded_id = cursor.lastrowid or self.last_recorded_id
         if event.announced:
             # Same transaction as the event and the state change: delivered exactly once.
             self.db.execute(

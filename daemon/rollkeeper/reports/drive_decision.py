@@ -97,7 +97,7 @@ def _changed(last: DriveClearance | None, verdict: DriveVerdict) -> bool:
     warnings (which status shows, so they must be the current ones)."""
     if last is None or _answer_changed(last, verdict):
         return True
-    return bool(json.loads(last.verdict) != json.loads(json.dumps(as_json(verdict))))
+    return bool(json.loads(last.verdict) != as_json(verdict))
 
 
 def _announcement(judgment: Judgment, last: DriveClearance | None) -> Event | None:

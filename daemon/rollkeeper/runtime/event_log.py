@@ -5,7 +5,9 @@ recorded since it last looked: an alarm at error level, a warning at warning, th
 each with its kind, roll, drive and sentence (`core.words.say`, as status words it) bound. So an
 alarm is in the log the moment it is raised, in the very words status and notifications use,
 and no step of the loop logs what it records itself. History is not told again: logging begins
-after the newest event recorded when the ledger was opened.
+after the newest event recorded when the ledger was opened. Only the events the daemon's own
+connection appends are waited for (an event another process records, such as `clearance`'s
+answer, is logged with the daemon's next one), so an idle pass costs no query.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class EventLogger:
         if self.last_id is None:  # never begun: nothing recorded so far is new to us
             self.begin(ledger)
             return
+        if ledger.last_recorded_id <= self.last_id:
+            return  # nothing appended here since (every pass asks: no query when idle)
         for recorded in ledger.events(since_id=self.last_id):
             self._log(ledger, recorded)
             self.last_id = recorded.id

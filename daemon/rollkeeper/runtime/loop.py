@@ -93,6 +93,7 @@ class Loop:
         while steps.jobs.pending:
             steps.jobs.collect(wait_for_one=True)
             self.log_events()
+            self.heartbeat.beat()  # a long pass is a daemon still running
         steps.archive.poll_now()
         steps.judging.judge_drives(force=True)
         self.log_events()
