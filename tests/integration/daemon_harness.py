@@ -155,3 +155,12 @@ class Daemon:
         assert self.process is not None
         self.process.kill()
         self.process.communicate(timeout=30)
+
+
+def log_lines(tmp_path: Path, kind: str | None = None) -> list[dict[str, Any]]:
+    """The JSON lines of the daemon's log in `tmp_path/state` (of one event `kind`, if given)."""
+    path = tmp_path / "state" / "rollkeeper.log"
+    if not path.exists():
+        return []
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [line for line in lines if kind is None or line.get("kind") == kind]

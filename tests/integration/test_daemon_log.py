@@ -4,16 +4,15 @@ folders, real ledger)."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
-from typing import Any
 
 from rollkeeper.ledger.store import Ledger
 
 from tests.integration.daemon_harness import (
     A001,
     Daemon,
+    log_lines,
     make_roll,
     run_cli,
     sample_files,
@@ -30,15 +29,6 @@ def cart(tmp_path: Path, *, extra: str = "") -> tuple[Path, Path]:
         tmp_path / "rollkeeper.toml", tmp_path / "state", [(str(raid), "raid")], extra=extra
     )
     return raid, config
-
-
-def log_lines(tmp_path: Path, kind: str | None = None) -> list[dict[str, Any]]:
-    """The JSON lines of the state folder's log (of one event `kind`, if given)."""
-    path = tmp_path / "state" / "rollkeeper.log"
-    if not path.exists():
-        return []
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [line for line in lines if kind is None or line.get("kind") == kind]
 
 
 def said(tmp_path: Path, kind: str) -> list[str]:
@@ -128,4 +118,4 @@ def test_a_restart_does_not_log_the_events_of_the_last_run_again(tmp_path: Path)
 
     ids = [line["event_id"] for line in log_lines(tmp_path) if "event_id" in line]
     assert first == 1
-    assert len(ids) == len(set(ids))
+    assert ids and len(ids) == len(set(ids))

@@ -11,13 +11,13 @@ from typing import Any
 from tests.integration.daemon_harness import (
     A001,
     Daemon,
+    log_lines,
     make_roll,
     run_cli,
     sample_files,
     wait_until,
     write_config,
 )
-from tests.integration.test_daemon_log import log_lines
 
 CLIP = "Clips/C001_00.mov"
 

@@ -16,7 +16,6 @@ from rollkeeper.core import happened
 from rollkeeper.core.clearance import Blocker, DriveVerdict, Level
 from rollkeeper.core.events import FACTS, RECORDED_TEXT, EventKind, Severity
 from rollkeeper.core.lifecycle import CopyState
-from rollkeeper.core.words import say
 from rollkeeper.ledger.rows import RecordedEvent, VerifiedFile
 from rollkeeper.ledger.store import Ledger
 
@@ -291,7 +290,7 @@ def test_a_read_back_event_carries_the_typed_event_with_its_facts(ledger: Ledger
     assert event.event == happened.volume_mounted(
         volume_id, label="RAID_A", role="raid", mount_path="/Volumes/RAID_A"
     )
-    assert event.message == say(event.event)
+    assert event.message == "RAID_A (raid) mounted at /Volumes/RAID_A"
 
 
 def test_a_read_back_event_keeps_its_stored_kind_severity_and_facts_text(ledger: Ledger) -> None:

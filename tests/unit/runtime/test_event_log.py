@@ -114,8 +114,9 @@ def test_events_are_logged_in_the_order_recorded(ledger: Ledger) -> None:
 def test_each_event_is_logged_once(ledger: Ledger) -> None:
     volume_id = shuttle(ledger)
     logger = begun(ledger)
-    logged_after(ledger, logger, mismatch(volume_id))
+    first = logged_after(ledger, logger, mismatch(volume_id))
 
+    assert [line["kind"] for line in first] == ["copy_failed"]
     assert logged_after(ledger, logger) == []
 
 
@@ -192,8 +193,10 @@ def test_a_reopened_service_does_not_log_the_last_session_again(make_cart: CartM
     cart.service.close()
 
     cart.service.open()
+    cart.ledger.record(happened.target_unusable("the folder is gone"))
     with capture_logs() as logs:
         cart.service.loop.log_events()
 
     told = [line["kind"] for line in logs if "kind" in line]
     assert "copy_verified" not in told
+    assert told == ["target_unusable"]  # what is new is still told
