@@ -199,4 +199,4 @@ def test_a_reopened_service_does_not_log_the_last_session_again(make_cart: CartM
 
     told = [line["kind"] for line in logs if "kind" in line]
     assert "copy_verified" not in told
-    assert told == ["target_unusable"]  # what is new is still told
+    assert "target_unusable" in told  # what is new is still told
