@@ -1,0 +1,27 @@
+"""Events about erase clearance: a drive's answer granted or revoked."""
+
+from __future__ import annotations
+
+from rollkeeper.core.clearance import DriveVerdict
+from rollkeeper.core.event_facts import ClearanceFacts
+from rollkeeper.core.events import Event, EventKind
+from rollkeeper.core.happened.making import LISTED, make
+
+
+def verdict_facts(verdict: DriveVerdict) -> ClearanceFacts:
+    """A drive verdict as the facts its sentence needs."""
+    return {
+        "label": verdict.label,
+        "role": verdict.role,
+        "level": verdict.level,
+        "clear": verdict.clear_to_erase,
+        "reasons": [b.reason for b in verdict.blocking[:LISTED]],
+        "reasons_total": len(verdict.blocking),
+    }
+
+
+def clearance(volume_id: int, verdict: DriveVerdict) -> Event:
+    """A drive's clearance granted, or, when the verdict is not clear, one granted before no
+    longer holding (only a changed answer is told: the caller decides that)."""
+    kind = EventKind.CLEARANCE_GRANTED if verdict.clear_to_erase else EventKind.CLEARANCE_REVOKED
+    return make(kind, verdict_facts(verdict), volume_id=volume_id)

@@ -1,0 +1,72 @@
+"""Events about the primary copy: the target, uploads, stored objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rollkeeper.core.event_facts import UploadDoneFacts, UploadFailedFacts
+from rollkeeper.core.events import Event, EventKind
+from rollkeeper.core.happened.making import LISTED, make
+from rollkeeper.core.lifecycle import UploadStage
+
+
+def target_unusable(problem: str) -> Event:
+    return make(EventKind.TARGET_UNUSABLE, {"problem": problem})
+
+
+def upload_started(roll_id: str, volume_id: int, *, target: str, bytes_total: int) -> Event:
+    facts = {"target": target, "bytes_total": bytes_total}
+    return make(EventKind.UPLOAD_STARTED, facts, roll_id=roll_id, volume_id=volume_id)
+
+
+def upload_done(
+    roll_id: str,
+    volume_id: int,
+    *,
+    label: str,
+    files: int,
+    manifest: str | None,
+    problems: Sequence[str],
+) -> Event:
+    """A roll uploaded from the drive `label`: `files` stored and proven."""
+    facts: UploadDoneFacts = {
+        "stage": UploadStage.UPLOADED.value,
+        "manifest": manifest,
+        "problems": list(problems[:LISTED]),
+        "label": label,
+        "files": files,
+    }
+    return make(EventKind.UPLOAD_DONE, facts, roll_id=roll_id, volume_id=volume_id)
+
+
+def upload_failed(
+    roll_id: str,
+    volume_id: int,
+    *,
+    stage: UploadStage,
+    label: str,
+    manifest: str | None,
+    problems: Sequence[str],
+    upload_problems: Sequence[str],
+) -> Event:
+    """A roll's upload pass ended short of `uploaded`; `problems` are every problem of the
+    pass (verification's, the target's and the upload's), `upload_problems` the upload's."""
+    facts: UploadFailedFacts = {
+        "stage": stage.value,
+        "manifest": manifest,
+        "problems": list(problems[:LISTED]),
+        "label": label,
+        "upload_problems": list(upload_problems[:LISTED]),
+    }
+    return make(EventKind.UPLOAD_FAILED, facts, roll_id=roll_id, volume_id=volume_id)
+
+
+def upload_abandoned(key: str) -> Event:
+    """An unfinished multipart upload nobody will resume was aborted."""
+    return make(EventKind.UPLOAD_ABANDONED, {"key": key})
+
+
+def objects_missing(roll_id: str, *, paths: Sequence[str], drive: str) -> Event:
+    """Re-checking `drive` found stored objects gone or changed: the roll is uploaded again."""
+    facts = {"paths": list(paths[:LISTED]), "missing_count": len(paths), "drive": drive}
+    return make(EventKind.OBJECT_MISSING, facts, roll_id=roll_id)

@@ -1,0 +1,53 @@
+"""How events about the primary copy are said."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from rollkeeper.core.events import Event, EventKind
+from rollkeeper.core.words.lines import PROBLEMS_IN_A_SENTENCE, listed
+
+
+def _upload_started(event: Event) -> str:
+    f = event.facts
+    return f"uploading roll {event.roll_id} ({f['bytes_total']} bytes) to {f['target']}"
+
+
+def _upload_done(event: Event) -> str:
+    f = event.facts
+    return (
+        f"UPLOADED: roll {event.roll_id} from {f['label']}: {f['files']} files stored and "
+        f"proven; manifest {f['manifest']}"
+    )
+
+
+def _upload_failed(event: Event) -> str:
+    f = event.facts
+    return (
+        f"{f['stage'].upper()}: roll {event.roll_id} from {f['label']}: "
+        f"{listed(f['upload_problems'])}"
+    )
+
+
+def _upload_abandoned(event: Event) -> str:
+    return f"aborted an abandoned upload of {event.facts['key']}"
+
+
+def _object_missing(event: Event) -> str:
+    f = event.facts
+    paths = ", ".join(f["paths"][:PROBLEMS_IN_A_SENTENCE])
+    verb = "is" if f["missing_count"] == 1 else "are"
+    return (
+        f"STORED OBJECT MISSING: roll {event.roll_id}: {paths} {verb} gone from storage or "
+        f"changed there (found while re-checking {f['drive']}); the roll is uploaded again"
+    )
+
+
+#: The wording of each kind of this area.
+WORDING: Mapping[EventKind, Callable[[Event], str]] = {
+    EventKind.UPLOAD_STARTED: _upload_started,
+    EventKind.UPLOAD_DONE: _upload_done,
+    EventKind.UPLOAD_FAILED: _upload_failed,
+    EventKind.UPLOAD_ABANDONED: _upload_abandoned,
+    EventKind.OBJECT_MISSING: _object_missing,
+}
