@@ -66,6 +66,10 @@ class StateSettings(Section):
         return self.dir or default_state_dir()
 
 
+#: Ten minutes without growth, and a copy still short of its files is INCOMPLETE.
+DEFAULT_STALL_AFTER = 600.0
+
+
 class LayoutSettings(Section):
     """How the production lays out shoot days and rolls on its drives."""
 
@@ -76,7 +80,7 @@ class LayoutSettings(Section):
         30.0, description="Quiet time (seconds or e.g. '30s') before a roll counts as complete."
     )
     stall_after: Seconds = Field(
-        600.0,
+        DEFAULT_STALL_AFTER,
         description=(
             "A roll still short of listed files this long (seconds or e.g. '10m') after its "
             "last change is INCOMPLETE, an alarm naming the files."
@@ -114,6 +118,29 @@ class LayoutSettings(Section):
             ignore_folders=tuple(self.ignore_folders or defaults.ignore_folders),
             check_names=bool(self.check_names),
         )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _the_default_stall_time_follows_the_settle_time(cls, data: Any) -> Any:
+        """A settle time longer than the default stall time raises the stall time with it."""
+        if isinstance(data, dict) and "stall_after" not in data and "settle_seconds" in data:
+            try:
+                settle = parse_duration(data["settle_seconds"])
+            except (TypeError, ValueError):
+                return data  # the field's own validation says what is wrong with it
+            return {**data, "stall_after": max(settle, DEFAULT_STALL_AFTER)}
+        return data
+
+    @model_validator(mode="after")
+    def _a_roll_can_settle_before_it_stalls(self) -> LayoutSettings:
+        """A copy still arriving is quiet for less than `settle_seconds` between writes: calling
+        it stalled any sooner would raise INCOMPLETE alarms over every offload in progress."""
+        if self.stall_after <= 0 or self.stall_after < self.settle_seconds:
+            raise ValueError(
+                f"stall_after ({self.stall_after:g}s) must be more than 0 and at least "
+                f"settle_seconds ({self.settle_seconds:g}s); the default is '10m'"
+            )
+        return self
 
     @model_validator(mode="after")
     def _custom_settings_are_complete_and_valid(self) -> LayoutSettings:

@@ -392,5 +392,23 @@ def test_a_negative_stall_time_is_refused() -> None:
     )
 
 
+def test_a_stall_time_of_zero_is_refused() -> None:
+    assert one_problem("[layout]\nstall_after = 0\n") == (
+        "layout: stall_after (0s) must be more than 0 and at least settle_seconds (30s); "
+        "the default is '10m'"
+    )
+
+
+def test_a_stall_time_shorter_than_the_settle_time_is_refused() -> None:
+    assert one_problem('[layout]\nsettle_seconds = "2m"\nstall_after = "1m"\n') == (
+        "layout: stall_after (60s) must be more than 0 and at least settle_seconds (120s); "
+        "the default is '10m'"
+    )
+
+
+def test_the_default_stall_time_follows_a_longer_settle_time() -> None:
+    assert parse_config('[layout]\nsettle_seconds = "2h"\n', FILE).layout.stall_after == 7200.0
+
+
 def test_a_stall_time_is_read_in_the_duration_forms() -> None:
     assert parse_config('[layout]\nstall_after = "15m"\n', FILE).layout.stall_after == 900.0
