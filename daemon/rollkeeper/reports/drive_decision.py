@@ -1,8 +1,9 @@
 """One drive's clearance decision: judged from a read of the ledger, then recorded.
 
 `judge` only reads. It judges the recorded evidence and, only when that says "clear", re-checks
-the facts live (every file on the drive stat'ed again, every stored object looked up again) and
-judges once more: a clearance is never announced on recorded evidence alone. `record_judgment`
+the facts live (every file on the drive stat'ed again, every stored object whose last listing is
+older than `max_evidence_age` looked up again) and judges once more: a clearance is never
+announced on stale evidence. `record_judgment`
 records what a judgment found: stored objects the re-check found gone (`Ledger.objects_missing`)
 and the verdict with its evidence (`Ledger.record_clearance`, the audit trail), announcing a
 clearance granted or revoked. The daemon's loop and the `clearance` command both judge and
@@ -13,42 +14,82 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from rollkeeper.core import happened
 from rollkeeper.core.clearance import DriveEvidence, DriveVerdict, Policy, judge_drive
+from rollkeeper.core.clearance.freshness import is_stale
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.core.events import Event
 from rollkeeper.ledger.rows import DriveClearance, FileUpload, VolumeRow
-from rollkeeper.ledger.store import Ledger
-from rollkeeper.reports.evidence import ObjectCheck, Rechecks, as_json, as_recorded, drive_evidence
+from rollkeeper.ledger.store import Ledger, now_iso
+from rollkeeper.reports.evidence import (
+    LOST_STATES,
+    Rechecks,
+    as_json,
+    as_recorded,
+    drive_evidence,
+)
 from rollkeeper.transfer.targets import Target
 
 
-def object_check(target: Target) -> ObjectCheck:
-    """Is the stored object still there, with the size and checksum the upload proved?"""
+class LiveObjects:
+    """Is each stored object still there, with the size and checksum the upload proved?
 
-    def still_there(upload: FileUpload) -> bool:
-        try:
-            stored = target.head(upload.key)
-        except (RollkeeperError, OSError):
+    An object whose last listing (or HEAD) is younger than `max_age` seconds is taken as that
+    check left it; any other is looked up again now (a HEAD). A lookup the store cannot answer
+    (denied, bucket gone, timed out, folder not there) proves nothing either way: the object is
+    unknown (None), `problem` says why, and the remaining objects are not asked about.
+    """
+
+    def __init__(self, target: Target, max_age: float | None = None) -> None:
+        self.target = target
+        self.max_age = max_age
+        self.problem: str | None = None
+        self.checked_at: str | None = None  # when the first lookup was made (None: none made)
+
+    def __call__(self, upload: FileUpload) -> bool | None:
+        if upload.state in LOST_STATES:
             return False
+        if self._fresh(upload):
+            return upload.state == "stored"
+        if self.problem is not None:
+            return None
+        self.checked_at = self.checked_at or now_iso()
+        try:
+            stored = self.target.head(upload.key)
+        except (RollkeeperError, OSError) as err:
+            self.problem = str(err)
+            return None
         if stored is None or stored.size != upload.size:
             return False
-        if target.proven_by_read_back or upload.stored_checksum is None:
+        if self.target.proven_by_read_back or upload.stored_checksum is None:
             return True  # a folder or checksum-less store: present with the proven size
         return stored.checksum == upload.stored_checksum
 
-    return still_there
+    def _fresh(self, upload: FileUpload) -> bool:
+        if self.max_age is None or upload.checked_at is None:
+            return False
+        checked = datetime.fromisoformat(upload.checked_at)
+        return not is_stale(checked, datetime.now(UTC), self.max_age)
+
+
+def object_check(target: Target, max_age: float | None = None) -> LiveObjects:
+    """The live check of stored objects: a HEAD of each whose evidence is older than `max_age`
+    (None: of every one)."""
+    return LiveObjects(target, max_age)
 
 
 @dataclass(frozen=True, slots=True)
 class Judges:
     """What a drive is judged with: the target its objects are looked up on (None: nothing is
-    uploaded), the archive provider's name, and the production's clearance policy."""
+    uploaded), the archive provider's name, the production's clearance policy, and how old a
+    stored object's last check may be before a clearance looks it up again."""
 
     target: Target | None
     archive_provider: str
     policy: Policy
+    max_evidence_age: float | None = None  # trust object checks this young (None: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +116,7 @@ def judge(ledger: Ledger, volume: VolumeRow, judges: Judges) -> Judgment:
     verdict = judge_drive(recorded, judges.policy)
     if not verdict.clear_to_erase:
         return Judgment(volume, verdict, recorded, {})
-    objects = object_check(judges.target) if judges.target else None
+    objects = object_check(judges.target, judges.max_evidence_age) if judges.target else None
     evidence = drive_evidence(
         ledger, volume, archive_provider=provider, rechecks=Rechecks(sources=True, objects=objects)
     )

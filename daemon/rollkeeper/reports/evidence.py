@@ -23,11 +23,16 @@ from rollkeeper.core.clearance import (
     RollOnDrive,
 )
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, CopyState
-from rollkeeper.ledger.rows import FileIdentity, FileUpload, VolumeRow
+from rollkeeper.ledger.rows import FileIdentity, FileUpload, RollUpload, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.verify import FileStatus
 
-ObjectCheck = Callable[[FileUpload], bool]
+#: Is the stored object still there as uploaded? True, False (gone or changed) or None (not
+#: known: storage could not be checked).
+ObjectCheck = Callable[[FileUpload], bool | None]
+
+#: Upload states a re-check of storage found the object gone or changed in.
+LOST_STATES = frozenset({"missing", "changed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +44,19 @@ class Rechecks:
 
 
 def as_recorded(upload: FileUpload) -> bool:
-    """The preliminary judgement takes a proven upload as still present; an announced
-    clearance never does (it is judged again with a live object check)."""
+    """The preliminary judgement takes a proven upload as still present (as the last listing
+    of storage left it); an announced clearance never does (it is judged again with a live
+    object check, `reports.live_objects`)."""
     return upload.state == "stored"
+
+
+def _storage_problem(check: ObjectCheck | None, upload: RollUpload | None) -> str | None:
+    """Why the roll's stored objects cannot be checked: what a live check met, or else what
+    the last listing met."""
+    live = getattr(check, "problem", False)
+    if live is not False:
+        return live if isinstance(live, str) else None
+    return upload.objects_check_error if upload is not None else None
 
 
 def _unchanged(root: str | None, record: FileIdentity) -> bool | None:
@@ -149,6 +164,7 @@ def roll_evidence(
         manifest_written=bool(upload is not None and upload.manifest_key),
         archive=archive,
         onset_copies=sum(1 for c in copies if c.state is CopyState.VERIFIED),
+        storage_problem=_storage_problem(rechecks.objects, upload) if uploads else None,
     )
 
 
@@ -202,6 +218,8 @@ def _stored_proven(stored: FileUpload | None) -> bool | None:
     """True: stored and proven; None: not stored yet; False: stored (or found) without proof."""
     if stored is None or stored.state in _NOT_YET_STORED:
         return None
+    if stored.state in LOST_STATES:  # proven at upload; the storage re-check says what became
+        return bool(stored.proof)
     return stored.state == "stored" and bool(stored.proof)
 
 

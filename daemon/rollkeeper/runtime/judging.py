@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 
 import structlog
 
@@ -20,6 +21,7 @@ from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.drive_decision import Judges, Judgment, judge, record_judgment
 from rollkeeper.runtime.context import LoopContext
+from rollkeeper.runtime.rechecks import ObjectRechecks
 
 log = structlog.get_logger("rollkeeper")
 
@@ -32,7 +34,10 @@ class Judging:
 
     def __init__(self, context: LoopContext, judges: Judges) -> None:
         self.context = context
-        self.judges = judges
+        # A stored object listed within max_evidence_age is taken as listed; older ones are
+        # looked up again before a drive is announced clear.
+        self.judges = replace(judges, max_evidence_age=context.config.clearance.max_evidence_age)
+        self.rechecks = ObjectRechecks(context, judges.target)
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clearance")
         self.running: Future[tuple[list[Judgment], float]] | None = None
         self.last = 0.0  # monotonic start of the last judging
@@ -42,7 +47,9 @@ class Judging:
         """Judge every mounted drive when something changed (and hourly); record changes.
 
         In the background, at most one judging at a time; `force` judges and records here and
-        now (`run --once`)."""
+        now (`run --once`), after listing every roll's stored objects that are due."""
+        if force:
+            self.rechecks.step(force=True)
         self._collect()
         now = time.monotonic()
         since = now - self.last
@@ -98,4 +105,5 @@ class Judging:
             self.context.clearance.note(rolls=judgment.missing)
 
     def shutdown(self) -> None:
+        self.rechecks.shutdown()
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -378,6 +378,33 @@ def test_several_missing_objects_are_gone_and_five_are_named() -> None:
     )
 
 
+def test_an_object_found_gone_by_listing_storage_says_what_follows() -> None:
+    event = happened.objects_missing(ROLL, paths=["A001C001.mov"], drive="")
+    assert say(event) == (
+        f"STORED OBJECT MISSING: roll {ROLL}: A001C001.mov is gone from storage (found by "
+        "listing it); every clearance resting on it is withdrawn, and the roll is uploaded "
+        "again from a mounted copy once that copy is verified again"
+    )
+
+
+def test_an_object_changed_in_storage_says_it_is_never_written_over_and_how_to_replace_it() -> None:
+    event = happened.objects_changed(ROLL, paths=["A001C001.mov"])
+    assert event.severity is Severity.ALARM
+    assert say(event) == (
+        f"STORED OBJECT CHANGED: roll {ROLL}: A001C001.mov holds other bytes in storage than "
+        "were uploaded; nothing is written over it and no clearance rests on it: move the "
+        "object aside (or delete it) to have the roll uploaded again"
+    )
+
+
+def test_storage_that_cannot_be_checked_says_why_and_that_nothing_rests_on_it() -> None:
+    event = happened.storage_unchecked(ROLL, "folder /mnt/nas does not exist")
+    assert say(event) == (
+        f"roll {ROLL}: storage cannot be checked: folder /mnt/nas does not exist; no clearance "
+        "rests on it until it can be"
+    )
+
+
 def test_an_unusable_archive_is_said_as_the_provider_put_it() -> None:
     problem = "the bucket has no replication configured"
     assert say(happened.archive_unusable(problem, provider="s3-replication")) == problem
