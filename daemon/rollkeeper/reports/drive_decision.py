@@ -61,11 +61,24 @@ class LiveObjects:
         except (RollkeeperError, OSError) as err:
             self.problem = str(err)
             return None
-        if stored is None or stored.size != upload.size:
+        if stored is None:
+            return self._confirmed_gone(upload.key)
+        if stored.size != upload.size:
             return False
         if self.target.proven_by_read_back or upload.stored_checksum is None:
             return True  # a folder or checksum-less store: present with the proven size
         return stored.checksum == upload.stored_checksum
+
+    def _confirmed_gone(self, key: str) -> bool | None:
+        """A HEAD says only "not found", whether the object or its whole bucket is gone: a
+        listing tells (the bucket gone is storage that cannot be checked, never "missing")."""
+        try:
+            for _found in self.target.list_objects(key):
+                break
+        except (RollkeeperError, OSError) as err:
+            self.problem = str(err)
+            return None
+        return False
 
     def _fresh(self, upload: FileUpload) -> bool:
         if self.max_age is None or upload.checked_at is None:

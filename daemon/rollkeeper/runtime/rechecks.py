@@ -13,7 +13,7 @@ changed is an alarm and is never written over, storage that cannot be checked cl
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,9 +74,15 @@ def _moment(value: str | None) -> datetime | None:
 class ObjectRechecks:
     """The listing in flight, when to look for rolls due, and what the loop records."""
 
-    def __init__(self, context: LoopContext, target: Target | None) -> None:
+    def __init__(
+        self,
+        context: LoopContext,
+        target: Target | None,
+        withdraw: Callable[[list[str]], None] | None = None,
+    ) -> None:
         self.context = context
         self.target = target
+        self.withdraw = withdraw  # records at once the verdicts resting on rolls found lost
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recheck")
         self.running: Future[list[ListingOutcome]] | None = None
         self.next_look = 0.0  # monotonic
@@ -134,10 +140,17 @@ class ObjectRechecks:
         self._record(outcomes)
 
     def _record(self, outcomes: list[ListingOutcome]) -> None:
-        """Record each listing; a roll whose clearances may have changed is judged again."""
+        """Record each listing; a roll whose clearances may have changed is judged again, and
+        every clearance resting on a roll found lost (gone, changed, uncheckable) withdrawn at
+        once."""
+        lost = []
         for outcome in outcomes:
             if self.context.ledger.record_listing(outcome):
                 self.context.clearance.note(rolls=[outcome.roll_id])
+                if outcome.problem is not None or (outcome.findings and outcome.findings.alarming):
+                    lost.append(outcome.roll_id)
+        if lost and self.withdraw is not None:
+            self.withdraw(lost)
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
