@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from rollkeeper.core import happened
-from rollkeeper.core.clearance import Blocker, DriveVerdict, Level
+from rollkeeper.core.clearance import Blocker, DriveVerdict, Level, RollVerdict
 from rollkeeper.core.events import EventKind, Severity
 from rollkeeper.core.layout import LayoutProblem
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
 from rollkeeper.core.words import (
     WORDED_KINDS,
     describe,
+    describe_roll,
     file_short,
     layout_problem,
     read_file_short,
@@ -499,4 +500,30 @@ def test_the_scan_lists_a_layout_problem_with_its_severity_and_folder() -> None:
 def test_the_scan_lists_an_unreadable_path_with_its_error() -> None:
     assert unreadable("Shoot/A001", "[Errno 13] Permission denied") == (
         "error: Shoot/A001: cannot be read ([Errno 13] Permission denied)"
+    )
+
+
+def _roll_verdict(cards: bool, raid: bool, reasons: tuple[str, ...] = ()) -> RollVerdict:
+    raid_reasons = () if raid else (f"{ROLL}: archival copy not yet made and verified",)
+    return RollVerdict(ROLL, cards, raid, reasons, raid_reasons, ())
+
+
+def test_a_roll_clear_at_both_levels_may_have_cards_and_raid_copies_erased() -> None:
+    assert describe_roll(_roll_verdict(True, True)) == (
+        f"YOU MAY ERASE the cards and the RAID copies of {ROLL} (uploaded, proven, archived)"
+    )
+
+
+def test_a_roll_clear_at_the_cards_level_keeps_its_raid_copies_and_says_why() -> None:
+    assert describe_roll(_roll_verdict(True, False)) == (
+        f"YOU MAY ERASE the cards of {ROLL} (uploaded and proven); KEEP its RAID copies: "
+        "archival copy not yet made and verified"
+    )
+
+
+def test_a_roll_not_clear_keeps_everything_with_its_first_reason_and_how_many_more() -> None:
+    reasons = (f"{ROLL}: keep — storage cannot be checked: denied", f"{ROLL}: other")
+    assert describe_roll(_roll_verdict(False, False, reasons)) == (
+        f"KEEP the cards and the RAID copies of {ROLL}: keep — storage cannot be checked: "
+        "denied (and 1 more)"
     )
