@@ -233,3 +233,32 @@ def test_asking_about_a_roll_after_the_daemon_found_it_gone_says_it(cleared: Car
     (roll,) = json.loads(done.stdout)["rolls"]
     assert roll["state"] == "upload_failed"
     assert "A001C002.mov" in roll["upload"]["last_error"]
+
+
+def test_an_archive_copy_appearing_clears_the_raid_and_disappearing_withdraws_it(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    lto = tmp_path / "LTO_STAGING"
+    lto.mkdir()
+    archive = ['provider = "fs-copy"', f'path = "{lto}"', 'poll_interval = "0s"']
+    cart = Cart(tmp_path, s3_server, bucket, archive, RECHECK_ALWAYS)
+    cart.offload()
+    cart.run()
+    assert cart.clearance("RAID_A")[0] == 1
+    for path, data in FILES.items():  # the archive job lands
+        (lto / A001 / path).parent.mkdir(parents=True, exist_ok=True)
+        (lto / A001 / path).write_bytes(data)
+
+    cart.run()
+    assert [e for e in cart.events("clearance_granted") if "RAID_A" in e["message"]]
+    (lto / A001 / "Clips/A001C002.mov").unlink()  # and goes away again
+    cart.run()
+
+    revoked = [e for e in cart.events("clearance_revoked") if "RAID_A" in e["message"]]
+    assert len(revoked) == 1
+    (lost,) = cart.events("archive_failed")
+    assert lost["severity"] == "alarm"
+    code, raid = cart.clearance("RAID_A")
+    assert code == 1
+    assert "archiv" in reasons(raid)
+    assert cart.clearance("SHUTTLE_01")[0] == 0  # the cards level does not rest on the archive

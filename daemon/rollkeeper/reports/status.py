@@ -27,6 +27,7 @@ from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, CopyState, RollState
 from rollkeeper.core.words import file_short, read_file_short, waiting_for_files
+from rollkeeper.core.words.storage import mount_to_upload_again
 from rollkeeper.fs.presence import Presence, read_presence
 from rollkeeper.ledger.rows import (
     RollRecord,
@@ -180,6 +181,7 @@ def _copies_json(
                 "problems": [] if settling else copy.problems,
                 "waiting_for": _waiting_for(copy.problems) if settling else [],
                 "verified_at": copy.verified_at,
+                "mounted": volume.mounted,
             }
         )
         rolls_by_volume[copy.volume_id].append(copy.roll_id)
@@ -209,6 +211,7 @@ def _roll_json(
     problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
     if row.state == RollState.CONFLICT.value:
         problems.insert(0, "CONFLICT: different MHL content on different volumes")
+    problems += _drives_to_mount(ledger, row.id, copies)
     return {
         "id": row.id,
         "shoot_day": row.shoot_day,
@@ -222,6 +225,17 @@ def _roll_json(
         "upload": uploads.get(row.id),
         "clearance": _roll_clearance(ledger, row.id, archive_provider),
     }
+
+
+def _drives_to_mount(ledger: Ledger, roll_id: str, copies: list[dict[str, Any]]) -> list[str]:
+    """A roll whose stored objects are gone is uploaded again from a mounted, verified copy:
+    with none mounted, the drives to mount."""
+    verified = [c for c in copies if c["state"] == CopyState.VERIFIED.value]
+    if any(c["mounted"] for c in verified):
+        return []
+    if all(u.state != "missing" for u in ledger.file_uploads(roll_id).values()):
+        return []
+    return [mount_to_upload_again([c["volume"] for c in verified])]
 
 
 def _volume_json(

@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,3 +111,24 @@ def test_clearance_on_fresh_evidence_answers_without_a_lookup(cart: Cart) -> Non
     (verdict,) = answer(cart.state, "SHUTTLE_01", judges).verdicts
 
     assert verdict.clear_to_erase
+
+
+def test_a_roll_whose_objects_are_gone_with_no_copy_mounted_names_the_drives_to_mount(
+    tmp_path: Path,
+) -> None:
+    cart = Cart(tmp_path, clearance='recheck_interval = "0s"')
+    cart.offload()
+    cart.run()
+    cart.stored("Clips/A001C002.mov").unlink()
+    cart.run()  # the listing finds it gone
+    for drive in (cart.raid, cart.shuttle):
+        drive.rename(drive.with_name(drive.name + "-away"))
+    cart.run()  # both drives gone: nothing to upload it again from
+
+    (roll,) = load_status(cart.state, "none", MAX_AGE)["rolls"]
+
+    assert roll["state"] == "upload_failed"
+    assert roll["problems"][-1] == (
+        "stored objects missing: mount RAID_A or SHUTTLE_01 to verify the copy there again and "
+        "upload the roll again"
+    )

@@ -75,6 +75,17 @@ def object_changed_in_storage(paths: Sequence[str]) -> str:
     )
 
 
+def mount_to_upload_again(labels: Sequence[str]) -> str:
+    """What a roll whose stored objects are gone waits for when no verified copy is mounted."""
+    if not labels:
+        return "stored objects missing and no verified copy of the roll is known: offload it again"
+    return (
+        "stored objects missing: mount "
+        + " or ".join(sorted(labels))
+        + " to verify the copy there again and upload the roll again"
+    )
+
+
 #: The wording of each kind of this area.
 WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.UPLOAD_STARTED: _upload_started,
