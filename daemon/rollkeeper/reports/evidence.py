@@ -26,13 +26,11 @@ from rollkeeper.core.lifecycle import FAILED_COPY_STATES, CopyState
 from rollkeeper.ledger.rows import FileIdentity, FileUpload, RollUpload, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.verify import FileStatus
+from rollkeeper.reports.live_objects import LOST_STATES, LiveObjects
 
 #: Is the stored object still there as uploaded? True, False (gone or changed) or None (not
 #: known: storage could not be checked).
 ObjectCheck = Callable[[FileUpload], bool | None]
-
-#: Upload states a re-check of storage found the object gone or changed in.
-LOST_STATES = frozenset({"missing", "changed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +39,9 @@ class Rechecks:
 
     sources: bool = True  # stat the files on mounted drives
     objects: ObjectCheck | None = None  # look each stored object up again
+    # take the last listing's "storage cannot be checked" as standing (a preliminary judgment
+    # followed by a live look-up need not: the look-up finds out)
+    storage_errors: bool = True
 
 
 def as_recorded(upload: FileUpload) -> bool:
@@ -50,13 +51,22 @@ def as_recorded(upload: FileUpload) -> bool:
     return upload.state == "stored"
 
 
-def _storage_problem(check: ObjectCheck | None, upload: RollUpload | None) -> str | None:
-    """Why the roll's stored objects cannot be checked: what a live check met, or else what
-    the last listing met."""
-    live = getattr(check, "problem", False)
-    if live is not False:
-        return live if isinstance(live, str) else None
-    return upload.objects_check_error if upload is not None else None
+def _object_facts(
+    rechecks: Rechecks, upload: RollUpload | None
+) -> tuple[Callable[[FileUpload], bool | None] | None, Callable[[], str | None]]:
+    """How the roll's stored objects are checked, and then why storage could not be checked:
+    what a live check met (which looks every object up while the last listing of the roll
+    could not check storage), or else what that listing met."""
+    check = rechecks.objects
+    recorded = upload.objects_check_error if upload is not None else None
+    if isinstance(check, LiveObjects):
+        live = check
+
+        def looked_up(stored: FileUpload) -> bool | None:
+            return live(stored, distrust=recorded is not None)
+
+        return looked_up, lambda: live.problem
+    return check, lambda: recorded if rechecks.storage_errors else None
 
 
 def _unchanged(root: str | None, record: FileIdentity) -> bool | None:
@@ -134,6 +144,7 @@ def roll_evidence(
         else None
     )
     source_still_verified = source_copy is not None and source_copy.state is CopyState.VERIFIED
+    objects, storage_problem = _object_facts(rechecks, upload)
     files = []
     for record in records:
         stored = uploads.get(record.path)
@@ -150,9 +161,7 @@ def roll_evidence(
                 source_unchanged=live
                 if live is not None
                 else (True if source_still_verified else None),
-                object_present=(
-                    rechecks.objects(stored) if rechecks.objects and stored is not None else None
-                ),
+                object_present=objects(stored) if objects and stored is not None else None,
             )
         )
     problems = tuple(p for c in copies if c.state in FAILED_COPY_STATES for p in c.problems)
@@ -164,7 +173,7 @@ def roll_evidence(
         manifest_written=bool(upload is not None and upload.manifest_key),
         archive=archive,
         onset_copies=sum(1 for c in copies if c.state is CopyState.VERIFIED),
-        storage_problem=_storage_problem(rechecks.objects, upload) if uploads else None,
+        storage_problem=storage_problem() if uploads else None,
     )
 
 

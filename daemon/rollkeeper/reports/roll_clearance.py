@@ -6,7 +6,7 @@ A roll is named by its id (`shoot-day/media/roll`) or by its bare name when only
 it; a day by its shoot-day folder name or its yyyyMMdd prefix when only one folder has it. A
 name that fits several is refused with every match listed (exit 2). Each roll is judged as the
 daemon judges it (`core.clearance.judge_roll`), its stored objects older than
-`max_evidence_age` looked up again first (`reports.drive_decision.LiveObjects`); every answer is
+`max_evidence_age` looked up again first (`reports.live_objects.LiveObjects`); every answer is
 recorded in the audit trail.
 """
 
@@ -23,9 +23,10 @@ from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.core.words import describe_roll
 from rollkeeper.ledger.rows import RollRecord
 from rollkeeper.ledger.store import Ledger, now_iso
-from rollkeeper.reports.drive_decision import Judges, LiveObjects, object_check
+from rollkeeper.reports.drive_decision import Judges
 from rollkeeper.reports.evidence import Rechecks, as_json, as_recorded, roll_evidence
 from rollkeeper.reports.ledger_file import require_ledger
+from rollkeeper.reports.live_objects import LiveObjects, object_check
 
 #: How many matches (or known names) a refusal lists.
 NAMES_LISTED = 12

@@ -16,10 +16,12 @@ import pytest
 import time_machine
 from rich.console import Console
 from rollkeeper.fs.presence import PRESENCE_FILE, Presence, write_presence
+from rollkeeper.ledger.object_checks import ListingOutcome
+from rollkeeper.ledger.store import now_iso
 from rollkeeper.reports.clearance import answer
 from rollkeeper.reports.status import load_status, print_status
 
-from tests.unit.reports.cart import Cart
+from tests.unit.reports.cart import A001, Cart
 
 MAX_AGE = 600.0
 
@@ -132,3 +134,36 @@ def test_a_roll_whose_objects_are_gone_with_no_copy_mounted_names_the_drives_to_
         "stored objects missing: mount RAID_A or SHUTTLE_01 to verify the copy there again and "
         "upload the roll again"
     )
+
+
+def listing_failed(cart: Cart) -> None:
+    """The daemon's last listing of the roll could not check storage."""
+    with cart.ledger() as ledger:
+        outcome = ListingOutcome(A001, now_iso(), problem="folder /nas is not mounted")
+        assert ledger.record_listing(outcome)
+
+
+def test_clearance_after_a_failed_listing_looks_the_objects_up_even_on_fresh_evidence(
+    cart: Cart,
+) -> None:
+    listing_failed(cart)
+    judges = replace(cart.parts().judges(), max_evidence_age=MAX_AGE)
+
+    (verdict,) = answer(cart.state, "SHUTTLE_01", judges).verdicts
+
+    assert verdict.clear_to_erase  # the store answers now: every object is there
+
+
+def test_clearance_after_a_failed_listing_with_storage_still_away_keeps_the_drive(
+    cart: Cart,
+) -> None:
+    listing_failed(cart)
+    cart.store.rename(cart.store.with_name("nas-away"))
+    judges = replace(cart.parts().judges(), max_evidence_age=MAX_AGE)
+
+    (verdict,) = answer(cart.state, "SHUTTLE_01", judges).verdicts
+
+    assert not verdict.clear_to_erase
+    (blocker,) = verdict.blocking
+    assert "keep — storage cannot be checked: target folder " in blocker.reason
+    assert not cart.events("object_missing")
