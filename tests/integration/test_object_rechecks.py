@@ -140,6 +140,21 @@ def test_a_changed_object_moved_aside_by_the_operator_is_uploaded_again(cleared:
     assert cleared.clearance("SHUTTLE_01")[0] == 0
 
 
+def test_the_same_bytes_rewritten_under_a_new_etag_are_not_an_alarm(cleared: Cart) -> None:
+    """A single PUT of a multipart object's bytes (as a storage-class copy makes) changes its
+    ETag, not its content: the full-object checksum settles it."""
+    key = f"{A001}/Clips/A001C001.mov"
+    before = cleared.server.client().head_object(Bucket=cleared.bucket, Key=key)["ETag"]
+    cleared.set_storage_class(key, "STANDARD_IA")
+    assert cleared.server.client().head_object(Bucket=cleared.bucket, Key=key)["ETag"] != before
+
+    cleared.run()
+    cleared.run()
+
+    assert not cleared.events("object_changed")
+    assert cleared.clearance("SHUTTLE_01")[0] == 0
+
+
 def stale(cart: Cart) -> None:
     """Every piece of evidence older than the limit: a clearance looks each object up."""
     text = cart.config.read_text(encoding="utf-8")
@@ -189,11 +204,13 @@ def test_a_listing_the_daemon_cannot_make_keeps_the_cards_and_says_so_once(
     (unchecked,) = cleared.events("storage_unchecked")
     assert "storage cannot be checked" in unchecked["message"]
     assert "not-the-secret" not in unchecked["message"]
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+    assert len(shuttle_events(cleared, "clearance_revoked")) == 1
     code, shuttle = cleared.clearance("SHUTTLE_01")
     assert code == 1
     assert "keep — storage cannot be checked" in reasons(shuttle)
-    cleared.run()  # listed again, with the right key: nothing rests on the error any more
+    assert not cleared.events("object_missing")
+    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+    # the store answers again: `clearance` looks every object up (fresh evidence or not)
     assert cleared.clearance("SHUTTLE_01")[0] == 0
 
 

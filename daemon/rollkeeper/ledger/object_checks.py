@@ -67,10 +67,11 @@ class ObjectCheckRecords(UploadRecords):
         return {row[0] for row in rows}
 
     def recorded_objects(self, roll_id: str) -> list[RecordedObject]:
-        """The roll's objects a listing is compared with, each with the ETag it was stored
-        with (or first listed with)."""
+        """The roll's objects a listing is compared with, each with the ETag it was last
+        listed with (else the one it was stored with) and the proof of its bytes."""
         rows = self.db.execute(
-            "SELECT path, key, size, COALESCE(etag, listed_etag), state FROM uploads "
+            "SELECT path, key, size, COALESCE(listed_etag, etag), state, stored_checksum, "
+            "xxh64 FROM uploads "
             "WHERE roll_id = ? ORDER BY path",
             (roll_id,),
         )
@@ -128,8 +129,7 @@ class ObjectCheckRecords(UploadRecords):
             (at, roll_id),
         )
         self.db.executemany(
-            "UPDATE uploads SET listed_etag = ? WHERE roll_id = ? AND path = ? "
-            "AND listed_etag IS NULL",
+            "UPDATE uploads SET listed_etag = ? WHERE roll_id = ? AND path = ?",
             [(etag, roll_id, path) for path, etag in findings.baselines.items()],
         )
 

@@ -22,6 +22,7 @@ import structlog
 
 from rollkeeper.core.clearance.freshness import (
     ListedObject,
+    ListingFindings,
     RecheckTimes,
     RecordedObject,
     compare_listing,
@@ -59,12 +60,44 @@ def list_rolls(target: Target, rolls: Sequence[DueRoll]) -> list[ListingOutcome]
                 ListedObject(found.key, found.size, found.etag)
                 for found in target.list_objects(f"{roll.prefix}/")
             ]
+            findings = compare_listing(roll.recorded, listed)
+            if findings.suspect:
+                findings = _settle(target, roll, findings, listed)
         except (RollkeeperError, OSError) as err:
             outcomes.append(ListingOutcome(roll.roll_id, checked_at, problem=str(err)))
             continue
-        findings = compare_listing(roll.recorded, listed)
         outcomes.append(ListingOutcome(roll.roll_id, checked_at, findings=findings))
     return outcomes
+
+
+def _settle(
+    target: Target, roll: DueRoll, findings: ListingFindings, listed: list[ListedObject]
+) -> ListingFindings:
+    """An object listed with its size but another ETag may hold the very bytes uploaded (copied
+    onto itself, into another storage class): its checksum, or its bytes read back, settle it."""
+    records = {record.path: record for record in roll.recorded}
+    etags = {entry.key: entry.etag for entry in listed}
+    changed: list[str] = []
+    same: dict[str, str] = {}
+    for path in findings.suspect:
+        record = records[path]
+        etag = etags.get(record.key)
+        if etag is not None and _same_bytes(target, record):
+            same[path] = etag
+        else:
+            changed.append(path)
+    return findings.settled(changed, same)
+
+
+def _same_bytes(target: Target, record: RecordedObject) -> bool:
+    """The stored checksum as proven at upload, or else the bytes read back hash as uploaded."""
+    if not target.proven_by_read_back and record.stored_checksum is not None:
+        stored = target.head(record.key)
+        if stored is not None and stored.checksum == record.stored_checksum:
+            return stored.size == record.size
+    if record.xxh64 is None:
+        return False
+    return target.read_back(record.key).xxh64 == record.xxh64
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -47,8 +47,25 @@ def test_an_object_of_another_size_is_changed() -> None:
     assert compare_listing([stored()], [listed(size=99)]).changed == ("Clips/A001C001.mov",)
 
 
-def test_an_object_with_another_etag_of_the_same_size_is_changed() -> None:
-    assert compare_listing([stored()], [listed(etag='"def"')]).changed == ("Clips/A001C001.mov",)
+def test_an_object_with_another_etag_of_the_same_size_is_a_suspect_for_its_checksum() -> None:
+    findings = compare_listing([stored()], [listed(etag='"def"')])
+    assert findings.suspect == ("Clips/A001C001.mov",)
+    assert findings.changed == ()
+
+
+def test_a_suspect_settled_as_other_bytes_is_changed() -> None:
+    findings = compare_listing([stored()], [listed(etag='"def"')])
+    settled = findings.settled(["Clips/A001C001.mov"], {})
+    assert (settled.changed, settled.suspect, settled.alarming) == (
+        ("Clips/A001C001.mov",), (), True,
+    )  # fmt: skip
+
+
+def test_a_suspect_settled_as_the_same_bytes_takes_its_new_etag_as_the_baseline() -> None:
+    findings = compare_listing([stored()], [listed(etag='"def"')])
+    settled = findings.settled([], {"Clips/A001C001.mov": '"def"'})
+    assert not settled.alarming
+    assert settled.baselines == {"Clips/A001C001.mov": '"def"'}
 
 
 def test_an_object_known_changed_is_not_found_changed_again() -> None:

@@ -89,6 +89,25 @@ def test_a_folder_file_rewritten_with_the_same_size_is_changed_once_and_kept(
     assert upload.next_attempt_at is None  # never uploaded over
 
 
+def test_a_folder_file_rewritten_with_the_very_same_bytes_is_not_changed(
+    uploaded: Cart, tmp_path: Path
+) -> None:
+    """Another mtime alone is settled by reading the file back: the same bytes are kept as
+    stored, under their new mtime."""
+    rechecks(uploaded).step(force=True)
+    clip = stored_clip(tmp_path)
+    clip.write_bytes(clip.read_bytes())
+    os.utime(clip, ns=(1, 1))
+
+    rechecks(uploaded).step(force=True)
+    rechecks(uploaded).step(force=True)
+
+    assert set(states(uploaded).values()) == {"stored"}
+    assert "object_changed" not in uploaded.kinds()
+    listed = uploaded.ledger.file_uploads(A001)["Clips/A001C001.mov"].listed_etag
+    assert listed is not None and listed.startswith("1:")
+
+
 def test_a_target_folder_not_there_is_storage_that_cannot_be_checked_said_once(
     uploaded: Cart, tmp_path: Path
 ) -> None:

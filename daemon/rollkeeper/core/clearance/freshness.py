@@ -12,7 +12,7 @@ checksum, made before a `clearance` answer on stale evidence, can.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 #: Upload states whose objects a re-check compares with storage.
@@ -29,6 +29,8 @@ class RecordedObject:
     size: int
     etag: str | None
     state: str
+    stored_checksum: str | None = None  # the store's checksum the upload proved
+    xxh64: str | None = None  # the MHL hash of the bytes uploaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +44,27 @@ class ListedObject:
 
 @dataclass(frozen=True, slots=True)
 class ListingFindings:
-    """What a listing found, by file path: objects gone, objects newly found changed (other
-    size or ETag under the key), objects found as stored again after a change, and the ETags
-    seen for the first time (the baseline later listings are compared with)."""
+    """What a listing found, by file path: objects gone, objects newly found changed (another
+    size under the key), objects whose ETag alone differs (`suspect`: a rewrite, or the same
+    bytes copied onto themselves, e.g. into another storage class — to be settled by the
+    checksum), objects found as stored again after a change, and the ETags to compare later
+    listings with (`baselines`: seen first, or the same content under a new ETag)."""
 
     missing: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     restored: tuple[str, ...] = ()
     baselines: Mapping[str, str] = field(default_factory=dict)
+    suspect: tuple[str, ...] = ()
+
+    def settled(self, changed: Sequence[str], same: Mapping[str, str]) -> ListingFindings:
+        """The findings once the suspects are settled: `changed` hold other bytes, `same`
+        (path to its new ETag) the very bytes uploaded."""
+        return replace(
+            self,
+            changed=(*self.changed, *changed),
+            baselines={**self.baselines, **same},
+            suspect=(),
+        )
 
     @property
     def alarming(self) -> bool:
@@ -62,9 +77,7 @@ def same_etag(left: str | None, right: str | None) -> bool:
     return (left or "").strip('"') == (right or "").strip('"')
 
 
-def _differs(record: RecordedObject, listed: ListedObject) -> bool:
-    if listed.size != record.size:
-        return True
+def _etag_differs(record: RecordedObject, listed: ListedObject) -> bool:
     return (
         record.etag is not None
         and listed.etag is not None
@@ -77,25 +90,36 @@ def compare_listing(
 ) -> ListingFindings:
     """Compare each stored (or known changed) object with the listing of its roll."""
     seen = {entry.key: entry for entry in listed}
-    missing: list[str] = []
-    changed: list[str] = []
-    restored: list[str] = []
+    found: dict[str, list[str]] = {"missing": [], "changed": [], "restored": [], "suspect": []}
     baselines: dict[str, str] = {}
     for record in recorded:
         if record.state not in CHECKED_STATES:
             continue
         entry = seen.get(record.key)
-        if entry is None:
-            missing.append(record.path)
-        elif _differs(record, entry):
-            if record.state != "changed":
-                changed.append(record.path)
-        else:
-            if record.state == "changed":
-                restored.append(record.path)
-            if record.etag is None and entry.etag is not None:
-                baselines[record.path] = entry.etag
-    return ListingFindings(tuple(missing), tuple(changed), tuple(restored), baselines)
+        verdict = _compared(record, entry)
+        if verdict is not None:
+            found[verdict].append(record.path)
+        if entry is not None and entry.etag is not None and record.etag is None:
+            baselines[record.path] = entry.etag
+    return ListingFindings(
+        missing=tuple(found["missing"]),
+        changed=tuple(found["changed"]),
+        restored=tuple(found["restored"]),
+        baselines=baselines,
+        suspect=tuple(found["suspect"]),
+    )
+
+
+def _compared(record: RecordedObject, entry: ListedObject | None) -> str | None:
+    """One object's finding: "missing", "changed", "suspect", "restored" or None (as stored)."""
+    if entry is None:
+        return "missing"
+    known_changed = record.state == "changed"
+    if entry.size != record.size:
+        return None if known_changed else "changed"
+    if _etag_differs(record, entry):
+        return None if known_changed else "suspect"
+    return "restored" if known_changed else None
 
 
 def is_stale(checked_at: datetime | None, now: datetime, max_age: float) -> bool:
