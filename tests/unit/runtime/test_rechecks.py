@@ -138,3 +138,26 @@ def test_a_listing_started_before_the_roll_was_uploaded_again_is_not_recorded(
 
     assert not uploaded.ledger.record_listing(outcomes[0])
     assert "object_missing" not in uploaded.kinds()
+
+
+def test_a_roll_is_listed_again_once_its_archive_status_was_polled(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    (tmp_path / "store").mkdir()
+    cart = make_cart(
+        role="rotation",
+        target=folder_target(tmp_path / "store"),
+        clearance={"recheck_interval": "1h"},
+    )
+    cart.scan()
+    cart.service.steps.settling.evaluate()
+    cart.service.steps.jobs.collect(wait_for_one=True)
+    rechecks(cart).step(force=True)
+    assert rechecks(cart).due() == []  # listed at upload, an hour to go
+
+    cart.ledger.record_archive_check(
+        A001, provider="fs-copy", state="pending", reasons=[], objects={},
+        next_check_at="9999-01-01T00:00:00+00:00", overdue=False,
+    )  # fmt: skip
+
+    assert [due.roll_id for due in rechecks(cart).due()] == [A001]
