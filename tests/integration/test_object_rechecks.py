@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 from rollkeeper.config.sections import TargetSettings
+from rollkeeper.core.clearance.freshness import RecordedObject
 from rollkeeper.core.errors import EnvironmentProblem
+from rollkeeper.runtime.rechecks import DueRoll, list_rolls
 from rollkeeper.transfer.s3_target import S3Target
 
 from tests.integration.daemon_harness import A001, Daemon, run_cli, wait_until
@@ -279,3 +281,26 @@ def test_an_archive_copy_appearing_clears_the_raid_and_disappearing_withdraws_it
     assert code == 1
     assert "archiv" in reasons(raid)
     assert cart.clearance("SHUTTLE_01")[0] == 0  # the cards level does not rest on the archive
+
+
+def test_an_unreachable_store_is_a_listing_problem_never_objects_missing() -> None:
+    """Nothing listens on the port: the listing fails, and says so in one sentence."""
+    target = S3Target(
+        TargetSettings(
+            kind="s3",
+            bucket="nowhere",
+            endpoint_url="http://127.0.0.1:9",
+            region="us-east-1",
+            access_key_id_env="RK_TEST_KEY_ID",
+            secret_access_key_env="RK_TEST_SECRET",
+            max_attempts=1,
+        )
+    )
+    recorded = (RecordedObject("a.mov", "show/A001/a.mov", 1, None, "stored"),)
+
+    (outcome,) = list_rolls(target, [DueRoll("R", "show/A001", recorded)])
+
+    assert outcome.findings is None
+    assert outcome.problem == (
+        "s3://nowhere/ at http://127.0.0.1:9: listing show/A001/ failed (EndpointConnectionError)"
+    )
