@@ -209,8 +209,10 @@ def _roll_json(
 ) -> dict[str, Any]:
     """One roll: its identity and state, its copies' problems, its upload and its clearance."""
     problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
+    upload = uploads.get(row.id)
     if row.state == RollState.CONFLICT.value:
-        problems.insert(0, "CONFLICT: different MHL content on different volumes")
+        stored = upload["last_error"] if upload and upload["state"] == "conflict" else None
+        problems.insert(0, f"CONFLICT: {stored or 'different MHL content on different volumes'}")
     problems += _drives_to_mount(ledger, row.id, copies)
     return {
         "id": row.id,
@@ -222,7 +224,7 @@ def _roll_json(
         "problems": problems,
         "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
         "copies": copies,
-        "upload": uploads.get(row.id),
+        "upload": upload,
         "clearance": _roll_clearance(ledger, row.id, archive_provider),
     }
 

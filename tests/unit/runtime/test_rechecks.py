@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from rollkeeper.reports.status import load_status
 from rollkeeper.runtime.rechecks import ObjectRechecks, list_rolls
 
 from tests.unit.runtime.conftest import A001, Cart, CartMaker, folder_target
@@ -161,3 +162,20 @@ def test_a_roll_is_listed_again_once_its_archive_status_was_polled(
     )  # fmt: skip
 
     assert [due.roll_id for due in rechecks(cart).due()] == [A001]
+
+
+def test_status_says_a_roll_held_back_by_a_changed_object_is_so_and_how_to_replace_it(
+    uploaded: Cart, tmp_path: Path
+) -> None:
+    rechecks(uploaded).step(force=True)
+    clip = stored_clip(tmp_path)
+    clip.write_bytes(b"y" * clip.stat().st_size)
+
+    rechecks(uploaded).step(force=True)
+
+    (roll,) = load_status(tmp_path / "state")["rolls"]
+    assert roll["state"] == "conflict"
+    assert roll["problems"][0] == (
+        "CONFLICT: stored objects changed in storage: Clips/A001C001.mov; move them aside to "
+        "upload the roll again"
+    )
