@@ -188,7 +188,11 @@ def test_a_roll_on_fewer_volumes_than_the_copy_rule_warns_but_does_not_block(
 
 
 def test_an_object_deleted_from_the_bucket_after_clearance_revokes_it(cart: Cart) -> None:
+    """`clearance` looks the objects up again (its evidence older than `max_evidence_age`,
+    here 0 s); the daemon's own listing finds the same (`test_object_rechecks`)."""
     assert cart.clearance("SHUTTLE_01")[0] == 0
+    with cart.config.open("a", encoding="utf-8") as config:
+        config.write('[clearance]\nmax_evidence_age = "0s"\n')
     cart.server.client().delete_object(Bucket=cart.bucket, Key=f"{A001}/Clips/A001C002.mov")
 
     code, shuttle = cart.clearance("SHUTTLE_01")

@@ -379,5 +379,13 @@ class ClearanceSettings(Section):
         3, ge=1, le=10, description="Warn when a roll lives on fewer on-set volumes than this."
     )
     recheck_interval: Seconds = Field(
-        3600.0, description="How often drives announced clear are re-checked (files, objects)."
+        3600.0,
+        description="How often every uploaded roll's stored objects are re-checked by listing "
+        "them, and every drive judged again.",
+    )
+    max_evidence_age: Seconds = Field(
+        600.0,
+        description="Evidence older than this is stale: `status` marks such a clearance STALE, "
+        "`clearance` re-checks it before answering, and rolls under a clearance are listed "
+        "again at least twice as often.",
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rollkeeper.config.loading import default_config_path, default_state_dir
+from rollkeeper.core.units import parse_duration
 
 #: The tables of `config.schema.Config`, and the keys of its [state] and [archive] sections (a
 #: test keeps these equal to the models). A name not listed sends `status` to the validation.
@@ -51,6 +52,7 @@ class StatusConfig(NamedTuple):
 
     state_dir: Path
     archive_provider: str
+    max_evidence_age: float = 600.0  # `[clearance] max_evidence_age`, its default unless set
 
 
 def status_config(path: Path | None) -> StatusConfig:
@@ -63,7 +65,9 @@ def status_config(path: Path | None) -> StatusConfig:
     from rollkeeper.config.schema import load_config
 
     config, _file = load_config(path)
-    return StatusConfig(config.state.resolved_dir(), config.archive.provider)
+    return StatusConfig(
+        config.state.resolved_dir(), config.archive.provider, config.clearance.max_evidence_age
+    )
 
 
 def read_status_config(path: Path | None) -> StatusConfig | None:
@@ -76,6 +80,9 @@ def read_status_config(path: Path | None) -> StatusConfig | None:
     state = _section(raw, "state", STATE_KEYS)
     archive = _section(raw, "archive", ARCHIVE_KEYS)
     if state is None or archive is None or not raw.keys() <= TOP_LEVEL_KEYS:
+        return None
+    max_age = _max_evidence_age(raw.get("clearance", {}))
+    if max_age is None:
         return None
     if "dir" in state:
         # as `rollkeeper.config.sections` reads it: ~ expanded, and it must then be absolute
@@ -91,7 +98,20 @@ def read_status_config(path: Path | None) -> StatusConfig | None:
     needed = ARCHIVE_PROVIDERS[provider]
     if needed is not None and needed not in archive:
         return None
-    return StatusConfig(state_dir, provider)
+    return StatusConfig(state_dir, provider, max_age)
+
+
+def _max_evidence_age(clearance: Any) -> float | None:
+    """`[clearance] max_evidence_age` in seconds (its default when absent); None when it is
+    not plainly a valid duration (then the full validation names the problem)."""
+    if not isinstance(clearance, dict):
+        return None
+    value = clearance.get("max_evidence_age", 600.0)
+    try:
+        seconds = parse_duration(value)
+    except (ValueError, TypeError):
+        return None
+    return seconds if seconds >= 0 else None
 
 
 def _section(raw: dict[str, Any], name: str, keys: frozenset[str]) -> dict[str, Any] | None:

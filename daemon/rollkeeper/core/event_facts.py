@@ -30,7 +30,8 @@ class MountFacts(TypedDict):
 class ProblemFacts(TypedDict):
     """A problem told as the part that found it put it: a layout problem of a volume's scan
     (LAYOUT_PROBLEM), why a volume cannot be watched (WATCH_FAILED), why the storage target
-    cannot be used (TARGET_UNUSABLE)."""
+    cannot be used (TARGET_UNUSABLE), why a roll's stored objects cannot be checked
+    (STORAGE_UNCHECKED)."""
 
     problem: str
 
@@ -179,6 +180,14 @@ class ObjectsMissingFacts(TypedDict):
     paths: list[str]
     missing_count: int
     drive: str
+
+
+class ObjectsChangedFacts(TypedDict):
+    """Stored objects found holding other bytes (another size or ETag) under their keys
+    (OBJECT_CHANGED): the first `paths` of `changed_count`. Never overwritten automatically."""
+
+    paths: list[str]
+    changed_count: int
 
 
 class ArchiveUnusableFacts(TypedDict):

@@ -36,6 +36,7 @@ from rollkeeper.core.event_facts import (
     InterruptedFacts,
     MhlChangedFacts,
     MountFacts,
+    ObjectsChangedFacts,
     ObjectsMissingFacts,
     ProblemFacts,
     RollStateFacts,
@@ -83,6 +84,8 @@ class EventKind(StrEnum):
     UPLOAD_FAILED = "upload_failed"
     UPLOAD_ABANDONED = "upload_abandoned"
     OBJECT_MISSING = "object_missing"
+    OBJECT_CHANGED = "object_changed"
+    STORAGE_UNCHECKED = "storage_unchecked"
     # the archival copy
     ARCHIVE_UNUSABLE = "archive_unusable"
     ARCHIVE_DONE = "archive_done"
@@ -129,6 +132,8 @@ FACTS: Mapping[EventKind, type[Mapping[str, object]]] = {
     EventKind.UPLOAD_FAILED: UploadFailedFacts,
     EventKind.UPLOAD_ABANDONED: AbandonedFacts,
     EventKind.OBJECT_MISSING: ObjectsMissingFacts,
+    EventKind.OBJECT_CHANGED: ObjectsChangedFacts,
+    EventKind.STORAGE_UNCHECKED: ProblemFacts,
     EventKind.ARCHIVE_UNUSABLE: ArchiveUnusableFacts,
     EventKind.ARCHIVE_DONE: ArchiveDoneFacts,
     EventKind.ARCHIVE_FAILED: ArchiveFailedFacts,
@@ -160,6 +165,8 @@ DEFAULT_SEVERITY: Mapping[EventKind, Severity] = {
     EventKind.UPLOAD_FAILED: _ALARM,
     EventKind.UPLOAD_ABANDONED: _WARNING,
     EventKind.OBJECT_MISSING: _ALARM,
+    EventKind.OBJECT_CHANGED: _ALARM,
+    EventKind.STORAGE_UNCHECKED: _WARNING,
     EventKind.ARCHIVE_DONE: _INFO,
     EventKind.ARCHIVE_FAILED: _ALARM,
     EventKind.ARCHIVE_OVERDUE: _ALARM,

@@ -35,15 +35,16 @@ class ArchiveRecords(RollRecords):
     """Which rolls are due a check, what their archive must hold, and each poll's answer."""
 
     def archive_due(self, now: str) -> list[ArchiveDue]:
-        """Uploaded rolls whose archive status is due to be asked (never asked, or due again)."""
+        """Uploaded rolls whose archive status is due to be asked (never asked, or due again;
+        an archived roll too: an archival copy that disappears withdraws the RAID clearance)."""
         return [
             archive_due(r)
             for r in self.db.execute(
                 "SELECT r.id, r.shoot_day, r.media_type, r.roll, u.finished_at "
                 "FROM rolls r JOIN roll_uploads u ON u.roll_id = r.id "
                 "LEFT JOIN archive_checks a ON a.roll_id = r.id "
-                "WHERE u.state = ? AND (a.roll_id IS NULL OR "
-                "(a.state != 'archived' AND a.next_check_at <= ?)) ORDER BY u.finished_at",
+                "WHERE u.state = ? AND (a.roll_id IS NULL OR a.next_check_at <= ?) "
+                "ORDER BY u.finished_at",
                 (UploadStage.UPLOADED.value, now),
             )
         ]
@@ -113,6 +114,9 @@ class ArchiveRecords(RollRecords):
             self._record(happened.archived(roll_id, provider=provider))
         elif state == "failed" and previous != "failed":
             self._record(happened.archive_failed(roll_id, provider=provider, reasons=reasons))
+        elif previous == "archived" and state != "archived":  # the archival copy went away
+            lost = reasons or ["the archival copy is no longer there"]
+            self._record(happened.archive_failed(roll_id, provider=provider, reasons=lost))
         if alarm_overdue:
             self._record(
                 happened.archive_overdue(roll_id, provider=provider, reasons=reasons, state=state)

@@ -22,6 +22,25 @@ class ClearanceRecords(EventLog):
         ).fetchone()
         return drive_clearance(row) if row else None
 
+    def record_roll_clearance(
+        self,
+        *,
+        roll_id: str,
+        clear: bool,
+        level: str,
+        verdict: dict[str, Any],
+        evidence: dict[str, Any],
+    ) -> None:
+        """Record an answer about a roll (`clearance --roll/--day`) for the audit trail; a
+        roll's answer is told to whoever asked, and announces nothing."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO clearances (at, subject, roll_id, clear, level, verdict, evidence) "
+                "VALUES (?, 'roll', ?, ?, ?, ?, ?)",
+                (now_iso(), roll_id, int(clear), level, json.dumps(verdict),
+                 json.dumps(evidence)),
+            )  # fmt: skip
+
     def record_clearance(
         self,
         *,

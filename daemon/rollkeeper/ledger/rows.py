@@ -115,6 +115,8 @@ class FileUpload:
     source_size: int | None = None
     source_mtime_ns: int | None = None
     source_inode: int | None = None
+    listed_etag: str | None = None  # the ETag (folder: mtime/inode) a listing first saw
+    checked_at: str | None = None  # when a listing or HEAD last found the object as stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +253,8 @@ class RollUpload:
     attempts: int
     next_attempt_at: str | None
     last_error: str | None
+    objects_checked_at: str | None = None  # the last listing of the roll's stored objects
+    objects_check_error: str | None = None  # why that listing could not check storage
 
 
 def roll_upload(row: sqlite3.Row) -> RollUpload:

@@ -158,4 +158,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE volumes ADD COLUMN unaccounted TEXT NOT NULL DEFAULT '[]';
     """,
+    # 4: stored objects re-checked by listing: when, what was seen first (a folder's files
+    # have no ETag at upload), and why storage could not be checked
+    """
+    ALTER TABLE roll_uploads ADD COLUMN objects_checked_at TEXT;
+    ALTER TABLE roll_uploads ADD COLUMN objects_check_error TEXT;
+    ALTER TABLE uploads ADD COLUMN listed_etag TEXT;
+    ALTER TABLE uploads ADD COLUMN checked_at TEXT;
+    """,
 )

@@ -7,8 +7,8 @@ by numbered migrations (`PRAGMA user_version`).
 `Ledger` is composed here from one part per table family, all sharing one connection:
 `connection` (opening, migrations, transactions), `events` (the event log and its outbox),
 `volumes`, `rolls` (copy and roll states), `discovery` (what a scan saw), `evidence` (verified
-files), `uploads`, `checkpoints` (unfinished multipart uploads), `archive_checks` and
-`clearances`. The schema itself is in `schema`.
+files), `uploads`, `object_checks` (their re-checks by listing), `checkpoints` (unfinished
+multipart uploads), `archive_checks` and `clearances`. The schema itself is in `schema`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from rollkeeper.ledger.checkpoints import CheckpointRecords
 from rollkeeper.ledger.clearances import ClearanceRecords
 from rollkeeper.ledger.connection import LEDGER_FILE, now_iso
 from rollkeeper.ledger.discovery import CopyDiscovery
+from rollkeeper.ledger.object_checks import ObjectCheckRecords
 from rollkeeper.ledger.schema import MIGRATIONS
 from rollkeeper.ledger.state_lock import LOCK_FILE, StateLock
-from rollkeeper.ledger.uploads import UploadRecords
 from rollkeeper.ledger.volumes import VolumeRecords
 
 __all__ = ["LEDGER_FILE", "LOCK_FILE", "MIGRATIONS", "Ledger", "StateLock", "now_iso"]
@@ -29,7 +29,7 @@ __all__ = ["LEDGER_FILE", "LOCK_FILE", "MIGRATIONS", "Ledger", "StateLock", "now
 class Ledger(
     VolumeRecords,
     CopyDiscovery,
-    UploadRecords,
+    ObjectCheckRecords,
     CheckpointRecords,
     ArchiveRecords,
     ClearanceRecords,

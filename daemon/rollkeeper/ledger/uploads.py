@@ -66,9 +66,12 @@ class UploadRecords(EvidenceRecords):
         self.db.executemany(
             "INSERT OR REPLACE INTO uploads (roll_id, path, key, size, state, "
             "checksum_algorithm, local_checksum, stored_checksum, xxh64, etag, version_id, "
-            "proof, detail, source_size, source_mtime_ns, source_inode, updated_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(roll_id, *upload_fields(u), stamp) for u in uploads],
+            "proof, detail, source_size, source_mtime_ns, source_inode, updated_at, checked_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (roll_id, *upload_fields(u), stamp, stamp if u.state == "stored" else None)
+                for u in uploads
+            ],
         )
 
     def _finish_roll_upload(self, roll_id: str, finished: FinishedTransfer, stamp: str) -> None:
@@ -78,10 +81,11 @@ class UploadRecords(EvidenceRecords):
         self.db.execute(
             "UPDATE roll_uploads SET state = ?, manifest_key = ?, finished_at = ?, "
             "last_error = ?, next_attempt_at = ?, "
-            "bytes_done = CASE WHEN ? THEN bytes_total ELSE bytes_done END "
-            "WHERE roll_id = ?",
+            "bytes_done = CASE WHEN ? THEN bytes_total ELSE bytes_done END, "
+            "objects_checked_at = CASE WHEN ? THEN ? ELSE objects_checked_at END, "
+            "objects_check_error = NULL WHERE roll_id = ?",
             (finished.stage.value, finished.manifest_key, stamp, last_error, finished.retry_at,
-             uploaded, roll_id),
+             uploaded, uploaded, stamp, roll_id),
         )  # fmt: skip
 
     def upload_progress(self, roll_id: str, bytes_done: int) -> None:
@@ -110,16 +114,19 @@ class UploadRecords(EvidenceRecords):
     def objects_missing(self, roll_id: str, paths: list[str], drive: str) -> None:
         """A re-check found stored objects gone or changed: the upload's proof no longer holds."""
         with self.transaction():
-            self.db.executemany(
-                "UPDATE uploads SET state = 'missing', updated_at = ? WHERE roll_id = ? "
-                "AND path = ?",
-                [(now_iso(), roll_id, path) for path in paths],
-            )
-            self.db.execute(
-                "UPDATE roll_uploads SET state = ?, next_attempt_at = ?, last_error = ? "
-                "WHERE roll_id = ?",
-                (UploadStage.UPLOAD_FAILED.value, now_iso(),
-                 missing_from_storage(paths), roll_id),
-            )  # fmt: skip
-            self._record(happened.objects_missing(roll_id, paths=paths, drive=drive))
-            self._refresh_roll(roll_id)
+            self._mark_missing(roll_id, paths, drive)
+
+    def _mark_missing(self, roll_id: str, paths: list[str], drive: str) -> None:
+        """The objects at `paths` are gone: the roll is to be uploaded again at once (from a
+        mounted copy, verified again on the way), and its clearances no longer hold."""
+        self.db.executemany(
+            "UPDATE uploads SET state = 'missing', updated_at = ? WHERE roll_id = ? AND path = ?",
+            [(now_iso(), roll_id, path) for path in paths],
+        )
+        self.db.execute(
+            "UPDATE roll_uploads SET state = ?, next_attempt_at = ?, last_error = ? "
+            "WHERE roll_id = ?",
+            (UploadStage.UPLOAD_FAILED.value, now_iso(), missing_from_storage(paths), roll_id),
+        )
+        self._record(happened.objects_missing(roll_id, paths=paths, drive=drive))
+        self._refresh_roll(roll_id)

@@ -11,6 +11,7 @@ is drawn from a damaged file.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.drive_decision import Judges, judge, record_judgment
 from rollkeeper.reports.ledger_file import require_ledger
+from rollkeeper.reports.roll_clearance import RollAnswer, roll_answer_json
 
 CLEARANCE_SCHEMA = "rollkeeper.clearance/1"
 NO_LEDGER_HINT = "nothing has been proven on this cart"
@@ -96,15 +98,21 @@ def _drive_json(verdict: DriveVerdict) -> dict[str, Any]:
     }
 
 
-def clearance_document(view: ClearanceAnswer) -> dict[str, Any]:
-    """The versioned JSON document (`CLEARANCE_SCHEMA`)."""
-    return {
+def clearance_document(
+    view: ClearanceAnswer, rolls: Sequence[RollAnswer] | None = None
+) -> dict[str, Any]:
+    """The versioned JSON document (`CLEARANCE_SCHEMA`): the drives asked about, or (asked
+    with `--roll`/`--day`) the rolls."""
+    document: dict[str, Any] = {
         "schema": CLEARANCE_SCHEMA,
         "tool": {"name": "rollkeeper", "version": __version__},
         "drives": [_drive_json(v) for v in view.verdicts],
     }
+    if rolls is not None:
+        document["rolls"] = [roll_answer_json(r) for r in rolls]
+    return document
 
 
-def clearance_json(view: ClearanceAnswer) -> str:
+def clearance_json(view: ClearanceAnswer, rolls: Sequence[RollAnswer] | None = None) -> str:
     """The document as indented JSON."""
-    return json.dumps(clearance_document(view), indent=2, ensure_ascii=False)
+    return json.dumps(clearance_document(view, rolls), indent=2, ensure_ascii=False)

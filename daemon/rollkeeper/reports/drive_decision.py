@@ -1,8 +1,9 @@
 """One drive's clearance decision: judged from a read of the ledger, then recorded.
 
 `judge` only reads. It judges the recorded evidence and, only when that says "clear", re-checks
-the facts live (every file on the drive stat'ed again, every stored object looked up again) and
-judges once more: a clearance is never announced on recorded evidence alone. `record_judgment`
+the facts live (every file on the drive stat'ed again, every stored object whose last listing is
+older than `max_evidence_age` looked up again) and judges once more: a clearance is never
+announced on stale evidence. `record_judgment`
 records what a judgment found: stored objects the re-check found gone (`Ledger.objects_missing`)
 and the verdict with its evidence (`Ledger.record_clearance`, the audit trail), announcing a
 clearance granted or revoked. The daemon's loop and the `clearance` command both judge and
@@ -16,39 +17,29 @@ from dataclasses import dataclass
 
 from rollkeeper.core import happened
 from rollkeeper.core.clearance import DriveEvidence, DriveVerdict, Policy, judge_drive
-from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.core.events import Event
-from rollkeeper.ledger.rows import DriveClearance, FileUpload, VolumeRow
+from rollkeeper.ledger.rows import DriveClearance, VolumeRow
 from rollkeeper.ledger.store import Ledger
-from rollkeeper.reports.evidence import ObjectCheck, Rechecks, as_json, as_recorded, drive_evidence
+from rollkeeper.reports.evidence import (
+    Rechecks,
+    as_json,
+    as_recorded,
+    drive_evidence,
+)
+from rollkeeper.reports.live_objects import object_check
 from rollkeeper.transfer.targets import Target
-
-
-def object_check(target: Target) -> ObjectCheck:
-    """Is the stored object still there, with the size and checksum the upload proved?"""
-
-    def still_there(upload: FileUpload) -> bool:
-        try:
-            stored = target.head(upload.key)
-        except (RollkeeperError, OSError):
-            return False
-        if stored is None or stored.size != upload.size:
-            return False
-        if target.proven_by_read_back or upload.stored_checksum is None:
-            return True  # a folder or checksum-less store: present with the proven size
-        return stored.checksum == upload.stored_checksum
-
-    return still_there
 
 
 @dataclass(frozen=True, slots=True)
 class Judges:
     """What a drive is judged with: the target its objects are looked up on (None: nothing is
-    uploaded), the archive provider's name, and the production's clearance policy."""
+    uploaded), the archive provider's name, the production's clearance policy, and how old a
+    stored object's last check may be before a clearance looks it up again."""
 
     target: Target | None
     archive_provider: str
     policy: Policy
+    max_evidence_age: float | None = None  # trust object checks this young (None: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +61,15 @@ def judge(ledger: Ledger, volume: VolumeRow, judges: Judges) -> Judgment:
     """Judge one drive; re-check live before saying "clear". Writes nothing."""
     provider = judges.archive_provider
     recorded = drive_evidence(
-        ledger, volume, archive_provider=provider, rechecks=Rechecks(objects=as_recorded)
+        ledger,
+        volume,
+        archive_provider=provider,
+        rechecks=Rechecks(objects=as_recorded, storage_errors=judges.target is None),
     )
     verdict = judge_drive(recorded, judges.policy)
     if not verdict.clear_to_erase:
         return Judgment(volume, verdict, recorded, {})
-    objects = object_check(judges.target) if judges.target else None
+    objects = object_check(judges.target, judges.max_evidence_age) if judges.target else None
     evidence = drive_evidence(
         ledger, volume, archive_provider=provider, rechecks=Rechecks(sources=True, objects=objects)
     )

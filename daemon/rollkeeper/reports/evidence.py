@@ -23,11 +23,14 @@ from rollkeeper.core.clearance import (
     RollOnDrive,
 )
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, CopyState
-from rollkeeper.ledger.rows import FileIdentity, FileUpload, VolumeRow
+from rollkeeper.ledger.rows import FileIdentity, FileUpload, RollUpload, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.verify import FileStatus
+from rollkeeper.reports.live_objects import LOST_STATES, LiveObjects
 
-ObjectCheck = Callable[[FileUpload], bool]
+#: Is the stored object still there as uploaded? True, False (gone or changed) or None (not
+#: known: storage could not be checked).
+ObjectCheck = Callable[[FileUpload], bool | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +39,34 @@ class Rechecks:
 
     sources: bool = True  # stat the files on mounted drives
     objects: ObjectCheck | None = None  # look each stored object up again
+    # take the last listing's "storage cannot be checked" as standing (a preliminary judgment
+    # followed by a live look-up need not: the look-up finds out)
+    storage_errors: bool = True
 
 
 def as_recorded(upload: FileUpload) -> bool:
-    """The preliminary judgement takes a proven upload as still present; an announced
-    clearance never does (it is judged again with a live object check)."""
+    """The preliminary judgement takes a proven upload as still present (as the last listing
+    of storage left it); an announced clearance never does (it is judged again with a live
+    object check, `reports.live_objects`)."""
     return upload.state == "stored"
+
+
+def _object_facts(
+    rechecks: Rechecks, upload: RollUpload | None
+) -> tuple[Callable[[FileUpload], bool | None] | None, Callable[[], str | None]]:
+    """How the roll's stored objects are checked, and then why storage could not be checked:
+    what a live check met (which looks every object up while the last listing of the roll
+    could not check storage), or else what that listing met."""
+    check = rechecks.objects
+    recorded = upload.objects_check_error if upload is not None else None
+    if isinstance(check, LiveObjects):
+        live = check
+
+        def looked_up(stored: FileUpload) -> bool | None:
+            return live(stored, distrust=recorded is not None)
+
+        return looked_up, lambda: live.problem
+    return check, lambda: recorded if rechecks.storage_errors else None
 
 
 def _unchanged(root: str | None, record: FileIdentity) -> bool | None:
@@ -119,6 +144,7 @@ def roll_evidence(
         else None
     )
     source_still_verified = source_copy is not None and source_copy.state is CopyState.VERIFIED
+    objects, storage_problem = _object_facts(rechecks, upload)
     files = []
     for record in records:
         stored = uploads.get(record.path)
@@ -135,9 +161,7 @@ def roll_evidence(
                 source_unchanged=live
                 if live is not None
                 else (True if source_still_verified else None),
-                object_present=(
-                    rechecks.objects(stored) if rechecks.objects and stored is not None else None
-                ),
+                object_present=objects(stored) if objects and stored is not None else None,
             )
         )
     problems = tuple(p for c in copies if c.state in FAILED_COPY_STATES for p in c.problems)
@@ -149,6 +173,7 @@ def roll_evidence(
         manifest_written=bool(upload is not None and upload.manifest_key),
         archive=archive,
         onset_copies=sum(1 for c in copies if c.state is CopyState.VERIFIED),
+        storage_problem=storage_problem() if uploads else None,
     )
 
 
@@ -202,6 +227,8 @@ def _stored_proven(stored: FileUpload | None) -> bool | None:
     """True: stored and proven; None: not stored yet; False: stored (or found) without proof."""
     if stored is None or stored.state in _NOT_YET_STORED:
         return None
+    if stored.state in LOST_STATES:  # proven at upload; the storage re-check says what became
+        return bool(stored.proof)
     return stored.state == "stored" and bool(stored.proof)
 
 

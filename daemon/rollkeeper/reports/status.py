@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,8 @@ from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, CopyState, RollState
 from rollkeeper.core.words import file_short, read_file_short, waiting_for_files
-from rollkeeper.fs.presence import read_presence
+from rollkeeper.core.words.storage import mount_to_upload_again
+from rollkeeper.fs.presence import Presence, read_presence
 from rollkeeper.ledger.rows import (
     RollRecord,
     RollUpload,
@@ -35,6 +37,7 @@ from rollkeeper.ledger.rows import (
 from rollkeeper.ledger.snapshot import read_snapshot
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
+from rollkeeper.reports.evidence_age import drive_as_of, is_stale_verdict
 from rollkeeper.reports.ledger_file import require_ledger
 
 if TYPE_CHECKING:
@@ -59,26 +62,45 @@ def _roll_clearance(ledger: Ledger, roll_id: str, archive_provider: str) -> dict
     }
 
 
-def _drive_clearance(ledger: Ledger, volume_id: int) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """What a verdict's age is judged against: the daemon as last seen, now, the limit."""
+
+    presence: Presence | None
+    now: datetime
+    max_evidence_age: float
+
+
+def _drive_clearance(ledger: Ledger, volume_id: int, freshness: Freshness) -> dict[str, Any] | None:
+    """The drive's latest verdict, as of its oldest evidence, and whether that is stale."""
     row = ledger.last_drive_clearance(volume_id)
     if row is None:
         return None
     verdict = json.loads(row.verdict)
+    as_of = drive_as_of(ledger, volume_id, row)
     return {
         "clear_to_erase": bool(row.clear),
         "level": row.level,
         "blocking": verdict.get("blocking", []),
         "warnings": verdict.get("warnings", []),
         "judged_at": row.at,
+        "as_of": as_of,
+        "stale": is_stale_verdict(
+            as_of, freshness.presence, freshness.now, freshness.max_evidence_age
+        ),
     }
 
 
 NO_LEDGER_HINT = "start the daemon (`rollkeeper run`) with this state dir"
 
 
-def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, Any]:
-    """The status document built from the ledger in `state_dir`."""
+def load_status(
+    state_dir: Path, archive_provider: str = "none", max_evidence_age: float = 600.0
+) -> dict[str, Any]:
+    """The status document built from the ledger in `state_dir`; a drive's verdict older than
+    `max_evidence_age` (or from a daemon not seen for longer) is marked stale."""
     require_ledger(state_dir, NO_LEDGER_HINT)
+    freshness = Freshness(read_presence(state_dir), datetime.now(UTC), max_evidence_age)
     with read_snapshot(state_dir) as ledger:
         volumes = {v.id: v for v in ledger.volumes()}
         copies_by_roll, rolls_by_volume = _copies_json(ledger, volumes)
@@ -93,7 +115,8 @@ def load_status(state_dir: Path, archive_provider: str = "none") -> dict[str, An
                 for row in ledger.rolls()
             ],
             "volumes": [
-                _volume_json(ledger, v, rolls_by_volume.get(v.id, [])) for v in volumes.values()
+                _volume_json(ledger, v, rolls_by_volume.get(v.id, []), freshness)
+                for v in volumes.values()
             ],
         }
         if _says_may_be_erased(document):
@@ -158,6 +181,7 @@ def _copies_json(
                 "problems": [] if settling else copy.problems,
                 "waiting_for": _waiting_for(copy.problems) if settling else [],
                 "verified_at": copy.verified_at,
+                "mounted": volume.mounted,
             }
         )
         rolls_by_volume[copy.volume_id].append(copy.roll_id)
@@ -185,8 +209,11 @@ def _roll_json(
 ) -> dict[str, Any]:
     """One roll: its identity and state, its copies' problems, its upload and its clearance."""
     problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
+    upload = uploads.get(row.id)
     if row.state == RollState.CONFLICT.value:
-        problems.insert(0, "CONFLICT: different MHL content on different volumes")
+        stored = upload["last_error"] if upload and upload["state"] == "conflict" else None
+        problems.insert(0, f"CONFLICT: {stored or 'different MHL content on different volumes'}")
+    problems += _drives_to_mount(ledger, row.id, copies)
     return {
         "id": row.id,
         "shoot_day": row.shoot_day,
@@ -197,12 +224,25 @@ def _roll_json(
         "problems": problems,
         "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
         "copies": copies,
-        "upload": uploads.get(row.id),
+        "upload": upload,
         "clearance": _roll_clearance(ledger, row.id, archive_provider),
     }
 
 
-def _volume_json(ledger: Ledger, volume: VolumeRow, roll_ids: list[str]) -> dict[str, Any]:
+def _drives_to_mount(ledger: Ledger, roll_id: str, copies: list[dict[str, Any]]) -> list[str]:
+    """A roll whose stored objects are gone is uploaded again from a mounted, verified copy:
+    with none mounted, the drives to mount."""
+    verified = [c for c in copies if c["state"] == CopyState.VERIFIED.value]
+    if any(c["mounted"] for c in verified):
+        return []
+    if all(u.state != "missing" for u in ledger.file_uploads(roll_id).values()):
+        return []
+    return [mount_to_upload_again([c["volume"] for c in verified])]
+
+
+def _volume_json(
+    ledger: Ledger, volume: VolumeRow, roll_ids: list[str], freshness: Freshness
+) -> dict[str, Any]:
     """One volume: where it is, what its scans found, its rolls and its latest clearance."""
     return {
         "label": volume.label,
@@ -214,7 +254,7 @@ def _volume_json(ledger: Ledger, volume: VolumeRow, roll_ids: list[str]) -> dict
         "problems": volume.scan_problems,
         "rolls": sorted(roll_ids),
         "unaccounted": volume.unaccounted,
-        "clearance": _drive_clearance(ledger, volume.id),
+        "clearance": _drive_clearance(ledger, volume.id, freshness),
     }
 
 
@@ -332,9 +372,18 @@ def _print_volume(console: Console, volume: dict[str, Any]) -> None:
     )
     console.print(
         f"  {escape(volume['label']):<16} {volume['role']:<9} {mounted}  "
-        f"{len(volume['rolls'])} roll(s)  {erase}"
+        f"{len(volume['rolls'])} roll(s)  {erase}{_age(verdict)}"
     )
     for blocker in (verdict or {}).get("blocking", [])[:5]:
         console.print(f"      [red]{escape(blocker['reason'])}[/]")
     for problem in volume["problems"][:10]:
         console.print(f"      [yellow]{escape(problem)}[/]")
+
+
+def _age(verdict: dict[str, Any] | None) -> str:
+    """ "(as of HH:MM UTC)" beside a verdict; a clearance on stale evidence is marked STALE."""
+    if not verdict:
+        return ""
+    at = datetime.fromisoformat(verdict["as_of"]).astimezone(UTC).strftime("%H:%M UTC")
+    stale = " [bold yellow]STALE[/] (ask `rollkeeper clearance`)" if verdict["stale"] else ""
+    return f" (as of {at}){stale if verdict['clear_to_erase'] else ''}"

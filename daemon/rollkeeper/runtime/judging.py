@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 
 import structlog
 
@@ -20,6 +21,7 @@ from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.drive_decision import Judges, Judgment, judge, record_judgment
 from rollkeeper.runtime.context import LoopContext
+from rollkeeper.runtime.rechecks import ObjectRechecks
 
 log = structlog.get_logger("rollkeeper")
 
@@ -32,7 +34,10 @@ class Judging:
 
     def __init__(self, context: LoopContext, judges: Judges) -> None:
         self.context = context
-        self.judges = judges
+        # A stored object listed within max_evidence_age is taken as listed; older ones are
+        # looked up again before a drive is announced clear.
+        self.judges = replace(judges, max_evidence_age=context.config.clearance.max_evidence_age)
+        self.rechecks = ObjectRechecks(context, judges.target, self.withdraw)
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clearance")
         self.running: Future[tuple[list[Judgment], float]] | None = None
         self.last = 0.0  # monotonic start of the last judging
@@ -42,7 +47,9 @@ class Judging:
         """Judge every mounted drive when something changed (and hourly); record changes.
 
         In the background, at most one judging at a time; `force` judges and records here and
-        now (`run --once`)."""
+        now (`run --once`), after listing every roll's stored objects that are due."""
+        if force:
+            self.rechecks.step(force=True)
         self._collect()
         now = time.monotonic()
         since = now - self.last
@@ -62,6 +69,20 @@ class Judging:
             return
         self.running = self.pool.submit(self._judge_all, volumes)
         self.running.add_done_callback(self.context.wake_up)
+
+    def withdraw(self, rolls: list[str]) -> None:
+        """Judge and record here and now every drive whose clearance rests on `rolls` (whose
+        stored objects were found gone, changed or uncheckable): such a clearance is withdrawn
+        at once, not on a later pass."""
+        ledger = self.context.ledger
+        lost = set(rolls)
+        for volume in ledger.volumes():
+            last = ledger.last_drive_clearance(volume.id)
+            if last is None or not last.clear:
+                continue
+            if lost.isdisjoint(c.roll_id for c in ledger.copies(volume_id=volume.id)):
+                continue
+            self._record(judge(ledger, volume, self.judges))
 
     def _judge_all(self, volumes: list[VolumeRow]) -> tuple[list[Judgment], float]:
         """On the judging thread: each drive's judgment, recorded nowhere, and the time taken."""
@@ -98,4 +119,5 @@ class Judging:
             self.context.clearance.note(rolls=judgment.missing)
 
     def shutdown(self) -> None:
+        self.rechecks.shutdown()
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -67,6 +67,7 @@ class Loop:
         steps.settling.retry_uploads()
         steps.jobs.collect(wait_for_one=False)
         steps.archive.step()
+        steps.judging.rechecks.step()
         steps.judging.judge_drives()
         self.log_events()
 

@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -123,6 +124,29 @@ class FolderTarget:
             return None
         return StoredObject(key, info.st_size, None)
 
+    def list_objects(self, prefix: str) -> Iterator[StoredObject]:
+        """The files below the folder of `prefix` (a key prefix up to a `/`), without our own
+        temporaries; the "ETag" is `<mtime_ns>:<inode>`, which any rewrite changes."""
+        self._require_root()
+        folder = prefix.rpartition("/")[0]
+        base = self.root / folder if folder else self.root
+        if not base.is_dir():
+            return
+        for directory, _folders, names in os.walk(base, onerror=_raise):
+            for name in sorted(names):
+                if name.endswith(_PENDING):
+                    continue
+                path = Path(directory) / name
+                key = path.relative_to(self.root).as_posix()
+                if not key.startswith(prefix):
+                    continue
+                try:
+                    info = path.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue  # removed while listed: not there
+                token = f"{info.st_mtime_ns}:{info.st_ino}"
+                yield StoredObject(key, info.st_size, None, etag=token)
+
     def put(
         self, key: str, data: Payload, checksum: str | None, metadata: dict[str, str]
     ) -> StoredObject:
@@ -172,3 +196,8 @@ class FolderTarget:
                 partial.unlink(missing_ok=True)
                 removed.append(str(partial.relative_to(self.root)))
         return removed
+
+
+def _raise(error: OSError) -> None:
+    """A folder that cannot be listed cannot be checked: say so, never take it as empty."""
+    raise TargetUnusable(f"cannot list {error.filename}: {error.strerror or error}") from error

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import xxhash
@@ -213,6 +214,26 @@ class S3Target:
         except (BotoCoreError, OSError) as err:
             raise self._translate(err, f"looking up {key}") from err
         return self._stored(key, answer, int(answer.get("ContentLength", 0)))
+
+    def list_objects(self, prefix: str) -> Iterator[StoredObject]:
+        """ListObjectsV2, page after page of up to 1,000 keys: the cheap re-check of a roll."""
+        doing = f"listing {prefix}"
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        try:
+            for page in pages:
+                for entry in page.get("Contents", []):
+                    yield StoredObject(
+                        key=entry["Key"], size=int(entry["Size"]), checksum=None,
+                        etag=entry.get("ETag"),
+                    )  # fmt: skip
+        except (ClientError, BotoCoreError, OSError) as err:
+            if isinstance(err, ClientError) and _status(err) == 404:
+                raise TargetUnusable(
+                    f"{self.description}: bucket {self.bucket!r}: {_FIX['NoSuchBucket']}"
+                ) from err
+            raise self._translate(err, doing) from err
 
     def put(
         self, key: str, data: Payload, checksum: str | None, metadata: dict[str, str]

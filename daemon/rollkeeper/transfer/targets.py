@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -91,6 +92,12 @@ class Target(Protocol):
         ...
 
     def head(self, key: str) -> StoredObject | None: ...
+    def list_objects(self, prefix: str) -> Iterator[StoredObject]:
+        """Every object whose key starts with `prefix`: key, size and ETag (a folder: a token
+        of the file's mtime and inode), cheaply (S3: one request per 1,000 keys). Raises
+        TargetUnusable or TransientFailure when the store cannot be listed."""
+        ...
+
     def put(
         self, key: str, data: Payload, checksum: str | None, metadata: dict[str, str]
     ) -> StoredObject: ...

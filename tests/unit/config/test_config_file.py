@@ -31,7 +31,9 @@ RAID = '[[volumes]]\npath = "/Volumes/RAID_A"\nrole = "raid"\n'
 
 def validated(file: Path) -> StatusConfig:
     config, _read = load_config(file)
-    return StatusConfig(config.state.resolved_dir(), config.archive.provider)
+    return StatusConfig(
+        config.state.resolved_dir(), config.archive.provider, config.clearance.max_evidence_age
+    )
 
 
 def written(tmp_path: Path, text: str) -> Path:
@@ -53,6 +55,8 @@ VALID = {
     "fs-copy archive": '[archive]\nprovider = "fs-copy"\npath = "/mnt/archive"\n',
     "http archive": '[archive]\nprovider = "http"\nurl = "https://mam/{roll}"\n',
     "no archive": '[archive]\nprovider = "none"\n',
+    "evidence age": '[clearance]\nmax_evidence_age = "5m"\n',
+    "evidence age in seconds": "[clearance]\nmax_evidence_age = 90\n",
 }
 
 
@@ -94,6 +98,8 @@ INVALID = {
     "unknown provider": '[archive]\nprovider = "tape"\n',
     "provider not text": "[archive]\nprovider = [1]\n",
     "provider missing its key": '[archive]\nprovider = "s3-copy"\n',
+    "evidence age not a duration": '[clearance]\nmax_evidence_age = "soon"\n',
+    "evidence age negative": "[clearance]\nmax_evidence_age = -5\n",
 }
 
 

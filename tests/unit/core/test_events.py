@@ -75,6 +75,8 @@ SAMPLES: tuple[Event, ...] = (
     ),
     happened.upload_abandoned("show/x.mov"),
     happened.objects_missing(ROLL, paths=["x.mov"], drive="SHUTTLE_03"),
+    happened.objects_changed(ROLL, paths=["x.mov"]),
+    happened.storage_unchecked(ROLL, "s3://b/ at http://127.0.0.1:1: listing x failed (403)"),
     happened.archive_unusable("no replication configured", provider="s3-replication"),
     happened.archived(ROLL, provider="s3-replication"),
     happened.archive_failed(ROLL, provider="s3-replication", reasons=["x.mov: FAILED"]),

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from rollkeeper.core import happened
-from rollkeeper.core.clearance import Blocker, DriveVerdict, Level
+from rollkeeper.core.clearance import Blocker, DriveVerdict, Level, RollVerdict
 from rollkeeper.core.events import EventKind, Severity
 from rollkeeper.core.layout import LayoutProblem
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
 from rollkeeper.core.words import (
     WORDED_KINDS,
     describe,
+    describe_roll,
     file_short,
     layout_problem,
     read_file_short,
@@ -378,6 +379,33 @@ def test_several_missing_objects_are_gone_and_five_are_named() -> None:
     )
 
 
+def test_an_object_found_gone_by_listing_storage_says_what_follows() -> None:
+    event = happened.objects_missing(ROLL, paths=["A001C001.mov"], drive="")
+    assert say(event) == (
+        f"STORED OBJECT MISSING: roll {ROLL}: A001C001.mov is gone from storage (found by "
+        "listing it); every clearance resting on it is withdrawn, and the roll is uploaded "
+        "again from a mounted copy once that copy is verified again"
+    )
+
+
+def test_an_object_changed_in_storage_says_it_is_never_written_over_and_how_to_replace_it() -> None:
+    event = happened.objects_changed(ROLL, paths=["A001C001.mov"])
+    assert event.severity is Severity.ALARM
+    assert say(event) == (
+        f"STORED OBJECT CHANGED: roll {ROLL}: A001C001.mov holds other bytes in storage than "
+        "were uploaded; nothing is written over it and no clearance rests on it: move the "
+        "object aside (or delete it) to have the roll uploaded again"
+    )
+
+
+def test_storage_that_cannot_be_checked_says_why_and_that_nothing_rests_on_it() -> None:
+    event = happened.storage_unchecked(ROLL, "folder /mnt/nas does not exist")
+    assert say(event) == (
+        f"roll {ROLL}: storage cannot be checked: folder /mnt/nas does not exist; no clearance "
+        "rests on it until it can be"
+    )
+
+
 def test_an_unusable_archive_is_said_as_the_provider_put_it() -> None:
     problem = "the bucket has no replication configured"
     assert say(happened.archive_unusable(problem, provider="s3-replication")) == problem
@@ -472,4 +500,30 @@ def test_the_scan_lists_a_layout_problem_with_its_severity_and_folder() -> None:
 def test_the_scan_lists_an_unreadable_path_with_its_error() -> None:
     assert unreadable("Shoot/A001", "[Errno 13] Permission denied") == (
         "error: Shoot/A001: cannot be read ([Errno 13] Permission denied)"
+    )
+
+
+def _roll_verdict(cards: bool, raid: bool, reasons: tuple[str, ...] = ()) -> RollVerdict:
+    raid_reasons = () if raid else (f"{ROLL}: archival copy not yet made and verified",)
+    return RollVerdict(ROLL, cards, raid, reasons, raid_reasons, ())
+
+
+def test_a_roll_clear_at_both_levels_may_have_cards_and_raid_copies_erased() -> None:
+    assert describe_roll(_roll_verdict(True, True)) == (
+        f"YOU MAY ERASE the cards and the RAID copies of {ROLL} (uploaded, proven, archived)"
+    )
+
+
+def test_a_roll_clear_at_the_cards_level_keeps_its_raid_copies_and_says_why() -> None:
+    assert describe_roll(_roll_verdict(True, False)) == (
+        f"YOU MAY ERASE the cards of {ROLL} (uploaded and proven); KEEP its RAID copies: "
+        "archival copy not yet made and verified"
+    )
+
+
+def test_a_roll_not_clear_keeps_everything_with_its_first_reason_and_how_many_more() -> None:
+    reasons = (f"{ROLL}: keep — storage cannot be checked: denied", f"{ROLL}: other")
+    assert describe_roll(_roll_verdict(False, False, reasons)) == (
+        f"KEEP the cards and the RAID copies of {ROLL}: keep — storage cannot be checked: "
+        "denied (and 1 more)"
     )

@@ -71,9 +71,19 @@ def test_an_object_of_another_size_is_not_the_one_proven(cart: Cart) -> None:
     assert check(upload_of(cart, "Clips/A001C001.mov")) is False
 
 
-def test_an_object_on_a_target_that_cannot_be_reached_is_not_there(cart: Cart) -> None:
+def test_an_object_on_a_target_that_cannot_be_reached_is_unknown_and_says_why(cart: Cart) -> None:
+    """Storage that cannot be checked proves nothing either way: never "missing" (which would
+    upload the roll again, perhaps onto the wrong disk), never present."""
     check = object_check(FolderTarget(cart.store.parent / "unmounted", "crc64nvme"))
-    assert check(upload_of(cart, "Clips/A001C001.mov")) is False
+    assert check(upload_of(cart, "Clips/A001C001.mov")) is None
+    assert check.problem is not None
+    assert "does not exist or is not mounted" in check.problem
+
+
+def test_an_object_listed_within_the_evidence_age_is_not_looked_up_again(cart: Cart) -> None:
+    check = object_check(FolderTarget(cart.store.parent / "unmounted", "crc64nvme"), 600.0)
+    assert check(upload_of(cart, "Clips/A001C001.mov")) is True
+    assert check.checked_at is None  # no lookup was made
 
 
 # --- deciding -------------------------------------------------------------------------------------

@@ -3,9 +3,12 @@ what the judgment found (`reports.drive_decision`, shared with the `clearance` c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from rollkeeper.reports.drive_decision import Judgment, judge, record_judgment
 
 from tests.unit.runtime.conftest import A001, Cart, CartMaker, folder_target
@@ -25,6 +28,14 @@ def uploaded(make_cart: CartMaker, tmp_path: Path) -> Cart:
     cart.service.steps.settling.evaluate()
     cart.service.steps.jobs.collect(wait_for_one=True)
     return cart
+
+
+@pytest.fixture
+def later(uploaded: Cart) -> Iterator[None]:
+    """The clock past `max_evidence_age` since the upload proved its objects."""
+    age = uploaded.service.config.clearance.max_evidence_age
+    with time_machine.travel(datetime.now(UTC) + timedelta(seconds=age + 60), tick=True):
+        yield
 
 
 def _stored_clip(tmp_path: Path) -> Path:
@@ -68,6 +79,20 @@ def test_a_rotation_drive_whose_rolls_are_uploaded_and_proven_is_cleared_and_ann
     assert "clearance_granted" in uploaded.kinds()
 
 
+def test_a_drive_judged_on_objects_proven_within_the_evidence_age_looks_nothing_up(
+    uploaded: Cart, tmp_path: Path
+) -> None:
+    """Fresh evidence (the upload's proof, or a listing) is taken as it is: the scheduled
+    listing, not a HEAD of each object, finds an object gone (`runtime.rechecks`)."""
+    _stored_clip(tmp_path).unlink()
+
+    judgment = _judge(uploaded)
+
+    assert judgment.verdict.clear_to_erase
+    assert judgment.missing == {}
+
+
+@pytest.mark.usefixtures("later")
 def test_a_stored_object_found_gone_is_left_for_the_loop_to_record(
     uploaded: Cart, tmp_path: Path
 ) -> None:
@@ -80,6 +105,7 @@ def test_a_stored_object_found_gone_is_left_for_the_loop_to_record(
     assert {u.state for u in uploaded.ledger.file_uploads(A001).values()} == {"stored"}
 
 
+@pytest.mark.usefixtures("later")
 def test_recording_a_stored_object_found_gone_fails_the_upload_with_an_alarm(
     uploaded: Cart, tmp_path: Path
 ) -> None:
@@ -98,6 +124,7 @@ def test_a_cleared_drive_whose_object_went_missing_is_revoked(
     record_judgment(uploaded.ledger, _judge(uploaded))
     _stored_clip(tmp_path).unlink()
 
-    assert record_judgment(uploaded.ledger, _judge(uploaded))
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=1), tick=True):
+        assert record_judgment(uploaded.ledger, _judge(uploaded))
 
     assert "clearance_revoked" in uploaded.kinds()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def test_without_a_target_the_daemon_only_verifies(tmp_path: Path) -> None:
     service = Service(cart_config(tmp_path))
 
     assert service.uploads.target is None
-    assert service.steps.judging.judges == build_parts(service.config).judges()
+    judges = service.steps.judging.judges
+    assert replace(judges, max_evidence_age=None) == build_parts(service.config).judges()
+    assert judges.max_evidence_age == service.config.clearance.max_evidence_age
     assert service.steps.archive.provider.name == "none"
 
 

@@ -58,6 +58,7 @@ class RollEvidence:
     manifest_written: bool  # the roll's manifest (MHL + proofs) is written to storage
     archive: ArchiveStatus  # "none": no archive tier is configured
     onset_copies: int  # on-set volumes holding a verified copy
+    storage_problem: str | None = None  # why the stored objects cannot be checked (blocks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,9 +69,10 @@ def judge_roll(evidence: RollEvidence, policy: Policy = DEFAULT_POLICY) -> RollV
     reasons = [
         *state_reasons(rid, evidence.state),
         *problem_reasons(evidence),
+        *storage_reasons(evidence),
         *manifest_reasons(evidence),
         *listing_reasons(rid, listed, evidence.state),
-        *card_fact_reasons(rid, listed),
+        *card_fact_reasons(rid, listed, _card_facts(evidence)),
     ]
     raid_reasons = archive_reasons(evidence, listed, policy)
     warnings = [*extras_warnings(evidence), *onset_copy_warnings(evidence, policy)]
@@ -110,6 +111,19 @@ def problem_reasons(evidence: RollEvidence) -> list[str]:
     return [f"{evidence.roll_id}: problem recorded: {problem}" for problem in evidence.problems]
 
 
+def _card_facts(evidence: RollEvidence) -> tuple[Fact, ...]:
+    """While storage cannot be checked, that one reason stands for every object."""
+    return CARD_FACTS if evidence.storage_problem is None else CARD_FACTS[:-1]
+
+
+def storage_reasons(evidence: RollEvidence) -> list[str]:
+    """Stored objects that cannot be checked (denied, bucket gone, timed out, target folder
+    not there) prove nothing: keep the cards."""
+    if evidence.storage_problem is None:
+        return []
+    return [f"{evidence.roll_id}: keep — storage cannot be checked: {evidence.storage_problem}"]
+
+
 def manifest_reasons(evidence: RollEvidence) -> list[str]:
     """The roll's manifest must be written to storage."""
     if evidence.manifest_written is True:
@@ -131,11 +145,14 @@ def listing_reasons(rid: str, listed: Sequence[FileEvidence], state: str) -> lis
     return reasons
 
 
-def card_fact_reasons(rid: str, listed: Sequence[FileEvidence]) -> list[str]:
-    """Every listed file verified, stored and proven, unchanged at source and present in storage."""
+def card_fact_reasons(
+    rid: str, listed: Sequence[FileEvidence], facts: tuple[Fact, ...] = CARD_FACTS
+) -> list[str]:
+    """Every listed file verified, stored and proven, unchanged at source and present in
+    storage (the last left to `storage_reasons` while storage cannot be checked)."""
     failures: dict[str, list[str]] = {}
     for f in listed:
-        phrase = first_unproven(f, CARD_FACTS)
+        phrase = first_unproven(f, facts)
         if phrase is not None:
             failures.setdefault(phrase, []).append(f.path)
     return grouped(rid, failures)

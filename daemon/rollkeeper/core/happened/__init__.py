@@ -48,7 +48,9 @@ from rollkeeper.core.happened.making import (
     recorded,
 )
 from rollkeeper.core.happened.storage import (
+    objects_changed,
     objects_missing,
+    storage_unchecked,
     target_unusable,
     upload_abandoned,
     upload_done,
@@ -75,10 +77,12 @@ __all__ = [
     "mhl_changed",
     "mhl_reads_again",
     "mhl_unreadable",
+    "objects_changed",
     "objects_missing",
     "quiet_but_incomplete",
     "recorded",
     "roll_state",
+    "storage_unchecked",
     "target_unusable",
     "upload_abandoned",
     "upload_done",

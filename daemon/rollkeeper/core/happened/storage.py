@@ -67,6 +67,20 @@ def upload_abandoned(key: str) -> Event:
 
 
 def objects_missing(roll_id: str, *, paths: Sequence[str], drive: str) -> Event:
-    """Re-checking `drive` found stored objects gone or changed: the roll is uploaded again."""
+    """Re-checking `drive` (or, `drive` empty, listing the roll's stored objects) found stored
+    objects gone: the roll is uploaded again from a mounted, re-verified copy."""
     facts = {"paths": list(paths[:LISTED]), "missing_count": len(paths), "drive": drive}
     return make(EventKind.OBJECT_MISSING, facts, roll_id=roll_id)
+
+
+def objects_changed(roll_id: str, *, paths: Sequence[str]) -> Event:
+    """Listing storage found other bytes under the keys of a roll's stored objects: an alarm,
+    and nothing is written over them."""
+    facts = {"paths": list(paths[:LISTED]), "changed_count": len(paths)}
+    return make(EventKind.OBJECT_CHANGED, facts, roll_id=roll_id)
+
+
+def storage_unchecked(roll_id: str, problem: str) -> Event:
+    """A roll's stored objects could not be checked (denied, bucket gone, timed out, target
+    folder not there): no clearance rests on them until they can be."""
+    return make(EventKind.STORAGE_UNCHECKED, {"problem": problem}, roll_id=roll_id)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 from rollkeeper.core.events import RECORDED_TEXT, Event, EventKind
 from rollkeeper.core.words import archive, clearance, copies, drives, storage
-from rollkeeper.core.words.clearance import describe, revoked
+from rollkeeper.core.words.clearance import describe, describe_roll, revoked
 from rollkeeper.core.words.lines import (
     PROBLEMS_IN_A_SENTENCE,
     REASONS_IN_A_SENTENCE,
@@ -56,6 +56,7 @@ __all__ = [
     "WAITING_IN_A_SENTENCE",
     "WORDED_KINDS",
     "describe",
+    "describe_roll",
     "file_changed",
     "file_problem",
     "file_short",

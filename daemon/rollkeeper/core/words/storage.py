@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from rollkeeper.core.events import Event, EventKind
 from rollkeeper.core.words.lines import PROBLEMS_IN_A_SENTENCE, listed
@@ -37,9 +37,52 @@ def _object_missing(event: Event) -> str:
     f = event.facts
     paths = ", ".join(f["paths"][:PROBLEMS_IN_A_SENTENCE])
     verb = "is" if f["missing_count"] == 1 else "are"
+    if not f["drive"]:
+        return (
+            f"STORED OBJECT MISSING: roll {event.roll_id}: {paths} {verb} gone from storage "
+            "(found by listing it); every clearance resting on it is withdrawn, and the roll "
+            "is uploaded again from a mounted copy once that copy is verified again"
+        )
     return (
         f"STORED OBJECT MISSING: roll {event.roll_id}: {paths} {verb} gone from storage or "
         f"changed there (found while re-checking {f['drive']}); the roll is uploaded again"
+    )
+
+
+def _object_changed(event: Event) -> str:
+    f = event.facts
+    paths = ", ".join(f["paths"][:PROBLEMS_IN_A_SENTENCE])
+    verb = "holds" if f["changed_count"] == 1 else "hold"
+    return (
+        f"STORED OBJECT CHANGED: roll {event.roll_id}: {paths} {verb} other bytes in storage "
+        "than were uploaded; nothing is written over it and no clearance rests on it: move "
+        "the object aside (or delete it) to have the roll uploaded again"
+    )
+
+
+def _storage_unchecked(event: Event) -> str:
+    return (
+        f"roll {event.roll_id}: storage cannot be checked: {event.facts['problem']}; no "
+        "clearance rests on it until it can be"
+    )
+
+
+def object_changed_in_storage(paths: Sequence[str]) -> str:
+    """Why a roll's upload no longer holds (its upload's last error): objects changed."""
+    return (
+        f"stored objects changed in storage: {', '.join(paths[:PROBLEMS_IN_A_SENTENCE])}; "
+        "move them aside to upload the roll again"
+    )
+
+
+def mount_to_upload_again(labels: Sequence[str]) -> str:
+    """What a roll whose stored objects are gone waits for when no verified copy is mounted."""
+    if not labels:
+        return "stored objects missing and no verified copy of the roll is known: offload it again"
+    return (
+        "stored objects missing: mount "
+        + " or ".join(sorted(labels))
+        + " to verify the copy there again and upload the roll again"
     )
 
 
@@ -50,4 +93,6 @@ WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.UPLOAD_FAILED: _upload_failed,
     EventKind.UPLOAD_ABANDONED: _upload_abandoned,
     EventKind.OBJECT_MISSING: _object_missing,
+    EventKind.OBJECT_CHANGED: _object_changed,
+    EventKind.STORAGE_UNCHECKED: _storage_unchecked,
 }

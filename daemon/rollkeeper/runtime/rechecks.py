@@ -1,0 +1,193 @@
+"""Re-checking every uploaded roll's stored objects, cheaply, by listing them, on a schedule.
+
+A roll's objects are listed (`Target.list_objects`: S3 one request per 1,000 keys) when it was
+never listed since its upload, when its archive status was polled since, when its last listing is
+older than `[clearance] recheck_interval`, and — for a roll a drive's clearance rests on — older
+than half of `max_evidence_age`, so that clearance stays fresh while the daemon runs
+(`core.clearance.freshness.recheck_due`). The listings run on a thread of their own; the loop
+records what they found (`Ledger.record_listing`): an object gone revokes every clearance resting
+on the roll and has it uploaded again from a mounted copy (verified again on the way), an object
+changed is an alarm and is never written over, storage that cannot be checked clears nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+
+from rollkeeper.core.clearance.freshness import (
+    ListedObject,
+    ListingFindings,
+    RecheckTimes,
+    RecordedObject,
+    compare_listing,
+    recheck_due,
+)
+from rollkeeper.core.errors import RollkeeperError
+from rollkeeper.ledger.object_checks import ListingOutcome, RecheckCandidate
+from rollkeeper.ledger.store import now_iso
+from rollkeeper.runtime.context import LoopContext
+from rollkeeper.transfer.targets import Target
+
+log = structlog.get_logger("rollkeeper")
+
+#: The loop looks for rolls due at most this often (seconds): an idle pass asks the ledger
+#: nothing.
+LOOK_EVERY = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class DueRoll:
+    """A roll whose objects are to be listed: under which prefix, compared with what."""
+
+    roll_id: str
+    prefix: str
+    recorded: tuple[RecordedObject, ...]
+
+
+def list_rolls(target: Target, rolls: Sequence[DueRoll]) -> list[ListingOutcome]:
+    """List each roll's objects and compare them with the record (off the loop's thread)."""
+    outcomes = []
+    for roll in rolls:
+        checked_at = now_iso()
+        try:
+            listed = [
+                ListedObject(found.key, found.size, found.etag)
+                for found in target.list_objects(f"{roll.prefix}/")
+            ]
+            findings = compare_listing(roll.recorded, listed)
+            if findings.suspect:
+                findings = _settle(target, roll, findings, listed)
+        except (RollkeeperError, OSError) as err:
+            outcomes.append(ListingOutcome(roll.roll_id, checked_at, problem=str(err)))
+            continue
+        outcomes.append(ListingOutcome(roll.roll_id, checked_at, findings=findings))
+    return outcomes
+
+
+def _settle(
+    target: Target, roll: DueRoll, findings: ListingFindings, listed: list[ListedObject]
+) -> ListingFindings:
+    """An object listed with its size but another ETag may hold the very bytes uploaded (copied
+    onto itself, into another storage class): its checksum, or its bytes read back, settle it."""
+    records = {record.path: record for record in roll.recorded}
+    etags = {entry.key: entry.etag for entry in listed}
+    changed: list[str] = []
+    same: dict[str, str] = {}
+    for path in findings.suspect:
+        record = records[path]
+        etag = etags.get(record.key)
+        if etag is not None and _same_bytes(target, record):
+            same[path] = etag
+        else:
+            changed.append(path)
+    return findings.settled(changed, same)
+
+
+def _same_bytes(target: Target, record: RecordedObject) -> bool:
+    """The stored checksum as proven at upload, or else the bytes read back hash as uploaded."""
+    if not target.proven_by_read_back and record.stored_checksum is not None:
+        stored = target.head(record.key)
+        if stored is not None and stored.checksum == record.stored_checksum:
+            return stored.size == record.size
+    if record.xxh64 is None:
+        return False
+    return target.read_back(record.key).xxh64 == record.xxh64
+
+
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+class ObjectRechecks:
+    """The listing in flight, when to look for rolls due, and what the loop records."""
+
+    def __init__(
+        self,
+        context: LoopContext,
+        target: Target | None,
+        withdraw: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        self.context = context
+        self.target = target
+        self.withdraw = withdraw  # records at once the verdicts resting on rolls found lost
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recheck")
+        self.running: Future[list[ListingOutcome]] | None = None
+        self.next_look = 0.0  # monotonic
+
+    def _look_every(self) -> float:
+        settings = self.context.config.clearance
+        return max(0.2, min(LOOK_EVERY, settings.recheck_interval, settings.max_evidence_age / 4))
+
+    def step(self, *, force: bool = False) -> None:
+        """Record a finished listing; start the next one when rolls are due. `force` lists and
+        records every roll due here and now (`run --once`)."""
+        self._collect()
+        now = time.monotonic()
+        if self.target is None or self.running is not None:
+            return
+        if not force and now < self.next_look:
+            return
+        self.next_look = now + self._look_every()
+        due = self.due()
+        if not due:
+            return
+        if force:
+            self._record(list_rolls(self.target, due))
+            return
+        self.running = self.pool.submit(list_rolls, self.target, due)
+        self.running.add_done_callback(self.context.wake_up)
+
+    def due(self) -> list[DueRoll]:
+        """The rolls whose stored objects are due to be listed, oldest listing first."""
+        ledger = self.context.ledger
+        settings = self.context.config.clearance
+        cleared = ledger.rolls_under_clearance()
+        now = datetime.now(UTC)
+        return [
+            DueRoll(row.roll_id, row.key_prefix, tuple(ledger.recorded_objects(row.roll_id)))
+            for row in ledger.recheck_candidates()
+            if recheck_due(
+                _times(row),
+                now,
+                interval=settings.recheck_interval,
+                max_age=settings.max_evidence_age,
+                cleared=row.roll_id in cleared,
+            )
+        ]
+
+    def _collect(self) -> None:
+        if self.running is None or not self.running.done():
+            return
+        job, self.running = self.running, None
+        try:
+            outcomes = job.result()
+        except Exception as err:  # a bug must not take the daemon down: log, list again later
+            log.exception("re-checking stored objects failed", exc_info=err)
+            return
+        self._record(outcomes)
+
+    def _record(self, outcomes: list[ListingOutcome]) -> None:
+        """Record each listing; a roll whose clearances may have changed is judged again, and
+        every clearance resting on a roll found lost (gone, changed, uncheckable) withdrawn at
+        once."""
+        lost = []
+        for outcome in outcomes:
+            if self.context.ledger.record_listing(outcome):
+                self.context.clearance.note(rolls=[outcome.roll_id])
+                if outcome.problem is not None or (outcome.findings and outcome.findings.alarming):
+                    lost.append(outcome.roll_id)
+        if lost and self.withdraw is not None:
+            self.withdraw(lost)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _times(row: RecheckCandidate) -> RecheckTimes:
+    return RecheckTimes(_moment(row.objects_checked_at), _moment(row.archive_checked_at))
