@@ -19,10 +19,10 @@ from rollkeeper.ledger.rows import FileUpload
 from rollkeeper.reports.drive_decision import (
     Judges,
     judge,
-    object_check,
     record_judgment,
     verdict_changed,
 )
+from rollkeeper.reports.live_objects import object_check
 from rollkeeper.transfer.fs_target import FolderTarget
 
 from tests.unit.reports.cart import A001, Cart
