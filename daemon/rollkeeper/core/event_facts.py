@@ -63,6 +63,7 @@ class CopyStateFacts(TypedDict):
     label: NotRequired[str]
     retry: NotRequired[bool]
     uploading: NotRequired[bool]
+    requested: NotRequired[bool]
 
 
 class CopyVerifiedFacts(TypedDict):
@@ -110,6 +111,40 @@ class CopyGoneFacts(TypedDict):
     label: str
     folder: str
     proven: bool
+
+
+class CopyDiffersFacts(TypedDict):
+    """A copy holding other content than the roll's stored (or first verified) content under the
+    same name (COPY_DIFFERS): its drive `label`, the drive the roll's content was read from
+    (`content_label`), whether that content is `stored`, and the first differing `paths` of
+    `differing_count`."""
+
+    label: str
+    content_label: str
+    stored: bool
+    paths: list[str]
+    differing_count: int
+
+
+class CopyErasedFacts(TypedDict):
+    """A copy recorded as erased with its drive (COPY_ERASED): the drive `label`, and how many
+    verified on-set copies of the roll remain (`onset_copies`)."""
+
+    label: str
+    onset_copies: int
+
+
+class VolumeErasedFacts(TypedDict):
+    """A drive recorded as erased (VOLUME_ERASED), `how`: `wiped` (it came back without the
+    rolls it was cleared for), `reformatted` (its label came back on a new filesystem) or
+    `told` (the DIT said so with `rollkeeper erased`); `cleared` whether it had been cleared;
+    the first erased `rolls` of `rolls_count`."""
+
+    label: str
+    how: str
+    cleared: bool
+    rolls: list[str]
+    rolls_count: int
 
 
 class InterruptedFacts(TypedDict):

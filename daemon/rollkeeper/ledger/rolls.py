@@ -11,11 +11,11 @@ from rollkeeper.core import happened
 from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage, derive_roll_state
 from rollkeeper.ledger.connection import now_iso
-from rollkeeper.ledger.events import EventLog
+from rollkeeper.ledger.contents import RollContents
 from rollkeeper.ledger.rows import CopyRow, RollRecord, copy_row, roll_record
 
 
-class RollRecords(EventLog):
+class RollRecords(RollContents):
     """Rolls and copies: reading them, moving a copy's state, re-deriving the roll's."""
 
     def roll(self, roll_id: str) -> RollRecord | None:
@@ -53,12 +53,16 @@ class RollRecords(EventLog):
         return [copy_row(r) for r in rows]
 
     def _derived_state(self, roll_id: str) -> tuple[RollState, bool]:
-        """The roll's state as its copies, upload and archive check make it, and whether its
-        copies conflict (differing MHL content)."""
+        """The roll's state as its copies holding its content, its upload and its archive check
+        make it, and whether its stored key held other content (CONFLICT). A copy holding other
+        content under the roll's name is told of once and judged on its own drive
+        (`ledger.contents`)."""
         copies = self.copies(roll_id=roll_id)
-        fingerprints = {c.mhl_fingerprint for c in copies if c.state is not CopyState.GONE}
-        fingerprints.discard(None)
-        conflict = len(fingerprints) > 1
+        content = self._claimed_content(roll_id, copies)
+        if content is not None:
+            self._tell_differing(roll_id, copies, content)
+            copies = [c for c in copies if c.mhl_fingerprint in (None, content)]
+        conflict = False
         upload = self.db.execute(
             "SELECT state FROM roll_uploads WHERE roll_id = ?", (roll_id,)
         ).fetchone()

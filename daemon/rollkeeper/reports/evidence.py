@@ -110,6 +110,7 @@ def roll_evidence(
     upload = ledger.roll_upload(roll_id)
     uploads = ledger.file_uploads(roll_id)
     archive, archived_objects = _archive_status(ledger, roll_id, archive_provider)
+    content = ledger.roll_content(roll_id)
     source_volume = upload.volume_id if upload is not None else None
     source_copy = next((c for c in copies if c.volume_id == source_volume), None)
     records = ledger.file_identities(roll_id, source_volume) if source_volume is not None else []
@@ -148,7 +149,12 @@ def roll_evidence(
         files=tuple(files),
         manifest_written=bool(upload is not None and upload.manifest_key),
         archive=archive,
-        onset_copies=sum(1 for c in copies if c.state is CopyState.VERIFIED),
+        onset_copies=sum(
+            1
+            for c in copies
+            if c.state is CopyState.VERIFIED
+            and (content is None or c.mhl_fingerprint == content.fingerprint)
+        ),
     )
 
 
@@ -161,6 +167,7 @@ def drive_evidence(
     for copy in ledger.copies(volume_id=volume.id):
         if copy.state is CopyState.GONE:
             continue
+        content = ledger.roll_content(copy.roll_id)
         records = ledger.file_identities(copy.roll_id, volume.id)
         root = os.path.join(mount, copy.folder) if mount is not None and rechecks.sources else None
         rolls.append(
@@ -180,6 +187,10 @@ def drive_evidence(
                     )
                     for r in records
                 ),
+                same_content=(
+                    None if content is None else copy.mhl_fingerprint == content.fingerprint
+                ),
+                content_drive=content.label if content is not None else None,
             )
         )
     return DriveEvidence(

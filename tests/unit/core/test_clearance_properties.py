@@ -95,6 +95,8 @@ def random_roll_on_drive(draw: st.DrawFn, odds: int, roll_id: str) -> RollOnDriv
         copy_state=pick(draw, odds, CopyState.VERIFIED.value, *(s.value for s in CopyState)),
         extras=pick(draw, odds, (), (".DS_Store",), ("Clips/C099.mov",)),
         copy_files=tuple(copies),
+        same_content=fact(draw, odds),
+        content_drive=pick(draw, odds, "RAID_A", None),
     )
 
 

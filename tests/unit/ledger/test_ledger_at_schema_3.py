@@ -1,5 +1,5 @@
 """Specification: a ledger written before the ledger became a package opens, reads and takes new
-writes unchanged — same tables, same schema version, same facts.
+writes — same tables (later migrations only add), same facts.
 
 The ledger file is built from `ledger_at_schema_3.sql`: the schema-3 DDL frozen verbatim, and the
 rows that code wrote through a roll's whole life, its events as prose (which read back verbatim).
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rollkeeper.core.events import RECORDED_TEXT, EventKind, Severity
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
-from rollkeeper.ledger.store import LEDGER_FILE, Ledger
+from rollkeeper.ledger.store import LEDGER_FILE, MIGRATIONS, Ledger
 
 from tests.unit.ledger.records import seen, store_roll
 
@@ -60,35 +60,57 @@ def frozen_schema(path: Path) -> Schema:
         raw.close()
 
 
-def test_a_new_ledger_has_exactly_the_frozen_schema_and_version(
+def migrated(path: Path) -> Schema:
+    """The frozen schema-3 file with every later migration applied, as `Ledger` applies them."""
+    raw = sqlite3.connect(path)
+    try:
+        for script in MIGRATIONS[SCHEMA_3:]:
+            raw.executescript(script)
+        return schema_of(raw)
+    finally:
+        raw.close()
+
+
+def test_a_new_ledger_has_the_frozen_schema_3_with_the_later_migrations_on_top(
     tmp_path: Path, old_file: Path
 ) -> None:
     fresh = Ledger(tmp_path / "fresh" / LEDGER_FILE)
     try:
-        assert schema_of(fresh.db) == frozen_schema(old_file)
-        assert fresh.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_3
+        assert schema_of(fresh.db) == migrated(old_file)
+        assert fresh.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     finally:
         fresh.close()
 
 
-def test_opening_the_old_ledger_changes_neither_its_schema_nor_its_version(
-    old_file: Path,
+def test_opening_the_old_ledger_migrates_it_keeping_every_schema_3_table(
+    tmp_path: Path, old_file: Path
 ) -> None:
     before = frozen_schema(old_file)
     opened = Ledger(old_file)
     try:
-        assert schema_of(opened.db) == before
-        assert opened.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_3
+        after = schema_of(opened.db)
+        assert {name for _, name, _, _ in before} <= {name for _, name, _, _ in after}
+        assert opened.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     finally:
         opened.close()
 
 
-def test_the_old_ledger_opens_read_only_too(old_file: Path) -> None:
+def test_the_old_ledger_opens_read_only_once_migrated(old_file: Path) -> None:
+    Ledger(old_file).close()
     reader = Ledger(old_file, readonly=True)
     try:
         assert [v.label for v in reader.volumes()] == ["RAID_A", "SHUTTLE_03"]
     finally:
         reader.close()
+
+
+def test_the_migration_claims_an_uploaded_rolls_content_from_the_copy_its_upload_read(
+    reopened: Ledger,
+) -> None:
+    content = reopened.roll_content(ROLL)
+    assert content is not None
+    assert (content.fingerprint, content.volume_id) == ("fp-1", RAID)
+    assert reopened.roll_content(OTHER) is None
 
 
 def test_the_old_ledgers_volumes_read_back(reopened: Ledger) -> None:

@@ -19,7 +19,9 @@ from rollkeeper.core.happened.clearance import (
 )
 from rollkeeper.core.happened.copies import (
     copy_back,
+    copy_differs,
     copy_discovered,
+    copy_erased,
     copy_gone,
     copy_stale,
     copy_verified,
@@ -30,6 +32,7 @@ from rollkeeper.core.happened.copies import (
     mhl_reads_again,
     mhl_unreadable,
     quiet_but_incomplete,
+    reverify_requested,
     roll_state,
     verification_discarded,
     verification_failed,
@@ -38,6 +41,7 @@ from rollkeeper.core.happened.copies import (
 )
 from rollkeeper.core.happened.drives import (
     layout_problem,
+    volume_erased,
     volume_mounted,
     volume_namesake,
     volume_unmounted,
@@ -64,7 +68,9 @@ __all__ = [
     "archived",
     "clearance",
     "copy_back",
+    "copy_differs",
     "copy_discovered",
+    "copy_erased",
     "copy_gone",
     "copy_stale",
     "copy_verified",
@@ -78,6 +84,7 @@ __all__ = [
     "objects_missing",
     "quiet_but_incomplete",
     "recorded",
+    "reverify_requested",
     "roll_state",
     "target_unusable",
     "upload_abandoned",
@@ -89,6 +96,7 @@ __all__ = [
     "verification_failed",
     "verification_interrupted",
     "verification_started",
+    "volume_erased",
     "volume_mounted",
     "volume_namesake",
     "volume_unmounted",
