@@ -105,12 +105,14 @@ class CopyStaleFacts(TypedDict):
 
 
 class CopyGoneFacts(TypedDict):
-    """A copy's MHL or folder disappeared from a mounted volume (COPY_GONE)."""
+    """A copy's MHL or folder disappeared from a mounted volume (COPY_GONE); with `renamed_to`,
+    its content is on the same volume as that roll now (its folder was renamed)."""
 
     state: str
     label: str
     folder: str
     proven: bool
+    renamed_to: NotRequired[str]
 
 
 class CopyDiffersFacts(TypedDict):

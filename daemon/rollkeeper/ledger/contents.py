@@ -18,7 +18,10 @@ from rollkeeper.core import happened
 from rollkeeper.core.lifecycle import ContentEntry, CopyState, UploadStage, differing_paths
 from rollkeeper.ledger.events import EventLog
 from rollkeeper.ledger.rows import CopyRow
-from rollkeeper.mhl.verify import FileStatus
+
+#: A verified file's status when the MHL does not list it (`mhl.verify.FileStatus.EXTRA`, not
+#: imported here: the ledger need not load the hashing to read its rows).
+_EXTRA = "extra"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,7 @@ class RollContents(EventLog):
         rows = self.db.execute(
             "SELECT path, size, expected FROM files "
             "WHERE roll_id = ? AND volume_id = ? AND status != ?",
-            (roll_id, volume_id, FileStatus.EXTRA.value),
+            (roll_id, volume_id, _EXTRA),
         )
         return {path: (size, json.loads(expected)) for path, size, expected in rows}
 

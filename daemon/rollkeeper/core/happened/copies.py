@@ -8,6 +8,7 @@ from rollkeeper.core.event_facts import (
     CopyDiffersFacts,
     CopyErasedFacts,
     CopyFailedFacts,
+    CopyGoneFacts,
     InterruptedFacts,
     RollStateFacts,
 )
@@ -154,6 +155,23 @@ def copy_gone(roll_id: str, volume_id: int, *, label: str, folder: str, proven: 
         {"state": CopyState.GONE.value, "label": label, "folder": folder, "proven": proven},
         roll_id=roll_id,
         volume_id=volume_id,
+    )
+
+
+def copy_renamed(
+    roll_id: str, volume_id: int, *, label: str, folder: str, renamed_to: str
+) -> Event:
+    """A copy's folder left its roll but its very content is on the same volume as the roll
+    `renamed_to` (the DIT renamed the folder, e.g. to resolve a conflict): news, no loss."""
+    facts: CopyGoneFacts = {
+        "state": CopyState.GONE.value,
+        "label": label,
+        "folder": folder,
+        "proven": False,
+        "renamed_to": renamed_to,
+    }
+    return make(
+        EventKind.COPY_GONE, facts, roll_id=roll_id, volume_id=volume_id, severity=Severity.INFO
     )
 
 

@@ -81,6 +81,11 @@ def _copy_stale(event: Event) -> str:
 
 def _copy_gone(event: Event) -> str:
     f = event.facts
+    if "renamed_to" in f:
+        return (
+            f"roll {event.roll_id}: its folder on {f['label']} was renamed; that content is "
+            f"now roll {f['renamed_to']}"
+        )
     after = " after it was verified" if f["proven"] else ""
     return (
         f"roll {event.roll_id}: its MHL or folder {f['folder']} disappeared from "
