@@ -50,7 +50,9 @@ class ErasureRecords(RollRecords):
         }
         cleared: set[str] = set()
         for at, evidence in verdicts:
-            cleared |= {r for r in _rolls_of(evidence) if (verified.get(r) or "~") <= at}
+            # strictly after: a verification in the very millisecond of the verdict is not
+            # known to be the one it judged (so its copy vanishing is an alarm, not news)
+            cleared |= {r for r in _rolls_of(evidence) if (verified.get(r) or "~") < at}
         return cleared
 
     def ever_cleared(self, volume_id: int) -> bool:

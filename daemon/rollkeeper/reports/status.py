@@ -186,7 +186,7 @@ def _roll_json(
     """One roll: its identity and state, its copies' problems, its upload and its clearance."""
     problems = [f"{c['volume']}: {p}" for c in copies for p in c["problems"]]
     if row.state == RollState.CONFLICT.value:
-        problems.insert(0, "CONFLICT: different MHL content on different volumes")
+        problems.insert(0, "CONFLICT: the roll's storage key already holds other content")
     return {
         "id": row.id,
         "shoot_day": row.shoot_day,
@@ -195,7 +195,7 @@ def _roll_json(
         "camera_format": row.camera_format,
         "state": row.state,
         "problems": problems,
-        "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
+        "volumes": sorted({c["volume"] for c in copies if c["state"] not in ("gone", "erased")}),
         "copies": copies,
         "upload": uploads.get(row.id),
         "clearance": _roll_clearance(ledger, row.id, archive_provider),
@@ -203,7 +203,8 @@ def _roll_json(
 
 
 def _volume_json(ledger: Ledger, volume: VolumeRow, roll_ids: list[str]) -> dict[str, Any]:
-    """One volume: where it is, what its scans found, its rolls and its latest clearance."""
+    """One volume: where it is, what its scans found, its rolls, its latest clearance and when
+    it was last recorded erased."""
     return {
         "label": volume.label,
         "role": volume.role,
@@ -215,6 +216,7 @@ def _volume_json(ledger: Ledger, volume: VolumeRow, roll_ids: list[str]) -> dict
         "rolls": sorted(roll_ids),
         "unaccounted": volume.unaccounted,
         "clearance": _drive_clearance(ledger, volume.id),
+        "erased_at": volume.erased_at,  # when it was last recorded erased (`ledger.erasures`)
     }
 
 
