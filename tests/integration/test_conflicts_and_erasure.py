@@ -293,7 +293,7 @@ def test_erased_with_force_is_recorded_by_the_next_daemon_pass(tmp_path: Path) -
 
     (erased,) = cart.events("volume_erased")
     assert erased["severity"] == "warning"
-    assert "It had never been cleared for erasure." in erased["message"]
+    assert "It had not been cleared for all of them." in erased["message"]
     assert cart.events("copy_gone") == []  # erased, as the DIT said: not lost
     assert list((cart.state / "requests").glob("*.json")) == []
 

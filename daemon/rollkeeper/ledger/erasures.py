@@ -93,12 +93,22 @@ class ErasureRecords(RollRecords):
             )
         return erased
 
+    def uncleared_copies(self, volume_id: int) -> list[str]:
+        """The rolls on the volume (not gone nor erased) no clear verdict covered."""
+        cleared = self.cleared_for(volume_id)
+        return sorted(
+            c.roll_id
+            for c in self.copies(volume_id=volume_id)
+            if c.state not in ABSENT_COPY_STATES and c.roll_id not in cleared
+        )
+
     def erased_as_told(self, volume_id: int) -> list[str]:
-        """The DIT says the volume was erased (`rollkeeper erased`): every copy on it is."""
+        """The DIT says the volume was erased (`rollkeeper erased`): every copy on it is; a
+        warning unless the drive had been cleared for every one of them."""
         present = [
             c.roll_id for c in self.copies(volume_id=volume_id) if c.state not in ABSENT_COPY_STATES
         ]
-        cleared = self.ever_cleared(volume_id)
+        cleared = self.ever_cleared(volume_id) and not self.uncleared_copies(volume_id)
         return self.erase_copies(volume_id, present, how="told", cleared=cleared)
 
     def reformatted_namesakes(self, volume_id: int) -> list[int]:

@@ -141,7 +141,13 @@ def roll_evidence(
                 ),
             )
         )
-    problems = tuple(p for c in copies if c.state in FAILED_COPY_STATES for p in c.problems)
+    problems = tuple(  # a copy with other content under the roll's name is not the roll
+        p
+        for c in copies
+        if c.state in FAILED_COPY_STATES
+        and (content is None or c.mhl_fingerprint in (None, content.fingerprint))
+        for p in c.problems
+    )
     return RollEvidence(
         roll_id=roll_id,
         state=str(roll.state) if roll is not None else "unknown",

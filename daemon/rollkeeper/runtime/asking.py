@@ -70,19 +70,30 @@ def ask_erased(state_dir: Path, label: str, *, force: bool) -> Asked:
 
 
 def _erasable(ledger: Ledger, label: str, *, force: bool) -> tuple[VolumeRow, bool]:
-    volumes = [v for v in ledger.volumes() if v.label == label]
+    """The drive of that label (the latest one ever cleared, else the latest seen), and whether
+    it was cleared for every roll on it; refused when it was not, unless `force`."""
+    volumes = sorted((v for v in ledger.volumes() if v.label == label), key=lambda v: -v.id)
     if not volumes:
         known = ", ".join(sorted({v.label for v in ledger.volumes()})) or "none yet"
         raise BadInputError(f"no drive labelled {label!r} is known (known: {known})")
-    cleared = [v for v in volumes if ledger.ever_cleared(v.id)]
-    if cleared:
-        return max(cleared, key=lambda v: v.id), True
-    if not force:
+    volume = next((v for v in volumes if ledger.ever_cleared(v.id)), volumes[0])
+    again = f"if it really was erased, say so with `rollkeeper erased {label} --force`"
+    if not ledger.ever_cleared(volume.id):
+        if force:
+            return volume, False
         raise Refused(
             f"{label} was never cleared for erasure, so rollkeeper does not record it as "
-            f"erased; if it really was erased, say so with `rollkeeper erased {label} --force`"
+            f"erased; {again}"
         )
-    return max(volumes, key=lambda v: v.id), False
+    uncleared = ledger.uncleared_copies(volume.id)
+    if uncleared and not force:
+        more = len(uncleared) - 3
+        shown = ", ".join(uncleared[:3]) + (f" and {more} more" if more > 0 else "")
+        raise Refused(
+            f"{label} holds {len(uncleared)} roll(s) it was not cleared for ({shown}), so "
+            f"rollkeeper does not record it as erased; {again}"
+        )
+    return volume, not uncleared
 
 
 def ask_reverify(state_dir: Path, roll: str) -> Asked:

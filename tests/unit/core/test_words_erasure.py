@@ -35,7 +35,7 @@ def test_a_drive_said_erased_without_a_clearance_says_so_as_a_warning() -> None:
     assert event.severity is Severity.WARNING
     assert say(event) == (
         "SHUTTLE_01 was erased, as the DIT recorded with `rollkeeper erased`: recorded as "
-        "erased; its 0 roll copies no longer count. It had never been cleared for erasure."
+        "erased; its 0 roll copies no longer count. It had not been cleared for all of them."
     )
 
 

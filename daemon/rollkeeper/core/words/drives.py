@@ -37,7 +37,7 @@ def _volume_erased(event: Event) -> str:
     rolls = ", ".join(f["rolls"][:3])
     more = f["rolls_count"] - min(len(f["rolls"]), 3)
     listed = f": {rolls}" + (f" and {more} more" if more > 0 else "") if rolls else ""
-    cleared = "" if f["cleared"] else " It had never been cleared for erasure."
+    cleared = "" if f["cleared"] else " It had not been cleared for all of them."
     return (
         f"{f['label']} {how}: recorded as erased; its {f['rolls_count']} roll "
         f"cop{'y' if f['rolls_count'] == 1 else 'ies'} no longer count{listed}.{cleared}"
