@@ -98,15 +98,21 @@ class RollContents(EventLog):
     def _tell_differing(self, roll_id: str, copies: Sequence[CopyRow], content: str) -> None:
         """One alarm for each verified copy whose content is not the roll's (once per copy and
         content), naming both drives and the files that differ."""
-        differing = [
-            c
+        if not any(
+            c.state is CopyState.VERIFIED and c.mhl_fingerprint not in (None, content)
             for c in copies
-            if c.state is CopyState.VERIFIED and c.mhl_fingerprint not in (None, content)
-        ]
-        if not differing:
-            return
+        ):
+            return  # the common case: no more queries
+        untold = self.db.execute(
+            "SELECT c.volume_id, c.mhl_fingerprint, v.label FROM roll_copies c "
+            "JOIN volumes v ON v.id = c.volume_id "
+            "WHERE c.roll_id = ? AND c.state = ? AND c.mhl_fingerprint IS NOT NULL "
+            "AND c.mhl_fingerprint != ? "
+            "AND (c.differs_alarmed IS NULL OR c.differs_alarmed != c.mhl_fingerprint)",
+            (roll_id, CopyState.VERIFIED.value, content),
+        ).fetchall()
         claimed = self.roll_content(roll_id)
-        if claimed is None or claimed.volume_id is None:
+        if not untold or claimed is None or claimed.volume_id is None:
             return
         stored_entries = self._content_entries(roll_id, claimed.volume_id)
         if not stored_entries:  # the claimed copy's own evidence is not recorded yet
@@ -115,37 +121,19 @@ class RollContents(EventLog):
             "SELECT state FROM roll_uploads WHERE roll_id = ?", (roll_id,)
         ).fetchone()
         stored = upload is not None and upload[0] == UploadStage.UPLOADED.value
-        for copy in differing:
-            self._tell_one_differing(roll_id, copy, claimed, stored_entries, stored=stored)
-
-    def _tell_one_differing(
-        self,
-        roll_id: str,
-        copy: CopyRow,
-        claimed: RollContent,
-        stored_entries: dict[str, ContentEntry],
-        *,
-        stored: bool,
-    ) -> None:
-        told = self.db.execute(
-            "SELECT differs_alarmed FROM roll_copies WHERE roll_id = ? AND volume_id = ?",
-            (roll_id, copy.volume_id),
-        ).fetchone()
-        if told is not None and told[0] == copy.mhl_fingerprint:
-            return
-        label = self.db.execute("SELECT label FROM volumes WHERE id = ?", (copy.volume_id,))
-        paths = differing_paths(stored_entries, self._content_entries(roll_id, copy.volume_id))
-        self._record(
-            happened.copy_differs(
-                roll_id,
-                copy.volume_id,
-                label=str(label.fetchone()[0]),
-                content_label=claimed.label or "?",
-                stored=stored,
-                paths=paths,
+        for volume_id, fingerprint, label in untold:
+            paths = differing_paths(stored_entries, self._content_entries(roll_id, volume_id))
+            self._record(
+                happened.copy_differs(
+                    roll_id,
+                    volume_id,
+                    label=label,
+                    content_label=claimed.label or "?",
+                    stored=stored,
+                    paths=paths,
+                )
             )
-        )
-        self.db.execute(
-            "UPDATE roll_copies SET differs_alarmed = ? WHERE roll_id = ? AND volume_id = ?",
-            (copy.mhl_fingerprint, roll_id, copy.volume_id),
-        )
+            self.db.execute(
+                "UPDATE roll_copies SET differs_alarmed = ? WHERE roll_id = ? AND volume_id = ?",
+                (fingerprint, roll_id, volume_id),
+            )
