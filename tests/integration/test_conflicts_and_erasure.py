@@ -32,6 +32,7 @@ from tests.integration.daemon_harness import (
     roll_states,
     run_cli,
     sample_files,
+    status,
     wait_until,
     write_config,
 )
@@ -205,6 +206,10 @@ def test_a_cleared_shuttle_wiped_and_reused_is_recorded_erased_without_an_alarm(
     cart.copy_roll(cart.raid, "SHUTTLE_01")
     cart.run()
     assert cart.clearance("SHUTTLE_01")[0] == 0
+    (roll,) = status(cart.config)["rolls"]
+    assert (
+        f"{A001}: only 2 on-set copies; the production's rule is 3" in roll["clearance"]["warnings"]
+    )
     shuttle = cart.volumes / "SHUTTLE_01"
     shutil.rmtree(shuttle / DAY)  # the DIT erases it, and offloads the next card onto it
     make_roll(shuttle, B001, sample_files(5))
@@ -223,6 +228,11 @@ def test_a_cleared_shuttle_wiped_and_reused_is_recorded_erased_without_an_alarm(
     )
     assert cart.alarms() == []
     assert roll_states(cart.config) == {A001: "uploaded", B001: "uploaded"}
+    (roll,) = [r for r in status(cart.config)["rolls"] if r["id"] == A001]
+    assert (
+        f"{A001}: only 1 on-set copy; the production's rule is 3" in roll["clearance"]["warnings"]
+    )
+    assert roll["volumes"] == ["RAID_A"]
     code, shuttle_verdict = cart.clearance("SHUTTLE_01")
     assert code == 0, reasons(shuttle_verdict)
     assert not cart.events("clearance_revoked")
@@ -353,6 +363,28 @@ def test_reverify_verifies_a_mismatched_copy_again_once_its_file_is_put_back(
     assert (
         asked["message"] == f"roll {A001} on RAID_A: verified again, as asked (rollkeeper reverify)"
     )
+
+
+def test_reverify_uploads_a_roll_whose_upload_stopped_at_a_mismatch_once_put_back(
+    cart: Cart,
+) -> None:
+    files = {"Clips/A001C001.mov": clip(14, 50_000)}
+    path = make_roll(cart.raid, A001, files) / "Clips/A001C001.mov"
+    with path.open("r+b") as handle:
+        handle.seek(7)
+        handle.write(bytes([files["Clips/A001C001.mov"][7] ^ 0x01]))
+    before = path.stat()
+    cart.run()
+    assert roll_states(cart.config) == {A001: "mismatch"}
+    with path.open("r+b") as handle:
+        handle.write(files["Clips/A001C001.mov"])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    assert cart.cli("reverify", A001).returncode == 0
+    cart.run()
+
+    assert roll_states(cart.config) == {A001: "uploaded"}
+    assert stored(cart.nas, A001) == files
 
 
 def test_reverify_refuses_a_roll_with_no_bad_copy(cart: Cart) -> None:
