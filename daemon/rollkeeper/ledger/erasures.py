@@ -85,6 +85,9 @@ class ErasureRecords(RollRecords):
                     happened.copy_erased(roll_id, volume_id, label=name, onset_copies=remaining)
                 )
                 erased.append(roll_id)
+            already = self.db.execute("SELECT erased_at FROM volumes WHERE id = ?", (volume_id,))
+            if not erased and already.fetchone()[0] is not None:
+                return []  # said before (a request applied again after a crash): nothing new
             self.db.execute("UPDATE volumes SET erased_at = ? WHERE id = ?", (now_iso(), volume_id))
             self._record(
                 happened.volume_erased(

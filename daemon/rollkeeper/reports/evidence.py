@@ -181,7 +181,7 @@ def drive_evidence(
                 roll=roll_evidence(
                     ledger, copy.roll_id, archive_provider=archive_provider, rechecks=rechecks
                 ),
-                copy_state=copy.state.value,
+                copy_state=_copy_state(copy.state, root),
                 extras=tuple(r.path for r in records if not _listed(r)),
                 copy_files=tuple(
                     CopyFileEvidence(
@@ -209,6 +209,14 @@ def drive_evidence(
         unaccounted=tuple(volume.unaccounted),
         rolls=tuple(rolls),
     )
+
+
+def _copy_state(state: CopyState, root: str | None) -> str:
+    """The copy's state as the drive shows it: a copy recorded erased whose folder is on the
+    drive after all (the erase was said, not done) is not erased: it is to be verified again."""
+    if state is CopyState.ERASED and root is not None and os.path.isdir(root):
+        return CopyState.SETTLING.value
+    return state.value
 
 
 #: Upload states in which a file is simply not stored yet (still going, or to be retried).

@@ -34,6 +34,11 @@ def _erased(context: LoopContext, arguments: Mapping[str, Any]) -> None:
         raise RequestRefused(f"no drive with id {volume_id!r} is known")
     context.ledger.erased_as_told(volume_id)
     context.clearance.note(volume=volume_id)
+    for volume in context.volumes.values():  # mounted: walk it whole, so that a roll still
+        if volume.volume_id == volume_id:  # on it is found again (and verified again)
+            with volume.lock:
+                volume.everything = True
+            context.wake.set()
 
 
 def _reverify(context: LoopContext, arguments: Mapping[str, Any]) -> None:
@@ -62,7 +67,12 @@ class RequestInbox:
 
     def apply(self) -> None:
         """Apply every waiting request, oldest first; set aside any that cannot be applied."""
-        for path in requests.pending(self.context.state_dir):
+        try:
+            waiting = requests.pending(self.context.state_dir)
+        except OSError as err:
+            log.warning("the requests inbox cannot be read", error=str(err))
+            return
+        for path in waiting:
             request = requests.read_request(path)
             if isinstance(request, requests.Unreadable):
                 self._set_aside(path, request.problem)

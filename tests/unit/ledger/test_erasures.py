@@ -163,3 +163,13 @@ def test_reverify_sends_a_mismatched_copy_back_to_settling(ledger: Ledger) -> No
     roll = ledger.roll(ROLL_ID)
     assert roll is not None and roll.state == RollState.DISCOVERED.value
     assert ledger.bad_copies(ROLL_ID) == []
+
+
+def test_a_drive_said_erased_twice_is_told_once(ledger: Ledger) -> None:
+    shuttle = mount(ledger, "SHUTTLE_01", "U-SHUTTLE")
+    verified(ledger, shuttle)
+    ledger.erased_as_told(shuttle)
+
+    assert ledger.erased_as_told(shuttle) == []  # a request applied again after a crash
+
+    assert len([e for e in ledger.events() if e.kind == "volume_erased"]) == 1

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from rollkeeper.core.clearance import judge_drive
 from rollkeeper.core.errors import BadInputError
+from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.fs import requests
+from rollkeeper.reports.evidence import Rechecks, drive_evidence
 from rollkeeper.runtime.asking import find_roll
 from rollkeeper.runtime.requests import RequestInbox
 
@@ -60,3 +63,37 @@ def test_a_bare_name_two_rolls_carry_is_refused_naming_both(cart: Cart) -> None:
         BadInputError, match=r"names 2 rolls \(20261121_Day01/Camera_Media/A001R1AB, x/y/A001R1AB\)"
     ):
         find_roll([roll, other], "A001R1AB")
+
+
+def erased_though_still_there(cart: Cart) -> None:
+    """The DIT says RAID_A was erased (`--force`) but its roll is still on it."""
+    requests.write_request(
+        cart.service.context.state_dir,
+        "erased",
+        {"volume_id": cart.volume.volume_id, "label": "RAID_A", "force": True},
+    )
+    RequestInbox(cart.service.context).apply()
+
+
+def test_a_roll_still_on_a_drive_said_erased_is_found_again_by_the_next_walk(cart: Cart) -> None:
+    erased_though_still_there(cart)
+    assert cart.volume.pending()  # a whole walk is due
+
+    cart.scan()
+
+    assert cart.state(A001) is CopyState.SETTLING
+    assert cart.said("copy_back", A001)
+
+
+def test_a_roll_still_on_a_drive_said_erased_blocks_the_drive_until_verified_again(
+    cart: Cart,
+) -> None:
+    erased_though_still_there(cart)
+    volume = cart.ledger.volume(cart.volume.volume_id)
+    assert volume is not None
+
+    evidence = drive_evidence(cart.ledger, volume, archive_provider="none", rechecks=Rechecks())
+
+    (roll,) = evidence.rolls
+    assert roll.copy_state == CopyState.SETTLING.value
+    assert not judge_drive(evidence).clear_to_erase
