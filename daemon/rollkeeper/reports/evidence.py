@@ -23,7 +23,8 @@ from rollkeeper.core.clearance import (
     RollOnDrive,
 )
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, CopyState
-from rollkeeper.ledger.rows import FileIdentity, FileUpload, VolumeRow
+from rollkeeper.ledger.contents import RollContent
+from rollkeeper.ledger.rows import CopyRow, FileIdentity, FileUpload, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.verify import FileStatus
 
@@ -100,6 +101,15 @@ def _copy_root(ledger: Ledger, volume_id: int | None, folder: str | None) -> str
     return os.path.join(volume.mount_path, folder)
 
 
+def _holding(copies: list[CopyRow], content: RollContent | None) -> list[CopyRow]:
+    """The copies holding the roll's content: a copy with other content under the roll's name
+    is not the roll (neither its problems nor its count are the roll's). A copy whose MHL did
+    not read is kept: nothing says it is another roll."""
+    if content is None:
+        return copies
+    return [c for c in copies if c.mhl_fingerprint in (None, content.fingerprint)]
+
+
 def roll_evidence(
     ledger: Ledger, roll_id: str, *, archive_provider: str, rechecks: Rechecks
 ) -> RollEvidence:
@@ -141,13 +151,8 @@ def roll_evidence(
                 ),
             )
         )
-    problems = tuple(  # a copy with other content under the roll's name is not the roll
-        p
-        for c in copies
-        if c.state in FAILED_COPY_STATES
-        and (content is None or c.mhl_fingerprint in (None, content.fingerprint))
-        for p in c.problems
-    )
+    held = _holding(copies, content)
+    problems = tuple(p for c in held if c.state in FAILED_COPY_STATES for p in c.problems)
     return RollEvidence(
         roll_id=roll_id,
         state=str(roll.state) if roll is not None else "unknown",
@@ -155,12 +160,7 @@ def roll_evidence(
         files=tuple(files),
         manifest_written=bool(upload is not None and upload.manifest_key),
         archive=archive,
-        onset_copies=sum(
-            1
-            for c in copies
-            if c.state is CopyState.VERIFIED
-            and (content is None or c.mhl_fingerprint == content.fingerprint)
-        ),
+        onset_copies=sum(1 for c in held if c.state is CopyState.VERIFIED),
     )
 
 
