@@ -35,8 +35,9 @@ class ProblemFacts(TypedDict):
     problem: str
 
 
-#: A roll's state changed (ROLL_STATE); `copies_disagree` when its copies hold different MHL
-#: content (the CONFLICT alarm). `from` is a Python keyword, hence this spelling.
+#: A roll's state changed (ROLL_STATE); `copies_disagree` when its copies held different MHL
+#: content (the CONFLICT alarm of older rollkeepers, read back as it was; today a copy with other
+#: content is COPY_DIFFERS and this is false). `from` is a Python keyword, hence this spelling.
 RollStateFacts = TypedDict("RollStateFacts", {"from": str, "to": str, "copies_disagree": bool})
 
 
