@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rollkeeper.core.errors import BadInputError, RollkeeperError
+from rollkeeper.core.errors import BadInputError, EnvironmentProblem, RollkeeperError
 from rollkeeper.fs.presence import read_presence
-from rollkeeper.fs.requests import Request, write_request
+from rollkeeper.fs.requests import Request, requests_dir, write_request
 from rollkeeper.ledger.rows import RollRecord, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.ledger_file import require_ledger
@@ -48,7 +48,13 @@ def when_applied(state_dir: Path) -> str:
 
 
 def _ask(state_dir: Path, kind: str, arguments: dict[str, Any], what: str) -> Asked:
-    request = write_request(state_dir, kind, arguments)
+    try:
+        request = write_request(state_dir, kind, arguments)
+    except OSError as err:
+        raise EnvironmentProblem(
+            f"{requests_dir(state_dir)}: cannot leave the request there ({err.strerror or err}); "
+            "check that the state folder is writable by you"
+        ) from err
     return Asked(request, what, when_applied(state_dir))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rollkeeper.core.errors import BadInputError
+from rollkeeper.core.errors import BadInputError, EnvironmentProblem
 from rollkeeper.fs import requests
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.runtime.asking import Refused, ask_erased
@@ -60,3 +60,14 @@ def test_an_unknown_label_is_refused_naming_the_known_ones(state: Path) -> None:
         BadInputError, match=r"no drive labelled 'X' is known \(known: SHUTTLE_01\)"
     ):
         ask_erased(state, "X", force=True)
+
+
+def test_a_request_that_cannot_be_written_is_one_sentence_naming_the_folder(state: Path) -> None:
+    (state / "requests").write_text("a file where the inbox should be")
+
+    with pytest.raises(EnvironmentProblem) as problem:
+        ask_erased(state, "SHUTTLE_01", force=True)
+
+    assert str(problem.value).startswith(f"{state / 'requests'}: cannot leave the request there")
+    assert str(problem.value).endswith("check that the state folder is writable by you")
+    assert problem.value.exit_code == 3
