@@ -238,6 +238,25 @@ def test_a_cleared_shuttle_wiped_and_reused_is_recorded_erased_without_an_alarm(
     assert not cart.events("clearance_revoked")
 
 
+def test_a_roll_folder_renamed_on_a_cleared_drive_is_no_erasure(cart: Cart) -> None:
+    make_roll(cart.raid, A001, sample_files(15))
+    cart.copy_roll(cart.raid, "SHUTTLE_01")
+    cart.run()
+    assert cart.clearance("SHUTTLE_01")[0] == 0
+    shuttle = cart.volumes / "SHUTTLE_01"
+    os.rename(shuttle / A001, shuttle / A002)
+
+    cart.run()
+
+    assert cart.events("volume_erased") == []
+    (renamed,) = cart.events("copy_gone")
+    assert (renamed["severity"], renamed["message"]) == (
+        "info",
+        f"roll {A001}: its folder on SHUTTLE_01 was renamed; that content is now roll {A002}",
+    )
+    assert roll_states(cart.config) == {A001: "uploaded", A002: "uploaded"}
+
+
 def test_a_drive_never_cleared_that_loses_a_roll_is_an_alarm(tmp_path: Path) -> None:
     cart = Cart(tmp_path, verify_only=True)
     make_roll(cart.raid, A001, sample_files(6))

@@ -202,8 +202,9 @@ class Tracking:
         return changed
 
     def _vanished(self, volume: VolumeState, seen: set[str], *, full: bool) -> set[str]:
-        """Copies recorded on the volume that the walk no longer finds: erased when the drive
-        had been cleared for them (news), else gone (an alarm); their rolls."""
+        """Copies recorded on the volume that the walk no longer finds: renamed when their
+        content is on the volume as another roll, else erased when the drive had been cleared
+        for them (news), else gone (an alarm); their rolls."""
         ledger = self.context.ledger
         if full:
             vanished = [
@@ -219,8 +220,14 @@ class Tracking:
         if not vanished:
             return set()
         cleared = ledger.cleared_for(volume.volume_id)
-        erased = [c for c in vanished if c.state is CopyState.VERIFIED and c.roll_id in cleared]
         renamed = self._renamed(volume, seen)
+        erased = [
+            c
+            for c in vanished
+            if c.state is CopyState.VERIFIED
+            and c.roll_id in cleared
+            and (c.mhl_fingerprint or "") not in renamed
+        ]
         for copy in vanished:
             self.context.trackers.pop((copy.roll_id, volume_key(volume.mounted)), None)
             if copy not in erased:
