@@ -122,22 +122,23 @@ def test_same_roll_with_same_mhl_on_two_volumes_is_one_roll_with_two_copies(
     assert roll["volumes"] == ["RAID_A", "SHUTTLE_01"]
 
 
-def test_same_roll_name_with_different_content_on_two_drives_is_a_conflict(
+def test_same_roll_name_with_different_content_on_two_drives_is_one_alarm_not_a_failed_roll(
     cart: dict[str, Path],
 ) -> None:
     make_roll(cart["raid"], A001, sample_files(1))
+    config = config_for(cart, settle=0)
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
     shuttle = cart["volumes"] / "SHUTTLE_01"
     make_roll(shuttle, A001, sample_files(2))
-    config = config_for(cart, settle=0)
 
-    done = run_cli("run", "--once", "--config", str(config))
+    run_cli("run", "--once", "--config", str(config))
 
-    assert done.returncode == 1
     (roll,) = status(config)["rolls"]
-    assert roll["state"] == "conflict"
-    assert "CONFLICT" in roll["problems"][0]
+    assert roll["state"] == "verified"  # the roll is RAID_A's content, verified first
     alarms = [e for e in events(cart) if e["severity"] == "alarm"]
-    assert any("different MHL content" in str(e["message"]) for e in alarms)
+    assert [e["kind"] for e in alarms] == ["copy_differs"]
+    assert "SHUTTLE_01 holds a different A001R1AB" in str(alarms[0]["message"])
+    assert "read from RAID_A" in str(alarms[0]["message"])
 
 
 def test_layout_errors_are_reported_per_volume_and_are_not_rolls(cart: dict[str, Path]) -> None:

@@ -36,8 +36,9 @@ class ProblemFacts(TypedDict):
     problem: str
 
 
-#: A roll's state changed (ROLL_STATE); `copies_disagree` when its copies hold different MHL
-#: content (the CONFLICT alarm). `from` is a Python keyword, hence this spelling.
+#: A roll's state changed (ROLL_STATE); `copies_disagree` when its copies held different MHL
+#: content (the CONFLICT alarm of older rollkeepers, read back as it was; today a copy with other
+#: content is COPY_DIFFERS and this is false). `from` is a Python keyword, hence this spelling.
 RollStateFacts = TypedDict("RollStateFacts", {"from": str, "to": str, "copies_disagree": bool})
 
 
@@ -64,6 +65,7 @@ class CopyStateFacts(TypedDict):
     label: NotRequired[str]
     retry: NotRequired[bool]
     uploading: NotRequired[bool]
+    requested: NotRequired[bool]
 
 
 class CopyVerifiedFacts(TypedDict):
@@ -105,12 +107,48 @@ class CopyStaleFacts(TypedDict):
 
 
 class CopyGoneFacts(TypedDict):
-    """A copy's MHL or folder disappeared from a mounted volume (COPY_GONE)."""
+    """A copy's MHL or folder disappeared from a mounted volume (COPY_GONE); with `renamed_to`,
+    its content is on the same volume as that roll now (its folder was renamed)."""
 
     state: str
     label: str
     folder: str
     proven: bool
+    renamed_to: NotRequired[str]
+
+
+class CopyDiffersFacts(TypedDict):
+    """A copy holding other content than the roll's stored (or first verified) content under the
+    same name (COPY_DIFFERS): its drive `label`, the drive the roll's content was read from
+    (`content_label`), whether that content is `stored`, and the first differing `paths` of
+    `differing_count`."""
+
+    label: str
+    content_label: str
+    stored: bool
+    paths: list[str]
+    differing_count: int
+
+
+class CopyErasedFacts(TypedDict):
+    """A copy recorded as erased with its drive (COPY_ERASED): the drive `label`, and how many
+    verified on-set copies of the roll remain (`onset_copies`)."""
+
+    label: str
+    onset_copies: int
+
+
+class VolumeErasedFacts(TypedDict):
+    """A drive recorded as erased (VOLUME_ERASED), `how`: `wiped` (it came back without the
+    rolls it was cleared for), `reformatted` (its label came back on a new filesystem) or
+    `told` (the DIT said so with `rollkeeper erased`); `cleared` whether it had been cleared;
+    the first erased `rolls` of `rolls_count`."""
+
+    label: str
+    how: str
+    cleared: bool
+    rolls: list[str]
+    rolls_count: int
 
 
 class InterruptedFacts(TypedDict):

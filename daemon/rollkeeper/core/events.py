@@ -25,6 +25,8 @@ from rollkeeper.core.event_facts import (
     ArchiveOverdueFacts,
     ArchiveUnusableFacts,
     ClearanceFacts,
+    CopyDiffersFacts,
+    CopyErasedFacts,
     CopyFailedFacts,
     CopyGoneFacts,
     CopyStaleFacts,
@@ -43,6 +45,7 @@ from rollkeeper.core.event_facts import (
     UploadDoneFacts,
     UploadFailedFacts,
     UploadStartedFacts,
+    VolumeErasedFacts,
     VolumeFacts,
 )
 
@@ -64,6 +67,7 @@ class EventKind(StrEnum):
     VOLUME_NAMESAKE = "volume_namesake"
     LAYOUT_PROBLEM = "layout_problem"
     WATCH_FAILED = "watch_failed"
+    VOLUME_ERASED = "volume_erased"
     # copies of a roll and their verification
     ROLL_STATE = "roll_state"
     COPY_DISCOVERED = "copy_discovered"
@@ -74,6 +78,8 @@ class EventKind(StrEnum):
     COPY_GONE = "copy_gone"
     COPY_BACK = "copy_back"
     COPY_MHL_CHANGED = "copy_mhl_changed"
+    COPY_DIFFERS = "copy_differs"
+    COPY_ERASED = "copy_erased"
     VERIFY_INTERRUPTED = "verify_interrupted"
     VERIFY_DISCARDED = "verify_discarded"
     INTERNAL_ERROR = "internal_error"
@@ -114,6 +120,7 @@ FACTS: Mapping[EventKind, type[Mapping[str, object]]] = {
     EventKind.VOLUME_NAMESAKE: MountFacts,
     EventKind.LAYOUT_PROBLEM: ProblemFacts,
     EventKind.WATCH_FAILED: ProblemFacts,
+    EventKind.VOLUME_ERASED: VolumeErasedFacts,
     EventKind.ROLL_STATE: RollStateFacts,
     EventKind.COPY_DISCOVERED: FolderFacts,
     EventKind.COPY_STATE: CopyStateFacts,
@@ -123,6 +130,8 @@ FACTS: Mapping[EventKind, type[Mapping[str, object]]] = {
     EventKind.COPY_GONE: CopyGoneFacts,
     EventKind.COPY_BACK: FolderFacts,
     EventKind.COPY_MHL_CHANGED: MhlChangedFacts,
+    EventKind.COPY_DIFFERS: CopyDiffersFacts,
+    EventKind.COPY_ERASED: CopyErasedFacts,
     EventKind.VERIFY_INTERRUPTED: InterruptedFacts,
     EventKind.VERIFY_DISCARDED: DiscardedFacts,
     EventKind.INTERNAL_ERROR: InternalErrorFacts,
@@ -156,6 +165,9 @@ DEFAULT_SEVERITY: Mapping[EventKind, Severity] = {
     EventKind.COPY_VERIFIED: _INFO,
     EventKind.COPY_FAILED: _ALARM,
     EventKind.COPY_BACK: _WARNING,
+    EventKind.COPY_GONE: _ALARM,
+    EventKind.COPY_DIFFERS: _ALARM,
+    EventKind.COPY_ERASED: _INFO,
     EventKind.VERIFY_INTERRUPTED: _WARNING,
     EventKind.VERIFY_DISCARDED: _WARNING,
     EventKind.INTERNAL_ERROR: _ALARM,
@@ -175,14 +187,15 @@ DEFAULT_SEVERITY: Mapping[EventKind, Severity] = {
 }
 
 #: Kinds whose loudness their facts decide (see `rollkeeper.core.happened`): a roll's state is
-#: an alarm when its copies disagree; a stale, gone or changed copy when it had been proven; an
-#: unusable archive unless no archive is configured at all.
+#: an alarm when its copies disagree; a stale or changed copy when it had been proven; an
+#: unusable archive unless no archive is configured at all; a drive erased without having been
+#: cleared is a warning.
 SEVERITY_FROM_FACTS = frozenset(
     {
         EventKind.ROLL_STATE,
         EventKind.COPY_STALE,
-        EventKind.COPY_GONE,
         EventKind.COPY_MHL_CHANGED,
+        EventKind.VOLUME_ERASED,
         EventKind.ARCHIVE_UNUSABLE,
     }
 )

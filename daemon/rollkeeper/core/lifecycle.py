@@ -6,7 +6,7 @@ state is always derived from its copies, never set by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 
@@ -21,6 +21,7 @@ class CopyState(StrEnum):
     INCOMPLETE = "incomplete"  # listed files missing or short after the roll settled
     INVALID_MHL = "invalid_mhl"  # the MHL cannot be read or trusted
     GONE = "gone"  # the folder or its MHL disappeared while the volume was mounted
+    ERASED = "erased"  # the drive was wiped after it was cleared (or the DIT said so)
 
 
 class RollState(StrEnum):
@@ -33,7 +34,7 @@ class RollState(StrEnum):
     MISMATCH = "mismatch"
     INCOMPLETE = "incomplete"
     INVALID_MHL = "invalid_mhl"
-    CONFLICT = "conflict"  # the same roll identity with different MHL content on two volumes
+    CONFLICT = "conflict"  # the roll's storage key already held other content
     UPLOADING = "uploading"
     UPLOADED = "uploaded"  # primary copy stored and proven: cards and rotation drives may go
     ARCHIVED = "archived"  # archival copy verified too: RAIDs may go
@@ -49,6 +50,9 @@ class UploadStage(StrEnum):
     MISMATCH = "mismatch"  # a file did not match its MHL during the upload pass
     CONFLICT = "conflict"  # a key already held other content
 
+
+#: Copies that are no longer on their drive: they count for nothing and block nothing.
+ABSENT_COPY_STATES = frozenset({CopyState.GONE, CopyState.ERASED})
 
 FAILED_COPY_STATES = frozenset({CopyState.MISMATCH, CopyState.INCOMPLETE, CopyState.INVALID_MHL})
 FAILED_ROLL_STATES = frozenset(
@@ -76,8 +80,10 @@ def derive_roll_state(
     archived: bool = False,
 ) -> RollState:
     """A roll's state from its copies and its upload: any failure wins (fail closed), else the
-    furthest stage reached."""
-    states = [s for s in copy_states if s is not CopyState.GONE]
+    furthest stage reached. The copies given are those holding the roll's content (a copy with
+    other content under the same name is judged on its own drive, see `differing_paths`);
+    copies gone or erased count for nothing."""
+    states = [s for s in copy_states if s not in ABSENT_COPY_STATES]
     if conflict or upload is UploadStage.CONFLICT:
         return RollState.CONFLICT
     if upload is UploadStage.MISMATCH:
@@ -93,3 +99,29 @@ def derive_roll_state(
         if copy_state in states:
             return roll_state
     return RollState.DISCOVERED
+
+
+#: One file of a roll's content, by its relative path: its size, and its hashes as the MHL
+#: lists them ({kind: value}).
+ContentEntry = tuple[int | None, Mapping[str, str]]
+
+
+def differing_paths(
+    stored: Mapping[str, ContentEntry], other: Mapping[str, ContentEntry]
+) -> list[str]:
+    """The paths where two contents of a roll disagree: listed in one only, or listed in both
+    with another size or another hash (or no hash kind in common, so no proof they agree).
+
+    A roll's content identity is its set of (relative path, size, hash); two copies hold the
+    same roll exactly when this is empty."""
+    return sorted(
+        path
+        for path in stored.keys() | other.keys()
+        if path not in stored or path not in other or not _same_file(stored[path], other[path])
+    )
+
+
+def _same_file(a: ContentEntry, b: ContentEntry) -> bool:
+    (size_a, hashes_a), (size_b, hashes_b) = a, b
+    common = hashes_a.keys() & hashes_b.keys()
+    return size_a == size_b and bool(common) and all(hashes_a[k] == hashes_b[k] for k in common)

@@ -7,7 +7,7 @@ loses its proof; a copy seen again unchanged costs no write.
 from __future__ import annotations
 
 from rollkeeper.core import happened
-from rollkeeper.core.lifecycle import CopyState, RollState
+from rollkeeper.core.lifecycle import ABSENT_COPY_STATES, CopyState, RollState
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.rolls import RollRecords
 from rollkeeper.ledger.rows import CopyObservation, CopyRow
@@ -38,7 +38,7 @@ class CopyDiscovery(RollRecords):
             if (c := known.get((o.roll_id, o.volume_id))) is None
             or c.mhl_fingerprint != o.mhl_fingerprint
             or c.folder != o.folder
-            or c.state is CopyState.GONE
+            or c.state in ABSENT_COPY_STATES
         ]
         if changed:
             with self.transaction():
@@ -71,7 +71,7 @@ class CopyDiscovery(RollRecords):
             self._copy_found(seen, stamp)
         elif existing.mhl_fingerprint != seen.mhl_fingerprint or existing.folder != seen.folder:
             self._copy_changed(seen, was_proven=existing.state is CopyState.VERIFIED, stamp=stamp)
-        else:  # the copy was gone and is back
+        else:  # the copy was gone (or recorded erased) and is back
             self._set_copy_state(seen.roll_id, seen.volume_id, CopyState.SETTLING, [])
             self._record(happened.copy_back(seen.roll_id, seen.volume_id, folder=seen.folder))
 

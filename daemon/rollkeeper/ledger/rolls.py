@@ -11,11 +11,11 @@ from rollkeeper.core import happened
 from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage, derive_roll_state
 from rollkeeper.ledger.connection import now_iso
-from rollkeeper.ledger.events import EventLog
+from rollkeeper.ledger.contents import RollContents
 from rollkeeper.ledger.rows import CopyRow, RollRecord, copy_row, roll_record
 
 
-class RollRecords(EventLog):
+class RollRecords(RollContents):
     """Rolls and copies: reading them, moving a copy's state, re-deriving the roll's."""
 
     def roll(self, roll_id: str) -> RollRecord | None:
@@ -52,30 +52,32 @@ class RollRecords(EventLog):
         )
         return [copy_row(r) for r in rows]
 
-    def _derived_state(self, roll_id: str) -> tuple[RollState, bool]:
-        """The roll's state as its copies, upload and archive check make it, and whether its
-        copies conflict (differing MHL content)."""
+    def _derived_state(self, roll_id: str) -> RollState:
+        """The roll's state as its copies holding its content, its upload and its archive check
+        make it. A copy holding other content under the roll's name is told of once and judged
+        on its own drive (`ledger.contents`); CONFLICT is only a storage key holding other
+        content."""
         copies = self.copies(roll_id=roll_id)
-        fingerprints = {c.mhl_fingerprint for c in copies if c.state is not CopyState.GONE}
-        fingerprints.discard(None)
-        conflict = len(fingerprints) > 1
+        content = self._claimed_content(roll_id, copies)
+        if content is not None:
+            self._tell_differing(roll_id, copies, content)
+            copies = [c for c in copies if c.mhl_fingerprint in (None, content)]
         upload = self.db.execute(
             "SELECT state FROM roll_uploads WHERE roll_id = ?", (roll_id,)
         ).fetchone()
         archive = self.db.execute(
             "SELECT state FROM archive_checks WHERE roll_id = ?", (roll_id,)
         ).fetchone()
-        state = derive_roll_state(
+        return derive_roll_state(
             (c.state for c in copies),
-            conflict=conflict,
+            conflict=False,
             upload=UploadStage(upload[0]) if upload else None,
             archived=archive is not None and archive[0] == "archived",
         )
-        return state, conflict
 
     def _refresh_roll(self, roll_id: str) -> RollState:
         """Re-derive a roll's state from its copies; an event when it changes."""
-        state, conflict = self._derived_state(roll_id)
+        state = self._derived_state(roll_id)
         old = self.db.execute("SELECT state FROM rolls WHERE id = ?", (roll_id,)).fetchone()
         if old is not None and old[0] != state.value:
             self.db.execute(
@@ -83,7 +85,7 @@ class RollRecords(EventLog):
                 (state.value, now_iso(), roll_id),
             )
             self._record(
-                happened.roll_state(roll_id, before=old[0], after=state, copies_disagree=conflict)
+                happened.roll_state(roll_id, before=old[0], after=state, copies_disagree=False)
             )
         return state
 

@@ -46,6 +46,7 @@ class VolumeRow:
     last_full_scan: str | None
     scan_problems: list[str]
     unaccounted: list[str]
+    erased_at: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +226,11 @@ class RollRecord:
     roll: str
     camera_format: str | None
     state: str
-    mhl_fingerprint: str | None
+    mhl_fingerprint: str | None  # the content first seen
     first_seen: str
     updated_at: str
+    content_fingerprint: str | None  # the content claimed as the roll (`ledger.contents`)
+    content_volume_id: int | None
 
 
 def roll_record(row: sqlite3.Row) -> RollRecord:

@@ -166,4 +166,17 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE uploads ADD COLUMN listed_etag TEXT;
     ALTER TABLE uploads ADD COLUMN checked_at TEXT;
     """,
+    # 5: a roll's content (the one stored, or first verified) and drives recorded as erased
+    """
+    ALTER TABLE rolls ADD COLUMN content_fingerprint TEXT;  -- NULL until a content is claimed
+    ALTER TABLE rolls ADD COLUMN content_volume_id INTEGER; -- the copy it was claimed from
+    ALTER TABLE volumes ADD COLUMN erased_at TEXT;          -- when it was last recorded erased
+    ALTER TABLE roll_copies ADD COLUMN differs_alarmed TEXT; -- content the conflict alarm named
+    UPDATE rolls SET
+        content_volume_id = (SELECT u.volume_id FROM roll_uploads u WHERE u.roll_id = rolls.id),
+        content_fingerprint = (
+            SELECT c.mhl_fingerprint FROM roll_uploads u JOIN roll_copies c
+            ON c.roll_id = u.roll_id AND c.volume_id = u.volume_id WHERE u.roll_id = rolls.id
+        );
+    """,
 )

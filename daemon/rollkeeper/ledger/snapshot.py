@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rollkeeper.ledger.contents import RollContent
 from rollkeeper.ledger.rows import (
     ArchiveCheck,
     CopyRow,
@@ -35,6 +36,7 @@ class LedgerSnapshot(Ledger):
         self.path = ledger.path
         self.db = ledger.db
         self._rolls = {row.id: row for row in ledger.rolls()}
+        self._labels = {v.id: v.label for v in ledger.volumes()}
         self._copies: dict[str, list[CopyRow]] = defaultdict(list)
         for row in self.db.execute("SELECT * FROM roll_copies ORDER BY roll_id, volume_id"):
             self._copies[row["roll_id"]].append(copy_row(row))
@@ -65,6 +67,14 @@ class LedgerSnapshot(Ledger):
 
     def rolls(self) -> list[RollRecord]:
         return list(self._rolls.values())
+
+    def roll_content(self, roll_id: str) -> RollContent | None:
+        roll = self._rolls.get(roll_id)
+        if roll is None or roll.content_fingerprint is None:
+            return None
+        volume_id = roll.content_volume_id
+        label = self._labels.get(volume_id) if volume_id is not None else None
+        return RollContent(roll.content_fingerprint, volume_id, label)
 
     def copies(self, *, roll_id: str | None = None, volume_id: int | None = None) -> list[CopyRow]:
         if volume_id is not None:

@@ -6,7 +6,8 @@ by numbered migrations (`PRAGMA user_version`).
 
 `Ledger` is composed here from one part per table family, all sharing one connection:
 `connection` (opening, migrations, transactions), `events` (the event log and its outbox),
-`volumes`, `rolls` (copy and roll states), `discovery` (what a scan saw), `evidence` (verified
+`volumes`, `rolls` (copy and roll states), `contents` (which content is the roll),
+`discovery` (what a scan saw), `erasures` (drives erased), `reverify`, `evidence` (verified
 files), `uploads`, `object_checks` (their re-checks by listing), `checkpoints` (unfinished
 multipart uploads), `archive_checks` and `clearances`. The schema itself is in `schema`.
 """
@@ -18,7 +19,9 @@ from rollkeeper.ledger.checkpoints import CheckpointRecords
 from rollkeeper.ledger.clearances import ClearanceRecords
 from rollkeeper.ledger.connection import LEDGER_FILE, now_iso
 from rollkeeper.ledger.discovery import CopyDiscovery
+from rollkeeper.ledger.erasures import ErasureRecords
 from rollkeeper.ledger.object_checks import ObjectCheckRecords
+from rollkeeper.ledger.reverify import ReverifyRecords
 from rollkeeper.ledger.schema import MIGRATIONS
 from rollkeeper.ledger.state_lock import LOCK_FILE, StateLock
 from rollkeeper.ledger.volumes import VolumeRecords
@@ -30,6 +33,8 @@ class Ledger(
     VolumeRecords,
     CopyDiscovery,
     ObjectCheckRecords,
+    ErasureRecords,
+    ReverifyRecords,
     CheckpointRecords,
     ArchiveRecords,
     ClearanceRecords,

@@ -95,12 +95,16 @@ def _changed(last: DriveClearance | None, verdict: DriveVerdict) -> bool:
 
 
 def _announcement(judgment: Judgment, last: DriveClearance | None) -> Event | None:
-    """A verdict that grants a clearance, or revokes one granted before, is told; one whose
-    reasons alone changed is only recorded."""
+    """A verdict that grants a clearance, or revokes one granted before, is told (unless the
+    drive was recorded erased since: that was told already); one whose reasons alone changed is
+    only recorded."""
     clear = judgment.verdict.clear_to_erase
     was_clear = last is not None and bool(last.clear)
     if not _answer_changed(last, judgment.verdict) or (not clear and not was_clear):
         return None
+    erased = judgment.volume.erased_at
+    if not clear and last is not None and erased is not None and erased >= last.at:
+        return None  # erased as its clearance allowed: the erase was told, not a revocation
     return happened.clearance(judgment.volume.id, judgment.verdict)
 
 

@@ -23,7 +23,8 @@ from rollkeeper.core.clearance import (
     RollOnDrive,
 )
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, CopyState
-from rollkeeper.ledger.rows import FileIdentity, FileUpload, RollUpload, VolumeRow
+from rollkeeper.ledger.contents import RollContent
+from rollkeeper.ledger.rows import CopyRow, FileIdentity, FileUpload, RollUpload, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.verify import FileStatus
 from rollkeeper.reports.live_objects import LOST_STATES, LiveObjects
@@ -125,6 +126,15 @@ def _copy_root(ledger: Ledger, volume_id: int | None, folder: str | None) -> str
     return os.path.join(volume.mount_path, folder)
 
 
+def _holding(copies: list[CopyRow], content: RollContent | None) -> list[CopyRow]:
+    """The copies holding the roll's content: a copy with other content under the roll's name
+    is not the roll (neither its problems nor its count are the roll's). A copy whose MHL did
+    not read is kept: nothing says it is another roll."""
+    if content is None:
+        return copies
+    return [c for c in copies if c.mhl_fingerprint in (None, content.fingerprint)]
+
+
 def roll_evidence(
     ledger: Ledger, roll_id: str, *, archive_provider: str, rechecks: Rechecks
 ) -> RollEvidence:
@@ -135,6 +145,7 @@ def roll_evidence(
     upload = ledger.roll_upload(roll_id)
     uploads = ledger.file_uploads(roll_id)
     archive, archived_objects = _archive_status(ledger, roll_id, archive_provider)
+    content = ledger.roll_content(roll_id)
     source_volume = upload.volume_id if upload is not None else None
     source_copy = next((c for c in copies if c.volume_id == source_volume), None)
     records = ledger.file_identities(roll_id, source_volume) if source_volume is not None else []
@@ -164,7 +175,8 @@ def roll_evidence(
                 object_present=objects(stored) if objects and stored is not None else None,
             )
         )
-    problems = tuple(p for c in copies if c.state in FAILED_COPY_STATES for p in c.problems)
+    held = _holding(copies, content)
+    problems = tuple(p for c in held if c.state in FAILED_COPY_STATES for p in c.problems)
     return RollEvidence(
         roll_id=roll_id,
         state=str(roll.state) if roll is not None else "unknown",
@@ -172,7 +184,7 @@ def roll_evidence(
         files=tuple(files),
         manifest_written=bool(upload is not None and upload.manifest_key),
         archive=archive,
-        onset_copies=sum(1 for c in copies if c.state is CopyState.VERIFIED),
+        onset_copies=sum(1 for c in held if c.state is CopyState.VERIFIED),
         storage_problem=storage_problem() if uploads else None,
     )
 
@@ -186,6 +198,7 @@ def drive_evidence(
     for copy in ledger.copies(volume_id=volume.id):
         if copy.state is CopyState.GONE:
             continue
+        content = ledger.roll_content(copy.roll_id)
         records = ledger.file_identities(copy.roll_id, volume.id)
         root = os.path.join(mount, copy.folder) if mount is not None and rechecks.sources else None
         rolls.append(
@@ -193,7 +206,7 @@ def drive_evidence(
                 roll=roll_evidence(
                     ledger, copy.roll_id, archive_provider=archive_provider, rechecks=rechecks
                 ),
-                copy_state=copy.state.value,
+                copy_state=_copy_state(copy.state, root),
                 extras=tuple(r.path for r in records if not _listed(r)),
                 copy_files=tuple(
                     CopyFileEvidence(
@@ -205,6 +218,10 @@ def drive_evidence(
                     )
                     for r in records
                 ),
+                same_content=(
+                    None if content is None else copy.mhl_fingerprint == content.fingerprint
+                ),
+                content_drive=content.label if content is not None else None,
             )
         )
     return DriveEvidence(
@@ -217,6 +234,14 @@ def drive_evidence(
         unaccounted=tuple(volume.unaccounted),
         rolls=tuple(rolls),
     )
+
+
+def _copy_state(state: CopyState, root: str | None) -> str:
+    """The copy's state as the drive shows it: a copy recorded erased whose folder is on the
+    drive after all (the erase was said, not done) is not erased: it is to be verified again."""
+    if state is CopyState.ERASED and root is not None and os.path.isdir(root):
+        return CopyState.SETTLING.value
+    return state.value
 
 
 #: Upload states in which a file is simply not stored yet (still going, or to be retried).

@@ -212,7 +212,8 @@ def _roll_json(
     upload = uploads.get(row.id)
     if row.state == RollState.CONFLICT.value:
         stored = upload["last_error"] if upload and upload["state"] == "conflict" else None
-        problems.insert(0, f"CONFLICT: {stored or 'different MHL content on different volumes'}")
+        held = stored or "the roll's storage key already holds other content"
+        problems.insert(0, f"CONFLICT: {held}")
     problems += _drives_to_mount(ledger, row.id, copies)
     return {
         "id": row.id,
@@ -222,7 +223,7 @@ def _roll_json(
         "camera_format": row.camera_format,
         "state": row.state,
         "problems": problems,
-        "volumes": sorted({c["volume"] for c in copies if c["state"] != "gone"}),
+        "volumes": sorted({c["volume"] for c in copies if c["state"] not in ("gone", "erased")}),
         "copies": copies,
         "upload": upload,
         "clearance": _roll_clearance(ledger, row.id, archive_provider),
@@ -243,7 +244,8 @@ def _drives_to_mount(ledger: Ledger, roll_id: str, copies: list[dict[str, Any]])
 def _volume_json(
     ledger: Ledger, volume: VolumeRow, roll_ids: list[str], freshness: Freshness
 ) -> dict[str, Any]:
-    """One volume: where it is, what its scans found, its rolls and its latest clearance."""
+    """One volume: where it is, what its scans found, its rolls, its latest clearance and when
+    it was last recorded erased."""
     return {
         "label": volume.label,
         "role": volume.role,
@@ -255,6 +257,7 @@ def _volume_json(
         "rolls": sorted(roll_ids),
         "unaccounted": volume.unaccounted,
         "clearance": _drive_clearance(ledger, volume.id, freshness),
+        "erased_at": volume.erased_at,  # when it was last recorded erased (`ledger.erasures`)
     }
 
 

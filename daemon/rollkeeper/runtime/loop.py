@@ -20,6 +20,7 @@ from rollkeeper.runtime.heartbeat import Heartbeat
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.mounts import Mounts
+from rollkeeper.runtime.requests import RequestInbox
 from rollkeeper.runtime.scanning import Scanning
 from rollkeeper.runtime.settling import Settling
 from rollkeeper.runtime.systemd import Notifier
@@ -46,12 +47,14 @@ class Loop:
         self.steps = steps
         self.events = EventLogger()  # begun when the ledger opens (`Service.open`)
         self.heartbeat = Heartbeat(steps.context.state_dir)  # started by `Service.open`
+        self.requests = RequestInbox(steps.context)  # what commands asked (`fs.requests`)
         self._last_mount_check = 0.0
 
     def tick(self) -> None:
-        """One turn of the main loop: mounts, due scans, readiness, finished jobs, archive,
-        clearance; then the log hears of everything recorded."""
+        """One turn of the main loop: the requests commands left, mounts, due scans, readiness,
+        finished jobs, archive, clearance; then the log hears of everything recorded."""
         steps = self.steps
+        self.requests.apply()
         steps.jobs.drain()
         now = time.monotonic()
         if now - self._last_mount_check >= steps.context.config.watch.mount_check_interval:
@@ -85,6 +88,7 @@ class Loop:
         """One full pass that waits for its jobs: walk every volume, verify (and upload) every
         ready roll, poll the archive, judge and record every drive."""
         steps = self.steps
+        self.requests.apply()
         steps.mounts.refresh(start_watchers=False)
         for volume in list(steps.context.volumes.values()):
             steps.scanning.scan_volume(volume)

@@ -51,6 +51,8 @@ class Mounts:
                 subpath=mounted.subpath,
                 mount_path=str(mounted.path),
             )
+            for erased in self.context.ledger.reformatted_namesakes(row.id):
+                self.context.clearance.note(volume=erased)
             state = VolumeState(mounted, row.id)
             volumes[key] = state
             if start_watchers:

@@ -136,7 +136,8 @@ class Settling:
         self.context.clearance.note(rolls=[tracker.roll_id], volume=volume.volume_id)
 
     def retry_uploads(self) -> None:
-        """Rolls whose upload failed earlier are tried again from a verified, mounted copy."""
+        """Rolls whose upload failed earlier are tried again from a verified, mounted copy that
+        holds the roll's content (never one with other content under its name)."""
         if self.jobs.uploads.target is None:
             return
         ledger = self.context.ledger
@@ -146,7 +147,11 @@ class Settling:
                 if tracked_roll != roll_id or volume is None or tracker.verifying:
                     continue
                 copy = ledger.copy(roll_id, volume.volume_id)
-                if copy is not None and copy.state is CopyState.VERIFIED:
+                if (
+                    copy is not None
+                    and copy.state is CopyState.VERIFIED
+                    and ledger.may_upload_from(roll_id, volume.volume_id)
+                ):
                     self.jobs.submit(volume, tracker, retry=True)
                     break
 

@@ -16,7 +16,7 @@ from rollkeeper.core.errors import MhlError
 from rollkeeper.core.files import ASC_HISTORY_DIR, display_path, is_mhl_file_name
 from rollkeeper.core.hidden import is_hidden_path
 from rollkeeper.core.layout import LayoutAnalysis, LayoutProfile, RollLocation
-from rollkeeper.core.lifecycle import CopyState
+from rollkeeper.core.lifecycle import ABSENT_COPY_STATES, CopyState
 from rollkeeper.core.readiness import last_change_ns
 from rollkeeper.fs.scan import TreeScan
 from rollkeeper.fs.volume_scan import VolumeScan, unaccounted
@@ -202,7 +202,9 @@ class Tracking:
         return changed
 
     def _vanished(self, volume: VolumeState, seen: set[str], *, full: bool) -> set[str]:
-        """Copies recorded on the volume that the walk no longer finds are gone; their rolls."""
+        """Copies recorded on the volume that the walk no longer finds: renamed when their
+        content is on the volume as another roll, else erased when the drive had been cleared
+        for them (news), else gone (an alarm); their rolls."""
         ledger = self.context.ledger
         if full:
             vanished = [
@@ -214,12 +216,27 @@ class Tracking:
                 for roll_id in sorted(volume.roll_ids - seen)
                 if (c := ledger.copy(roll_id, volume.volume_id)) is not None
             ]
-        gone = set[str]()
+        vanished = [c for c in vanished if c.state not in ABSENT_COPY_STATES]
+        if not vanished:
+            return set()
+        cleared = ledger.cleared_for(volume.volume_id)
+        renamed = self._renamed(volume, seen)
+        erased = [
+            c
+            for c in vanished
+            if c.state is CopyState.VERIFIED
+            and c.roll_id in cleared
+            and (c.mhl_fingerprint or "") not in renamed
+        ]
         for copy in vanished:
-            if copy.state is not CopyState.GONE:
-                self._copy_gone(volume, copy)
-                gone.add(copy.roll_id)
-        return gone
+            self.context.trackers.pop((copy.roll_id, volume_key(volume.mounted)), None)
+            if copy not in erased:
+                self._copy_gone(volume, copy, renamed.get(copy.mhl_fingerprint or ""))
+        if erased:  # the drive was wiped after it was cleared, as the clearance allowed
+            ledger.erase_copies(
+                volume.volume_id, [c.roll_id for c in erased], how="wiped", cleared=True
+            )
+        return {c.roll_id for c in vanished}
 
     def _record_layout(
         self, volume: VolumeState, problems: list[str], outside: list[str], *, full: bool
@@ -327,18 +344,36 @@ class Tracking:
             )
         return bool(changed)
 
-    def _copy_gone(self, volume: VolumeState, copy: CopyRow) -> None:
-        self.context.trackers.pop((copy.roll_id, volume_key(volume.mounted)), None)
+    def _renamed(self, volume: VolumeState, seen: set[str]) -> dict[str, str]:
+        """The MHL content of each roll the walk found on the volume, with that roll: a copy
+        that vanished while its content is here as another roll was renamed, not lost."""
+        return {
+            c.mhl_fingerprint: c.roll_id
+            for c in self.context.ledger.copies(volume_id=volume.volume_id)
+            if c.roll_id in seen and c.mhl_fingerprint and c.state not in ABSENT_COPY_STATES
+        }
+
+    def _copy_gone(self, volume: VolumeState, copy: CopyRow, renamed_to: str | None) -> None:
+        """A copy the drive was never cleared for left it: an alarm, unless its content is on
+        the drive as the roll `renamed_to` (its folder was renamed)."""
+        label, folder = volume.mounted.label, copy.folder
+        event = (
+            happened.copy_renamed(
+                copy.roll_id, volume.volume_id, label=label, folder=folder, renamed_to=renamed_to
+            )
+            if renamed_to is not None
+            else happened.copy_gone(
+                copy.roll_id,
+                volume.volume_id,
+                label=label,
+                folder=folder,
+                proven=copy.state is CopyState.VERIFIED,
+            )
+        )
         self.context.ledger.set_copy_state(
             copy.roll_id,
             volume.volume_id,
             CopyState.GONE,
             problems=[words.folder_gone(copy.folder)],
-            event=happened.copy_gone(
-                copy.roll_id,
-                volume.volume_id,
-                label=volume.mounted.label,
-                folder=copy.folder,
-                proven=copy.state is CopyState.VERIFIED,
-            ),
+            event=event,
         )

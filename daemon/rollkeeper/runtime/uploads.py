@@ -56,12 +56,15 @@ class Uploads:
         for key in aborted:
             ledger.record(happened.upload_abandoned(key))
 
-    def wanted(self, ledger: Ledger, roll_id: str) -> bool:
-        """Whether this roll still needs its primary copy (and no other pass is making it)."""
+    def wanted(self, ledger: Ledger, roll_id: str, volume_id: int | None = None) -> bool:
+        """Whether this roll still needs its primary copy (and no other pass is making it), and
+        the copy on `volume_id` holds the roll's content (never other content over it)."""
         if self.target is None or roll_id in self.uploading:
             return False
         roll = ledger.roll(roll_id)
         if roll is None or roll.state == RollState.CONFLICT.value:
+            return False
+        if volume_id is not None and not ledger.may_upload_from(roll_id, volume_id):
             return False
         upload = ledger.roll_upload(roll_id)
         if upload is None or upload.state == UploadStage.UPLOADING.value:

@@ -62,6 +62,8 @@ def on_drive(roll: RollEvidence, **fields: Any) -> RollOnDrive:
         copy_state=CopyState.VERIFIED.value,
         extras=(),
         copy_files=tuple(proven_copy_file(f.path) for f in roll.files if f.listed_in_mhl),
+        same_content=True,
+        content_drive="RAID_A",
     )
     return replace(base, **fields)
 

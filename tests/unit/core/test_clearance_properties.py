@@ -95,6 +95,8 @@ def random_roll_on_drive(draw: st.DrawFn, odds: int, roll_id: str) -> RollOnDriv
         copy_state=pick(draw, odds, CopyState.VERIFIED.value, *(s.value for s in CopyState)),
         extras=pick(draw, odds, (), (".DS_Store",), ("Clips/C099.mov",)),
         copy_files=tuple(copies),
+        same_content=fact(draw, odds),
+        content_drive=pick(draw, odds, "RAID_A", None),
     )
 
 
@@ -146,15 +148,19 @@ def roll_facts_all_true(roll: RollEvidence, *, raid: bool) -> bool:
 
 
 def drive_facts_all_true(drive: DriveEvidence) -> bool:
-    if not (drive.mounted and drive.fully_scanned and not drive.problems and drive.rolls):
+    # copies recorded erased are no longer on the drive: they neither count nor block
+    on_it = [r for r in drive.rolls if r.copy_state != CopyState.ERASED.value]
+    if not (drive.mounted and drive.fully_scanned and not drive.problems and on_it):
         return False
     if any(u in ("Temp/", "x.mov") for u in drive.unaccounted):
         return False
-    for placed in drive.rolls:
+    for placed in on_it:
         records = {c.path: c for c in placed.copy_files}
         if not roll_facts_all_true(placed.roll, raid=drive.role == "raid"):
             return False
         if placed.copy_state != CopyState.VERIFIED.value or "Clips/C099.mov" in placed.extras:
+            return False
+        if placed.same_content is not True:  # the copy holds the roll's stored content
             return False
         if any(c.listed_in_mhl is False and not c.hidden for c in placed.copy_files):
             return False

@@ -54,6 +54,19 @@ SAMPLES: tuple[Event, ...] = (
     happened.copy_stale(ROLL, VOLUME, label="RAID_A", proven=True, changes=["x.mov (changed)"]),
     happened.copy_gone(ROLL, VOLUME, label="RAID_A", folder=FOLDER, proven=True),
     happened.copy_back(ROLL, VOLUME, folder=FOLDER),
+    happened.copy_erased(ROLL, VOLUME, label="SHUTTLE_01", onset_copies=1),
+    happened.copy_differs(
+        ROLL,
+        VOLUME,
+        label="SHUTTLE_02",
+        content_label="RAID_A",
+        stored=True,
+        paths=["Clips/C001.mov"],
+    ),
+    happened.reverify_requested(ROLL, VOLUME, label="RAID_A"),
+    happened.volume_erased(
+        VOLUME, label="SHUTTLE_01", how="wiped", cleared=True, rolls=["A001R1AB"]
+    ),
     happened.mhl_changed(ROLL, VOLUME, folder=FOLDER, proven=True),
     happened.interrupted_by_stop(ROLL, VOLUME),
     happened.verification_interrupted(ROLL, VOLUME, label="RAID_A", error="I/O error"),
@@ -179,8 +192,18 @@ def test_a_changed_copy_is_an_alarm_only_when_it_had_been_proven(
     assert happened.mhl_changed(ROLL, VOLUME, folder=FOLDER, proven=proven).severity is severity
     stale = happened.copy_stale(ROLL, VOLUME, label="RAID_A", proven=proven, changes=[])
     assert stale.severity is severity
+
+
+@pytest.mark.parametrize("proven", [True, False])
+def test_a_copy_lost_from_a_drive_never_cleared_is_always_an_alarm(proven: bool) -> None:
     gone = happened.copy_gone(ROLL, VOLUME, label="RAID_A", folder=FOLDER, proven=proven)
-    assert gone.severity is severity
+    assert gone.severity is Severity.ALARM
+
+
+def test_an_erased_drive_is_news_when_it_was_cleared_and_a_warning_when_it_was_not() -> None:
+    cleared = happened.volume_erased(VOLUME, label="S", how="wiped", cleared=True, rolls=[])
+    forced = happened.volume_erased(VOLUME, label="S", how="told", cleared=False, rolls=[])
+    assert (cleared.severity, forced.severity) == (Severity.INFO, Severity.WARNING)
 
 
 def test_no_archive_configured_is_a_warning_not_an_alarm() -> None:

@@ -132,9 +132,20 @@ def _discovered(ledger: Ledger) -> None:
     observe(ledger, mount(ledger))
 
 
+def _verified_as(ledger: Ledger, label: str, fs_uuid: str, fingerprint: str, xxh: str) -> None:
+    volume_id = mount(ledger, label, fs_uuid)
+    observe(ledger, volume_id, fingerprint)
+    ledger.set_copy_state(ROLL_ID, volume_id, CopyState.VERIFYING, event=started(volume_id))
+    proven = happened.copy_verified(ROLL_ID, volume_id, label=label, files=1, problems=[])
+    files = [VerifiedFile(CLIP, 3, {"xxh64": xxh}, "ok", {"xxh64": xxh}, 7, 9)]
+    ledger.record_verification(
+        ROLL_ID, volume_id, CopyState.VERIFIED, files, problems=[], event=proven
+    )
+
+
 def _conflict(ledger: Ledger) -> None:
-    observe(ledger, mount(ledger, "RAID_A", "U1"), "fp-1")
-    observe(ledger, mount(ledger, "SHUTTLE_01", "U2"), "fp-2")
+    _verified_as(ledger, "RAID_A", "U1", "fp-1", "ab")
+    _verified_as(ledger, "SHUTTLE_01", "U2", "fp-2", "cd")
 
 
 def _now_verifying(ledger: Ledger) -> None:
@@ -209,9 +220,12 @@ TODAYS_SENTENCES = [
                  id="layout-problem-after-a-change"),
     pytest.param(_discovered, "copy_discovered", f"roll {ROLL_ID} found in {ROLL_ID}",
                  id="discovered"),
-    pytest.param(_conflict, "roll_state",
-                 f"CONFLICT: roll {ROLL_ID} exists on several volumes with different MHL "
-                 "content; it will not be processed until the copies agree", id="conflict"),
+    pytest.param(_conflict, "copy_differs",
+                 f"CONFLICT: SHUTTLE_01 holds a different {ROLL_ID.rsplit('/', 1)[-1]} than the "
+                 "one verified first (to be stored), read from RAID_A: 1 file(s) differ: "
+                 f"{CLIP}. The copy on SHUTTLE_01 is not uploaded and SHUTTLE_01 is kept; "
+                 "rename one of the two roll folders so that it becomes a roll of its own",
+                 id="conflict"),
     pytest.param(_now_verifying, "roll_state", f"roll {ROLL_ID} is now verifying",
                  id="roll-state"),
     pytest.param(_mhl_changed_after_verification, "copy_mhl_changed",
@@ -268,10 +282,10 @@ def test_an_event_the_ledger_records_stores_its_facts_and_no_prose(
 
 
 def test_a_roll_state_keeps_the_from_and_to_it_always_stored(ledger: Ledger) -> None:
-    _conflict(ledger)
+    _now_verifying(ledger)
     severity, _, facts = stored(ledger, "roll_state")
-    assert (severity, facts) == ("alarm", {"from": "discovered", "to": "conflict",
-                                          "copies_disagree": True})  # fmt: skip
+    assert (severity, facts) == ("info", {"from": "discovered", "to": "verifying",
+                                         "copies_disagree": False})  # fmt: skip
 
 
 def test_missing_stored_objects_keep_their_upload_error_as_it_was(ledger: Ledger) -> None:
@@ -295,9 +309,9 @@ def test_a_read_back_event_carries_the_typed_event_with_its_facts(ledger: Ledger
 
 def test_a_read_back_event_keeps_its_stored_kind_severity_and_facts_text(ledger: Ledger) -> None:
     _conflict(ledger)
-    event = last(ledger, "roll_state")
-    assert (event.kind, event.severity) == ("roll_state", "alarm")
-    assert json.loads(event.data)["to"] == "conflict"
+    event = last(ledger, "copy_differs")
+    assert (event.kind, event.severity) == ("copy_differs", "alarm")
+    assert json.loads(event.data)["paths"] == [CLIP]
 
 
 def test_an_event_recorded_as_prose_reads_as_written_and_keeps_its_sentence_as_a_fact(

@@ -1,5 +1,5 @@
 """Specification: a ledger written before the ledger became a package opens, reads and takes new
-writes unchanged — same tables, same schema version, same facts.
+writes — same tables (later migrations only add), same facts.
 
 The ledger file is built from `ledger_at_schema_3.sql`: the schema-3 DDL frozen verbatim, and the
 rows that code wrote through a roll's whole life, its events as prose (which read back verbatim).
@@ -94,6 +94,15 @@ def test_the_old_ledger_is_refused_read_only_until_upgraded(old_file: Path) -> N
         assert [v.label for v in reader.volumes()] == ["RAID_A", "SHUTTLE_03"]
     finally:
         reader.close()
+
+
+def test_the_migration_claims_an_uploaded_rolls_content_from_the_copy_its_upload_read(
+    reopened: Ledger,
+) -> None:
+    content = reopened.roll_content(ROLL)
+    assert content is not None
+    assert (content.fingerprint, content.volume_id) == ("fp-1", RAID)
+    assert reopened.roll_content(OTHER) is None
 
 
 def test_the_old_ledgers_volumes_read_back(reopened: Ledger) -> None:

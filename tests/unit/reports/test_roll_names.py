@@ -13,6 +13,7 @@ def roll(day: str, name: str, media: str = "Camera_Media") -> RollRecord:
     return RollRecord(
         id=f"{day}/{media}/{name}", shoot_day=day, media_type=media, roll=name,
         camera_format=None, state="uploaded", mhl_fingerprint=None, first_seen="", updated_at="",
+        content_fingerprint=None, content_volume_id=None,
     )  # fmt: skip
 
 

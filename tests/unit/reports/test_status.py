@@ -193,7 +193,7 @@ DOCUMENT_KEYS = ["schema", "tool", "state_dir", "daemon", "rolls", "volumes"]
 ROLL_KEYS = ["id", "shoot_day", "media_type", "roll", "camera_format", "state", "problems",
              "volumes", "copies", "upload", "clearance"]  # fmt: skip
 VOLUME_KEYS = ["label", "role", "mounted", "mount_path", "fs_uuid", "last_full_scan", "problems",
-               "rolls", "unaccounted", "clearance"]  # fmt: skip
+               "rolls", "unaccounted", "clearance", "erased_at"]  # fmt: skip
 CLEARANCE_KEYS = ["cards_clear", "raid_clear", "reasons", "warnings"]
 
 

@@ -23,6 +23,7 @@ def copy_reasons(label: str, on_drive: RollOnDrive) -> list[str]:
     ]
     return [
         *copy_state_reasons(label, on_drive),
+        *content_reasons(label, on_drive),
         *duplicate_reasons(rid, [f.path for f in copy_listed], f"the evidence for {label}"),
         *grouped(rid, copy_file_failures(label, on_drive, copy_listed)),
     ]
@@ -41,6 +42,22 @@ def copy_state_reasons(label: str, on_drive: RollOnDrive) -> list[str]:
     if state in {s.value for s in CopyState}:
         return [f"{rid}: the copy on {label} is not yet verified (state: {state})"]
     return [f"{rid}: the copy on {label} has unknown state {state!r}"]
+
+
+def content_reasons(label: str, on_drive: RollOnDrive) -> list[str]:
+    """The copy must hold the roll's stored content: a copy with other content under the same
+    roll name is not backed up by the roll's clearance, whatever its own verification says."""
+    if on_drive.same_content is True:
+        return []
+    rid = on_drive.roll.roll_id
+    roll = rid.rsplit("/", 1)[-1]
+    if on_drive.same_content is False:
+        other = f" (the stored one was read from {on_drive.content_drive})"
+        return [
+            f"{rid}: keep — {label} holds a different {roll} than the one stored"
+            + (other if on_drive.content_drive else "")
+        ]
+    return [f"{rid}: the copy on {label} is not known to hold the {roll} that is stored"]
 
 
 def copy_file_failures(

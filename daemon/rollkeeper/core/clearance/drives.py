@@ -7,17 +7,21 @@ and the drive mounted and fully scanned since it was mounted, with no scan probl
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rollkeeper.core.clearance.copies import copy_reasons, extras_on_drive
 from rollkeeper.core.clearance.evidence import DEFAULT_POLICY, DriveEvidence, Policy, RollOnDrive
 from rollkeeper.core.clearance.reasons import files_reason, in_reports, is_hidden
 from rollkeeper.core.clearance.rolls import judge_roll
 from rollkeeper.core.clearance.verdicts import Blocker, DriveVerdict, Level
+from rollkeeper.core.lifecycle import CopyState
 
 
 def judge_drive(evidence: DriveEvidence, policy: Policy = DEFAULT_POLICY) -> DriveVerdict:
     """May this drive be erased? A rotation drive needs every roll on it CARDS_CLEAR, a RAID
     every roll RAID_CLEAR; both need the copies on the drive itself verified and unchanged and
     nothing else on the drive unaccounted for."""
+    evidence = on_the_drive(evidence)
     blocking = [Blocker(None, reason) for reason in drive_reasons(evidence)]
     warnings: list[str] = []
     for on_drive in evidence.rolls:
@@ -36,6 +40,15 @@ def judge_drive(evidence: DriveEvidence, policy: Policy = DEFAULT_POLICY) -> Dri
         blocking=tuple(blocking),
         warnings=tuple(dict.fromkeys(warnings)),
     )
+
+
+def on_the_drive(evidence: DriveEvidence) -> DriveEvidence:
+    """The drive without the copies recorded as erased from it: they are no longer there, so
+    they neither count nor block (a wiped drive re-used for new rolls is just a drive)."""
+    erased = CopyState.ERASED.value
+    if all(r.copy_state != erased for r in evidence.rolls):
+        return evidence
+    return replace(evidence, rolls=tuple(r for r in evidence.rolls if r.copy_state != erased))
 
 
 def drive_reasons(evidence: DriveEvidence) -> list[str]:

@@ -83,6 +83,10 @@ class RollOnDrive:
     copy_state: str  # a CopyState value for the copy on this drive
     extras: tuple[str, ...]  # non-hidden files in the roll folder the MHL does not list
     copy_files: tuple[CopyFileEvidence, ...]
+    # The copy holds the roll's stored (claimed) content: same (path, size, hash) set. True
+    # proves it; False (other content under the roll's name) and None (not known) refuse.
+    same_content: bool | None
+    content_drive: str | None  # the drive the roll's stored content was read from
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rollkeeper.core.event_facts import (
+    CopyDiffersFacts,
+    CopyErasedFacts,
     CopyFailedFacts,
+    CopyGoneFacts,
     InterruptedFacts,
     RollStateFacts,
 )
@@ -144,14 +147,66 @@ def copy_stale(
 
 
 def copy_gone(roll_id: str, volume_id: int, *, label: str, folder: str, proven: bool) -> Event:
-    """A copy's MHL or folder disappeared from its (still mounted) volume."""
+    """A copy's MHL or folder disappeared from its (still mounted) volume, which was never
+    cleared for it: a roll lost from a drive is always an alarm (a cleared copy that goes is
+    `copy_erased`)."""
     return make(
         EventKind.COPY_GONE,
         {"state": CopyState.GONE.value, "label": label, "folder": folder, "proven": proven},
         roll_id=roll_id,
         volume_id=volume_id,
-        severity=loud_if(proven),
     )
+
+
+def copy_renamed(
+    roll_id: str, volume_id: int, *, label: str, folder: str, renamed_to: str
+) -> Event:
+    """A copy's folder left its roll but its very content is on the same volume as the roll
+    `renamed_to` (the DIT renamed the folder, e.g. to resolve a conflict): news, no loss."""
+    facts: CopyGoneFacts = {
+        "state": CopyState.GONE.value,
+        "label": label,
+        "folder": folder,
+        "proven": False,
+        "renamed_to": renamed_to,
+    }
+    return make(
+        EventKind.COPY_GONE, facts, roll_id=roll_id, volume_id=volume_id, severity=Severity.INFO
+    )
+
+
+def copy_erased(roll_id: str, volume_id: int, *, label: str, onset_copies: int) -> Event:
+    """A copy erased with its drive after the drive was cleared (or on the DIT's word): news,
+    and how many verified on-set copies of the roll remain."""
+    facts: CopyErasedFacts = {"label": label, "onset_copies": onset_copies}
+    return make(EventKind.COPY_ERASED, facts, roll_id=roll_id, volume_id=volume_id)
+
+
+def copy_differs(
+    roll_id: str,
+    volume_id: int,
+    *,
+    label: str,
+    content_label: str,
+    stored: bool,
+    paths: Sequence[str],
+) -> Event:
+    """A copy holds other content under the roll's name than the roll's stored (or first
+    verified) content, read from the drive `content_label`: an alarm, said once."""
+    facts: CopyDiffersFacts = {
+        "label": label,
+        "content_label": content_label,
+        "stored": stored,
+        "paths": list(paths[:LISTED]),
+        "differing_count": len(paths),
+    }
+    return make(EventKind.COPY_DIFFERS, facts, roll_id=roll_id, volume_id=volume_id)
+
+
+def reverify_requested(roll_id: str, volume_id: int, *, label: str) -> Event:
+    """A failed copy is verified again because the DIT asked (`rollkeeper reverify`)."""
+    facts = {"state": CopyState.SETTLING.value, "label": label, "requested": True}
+    return make(EventKind.COPY_STATE, facts, roll_id=roll_id, volume_id=volume_id)
 
 
 def interrupted_by_stop(roll_id: str, volume_id: int, *, label: str | None = None) -> Event:

@@ -37,6 +37,10 @@ def _copy_mhl_changed(event: Event) -> str:
 
 def _copy_state(event: Event) -> str:
     f = event.facts
+    if f.get("requested"):
+        return (
+            f"roll {event.roll_id} on {f['label']}: verified again, as asked (rollkeeper reverify)"
+        )
     if f["state"] != "verifying":
         return f"roll {event.roll_id}: its MHL reads again"
     why = "is due for another upload attempt" if f["retry"] else "is ready"
@@ -77,10 +81,39 @@ def _copy_stale(event: Event) -> str:
 
 def _copy_gone(event: Event) -> str:
     f = event.facts
+    if "renamed_to" in f:
+        return (
+            f"roll {event.roll_id}: its folder on {f['label']} was renamed; that content is "
+            f"now roll {f['renamed_to']}"
+        )
     after = " after it was verified" if f["proven"] else ""
     return (
         f"roll {event.roll_id}: its MHL or folder {f['folder']} disappeared from "
         f"{f['label']}{after}"
+    )
+
+
+def _copy_differs(event: Event) -> str:
+    f = event.facts
+    roll = str(event.roll_id).rsplit("/", 1)[-1]
+    which = "the one stored" if f["stored"] else "the one verified first (to be stored)"
+    shown = ", ".join(f["paths"][:PROBLEMS_IN_A_SENTENCE])
+    more = f["differing_count"] - min(len(f["paths"]), PROBLEMS_IN_A_SENTENCE)
+    tail = f" and {more} more" if more > 0 else ""
+    return (
+        f"CONFLICT: {f['label']} holds a different {roll} than {which}, read from "
+        f"{f['content_label']}: {f['differing_count']} file(s) differ: {shown}{tail}. "
+        f"The copy on {f['label']} is not uploaded and {f['label']} is kept; rename one of the "
+        "two roll folders so that it becomes a roll of its own"
+    )
+
+
+def _copy_erased(event: Event) -> str:
+    f = event.facts
+    n = f["onset_copies"]
+    return (
+        f"roll {event.roll_id}: its copy on {f['label']} was erased; "
+        f"{n} verified on-set {'copy remains' if n == 1 else 'copies remain'}"
     )
 
 
@@ -128,6 +161,8 @@ WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.COPY_GONE: _copy_gone,
     EventKind.COPY_BACK: _copy_back,
     EventKind.COPY_MHL_CHANGED: _copy_mhl_changed,
+    EventKind.COPY_DIFFERS: _copy_differs,
+    EventKind.COPY_ERASED: _copy_erased,
     EventKind.VERIFY_INTERRUPTED: _verify_interrupted,
     EventKind.VERIFY_DISCARDED: _verify_discarded,
     EventKind.INTERNAL_ERROR: _internal_error,
