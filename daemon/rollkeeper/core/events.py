@@ -39,6 +39,9 @@ from rollkeeper.core.event_facts import (
     ObjectsMissingFacts,
     ProblemFacts,
     RollStateFacts,
+    StorageWaitingFacts,
+    TargetAdoptedFacts,
+    TargetUsableFacts,
     UploadDoneFacts,
     UploadFailedFacts,
     UploadStartedFacts,
@@ -83,6 +86,9 @@ class EventKind(StrEnum):
     UPLOAD_FAILED = "upload_failed"
     UPLOAD_ABANDONED = "upload_abandoned"
     OBJECT_MISSING = "object_missing"
+    TARGET_ADOPTED = "target_adopted"
+    TARGET_USABLE = "target_usable"
+    STORAGE_WAITING = "storage_waiting"
     # the archival copy
     ARCHIVE_UNUSABLE = "archive_unusable"
     ARCHIVE_DONE = "archive_done"
@@ -129,6 +135,9 @@ FACTS: Mapping[EventKind, type[Mapping[str, object]]] = {
     EventKind.UPLOAD_FAILED: UploadFailedFacts,
     EventKind.UPLOAD_ABANDONED: AbandonedFacts,
     EventKind.OBJECT_MISSING: ObjectsMissingFacts,
+    EventKind.TARGET_ADOPTED: TargetAdoptedFacts,
+    EventKind.TARGET_USABLE: TargetUsableFacts,
+    EventKind.STORAGE_WAITING: StorageWaitingFacts,
     EventKind.ARCHIVE_UNUSABLE: ArchiveUnusableFacts,
     EventKind.ARCHIVE_DONE: ArchiveDoneFacts,
     EventKind.ARCHIVE_FAILED: ArchiveFailedFacts,
@@ -160,6 +169,9 @@ DEFAULT_SEVERITY: Mapping[EventKind, Severity] = {
     EventKind.UPLOAD_FAILED: _ALARM,
     EventKind.UPLOAD_ABANDONED: _WARNING,
     EventKind.OBJECT_MISSING: _ALARM,
+    EventKind.TARGET_ADOPTED: _INFO,
+    EventKind.TARGET_USABLE: _INFO,
+    EventKind.STORAGE_WAITING: _WARNING,
     EventKind.ARCHIVE_DONE: _INFO,
     EventKind.ARCHIVE_FAILED: _ALARM,
     EventKind.ARCHIVE_OVERDUE: _ALARM,

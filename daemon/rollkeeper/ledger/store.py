@@ -20,6 +20,7 @@ from rollkeeper.ledger.connection import LEDGER_FILE, now_iso
 from rollkeeper.ledger.discovery import CopyDiscovery
 from rollkeeper.ledger.schema import MIGRATIONS
 from rollkeeper.ledger.state_lock import LOCK_FILE, StateLock
+from rollkeeper.ledger.target_state import TargetRecords
 from rollkeeper.ledger.uploads import UploadRecords
 from rollkeeper.ledger.volumes import VolumeRecords
 
@@ -30,6 +31,7 @@ class Ledger(
     VolumeRecords,
     CopyDiscovery,
     UploadRecords,
+    TargetRecords,
     CheckpointRecords,
     ArchiveRecords,
     ClearanceRecords,

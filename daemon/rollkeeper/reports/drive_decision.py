@@ -25,13 +25,15 @@ from rollkeeper.transfer.targets import Target
 
 
 def object_check(target: Target) -> ObjectCheck:
-    """Is the stored object still there, with the size and checksum the upload proved?"""
+    """Is the stored object still there, with the size and checksum the upload proved? None
+    when the storage cannot be checked (not mounted, another disk, denied, unreachable): not
+    proven, so no clearance, but not "gone" either, so nothing is uploaded again."""
 
-    def still_there(upload: FileUpload) -> bool:
+    def still_there(upload: FileUpload) -> bool | None:
         try:
             stored = target.head(upload.key)
         except (RollkeeperError, OSError):
-            return False
+            return None
         if stored is None or stored.size != upload.size:
             return False
         if target.proven_by_read_back or upload.stored_checksum is None:

@@ -27,7 +27,7 @@ from rollkeeper.ledger.rows import FileIdentity, FileUpload, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.mhl.verify import FileStatus
 
-ObjectCheck = Callable[[FileUpload], bool]
+ObjectCheck = Callable[[FileUpload], bool | None]  # None: the storage cannot be checked
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ class Service:
         self.lock = StateLock(context.state_dir)
         self.stopping = threading.Event()
         parts = build_parts(config)
-        self.uploads = Uploads(config, parts.target)
+        self.uploads = Uploads(config, parts.target, on_change=context.clearance.note)
         inbox = CheckpointInbox(context.wake)
         jobs = Jobs(context, self.uploads, Recording(context, self.uploads), inbox)
         self.steps = Steps(

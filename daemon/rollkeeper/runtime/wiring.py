@@ -16,7 +16,7 @@ from rollkeeper.config.sections import ClearanceSettings
 from rollkeeper.core.clearance import Policy
 from rollkeeper.reports.drive_decision import Judges
 from rollkeeper.transfer.factory import build_target
-from rollkeeper.transfer.targets import Target
+from rollkeeper.transfer.identity import IdentifiedTarget
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class Parts:
     """What a configuration builds: where rolls are stored (None: verified, not uploaded), where
     their archival copy is learnt of, and the production's erase rules."""
 
-    target: Target | None
+    target: IdentifiedTarget | None  # used only while it holds its identity marker
     provider: ArchiveProvider
     policy: Policy
 

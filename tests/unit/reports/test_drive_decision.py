@@ -71,9 +71,11 @@ def test_an_object_of_another_size_is_not_the_one_proven(cart: Cart) -> None:
     assert check(upload_of(cart, "Clips/A001C001.mov")) is False
 
 
-def test_an_object_on_a_target_that_cannot_be_reached_is_not_there(cart: Cart) -> None:
+def test_an_object_on_a_target_that_cannot_be_reached_is_unknown_not_gone(cart: Cart) -> None:
+    """Not proven (no clearance), yet not "missing" either: nothing is uploaded again to a
+    target that cannot even be checked."""
     check = object_check(FolderTarget(cart.store.parent / "unmounted", "crc64nvme"))
-    assert check(upload_of(cart, "Clips/A001C001.mov")) is False
+    assert check(upload_of(cart, "Clips/A001C001.mov")) is None
 
 
 # --- deciding -------------------------------------------------------------------------------------

@@ -31,8 +31,9 @@ def test_without_a_target_rolls_are_only_verified_and_nothing_is_archived() -> N
 
 def test_a_target_with_only_a_path_is_a_folder_target_there(tmp_path: Path) -> None:
     parts = build_parts(config(f'[target]\npath = "{tmp_path}"\nchecksum = "sha256"\n'))
-    assert isinstance(parts.target, FolderTarget)
-    assert parts.target.root == tmp_path
+    assert parts.target is not None
+    assert isinstance(parts.target.inner, FolderTarget)
+    assert parts.target.inner.root == tmp_path
     assert parts.target.checksum_algorithm == "sha256"
 
 
@@ -48,8 +49,9 @@ def test_an_s3_target_is_built_for_its_bucket_and_endpoint(
             'access_key_id_env = "RK_WIRING_KEY"\nsecret_access_key_env = "RK_WIRING_SECRET"\n'
         )
     )
-    assert isinstance(parts.target, S3Target)
-    assert parts.target.bucket == "dailies"
+    assert parts.target is not None
+    assert isinstance(parts.target.inner, S3Target)
+    assert parts.target.inner.bucket == "dailies"
     assert parts.target.description == "s3://dailies/show at http://127.0.0.1:9"
 
 

@@ -49,7 +49,10 @@ from rollkeeper.core.happened.making import (
 )
 from rollkeeper.core.happened.storage import (
     objects_missing,
+    storage_waiting,
+    target_adopted,
     target_unusable,
+    target_usable,
     upload_abandoned,
     upload_done,
     upload_failed,
@@ -79,7 +82,10 @@ __all__ = [
     "quiet_but_incomplete",
     "recorded",
     "roll_state",
+    "storage_waiting",
+    "target_adopted",
     "target_unusable",
+    "target_usable",
     "upload_abandoned",
     "upload_done",
     "upload_failed",

@@ -43,6 +43,36 @@ def _object_missing(event: Event) -> str:
     )
 
 
+def target_reason(problem: str) -> str:
+    """The target's sentence, said as the target's: "TARGET: …" unless it already says so."""
+    return problem if problem.startswith("TARGET") else f"TARGET: {problem}"
+
+
+def waiting_for_storage(problem: str) -> str:
+    """What a verified roll that the target cannot take yet reads."""
+    return f"verified — waiting for storage ({target_reason(problem)})"
+
+
+def _target_adopted(event: Event) -> str:
+    f = event.facts
+    how = "written" if f["written"] else "found there"
+    return (
+        f"TARGET adopted: {f['target']} is this cart's storage from now on (identity "
+        f"{f['identity']}, marker {f['marker']} {how})"
+    )
+
+
+def _target_usable(event: Event) -> str:
+    return (
+        f"TARGET usable again: {event.facts['target']}; rolls waiting for storage are uploaded now"
+    )
+
+
+def _storage_waiting(event: Event) -> str:
+    f = event.facts
+    return f"roll {event.roll_id} from {f['label']}: {waiting_for_storage(f['problem'])}"
+
+
 #: The wording of each kind of this area.
 WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.UPLOAD_STARTED: _upload_started,
@@ -50,4 +80,7 @@ WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.UPLOAD_FAILED: _upload_failed,
     EventKind.UPLOAD_ABANDONED: _upload_abandoned,
     EventKind.OBJECT_MISSING: _object_missing,
+    EventKind.TARGET_ADOPTED: _target_adopted,
+    EventKind.TARGET_USABLE: _target_usable,
+    EventKind.STORAGE_WAITING: _storage_waiting,
 }
