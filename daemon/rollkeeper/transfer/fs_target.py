@@ -116,8 +116,13 @@ class FolderWriter:
     def write_part(self, number: int, data: Payload, checksum: str | None) -> PartReceipt:
         offset = (number - 1) * self.target.part_size(self.size)
         try:
-            with self._lock:
-                os.pwrite(self._fd, data, offset)
+            with self._lock, memoryview(data) as view:
+                written = 0
+                while written < len(view):  # a short write (a disk filling up) goes on
+                    count = os.pwrite(self._fd, view[written:], offset + written)
+                    if count == 0:
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    written += count
         except OSError as err:
             self.abort()  # nothing half-written stays behind
             raise target_failure(self.target.root, err, f"writing {self.key}") from err
