@@ -134,6 +134,8 @@ class IdentifiedTarget:
         """Raise TargetUnusable (and refuse every operation) unless the marker holds the
         recorded identity (or, with none recorded, unless there is a marker at all)."""
         try:
+            if not self.recheck_writes:
+                self.inner.check()  # a store's check writes nothing: a gone bucket says so
             found = self._marker()
         except TargetUnusable as err:
             self._refuse(str(err))
