@@ -88,7 +88,7 @@ def test_a_deleted_bucket_is_unusable_and_its_objects_cannot_be_checked(
     upload = _stored(target)
     _empty(s3_server, bucket)
     s3_server.client().delete_bucket(Bucket=bucket)
-    with pytest.raises(TargetUnusable, match="NoSuchBucket|does not exist"):
+    with pytest.raises(TargetUnusable, match=r"NoSuchBucket|does not exist"):
         target.prove("CART_A")
     assert object_check(target)(upload) is None
 

@@ -31,7 +31,7 @@ log = structlog.get_logger("rollkeeper")
 #: While the target is unusable it is checked this often (seconds), to notice it is back.
 RECHECK_UNUSABLE = 5.0
 #: While it is usable, this often (and before each roll's upload).
-RECHECK_USABLE = 60.0
+RECHECK_USABLE = 15.0
 #: After an upload pass found the target failing while its checks pass (a full disk), the
 #: next pass waits this long (doubling, up to `retry_after`) unless a check saw it down and back.
 PASS_BACKOFF = 30.0
