@@ -146,12 +146,13 @@ class Service:
         signal.signal(signal.SIGINT, handler)
 
     def run_once(self) -> int:
-        """Scan every volume, verify every ready roll, wait for it all; 1 if any roll failed."""
+        """Scan every volume, verify every ready roll, wait for it all; 1 if any roll failed
+        or waits for a target that cannot be used."""
         ledger = self.open()
         try:
             self.loop.once()
             failed = [r.id for r in ledger.rolls() if r.state in FAILED_ROLL_STATES]
-            return 1 if failed else 0
+            return 1 if failed or ledger.uploads_waiting() else 0
         finally:
             self.close()
 
