@@ -71,8 +71,14 @@ class Uploads:
         if self.target is None or self.config.target is None:
             return
         self.target.expect(ledger.target_identity(self.target.description))
-        if not self.check_target(ledger, first=True):
-            return
+        if self.check_target(ledger, first=True):
+            self.abort_abandoned(ledger)
+
+    def abort_abandoned(self, ledger: Ledger) -> None:
+        """Remove what unfinished uploads nobody will resume left on the target (at start-up,
+        and when the target is back after it failed: a folder moved away mid-upload and back
+        still holds the temporary file its writer could not remove)."""
+        assert self.target is not None and self.config.target is not None  # noqa: S101
         prefix = self.config.target.prefix.strip("/")
         try:
             aborted = self.target.abort_abandoned(
@@ -111,6 +117,8 @@ class Uploads:
             event = happened.target_usable(self.target.description) if back else None
             ledger.set_target_state(self.target.description, usable=True, problem=None, event=event)
             if back:
+                if not self.uploading:  # no pass is writing: every partial file is abandoned
+                    self.abort_abandoned(ledger)
                 self.on_change()
         return True
 
