@@ -112,6 +112,8 @@ def test_an_unmounted_nas_is_never_written_to_and_clears_no_drive(
     assert code == 1 and not shuttle["clear_to_erase"]
     assert list(nas.iterdir()) == []  # nothing uploaded, no marker written on the boot disk
     document = status(config)
+    drives = {v["label"]: v["clearance"] for v in document["volumes"]}
+    assert not drives["SHUTTLE_01"]["clear_to_erase"]  # the daemon's verdict is withdrawn too
     assert not document["target"]["usable"]
     assert document["target"]["problem"].startswith("TARGET is not mounted (or is another disk)")
     rolls = {r["id"]: r for r in document["rolls"]}

@@ -99,3 +99,17 @@ def test_an_unreachable_endpoint_cannot_be_checked_either(s3_server: S3Server, b
     upload = _stored(target)
     unreachable = _target("http://127.0.0.1:9", bucket)
     assert object_check(unreachable)(upload) is None
+
+
+def test_requests_denied_make_the_store_unusable_and_its_objects_unchecked(
+    s3_server: S3Server, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _target(s3_server.endpoint, bucket)
+    target.prove("CART_A")
+    upload = _stored(target)
+    monkeypatch.setenv("RK_TEST_SECRET", "not-the-secret")
+    denied = _target(s3_server.endpoint, bucket)
+    with pytest.raises(TargetUnusable, match="refused") as raised:
+        denied.prove("CART_A")
+    assert "not-the-secret" not in str(raised.value)
+    assert object_check(denied)(upload) is None

@@ -156,24 +156,23 @@ class IdentifiedTarget:
         identity first, nothing written before it holds; then that the target takes writes.
         At first use (no identity recorded) the target is adopted: its marker is written, or
         the one found is taken. Returns what was adopted, for the loop to record."""
-        adopted = None
         if self.recorded is None:
-            adopted = self._adopt(cart)
-        else:
-            self.confirm()
-        try:
-            self.inner.check()
-        except TargetUnusable as err:
-            self._refuse(str(err))
-            raise
-        return adopted
+            return self._adopt(cart)  # checked before its marker was looked for or written
+        self.confirm()
+        if self.recheck_writes:  # a store was checked by `confirm`; a folder takes a probe now
+            try:
+                self.inner.check()
+            except TargetUnusable as err:
+                self._refuse(str(err))
+                raise
+        return None
 
     def _adopt(self, cart: str) -> Adopted:
         try:
+            self.inner.check()  # must_be_mount, a writable folder, the bucket: before anything
             found = self._marker()
             written = found is None
             if found is None:
-                self.inner.check()  # must_be_mount and a writable folder before the first write
                 found = secrets.token_hex(16)
                 document = marker_document(found, cart=cart, description=self.description)
                 self.inner.put(self.marker_key, document, None, {})
