@@ -104,11 +104,15 @@ class FolderWriter:
         self.size = size
         self.upload_id = upload_id or secrets.token_hex(8)
         self.temporary = target.partial_path(key, self.upload_id)
-        self._fd = -1
+        self._fd = self._folder = -1
         self._lock = threading.Lock()
         try:
             folders_below(target.root, self.temporary.parent)
-            self._fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT, 0o644)
+            # The temporary file is named through its folder's descriptor: a folder moved away
+            # mid-write (a NAS unplugged, another mount) still loses it on abort.
+            self._folder = os.open(self.temporary.parent, os.O_RDONLY | os.O_DIRECTORY)
+            flags = os.O_WRONLY | os.O_CREAT
+            self._fd = os.open(self.temporary.name, flags, 0o644, dir_fd=self._folder)
         except OSError as err:
             self.abort()
             raise target_failure(target.root, err, f"starting {key}") from err
@@ -149,11 +153,19 @@ class FolderWriter:
         return StoredObject(self.key, self.size, None)
 
     def abort(self) -> None:
+        """Close and remove the temporary file, wherever its folder is now."""
         with self._lock:
             if self._fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(self._fd)
                 self._fd = -1
+            if self._folder >= 0:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.temporary.name, dir_fd=self._folder)
+                with contextlib.suppress(OSError):
+                    os.close(self._folder)
+                self._folder = -1
+                return
         with contextlib.suppress(OSError):
             self.temporary.unlink()
 
