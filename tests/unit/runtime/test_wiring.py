@@ -9,9 +9,12 @@ import pytest
 from rollkeeper.archive.build import NoArchive
 from rollkeeper.archive.folder import FolderArchive
 from rollkeeper.config.schema import Config, parse_config
+from rollkeeper.core import happened
 from rollkeeper.core.clearance import DEFAULT_POLICY, Policy
+from rollkeeper.ledger.store import Ledger
 from rollkeeper.runtime.wiring import build_parts
 from rollkeeper.transfer.fs_target import FolderTarget
+from rollkeeper.transfer.identity import MARKER_NAME, marker_document
 from rollkeeper.transfer.s3_target import S3Target
 from rollkeeper.transfer.targets import TargetUnusable
 
@@ -85,3 +88,25 @@ def test_the_policy_is_the_safe_default_without_a_clearance_section() -> None:
 def test_the_policy_carries_the_productions_clearance_rules() -> None:
     parts = build_parts(config("[clearance]\nextras_block_drive = false\nmin_onset_copies = 2\n"))
     assert parts.policy == Policy(extras_block_drive=False, min_onset_copies=2)
+
+
+def test_the_target_built_for_a_command_knows_the_identity_the_ledger_recorded(
+    tmp_path: Path,
+) -> None:
+    """`clearance` judges with these parts: another disk at the target's path, holding another
+    cart's marker, is refused there as the daemon refuses it."""
+    store, state = tmp_path / "store", tmp_path / "state"
+    store.mkdir()
+    text = f'[state]\ndir = "{state}"\n[target]\npath = "{store}"\n'
+    ledger = Ledger.in_state_dir(state)
+    event = happened.target_adopted(f"folder {store}", identity="ours", marker=MARKER_NAME,
+                                    written=True)  # fmt: skip
+    ledger.adopt_target(f"folder {store}", "ours", MARKER_NAME, event=event)
+    ledger.close()
+    (store / MARKER_NAME).write_bytes(marker_document("theirs", cart="OTHER", description="x"))
+
+    parts = build_parts(config(text))
+
+    assert parts.target is not None
+    with pytest.raises(TargetUnusable, match="another disk"):
+        parts.target.head("show/day/clip.mov")
