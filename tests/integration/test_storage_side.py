@@ -69,7 +69,7 @@ def _clearance(config: Path, drive: str) -> tuple[int, dict[str, Any]]:
     return done.returncode, json.loads(done.stdout)["drives"][0]
 
 
-def _upload_state(state: Path, roll_id: str) -> str | None:
+def upload_state_in_ledger(state: Path, roll_id: str) -> str | None:
     path = state / "ledger.sqlite3"
     if not path.exists():
         return None
@@ -81,6 +81,11 @@ def _upload_state(state: Path, roll_id: str) -> str | None:
     except sqlite3.OperationalError:
         return None
     return str(row[0]) if row else None
+
+
+def uploaded(state: Path) -> str | None:
+    """A001's upload state in the ledger."""
+    return upload_state_in_ledger(state, A001)
 
 
 @pytest.fixture
@@ -161,10 +166,10 @@ def test_a_folder_gone_mid_upload_leaves_the_copy_verified_and_uploads_once_it_i
     try:
         wait_until(lambda: any(nas.rglob("*rollkeeper-partial")), what="upload under way")
         nas.rename(away)  # the NAS vanishes mid-upload
-        wait_until(lambda: _upload_state(state, A001) == "waiting_for_storage", what="waiting")
+        wait_until(lambda: uploaded(state) == "waiting_for_storage", what="waiting")
         assert status(config)["rolls"][0]["state"] == "verified"
         away.rename(nas)  # and is back: uploaded now, not after retry_after (1 h)
-        wait_until(lambda: _upload_state(state, A001) == "uploaded", what="uploaded", timeout=60)
+        wait_until(lambda: uploaded(state) == "uploaded", what="uploaded", timeout=60)
     finally:
         output = daemon.stop()
     assert "Traceback" not in output
