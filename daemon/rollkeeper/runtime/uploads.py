@@ -84,7 +84,7 @@ class Uploads:
             aborted = self.target.abort_abandoned(
                 f"{prefix}/" if prefix else "", ledger.open_upload_ids()
             )
-        except RollkeeperError as err:
+        except (RollkeeperError, OSError) as err:
             log.warning("aborting abandoned uploads failed", error=str(err))
             return
         for key in aborted:

@@ -23,6 +23,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.transfer.targets import (
     ObjectWriter,
     Payload,
@@ -109,8 +110,15 @@ class IdentifiedTarget:
         rollkeeper's reads as a foreign id."""
         if self.inner.head(self.marker_key) is None:
             return None
-        with self.inner.open_read(self.marker_key) as stream:
-            data = stream.read(_MARKER_LIMIT + 1)
+        try:
+            with self.inner.open_read(self.marker_key) as stream:
+                data = stream.read(_MARKER_LIMIT + 1)
+        except RollkeeperError:
+            raise
+        except Exception as err:  # a read cut short (an I/O error, a dropped connection)
+            raise TargetUnusable(
+                f"{self.description}: its {MARKER_NAME} cannot be read ({type(err).__name__})"
+            ) from err
         return marker_id(data) or "(not a rollkeeper marker)"
 
     def _refused(self, found: str | None) -> str | None:
