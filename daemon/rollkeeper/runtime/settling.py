@@ -147,15 +147,21 @@ class Settling:
             uploads.check_target(ledger)
         if uploads.problem is not None:
             return
-        for roll_id in ledger.uploads_waiting() + ledger.uploads_due(now_iso()):
-            self._retry(roll_id)
+        due = ledger.uploads_waiting() + ledger.uploads_due(now_iso())
+        if not due:
+            return
+        tracked: dict[str, list[tuple[str, CopyTracker]]] = {}
+        for (roll_id, key), tracker in self.context.trackers.items():
+            tracked.setdefault(roll_id, []).append((key, tracker))
+        for roll_id in due:
+            self._retry(roll_id, tracked.get(roll_id, []))
 
-    def _retry(self, roll_id: str) -> None:
+    def _retry(self, roll_id: str, tracked: list[tuple[str, CopyTracker]]) -> None:
         """Upload the roll from a verified copy on a mounted drive, if one is there."""
         ledger = self.context.ledger
-        for (tracked_roll, key), tracker in self.context.trackers.items():
+        for key, tracker in tracked:
             volume = self.context.volumes.get(key)
-            if tracked_roll != roll_id or volume is None or tracker.verifying:
+            if volume is None or tracker.verifying:
                 continue
             copy = ledger.copy(roll_id, volume.volume_id)
             if copy is not None and copy.state is CopyState.VERIFIED:

@@ -30,6 +30,8 @@ log = structlog.get_logger("rollkeeper")
 
 #: While the target is unusable it is checked this often (seconds), to notice it is back.
 RECHECK_UNUSABLE = 5.0
+#: A failing check that took long (a store timing out) waits this many times as long.
+CHECK_SHARE = 10.0
 #: While it is usable, this often (and before each roll's upload).
 RECHECK_USABLE = 15.0
 #: After an upload pass found the target failing while its checks pass (a full disk), the
@@ -55,6 +57,7 @@ class Uploads:
         self.uploading: set[str] = set()  # rolls a worker is uploading now
         self.problem: str | None = None  # why the target is unusable now (None: usable)
         self.checked_at = float("-inf")  # monotonic time of the last check
+        self.check_seconds = 0.0  # how long the last failing check took
         self.failed_pass_at: float | None = None  # when an upload pass last found it failing
         self.backoff = 0.0  # how long after that the next pass waits, unless it was seen down
         self.seen_down = False  # a check failed since that pass: coming back is news
@@ -92,17 +95,21 @@ class Uploads:
 
     def check_due(self, now: float) -> bool:
         """Whether the target is due its interval check (sooner while it is unusable)."""
-        every = RECHECK_USABLE if self.problem is None else RECHECK_UNUSABLE
+        if self.problem is None:
+            every = RECHECK_USABLE
+        else:  # a store that times out is asked less often: the check runs on the loop's thread
+            every = max(RECHECK_UNUSABLE, CHECK_SHARE * self.check_seconds)
         return self.target is not None and now - self.checked_at >= every
 
     def check_target(self, ledger: Ledger, *, first: bool = False) -> bool:
         """Prove the target now (its identity before anything else, then that it takes
         writes); record what changed. True when it is usable."""
         assert self.target is not None  # noqa: S101 - only asked with a target
-        self.checked_at = time.monotonic()
+        started = self.checked_at = time.monotonic()
         try:
             adopted = self.target.prove(self.config.cart.name)
         except RollkeeperError as err:  # unusable, or a store not answering
+            self.check_seconds = time.monotonic() - started
             self.seen_down = True
             self.target_failed(ledger, str(err), first=first)
             return False
@@ -189,8 +196,13 @@ class Uploads:
 
     def wanted(self, ledger: Ledger, roll_id: str) -> bool:
         """Whether this roll is uploaded in the pass that verifies it: it needs its primary
-        copy and the target, checked right now, is usable (else it is verified without)."""
-        return self.needs_storage(ledger, roll_id) and self.check_target(ledger)
+        copy and the target, checked right now, is usable (else it is verified without; a
+        target found unusable moments ago is not asked again for every roll)."""
+        if not self.needs_storage(ledger, roll_id):
+            return False
+        if self.problem is not None and not self.check_due(time.monotonic()):
+            return False
+        return self.check_target(ledger)
 
     def key_prefix(self, tracker: CopyTracker) -> str:
         """Where the roll's objects go in the target."""
