@@ -1,0 +1,98 @@
+"""Specification: how the daemon keeps the target's state (`runtime.uploads.Uploads`): proven at
+start-up and recorded; unusable said once (an alarm), usable again said once; after an upload
+pass found the target failing although its checks pass (a full disk), uploads wait for a backoff
+that doubles up to `retry_after`, unless a check saw the target down and back meanwhile.
+
+Real folders; time is moved by setting when the pass failed, never by waiting.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from rollkeeper.runtime.uploads import PASS_BACKOFF
+
+from tests.unit.runtime.conftest import Cart, CartMaker, folder_target
+
+
+def _cart(make_cart: CartMaker, tmp_path: Path) -> Cart:
+    (tmp_path / "store").mkdir()
+    return make_cart(target=folder_target(tmp_path / "store"))
+
+
+def test_the_first_start_adopts_the_target_and_records_it_usable(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _cart(make_cart, tmp_path)
+    state = cart.ledger.target_state(f"folder {tmp_path / 'store'}")
+    assert state is not None and state.usable and state.identity
+    assert cart.kinds().count("target_adopted") == 1
+
+
+def test_an_unusable_target_is_said_once_and_its_return_once(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _cart(make_cart, tmp_path)
+    uploads = cart.service.steps.jobs.uploads
+    store = tmp_path / "store"
+    store.rename(tmp_path / "away")
+    assert not uploads.check_target(cart.ledger)
+    assert not uploads.check_target(cart.ledger)
+    (tmp_path / "away").rename(store)
+    assert uploads.check_target(cart.ledger)
+    assert uploads.check_target(cart.ledger)
+    assert cart.kinds().count("target_unusable") == 1
+    assert cart.kinds().count("target_usable") == 1
+
+
+def test_after_a_pass_failed_a_passing_check_holds_uploads_back_for_the_backoff(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _cart(make_cart, tmp_path)
+    uploads = cart.service.steps.jobs.uploads
+    uploads.pass_failed(cart.ledger, "TARGET full: 0 bytes free on /x while writing y")
+
+    assert not uploads.check_target(cart.ledger)  # the disk is still full, most likely
+    assert uploads.problem is not None
+    assert uploads.failed_pass_at is not None
+    uploads.failed_pass_at -= PASS_BACKOFF  # the backoff has passed
+    assert uploads.check_target(cart.ledger)
+    assert uploads.problem is None
+
+
+def test_a_target_seen_down_and_back_after_a_failed_pass_is_used_at_once(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _cart(make_cart, tmp_path)
+    uploads = cart.service.steps.jobs.uploads
+    uploads.pass_failed(cart.ledger, "target folder /x is gone (while writing y)")
+    store = tmp_path / "store"
+    store.rename(tmp_path / "away")
+    assert not uploads.check_target(cart.ledger)
+    (tmp_path / "away").rename(store)
+    assert uploads.check_target(cart.ledger)
+
+
+def test_the_backoff_doubles_up_to_retry_after(make_cart: CartMaker, tmp_path: Path) -> None:
+    cart = _cart(make_cart, tmp_path)
+    uploads = cart.service.steps.jobs.uploads
+    limit = cart.service.config.target.retry_after  # type: ignore[union-attr]
+    seen = []
+    for _ in range(8):
+        uploads.pass_failed(cart.ledger, "TARGET full: 0 bytes free")
+        seen.append(uploads.backoff)
+    assert seen[:3] == [PASS_BACKOFF, 2 * PASS_BACKOFF, 4 * PASS_BACKOFF]
+    assert seen[-1] == limit
+    uploads.pass_succeeded()
+    uploads.pass_failed(cart.ledger, "TARGET full: 0 bytes free")
+    assert uploads.backoff == PASS_BACKOFF
+
+
+def test_a_target_folder_removed_for_good_is_never_created_by_the_checks(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _cart(make_cart, tmp_path)
+    shutil.rmtree(tmp_path / "store")
+    assert not cart.service.steps.jobs.uploads.check_target(cart.ledger)
+    assert not (tmp_path / "store").exists()
