@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -216,3 +217,29 @@ def test_an_unreachable_s3_store_verifies_at_once_says_waiting_once_and_alarms_a
     assert good["problems"] == []  # not one connection error per file
     shown = run_cli("status", "--config", str(config)).stdout
     assert shown.count("verified — waiting for storage") == 1
+
+
+@root_only
+def test_a_plain_folder_under_mnt_is_refused_by_default_and_nothing_lands_on_the_boot_disk(
+    tmp_path: Path,
+) -> None:
+    """The real /mnt prefix and its real default (`must_be_mount` unset): a folder there that
+    is no mount point is refused even at first use."""
+    if not Path("/mnt").is_dir() or os.path.ismount("/mnt"):
+        pytest.skip("needs a /mnt folder on the boot disk")
+    plain = Path("/mnt") / f"rollkeeper-test-{tmp_path.name}"
+    plain.mkdir()
+    try:
+        config = _cart(tmp_path, plain)
+        make_roll(tmp_path / "RAID_A", A001, FILES)
+
+        assert run_cli("run", "--once", "--config", str(config)).returncode == 1
+
+        assert list(plain.iterdir()) == []
+        document = status(config)
+        assert "is not on a mounted volume (must_be_mount)" in document["target"]["problem"]
+        (roll,) = document["rolls"]
+        assert roll["state"] == "verified"
+        assert roll["upload"]["state"] == "waiting_for_storage"
+    finally:
+        shutil.rmtree(plain)
