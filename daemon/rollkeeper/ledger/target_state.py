@@ -68,6 +68,15 @@ class TargetRecords(RollRecords):
         state = self.target_state(target)
         return state.identity if state is not None else None
 
+    def a_stored_key(self, target: str) -> str | None:
+        """The key of one object recorded as stored on the target (None: none was)."""
+        row = self.db.execute(
+            "SELECT u.key FROM uploads u JOIN roll_uploads r ON r.roll_id = u.roll_id "
+            "WHERE r.target = ? AND u.state = 'stored' LIMIT 1",
+            (target,),
+        ).fetchone()
+        return str(row[0]) if row else None
+
     def adopt_target(self, target: str, identity: str, marker_key: str, *, event: Event) -> None:
         """The target's first use: its marker's identity is recorded (and it is usable)."""
         with self.transaction():

@@ -73,7 +73,10 @@ class Uploads:
         """Say at once if the target is unusable, and abort uploads nobody will resume."""
         if self.target is None or self.config.target is None:
             return
-        self.target.expect(ledger.target_identity(self.target.description))
+        description = self.target.description
+        identity = ledger.target_identity(description)
+        stored = ledger.a_stored_key(description) if identity is None else None
+        self.target.expect(identity, stored_key=stored)
         if self.check_target(ledger, first=True):
             self.abort_abandoned(ledger)
 

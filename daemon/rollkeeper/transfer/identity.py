@@ -95,13 +95,17 @@ class IdentifiedTarget:
         # its marker is looked at before each write and before an object is called missing
         self.recorded: str | None = None  # the identity the ledger holds for this target
         self.refusal: str | None = None  # why it is not the target, while it is not
+        self.stored_key: str | None = None  # an object stored there before it had a marker
         self._confirmed = False
         self._lock = threading.Lock()
 
-    def expect(self, identity: str | None) -> None:
-        """The identity the ledger recorded for this target (None: never used yet)."""
+    def expect(self, identity: str | None, *, stored_key: str | None = None) -> None:
+        """The identity the ledger recorded for this target (None: never used yet), and the
+        key of an object the ledger says was stored there: a target used before markers
+        existed is adopted only if it holds that object (its NAS is mounted)."""
         with self._lock:
             self.recorded, self._confirmed = identity, False
+            self.stored_key = stored_key
 
     # --- the marker -------------------------------------------------------------------------
 
@@ -181,6 +185,7 @@ class IdentifiedTarget:
             found = self._marker()
             written = found is None
             if found is None:
+                self._require_stored_object()
                 found = secrets.token_hex(16)
                 document = marker_document(found, cart=cart, description=self.description)
                 self.inner.put(self.marker_key, document, None, {})
@@ -190,6 +195,15 @@ class IdentifiedTarget:
         with self._lock:
             self.recorded, self.refusal, self._confirmed = found, None, True
         return Adopted(found, self.marker_key, written)
+
+    def _require_stored_object(self) -> None:
+        """Before a marker is written where objects were stored without one: one of them must
+        be there, or this is not the storage they went to."""
+        if self.stored_key is not None and self.inner.head(self.stored_key) is None:
+            raise TargetUnusable(
+                f"TARGET is not mounted (or is another disk): {self.description} does not hold "
+                f"{self.stored_key}, which was stored there; mount the storage used so far"
+            )
 
     def _guard(self, *, writing: bool = False) -> None:
         """Before any operation: refuse while the identity is wrong; confirm it once (and

@@ -9,11 +9,15 @@ Real folders; time is moved by setting when the pass failed, never by waiting.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
+from rollkeeper.runtime.service import Service
 from rollkeeper.runtime.uploads import PASS_BACKOFF
+from rollkeeper.transfer.identity import MARKER_NAME
 
-from tests.unit.runtime.conftest import Cart, CartMaker, folder_target
+from tests.unit.runtime.conftest import A001, Cart, CartMaker, cart_config, folder_target
+from tests.unit.runtime.test_waiting_for_storage import run_jobs
 
 
 def _cart(make_cart: CartMaker, tmp_path: Path) -> Cart:
@@ -96,3 +100,35 @@ def test_a_target_folder_removed_for_good_is_never_created_by_the_checks(
     shutil.rmtree(tmp_path / "store")
     assert not cart.service.steps.jobs.uploads.check_target(cart.ledger)
     assert not (tmp_path / "store").exists()
+
+
+def test_a_target_used_before_markers_existed_is_adopted_only_where_its_objects_are(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    """A ledger from before identity markers (its target row removed) and the NAS unmounted at
+    the first start after the upgrade: an empty folder stands in for the mount point."""
+    cart = _cart(make_cart, tmp_path)
+    cart.scan()
+    run_jobs(cart)
+    assert cart.ledger.roll_upload(A001).state == "uploaded"  # type: ignore[union-attr]
+    cart.service.close()
+    with sqlite3.connect(cart.service.context.state_dir / "ledger.sqlite3") as db:
+        db.execute("DELETE FROM target_state")
+    store = tmp_path / "store"
+    (store / MARKER_NAME).unlink()
+    store.rename(tmp_path / "nas-disk")
+    store.mkdir()  # the empty mount point
+
+    service = Service(cart_config(tmp_path, target=folder_target(store)))
+    service.open()
+    try:
+        uploads = service.steps.jobs.uploads
+        assert uploads.problem is not None
+        assert uploads.problem.startswith("TARGET is not mounted (or is another disk)")
+        assert list(store.iterdir()) == []  # no marker written on the boot disk
+        store.rmdir()
+        (tmp_path / "nas-disk").rename(store)  # mounted at last
+        assert uploads.check_target(service.ledger)
+        assert (store / MARKER_NAME).exists()
+    finally:
+        service.close()

@@ -32,7 +32,7 @@ from tests.unit.runtime.conftest import (
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
 
 
-def _run_jobs(cart: Cart) -> None:
+def run_jobs(cart: Cart) -> None:
     """Settle, verify (and upload), record: one turn of what the loop does with a ready roll."""
     steps = cart.service.steps
     steps.settling.evaluate()
@@ -59,21 +59,21 @@ def unmounted(make_cart: CartMaker, tmp_path: Path) -> Iterator[Cart]:
 
 
 def test_a_roll_is_verified_at_once_while_the_target_is_not_mounted(unmounted: Cart) -> None:
-    _run_jobs(unmounted)
+    run_jobs(unmounted)
     assert unmounted.state(A001) is CopyState.VERIFIED
     assert unmounted.ledger.roll(A001).state == RollState.VERIFIED.value  # type: ignore[union-attr]
     assert _upload_state(unmounted) == UploadStage.WAITING_FOR_STORAGE.value
 
 
 def test_nothing_is_written_to_the_unmounted_target(unmounted: Cart, tmp_path: Path) -> None:
-    _run_jobs(unmounted)
+    run_jobs(unmounted)
     assert list((tmp_path / "store").iterdir()) == []
 
 
 def test_a_roll_waiting_for_storage_says_so_once_with_the_targets_sentence(
     unmounted: Cart,
 ) -> None:
-    _run_jobs(unmounted)
+    run_jobs(unmounted)
     unmounted.service.steps.settling.retry_uploads()
     said = unmounted.said("storage_waiting", A001)
     assert len(said) == 1
@@ -98,7 +98,7 @@ def test_a_flipped_byte_is_the_mismatch_alarm_at_once_while_the_target_is_unusab
     flipped.write_bytes(bytes(data))
     os.utime(flipped, ns=(0, 0))
     cart.scan()
-    _run_jobs(cart)
+    run_jobs(cart)
     assert cart.state(A002) is CopyState.MISMATCH
     assert cart.said("copy_failed", A002) != []
     assert cart.state(A001) is CopyState.VERIFIED
@@ -107,7 +107,7 @@ def test_a_flipped_byte_is_the_mismatch_alarm_at_once_while_the_target_is_unusab
 def test_the_target_back_uploads_the_waiting_roll_without_waiting_retry_after(
     unmounted: Cart, tmp_path: Path
 ) -> None:
-    _run_jobs(unmounted)
+    run_jobs(unmounted)
     identity = unmounted.ledger.target_identity(f"folder {tmp_path / 'store'}")
     (tmp_path / "store" / MARKER_NAME).write_text(
         f'{{"schema": "rollkeeper.target/1", "id": "{identity}"}}'
@@ -122,7 +122,7 @@ def test_the_target_back_uploads_the_waiting_roll_without_waiting_retry_after(
 
 
 def test_a_restart_with_a_roll_waiting_uploads_it_at_once(unmounted: Cart, tmp_path: Path) -> None:
-    _run_jobs(unmounted)
+    run_jobs(unmounted)
     identity = unmounted.ledger.target_identity(f"folder {tmp_path / 'store'}")
     (tmp_path / "store" / MARKER_NAME).write_text(
         f'{{"schema": "rollkeeper.target/1", "id": "{identity}"}}'
@@ -153,7 +153,7 @@ def test_a_full_target_is_blamed_on_the_target_and_the_copy_stays_verified(
         big = {"Clips/A001C001.mov": clip(1, 3_000_000), "Clips/A001C002.mov": clip(2, 8192)}
         cart = make_cart({A001: big}, target=folder_target(store))
         cart.scan()
-        _run_jobs(cart)
+        run_jobs(cart)
         assert cart.state(A001) is CopyState.VERIFIED
         assert _upload_state(cart) == UploadStage.WAITING_FOR_STORAGE.value
         (said,) = cart.said("storage_waiting", A001)
