@@ -123,6 +123,14 @@ class TargetRecords(RollRecords):
                 self._record(event)
             self._refresh_roll(roll_id)
 
+    def failed_uploads_due_now(self) -> None:
+        """Every failed upload is due at once (a start-up with the target usable)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE roll_uploads SET next_attempt_at = ? WHERE state = ?",
+                (now_iso(), UploadStage.UPLOAD_FAILED.value),
+            )
+
     def uploads_waiting(self) -> list[str]:
         """Rolls verified and waiting for storage, in the order they began waiting."""
         rows = self.db.execute(

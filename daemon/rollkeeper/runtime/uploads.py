@@ -79,6 +79,7 @@ class Uploads:
         self.target.expect(identity, stored_key=stored)
         if self.check_target(ledger, first=True):
             self.abort_abandoned(ledger)
+            ledger.failed_uploads_due_now()  # a restart tries them at once, not after retry_after
 
     def abort_abandoned(self, ledger: Ledger) -> None:
         """Remove what unfinished uploads nobody will resume left on the target (at start-up,

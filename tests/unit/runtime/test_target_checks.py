@@ -132,3 +132,28 @@ def test_a_target_used_before_markers_existed_is_adopted_only_where_its_objects_
         assert (store / MARKER_NAME).exists()
     finally:
         service.close()
+
+
+def test_a_restart_tries_a_failed_upload_at_once_not_after_retry_after(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    cart = _cart(make_cart, tmp_path)
+    cart.scan()
+    run_jobs(cart)
+    cart.service.close()
+    with sqlite3.connect(cart.service.context.state_dir / "ledger.sqlite3") as db:
+        db.execute(  # failed an hour ago, due again only in an hour
+            "UPDATE roll_uploads SET state = 'upload_failed', next_attempt_at = '2999-01-01'"
+        )
+
+    service = Service(cart_config(tmp_path, target=folder_target(tmp_path / "store")))
+    service.open()
+    try:
+        service.refresh_volumes(start_watchers=False)
+        service.scan_volume(next(iter(service.volumes.values())))
+        service.steps.settling.retry_uploads()
+        while service.steps.jobs.pending:
+            service.steps.jobs.collect(wait_for_one=True)
+        assert service.ledger.roll_upload(A001).state == "uploaded"  # type: ignore[union-attr]
+    finally:
+        service.close()
