@@ -130,6 +130,7 @@ class Uploads:
             if back:
                 if not self.uploading:  # no pass is writing: every partial file is abandoned
                     self.abort_abandoned(ledger)
+                ledger.failed_uploads_due_now()
                 self.on_change()
         return True
 
