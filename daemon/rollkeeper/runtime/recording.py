@@ -23,6 +23,9 @@ from rollkeeper.runtime.trackers import VolumeState
 from rollkeeper.runtime.uploads import Uploads
 from rollkeeper.transfer.roll import RollTransferResult
 
+#: Why a roll verified without its upload waits, when the target is usable again by then.
+WAS_UNUSABLE = "the target could not be used when the roll was verified"
+
 _MISMATCH_STATUSES = frozenset(
     {FileStatus.MISMATCH, FileStatus.KNOWN_BAD, FileStatus.UNREADABLE, FileStatus.NAME_COLLISION}
 )
@@ -242,7 +245,7 @@ class Recording:
         for storage, said once per roll."""
         uploads, ledger = self.uploads, self.context.ledger
         target = uploads.target
-        if target is None or uploads.problem is None or outcome.transfer is not None:
+        if target is None or outcome.transfer is not None:
             return
         if not uploads.needs_storage(ledger, outcome.roll_id):
             return
@@ -251,18 +254,20 @@ class Recording:
             return
         upload = ledger.roll_upload(outcome.roll_id)
         said = upload is not None and upload.state == UploadStage.WAITING_FOR_STORAGE.value
+        # The target may be back already: the roll still waits (and goes up on the next pass).
+        problem = uploads.problem or (upload.last_error if upload else None) or WAS_UNUSABLE
         ledger.upload_waiting(
             outcome.roll_id,
             volume.volume_id,
             target=target.description,
             key_prefix=uploads.key_prefix(tracker),
-            problem=uploads.problem,
+            problem=problem,
             event=None
-            if said
+            if said or uploads.problem is None
             else happened.storage_waiting(
                 outcome.roll_id,
                 volume.volume_id,
                 label=volume.mounted.label,
-                problem=uploads.problem,
+                problem=problem,
             ),
         )

@@ -40,7 +40,7 @@ def run_jobs(cart: Cart) -> None:
         steps.jobs.collect(wait_for_one=True)
 
 
-def _upload_state(cart: Cart, roll_id: str = A001) -> str | None:
+def upload_state(cart: Cart, roll_id: str = A001) -> str | None:
     upload = cart.ledger.roll_upload(roll_id)
     return upload.state if upload else None
 
@@ -62,7 +62,7 @@ def test_a_roll_is_verified_at_once_while_the_target_is_not_mounted(unmounted: C
     run_jobs(unmounted)
     assert unmounted.state(A001) is CopyState.VERIFIED
     assert unmounted.ledger.roll(A001).state == RollState.VERIFIED.value  # type: ignore[union-attr]
-    assert _upload_state(unmounted) == UploadStage.WAITING_FOR_STORAGE.value
+    assert upload_state(unmounted) == UploadStage.WAITING_FOR_STORAGE.value
 
 
 def test_nothing_is_written_to_the_unmounted_target(unmounted: Cart, tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ def test_the_target_back_uploads_the_waiting_roll_without_waiting_retry_after(
     unmounted.service.steps.settling.retry_uploads()
     while unmounted.service.steps.jobs.pending:
         unmounted.service.steps.jobs.collect(wait_for_one=True)
-    assert _upload_state(unmounted) == UploadStage.UPLOADED.value
+    assert upload_state(unmounted) == UploadStage.UPLOADED.value
     assert unmounted.said("target_usable") != []
 
 
@@ -137,7 +137,7 @@ def test_a_restart_with_a_roll_waiting_uploads_it_at_once(unmounted: Cart, tmp_p
         service.steps.settling.retry_uploads()
         while service.steps.jobs.pending:
             service.steps.jobs.collect(wait_for_one=True)
-        assert _upload_state(again) == UploadStage.UPLOADED.value
+        assert upload_state(again) == UploadStage.UPLOADED.value
     finally:
         service.close()
 
@@ -155,7 +155,7 @@ def test_a_full_target_is_blamed_on_the_target_and_the_copy_stays_verified(
         cart.scan()
         run_jobs(cart)
         assert cart.state(A001) is CopyState.VERIFIED
-        assert _upload_state(cart) == UploadStage.WAITING_FOR_STORAGE.value
+        assert upload_state(cart) == UploadStage.WAITING_FOR_STORAGE.value
         (said,) = cart.said("storage_waiting", A001)
         assert "TARGET full: " in said and " bytes free on " in said
         assert [p for p in store.rglob("*") if p.name.endswith(".rollkeeper-partial")] == []
@@ -164,3 +164,23 @@ def test_a_full_target_is_blamed_on_the_target_and_the_copy_stays_verified(
     finally:
         cart.service.close()
         subprocess.run(["umount", "-l", str(store)], check=False)
+
+
+def test_a_roll_verified_while_the_target_came_back_is_still_uploaded(
+    unmounted: Cart, tmp_path: Path
+) -> None:
+    steps = unmounted.service.steps
+    steps.settling.evaluate()  # verified without the target, which is not mounted
+    identity = unmounted.ledger.target_identity(f"folder {tmp_path / 'store'}")
+    (tmp_path / "store" / MARKER_NAME).write_text(
+        f'{{"schema": "rollkeeper.target/1", "id": "{identity}"}}'
+    )
+    assert steps.jobs.uploads.check_target(unmounted.ledger)  # back before the job is recorded
+    while steps.jobs.pending:
+        steps.jobs.collect(wait_for_one=True)
+    assert upload_state(unmounted) == UploadStage.WAITING_FOR_STORAGE.value
+
+    steps.settling.retry_uploads()
+    while steps.jobs.pending:
+        steps.jobs.collect(wait_for_one=True)
+    assert upload_state(unmounted) == UploadStage.UPLOADED.value
