@@ -92,7 +92,7 @@ def test_an_incomplete_roll_is_logged_at_error(tmp_path: Path) -> None:
     assert [line["message"]] == said(tmp_path, "copy_failed")
 
 
-def test_an_upload_to_an_unusable_target_is_logged_as_a_failure_not_as_news(
+def test_an_unusable_target_is_logged_as_an_error_and_the_waiting_roll_as_a_warning(
     tmp_path: Path,
 ) -> None:
     nas = tmp_path / "NAS_not_mounted"
@@ -103,9 +103,10 @@ def test_an_upload_to_an_unusable_target_is_logged_as_a_failure_not_as_news(
 
     (unusable,) = log_lines(tmp_path, "target_unusable")
     assert unusable["level"] == "error"
-    (failed,) = log_lines(tmp_path, "upload_failed")
-    assert (failed["level"], failed["roll"], failed["drive"]) == ("error", A001, "RAID_A")
-    assert [failed["message"]] == said(tmp_path, "upload_failed")
+    (waiting,) = log_lines(tmp_path, "storage_waiting")
+    assert (waiting["level"], waiting["roll"], waiting["drive"]) == ("warning", A001, "RAID_A")
+    assert [waiting["message"]] == said(tmp_path, "storage_waiting")
+    assert log_lines(tmp_path, "upload_failed") == []
 
 
 def test_a_restart_does_not_log_the_events_of_the_last_run_again(tmp_path: Path) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 from pathlib import Path
 
 from rollkeeper.ledger.store import Ledger
+from rollkeeper.transfer.identity import MARKER_NAME
 
 from tests.builders import clip
 from tests.integration.daemon_harness import (
@@ -51,10 +53,11 @@ def events(state: Path, kind: str) -> list[str]:
 
 
 def stored_files(nas: Path) -> dict[str, bytes]:
+    """What the folder stores, besides its identity marker (written at first use)."""
     return {
         str(p.relative_to(nas)): p.read_bytes()
         for p in nas.rglob("*")
-        if p.is_file() and not p.name.startswith(".rollkeeper-write-test")
+        if p.is_file() and not p.name.startswith(".rollkeeper-write-test") and p.name != MARKER_NAME
     }
 
 
@@ -106,16 +109,35 @@ def test_a_file_already_there_with_other_content_is_never_overwritten(tmp_path: 
     assert existing.read_bytes() == b"an older, different clip"
 
 
-def test_a_missing_target_folder_fails_the_upload_with_what_to_fix(tmp_path: Path) -> None:
+def test_a_missing_target_folder_leaves_the_roll_verified_and_waiting_for_storage(
+    tmp_path: Path,
+) -> None:
     volume, _nas, config = cart(tmp_path, target=tmp_path / "NAS_not_mounted")
     make_roll(volume, A001, {"Clips/A.mov": clip(5, 5000)})
 
+    # 1: the pass could not do all it had to (the roll waits for storage), though nothing failed
     assert run_cli("run", "--once", "--config", str(config)).returncode == 1
 
     (roll,) = status(config)["rolls"]
-    assert roll["state"] == "upload_failed"
+    assert roll["state"] == "verified"
+    assert roll["upload"]["state"] == "waiting_for_storage"
     assert "does not exist or is not mounted" in roll["upload"]["last_error"]
     assert not (tmp_path / "NAS_not_mounted").exists()
+
+
+def _upload_state(state: Path, roll_id: str) -> str | None:
+    """The roll's upload state read straight from the ledger (None until there is one)."""
+    path = state / "ledger.sqlite3"
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
+            row = db.execute(
+                "SELECT state FROM roll_uploads WHERE roll_id = ?", (roll_id,)
+            ).fetchone()
+    except sqlite3.OperationalError:  # created but not yet migrated by the starting daemon
+        return None
+    return str(row[0]) if row else None
 
 
 def test_kill_9_mid_copy_leaves_no_partial_file_once_the_restart_finishes(tmp_path: Path) -> None:
@@ -137,15 +159,17 @@ def test_kill_9_mid_copy_leaves_no_partial_file_once_the_restart_finishes(tmp_pa
     assert not list(nas.rglob("*rollkeeper-partial"))
 
 
-def test_a_failed_upload_is_retried_on_its_own_after_retry_after(tmp_path: Path) -> None:
+def test_a_roll_waiting_for_storage_is_uploaded_once_the_folder_is_there_not_after_retry_after(
+    tmp_path: Path,
+) -> None:
     nas = tmp_path / "NAS"
-    volume, _nas, config = cart(tmp_path, target=nas)
-    config.write_text(config.read_text().replace('retry_after = "1h"', 'retry_after = "1s"'))
+    volume, _nas, config = cart(tmp_path, target=nas)  # retry_after = "1h"
     make_roll(volume, A001, {"Clips/A.mov": clip(7, 5000)})
     daemon = Daemon(config).start()
     try:
         state = tmp_path / "state"
-        wait_until(lambda: roll_state_in_ledger(state, A001) == "upload_failed", what="failed")
+        wait_until(lambda: _upload_state(state, A001) == "waiting_for_storage", what="waiting")
+        assert roll_state_in_ledger(state, A001) == "verified"
         nas.mkdir()  # the NAS is mounted at last
         wait_until(lambda: roll_state_in_ledger(state, A001) == "uploaded", what="uploaded")
     finally:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from rollkeeper.ledger.store import Ledger
+from rollkeeper.transfer.identity import MARKER_NAME
 
 from tests.builders import clip, xxh64_hex
 from tests.integration.daemon_harness import (
@@ -149,7 +150,7 @@ def test_uploading_the_same_roll_again_finds_it_identical_and_writes_nothing(
     after = {
         o["Key"]: o["LastModified"]
         for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"]
-        if not o["Key"].endswith(".rollkeeper.json")
+        if not o["Key"].endswith((".rollkeeper.json", MARKER_NAME))
     }
     assert {k: v for k, v in before.items() if not k.endswith(".json")} == after
 
@@ -214,7 +215,7 @@ def test_a_key_holding_other_content_is_a_conflict_and_is_left_alone(
     assert objects(s3_server, bucket)[key] == b"someone else's clip"
 
 
-def test_wrong_credentials_stop_at_once_with_what_to_fix(
+def test_wrong_credentials_stop_the_upload_at_once_with_what_to_fix(
     tmp_path: Path, s3_server: S3Server, bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RK_TEST_SECRET", "not-the-secret")
@@ -225,7 +226,8 @@ def test_wrong_credentials_stop_at_once_with_what_to_fix(
 
     assert done.returncode == 1
     (roll,) = status(config)["rolls"]
-    assert roll["state"] == "upload_failed"
+    assert roll["state"] == "verified"  # verification never waits for storage
+    assert roll["upload"]["state"] == "waiting_for_storage"
     assert "credentials" in roll["upload"]["last_error"]
     assert "not-the-secret" not in done.stderr + str(status(config))
     assert objects(s3_server, bucket) == {}
@@ -244,7 +246,8 @@ def test_a_missing_bucket_is_named_with_the_fix(
 
     assert done.returncode == 1
     (roll,) = status(config)["rolls"]
-    assert roll["state"] == "upload_failed"
+    assert roll["state"] == "verified"  # verification never waits for storage
+    assert roll["upload"]["state"] == "waiting_for_storage"
     assert "bucket does not exist" in roll["upload"]["last_error"]
     (alarm,) = events(tmp_path / "state", "target_unusable")
     assert "no-such-bucket-here" in alarm["message"]
@@ -351,7 +354,8 @@ def test_an_untrusted_certificate_stops_with_the_fix(
     assert run_cli("run", "--once", "--config", str(config)).returncode == 1
 
     (roll,) = status(config)["rolls"]
-    assert roll["state"] == "upload_failed"
+    assert roll["state"] == "verified"  # verification never waits for storage
+    assert roll["upload"]["state"] == "waiting_for_storage"
     assert "ca_bundle" in roll["upload"]["last_error"]
     assert objects(s3_server, bucket) == {}
 

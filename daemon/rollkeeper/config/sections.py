@@ -268,6 +268,12 @@ class TargetSettings(S3Connection):
     path: AbsolutePath | None = Field(
         None, description="fs: folder (NAS, second RAID) that rolls are copied into."
     )
+    must_be_mount: bool | None = Field(
+        None,
+        description="fs: refuse the folder unless it (or an ancestor below /Volumes, /mnt or "
+        "/media) is a mount point, so an unmounted NAS never means the boot disk. Default: "
+        "true for a path under /Volumes, /mnt or /media, false elsewhere.",
+    )
     bucket: str | None = Field(None, min_length=3, description="s3: bucket name.")
     prefix: str = Field("", description="Key prefix (s3) or subfolder (fs) for every roll.")
     storage_class: str | None = Field(None, description="s3: storage class, e.g. STANDARD_IA.")

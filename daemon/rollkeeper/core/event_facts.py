@@ -205,6 +205,30 @@ class UploadFailedFacts(UploadOutcomeFacts):
     upload_problems: list[str]
 
 
+class TargetAdoptedFacts(TypedDict):
+    """The target was given its identity at first use (TARGET_ADOPTED): its `marker` was
+    `written` now, or found holding `identity` already."""
+
+    target: str
+    identity: str
+    marker: str
+    written: bool
+
+
+class TargetUsableFacts(TypedDict):
+    """The target is usable again after it was not (TARGET_USABLE)."""
+
+    target: str
+
+
+class StorageWaitingFacts(TypedDict):
+    """A verified roll waits for storage (STORAGE_WAITING): read from `label`, not stored
+    because of the target's `problem`."""
+
+    label: str
+    problem: str
+
+
 class AbandonedFacts(TypedDict):
     """An unfinished multipart upload nobody will resume was aborted (UPLOAD_ABANDONED)."""
 

@@ -42,6 +42,9 @@ from rollkeeper.core.event_facts import (
     ObjectsMissingFacts,
     ProblemFacts,
     RollStateFacts,
+    StorageWaitingFacts,
+    TargetAdoptedFacts,
+    TargetUsableFacts,
     UploadDoneFacts,
     UploadFailedFacts,
     UploadStartedFacts,
@@ -92,6 +95,9 @@ class EventKind(StrEnum):
     OBJECT_MISSING = "object_missing"
     OBJECT_CHANGED = "object_changed"
     STORAGE_UNCHECKED = "storage_unchecked"
+    TARGET_ADOPTED = "target_adopted"
+    TARGET_USABLE = "target_usable"
+    STORAGE_WAITING = "storage_waiting"
     # the archival copy
     ARCHIVE_UNUSABLE = "archive_unusable"
     ARCHIVE_DONE = "archive_done"
@@ -143,6 +149,9 @@ FACTS: Mapping[EventKind, type[Mapping[str, object]]] = {
     EventKind.OBJECT_MISSING: ObjectsMissingFacts,
     EventKind.OBJECT_CHANGED: ObjectsChangedFacts,
     EventKind.STORAGE_UNCHECKED: ProblemFacts,
+    EventKind.TARGET_ADOPTED: TargetAdoptedFacts,
+    EventKind.TARGET_USABLE: TargetUsableFacts,
+    EventKind.STORAGE_WAITING: StorageWaitingFacts,
     EventKind.ARCHIVE_UNUSABLE: ArchiveUnusableFacts,
     EventKind.ARCHIVE_DONE: ArchiveDoneFacts,
     EventKind.ARCHIVE_FAILED: ArchiveFailedFacts,
@@ -179,6 +188,9 @@ DEFAULT_SEVERITY: Mapping[EventKind, Severity] = {
     EventKind.OBJECT_MISSING: _ALARM,
     EventKind.OBJECT_CHANGED: _ALARM,
     EventKind.STORAGE_UNCHECKED: _WARNING,
+    EventKind.TARGET_ADOPTED: _INFO,
+    EventKind.TARGET_USABLE: _INFO,
+    EventKind.STORAGE_WAITING: _WARNING,
     EventKind.ARCHIVE_DONE: _INFO,
     EventKind.ARCHIVE_FAILED: _ALARM,
     EventKind.ARCHIVE_OVERDUE: _ALARM,

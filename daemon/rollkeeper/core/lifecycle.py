@@ -49,6 +49,9 @@ class UploadStage(StrEnum):
     UPLOAD_FAILED = "upload_failed"
     MISMATCH = "mismatch"  # a file did not match its MHL during the upload pass
     CONFLICT = "conflict"  # a key already held other content
+    #: verified, not stored: the target is unusable (not mounted, full, unreachable); uploaded
+    #: as soon as it is usable again. The roll reads as its copies do (`verified`).
+    WAITING_FOR_STORAGE = "waiting_for_storage"
 
 
 #: Copies that are no longer on their drive: they count for nothing and block nothing.
@@ -93,7 +96,7 @@ def derive_roll_state(
             return RollState(failed.value)
     if upload is UploadStage.UPLOADED and archived:
         return RollState.ARCHIVED
-    if upload is not None:
+    if upload is not None and upload is not UploadStage.WAITING_FOR_STORAGE:
         return RollState(upload.value)
     for copy_state, roll_state in _PROGRESS_ORDER:
         if copy_state in states:

@@ -124,7 +124,8 @@ class FileUpload:
 class FinishedTransfer:
     """One pass that verified and uploaded a copy, as it ended: the copy's verdict and
     evidence, every file's upload, the roll's upload `stage` with its manifest, every problem
-    of the pass, and when a failed upload is tried again."""
+    of the pass, and when a failed upload is tried again. `storage_problem`: the target's
+    sentence when the upload waits for storage (the copy's own problems stay its own)."""
 
     copy_state: CopyState
     evidence: list[VerifiedFile]
@@ -133,6 +134,7 @@ class FinishedTransfer:
     manifest_key: str | None
     problems: list[str]
     retry_at: str | None = None
+    storage_problem: str | None = None
 
 
 def upload_fields(upload: FileUpload) -> tuple[Any, ...]:

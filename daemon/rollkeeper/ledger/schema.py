@@ -179,4 +179,17 @@ MIGRATIONS: tuple[str, ...] = (
             ON c.roll_id = u.roll_id AND c.volume_id = u.volume_id WHERE u.roll_id = rolls.id
         );
     """,
+    # 6: the storage target: its identity marker's id (first use), whether it is usable now
+    """
+    CREATE TABLE target_state (
+        target          TEXT PRIMARY KEY,           -- the target's description
+        identity        TEXT,                       -- the id its marker holds (first use)
+        marker_key      TEXT,
+        adopted_at      TEXT,
+        usable          INTEGER NOT NULL DEFAULT 1,
+        problem         TEXT,                       -- why it is not usable, while it is not
+        since           TEXT NOT NULL,              -- when it became (un)usable
+        checked_at      TEXT NOT NULL
+    );
+    """,
 )

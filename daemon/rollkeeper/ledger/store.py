@@ -24,6 +24,7 @@ from rollkeeper.ledger.object_checks import ObjectCheckRecords
 from rollkeeper.ledger.reverify import ReverifyRecords
 from rollkeeper.ledger.schema import MIGRATIONS
 from rollkeeper.ledger.state_lock import LOCK_FILE, StateLock
+from rollkeeper.ledger.target_state import TargetRecords
 from rollkeeper.ledger.volumes import VolumeRecords
 
 __all__ = ["LEDGER_FILE", "LOCK_FILE", "MIGRATIONS", "Ledger", "StateLock", "now_iso"]
@@ -35,6 +36,7 @@ class Ledger(
     ObjectCheckRecords,
     ErasureRecords,
     ReverifyRecords,
+    TargetRecords,
     CheckpointRecords,
     ArchiveRecords,
     ClearanceRecords,

@@ -77,7 +77,9 @@ class UploadRecords(EvidenceRecords):
     def _finish_roll_upload(self, roll_id: str, finished: FinishedTransfer, stamp: str) -> None:
         """The roll's upload ends at its stage: all bytes done, or the first problems kept."""
         uploaded = finished.stage is UploadStage.UPLOADED
-        last_error = None if uploaded else "; ".join(finished.problems[:5])
+        last_error = (
+            None if uploaded else finished.storage_problem or "; ".join(finished.problems[:5])
+        )
         self.db.execute(
             "UPDATE roll_uploads SET state = ?, manifest_key = ?, finished_at = ?, "
             "last_error = ?, next_attempt_at = ?, "

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
-from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, CopyState, RollState
+from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, CopyState, RollState, UploadStage
 from rollkeeper.core.words import file_short, read_file_short, waiting_for_files
-from rollkeeper.core.words.storage import mount_to_upload_again
+from rollkeeper.core.words.storage import mount_to_upload_again, waiting_for_storage
 from rollkeeper.fs.presence import Presence, read_presence
 from rollkeeper.ledger.rows import (
     RollRecord,
@@ -110,6 +110,7 @@ def load_status(
             "tool": {"name": "rollkeeper", "version": __version__},
             "state_dir": str(state_dir),
             "daemon": _daemon_json(state_dir),
+            "target": _target_json(ledger),
             "rolls": [
                 _roll_json(ledger, row, copies_by_roll.get(row.id, []), uploads, archive_provider)
                 for row in ledger.rolls()
@@ -145,6 +146,33 @@ def _daemon_json(state_dir: Path) -> dict[str, Any]:
         "started_at": presence.started_at,
         "seen_at": presence.seen_at,
     }
+
+
+def _target_json(ledger: Ledger) -> dict[str, Any] | None:
+    """The storage target as last checked (None: no target was ever checked)."""
+    state = ledger.target_state()
+    if state is None:
+        return None
+    return {
+        "description": state.target,
+        "usable": state.usable,
+        "problem": state.problem,
+        "since": state.since,
+        "checked_at": state.checked_at,
+        "identity": state.identity,
+    }
+
+
+def target_line(target: dict[str, Any] | None) -> str | None:
+    """The storage target's line near the top: usable, or since when not and why."""
+    if target is None:
+        return None
+    if target["usable"]:
+        return f"Target: {target['description']} ok"
+    return (
+        f"Target: {target['description']} — NOT USABLE since {_clock(target['since'])}: "
+        f"{target['problem']}"
+    )
 
 
 def daemon_line(daemon: dict[str, Any]) -> str:
@@ -315,6 +343,10 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     from rich.markup import escape
 
     console.print(escape(daemon_line(document["daemon"])))
+    target = target_line(document.get("target"))
+    if target is not None:
+        style = "green" if document["target"]["usable"] else "bold red"
+        console.print(f"[{style}]{escape(target)}[/]")
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for roll in document["rolls"]:
         by_day[roll["shoot_day"] or "(no shoot day)"].append(roll)
@@ -350,6 +382,9 @@ def _print_roll(console: Console, roll: dict[str, Any]) -> None:
         f"{shown} {level:<12} on {escape(where)}"
     )
     upload = roll.get("upload")
+    if upload and upload["state"] == UploadStage.WAITING_FOR_STORAGE.value:
+        waiting = waiting_for_storage(upload["last_error"] or "not usable")
+        console.print(f"      [yellow]{escape(waiting)}[/]")
     if upload and upload["state"] == "uploading" and upload["bytes_total"]:
         share = 100 * upload["bytes_done"] / upload["bytes_total"]
         eta = upload["eta_seconds"]

@@ -23,6 +23,7 @@ from rollkeeper.fs.throttle import TokenBucket
 from rollkeeper.mhl.manifest import load_roll_manifest
 from rollkeeper.mhl.verify import (
     FAILING,
+    FileStatus,
     RollPlan,
     RollResult,
     RollVerdict,
@@ -110,8 +111,19 @@ def work(job: Work) -> VerificationOutcome:
         )
         return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=skipped)
     transfer = _upload(plan, scan, roll_id, job.upload)
+    if transfer.stage is UploadStage.WAITING_FOR_STORAGE:
+        _verify_unread(plan, job)
     settle_verdict(plan.result)
     return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=transfer)
+
+
+def _verify_unread(plan: RollPlan, job: Work) -> None:
+    """The target failed during the pass: verify, without it, the files the pass did not
+    finish reading, so that the copy's verdict never depends on the target. A file that does
+    not match is the copy's failure, whatever became of the upload."""
+    unread = [t for t in plan.tasks if not t.result.actual and t.result.status is FileStatus.OK]
+    if unread:
+        verify_plans([RollPlan(plan.result, unread)], jobs=job.jobs, progress=job.progress)
 
 
 class Jobs:

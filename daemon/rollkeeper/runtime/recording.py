@@ -23,6 +23,9 @@ from rollkeeper.runtime.trackers import VolumeState
 from rollkeeper.runtime.uploads import Uploads
 from rollkeeper.transfer.roll import RollTransferResult
 
+#: Why a roll verified without its upload waits, when the target is usable again by then.
+WAS_UNUSABLE = "the target could not be used when the roll was verified"
+
 _MISMATCH_STATUSES = frozenset(
     {FileStatus.MISMATCH, FileStatus.KNOWN_BAD, FileStatus.UNREADABLE, FileStatus.NAME_COLLISION}
 )
@@ -80,8 +83,8 @@ def verified_files(result: RollResult, scan: TreeScan) -> list[VerifiedFile]:
 def transfer_event(
     roll_id: str, volume: VolumeState, finished: FinishedTransfer, transfer: RollTransferResult
 ) -> Event:
-    """What a pass that uploaded the roll says: uploaded, or short of it with the upload's own
-    problems."""
+    """What a pass that uploaded the roll says: uploaded; verified and waiting for storage
+    (the target's sentence, once); or short of it with the upload's own problems."""
     if finished.stage is UploadStage.UPLOADED:
         return happened.upload_done(
             roll_id,
@@ -90,6 +93,13 @@ def transfer_event(
             files=len(transfer.transfers),
             manifest=finished.manifest_key,
             problems=finished.problems,
+        )
+    if finished.stage is UploadStage.WAITING_FOR_STORAGE:
+        return happened.storage_waiting(
+            roll_id,
+            volume.volume_id,
+            label=volume.mounted.label,
+            problem=finished.storage_problem or "; ".join(transfer.problems),
         )
     return happened.upload_failed(
         roll_id,
@@ -145,6 +155,8 @@ class Recording:
         self.context.ledger.record_verification(
             roll_id, volume_id, state, files, problems=problems, event=verdict
         )
+        if state is CopyState.VERIFIED:
+            self.waiting_for_storage(outcome, volume)
 
     def _interrupted(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
         self.context.ledger.set_copy_state(
@@ -167,19 +179,21 @@ class Recording:
         transfer = outcome.transfer
         settings = self.context.config.target
         assert transfer is not None and settings is not None  # noqa: S101
+        if transfer.stage is UploadStage.WAITING_FOR_STORAGE:
+            self._waiting_transfer(outcome, volume, state, files, problems)
+            return
         retry_at = None
         if transfer.stage is UploadStage.UPLOAD_FAILED:
             retry_at = (datetime.now(UTC) + timedelta(seconds=settings.retry_after)).isoformat(
                 timespec="milliseconds"
             )
-        target_problem = [self.uploads.problem] if retry_at and self.uploads.problem else []
         finished = FinishedTransfer(
             copy_state=state,
             evidence=files,
             uploads=transfer.uploads(),
             stage=transfer.stage,
             manifest_key=transfer.manifest_key,
-            problems=problems + target_problem + transfer.problems,
+            problems=problems + transfer.problems,
             retry_at=retry_at,
         )
         self.context.ledger.record_transfer(
@@ -187,4 +201,73 @@ class Recording:
             volume.volume_id,
             finished,
             event=transfer_event(outcome.roll_id, volume, finished, transfer),
+        )
+        if transfer.stage is UploadStage.UPLOADED:
+            self.uploads.pass_succeeded()
+
+    def _waiting_transfer(
+        self,
+        outcome: VerificationOutcome,
+        volume: VolumeState,
+        state: CopyState,
+        files: list[VerifiedFile],
+        problems: list[str],
+    ) -> None:
+        """The target failed during the pass: the copy's verdict stands on its own (verified,
+        or a failure and its alarm); a verified roll waits for storage, the target's sentence
+        said once; the target is unusable until a check finds it back."""
+        transfer = outcome.transfer
+        assert transfer is not None  # noqa: S101
+        storage_problem = "; ".join(transfer.problems)
+        verified = state is CopyState.VERIFIED
+        finished = FinishedTransfer(
+            copy_state=state,
+            evidence=files,
+            uploads=transfer.uploads(),
+            stage=UploadStage.WAITING_FOR_STORAGE if verified else UploadStage.MISMATCH,
+            manifest_key=None,
+            problems=problems,
+            storage_problem=storage_problem,
+        )
+        roll_id, label = outcome.roll_id, volume.mounted.label
+        event = (
+            transfer_event(roll_id, volume, finished, transfer)
+            if verified
+            else happened.verification_failed(
+                roll_id, volume.volume_id, state=state, label=label, problems=problems
+            )
+        )
+        self.context.ledger.record_transfer(roll_id, volume.volume_id, finished, event=event)
+        self.uploads.pass_failed(self.context.ledger, storage_problem)
+
+    def waiting_for_storage(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
+        """A copy verified without uploading because the target is unusable: its roll waits
+        for storage, said once per roll."""
+        uploads, ledger = self.uploads, self.context.ledger
+        target = uploads.target
+        if target is None or outcome.transfer is not None:
+            return
+        if not uploads.needs_storage(ledger, outcome.roll_id):
+            return
+        tracker = self.context.trackers.get((outcome.roll_id, outcome.volume_key))
+        if tracker is None:
+            return
+        upload = ledger.roll_upload(outcome.roll_id)
+        said = upload is not None and upload.state == UploadStage.WAITING_FOR_STORAGE.value
+        # The target may be back already: the roll still waits (and goes up on the next pass).
+        problem = uploads.problem or (upload.last_error if upload else None) or WAS_UNUSABLE
+        ledger.upload_waiting(
+            outcome.roll_id,
+            volume.volume_id,
+            target=target.description,
+            key_prefix=uploads.key_prefix(tracker),
+            problem=problem,
+            event=None
+            if said or uploads.problem is None
+            else happened.storage_waiting(
+                outcome.roll_id,
+                volume.volume_id,
+                label=volume.mounted.label,
+                problem=problem,
+            ),
         )

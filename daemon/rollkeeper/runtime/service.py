@@ -56,7 +56,7 @@ class Service:
         self.lock = StateLock(context.state_dir)
         self.stopping = threading.Event()
         parts = build_parts(config)
-        self.uploads = Uploads(config, parts.target)
+        self.uploads = Uploads(config, parts.target, on_change=context.clearance.note)
         inbox = CheckpointInbox(context.wake)
         jobs = Jobs(context, self.uploads, Recording(context, self.uploads), inbox)
         self.steps = Steps(
@@ -146,12 +146,13 @@ class Service:
         signal.signal(signal.SIGINT, handler)
 
     def run_once(self) -> int:
-        """Scan every volume, verify every ready roll, wait for it all; 1 if any roll failed."""
+        """Scan every volume, verify every ready roll, wait for it all; 1 if any roll failed
+        or waits for a target that cannot be used."""
         ledger = self.open()
         try:
             self.loop.once()
             failed = [r.id for r in ledger.rolls() if r.state in FAILED_ROLL_STATES]
-            return 1 if failed else 0
+            return 1 if failed or ledger.uploads_waiting() else 0
         finally:
             self.close()
 

@@ -4,8 +4,8 @@ A copy is ready when every file its MHLs list is present with its listed size an
 changed for `settle_seconds` (`core.readiness.assess`). Until then its row keeps the files it
 still waits for (status shows them); a copy still short of files `stall_after` seconds after its
 last change is INCOMPLETE, an alarm, and one whose listed file is a symbolic link leading out of
-the roll is refused at once. A roll whose upload failed is tried again, when due,
-from a verified copy that is mounted.
+the roll is refused at once. A roll waiting for storage is uploaded as soon as the target is
+usable again, and one whose upload failed when it is due, from a verified copy that is mounted.
 """
 
 from __future__ import annotations
@@ -136,24 +136,42 @@ class Settling:
         self.context.clearance.note(rolls=[tracker.roll_id], volume=volume.volume_id)
 
     def retry_uploads(self) -> None:
-        """Rolls whose upload failed earlier are tried again from a verified, mounted copy that
-        holds the roll's content (never one with other content under its name)."""
-        if self.jobs.uploads.target is None:
+        """Keep the target's state fresh (checked every few seconds while it is unusable);
+        while it is usable, rolls waiting for storage, and those whose upload failed and is
+        due again, go from a verified, mounted copy."""
+        uploads = self.jobs.uploads
+        if uploads.target is None:
             return
         ledger = self.context.ledger
-        for roll_id in ledger.uploads_due(now_iso()):
-            for (tracked_roll, key), tracker in self.context.trackers.items():
-                volume = self.context.volumes.get(key)
-                if tracked_roll != roll_id or volume is None or tracker.verifying:
-                    continue
-                copy = ledger.copy(roll_id, volume.volume_id)
-                if (
-                    copy is not None
-                    and copy.state is CopyState.VERIFIED
-                    and ledger.may_upload_from(roll_id, volume.volume_id)
-                ):
-                    self.jobs.submit(volume, tracker, retry=True)
-                    break
+        if uploads.check_due(time.monotonic()):
+            uploads.check_target(ledger)
+        if uploads.problem is not None:
+            return
+        due = ledger.uploads_waiting() + ledger.uploads_due(now_iso())
+        if not due:
+            return
+        tracked: dict[str, list[tuple[str, CopyTracker]]] = {}
+        for (roll_id, key), tracker in self.context.trackers.items():
+            tracked.setdefault(roll_id, []).append((key, tracker))
+        for roll_id in due:
+            self._retry(roll_id, tracked.get(roll_id, []))
+
+    def _retry(self, roll_id: str, tracked: list[tuple[str, CopyTracker]]) -> None:
+        """Upload the roll from a verified copy on a mounted drive that holds the roll's content
+        (never one with other content under its name), if one is there."""
+        ledger = self.context.ledger
+        for key, tracker in tracked:
+            volume = self.context.volumes.get(key)
+            if volume is None or tracker.verifying:
+                continue
+            copy = ledger.copy(roll_id, volume.volume_id)
+            if (
+                copy is not None
+                and copy.state is CopyState.VERIFIED
+                and ledger.may_upload_from(roll_id, volume.volume_id)
+            ):
+                self.jobs.submit(volume, tracker, retry=True)
+                return
 
 
 def links_leaving(roll_folder: Path, tracker: CopyTracker) -> list[str]:

@@ -14,9 +14,11 @@ from rollkeeper.archive.model import ArchiveProvider
 from rollkeeper.config.schema import Config
 from rollkeeper.config.sections import ClearanceSettings
 from rollkeeper.core.clearance import Policy
+from rollkeeper.core.errors import RollkeeperError
+from rollkeeper.ledger.store import LEDGER_FILE, Ledger
 from rollkeeper.reports.drive_decision import Judges
 from rollkeeper.transfer.factory import build_target
-from rollkeeper.transfer.targets import Target
+from rollkeeper.transfer.identity import IdentifiedTarget
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,7 @@ class Parts:
     """What a configuration builds: where rolls are stored (None: verified, not uploaded), where
     their archival copy is learnt of, and the production's erase rules."""
 
-    target: Target | None
+    target: IdentifiedTarget | None  # used only while it holds its identity marker
     provider: ArchiveProvider
     policy: Policy
 
@@ -41,9 +43,31 @@ def clearance_policy(settings: ClearanceSettings) -> Policy:
     )
 
 
+def _expect_recorded_identity(config: Config, target: IdentifiedTarget) -> None:
+    """Tell the target the identity the ledger recorded for it, so that a command judging
+    with it (`clearance`) refuses another disk as the daemon does. A ledger that cannot be
+    read yet (none, older, damaged) tells nothing here: the daemon tells it at start-up, and
+    a command refuses that ledger on its own."""
+    path = config.state.resolved_dir() / LEDGER_FILE
+    if not path.exists():
+        return
+    try:
+        ledger = Ledger(path, readonly=True)
+    except RollkeeperError:
+        return
+    try:
+        target.expect(ledger.target_identity(target.description))
+    except RollkeeperError:
+        return
+    finally:
+        ledger.close()
+
+
 def build_parts(config: Config) -> Parts:
     """The target, provider and policy `config` describes (S3 clients are created here)."""
     target = build_target(config.target) if config.target else None
+    if target is not None:
+        _expect_recorded_identity(config, target)
     return Parts(
         target=target,
         provider=build_provider(config.archive, config.target, target),

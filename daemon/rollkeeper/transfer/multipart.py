@@ -40,7 +40,9 @@ class MultipartUpload:
         """Read, hash and send every part; returns what completes the upload once they land."""
         try:
             matches = self._send_parts()
-        except BaseException:
+        except BaseException as err:
+            if isinstance(err, TargetUnusable | TransientFailure):
+                self._error = self._error or err
             self._drop_if_refused()
             raise
         return lambda: self._finish(matches=matches)
@@ -112,7 +114,9 @@ class MultipartUpload:
         """Complete the upload; once stored, its checkpoint is forgotten."""
         try:
             self._complete(matches=matches)
-        except BaseException:
+        except BaseException as err:
+            if isinstance(err, TargetUnusable | TransientFailure):
+                self._error = self._error or err
             self._drop_if_refused()
             raise
         if self._item.state is UploadState.STORED:
@@ -138,8 +142,11 @@ class MultipartUpload:
         )
 
     def _drop_if_refused(self) -> None:
-        """Nothing may be committed for a mismatch or a conflict: drop the upload."""
-        if self._item.state in (UploadState.MISMATCH, UploadState.CONFLICT):
+        """Nothing may be committed for a mismatch or a conflict, and nothing half-written may
+        stay on a target that failed: drop the upload (a store that cannot be reached to drop
+        it keeps its checkpoint, and the upload is resumed or aborted at the next start)."""
+        failed = isinstance(self._error, TargetUnusable | TransientFailure)
+        if failed or self._item.state in (UploadState.MISMATCH, UploadState.CONFLICT):
             with contextlib.suppress(TransientFailure, TargetUnusable, OSError):
                 self._writer.abort()
                 self._uplink.book.forget(self._item.path)

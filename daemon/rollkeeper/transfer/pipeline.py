@@ -27,7 +27,13 @@ from rollkeeper.transfer.proof import compare_with_existing
 from rollkeeper.transfer.resume import plan_parts
 from rollkeeper.transfer.settings import TransferSettings
 from rollkeeper.transfer.small_file import read_small_file
-from rollkeeper.transfer.targets import KeyConflict, Target, TargetUnusable, TransientFailure
+from rollkeeper.transfer.targets import (
+    KeyConflict,
+    Target,
+    TargetFailure,
+    TargetUnusable,
+    TransientFailure,
+)
 from rollkeeper.transfer.uplink import Uplink
 
 # What the roll's upload and the runtime take from the pipeline, besides the uploader itself.
@@ -38,7 +44,9 @@ class RollUploader:
     """Transfers the files of one roll copy to a target in one pass each.
 
     `transfer` returns once a file is read; its last write may still be in flight. `finish`
-    waits for all of them (and raises TargetUnusable if the target failed meanwhile).
+    waits for all of them (and raises TargetUnusable if the target failed meanwhile). A
+    target that failed stops the pass: the files not yet read are left to be verified
+    without it (`runtime.jobs`).
     """
 
     def __init__(self, target: Target, book: CheckpointBook, settings: TransferSettings) -> None:
@@ -118,7 +126,11 @@ class RollUploader:
 
 
 def _settled(item: FileTransfer, action: Callable[[], None]) -> None:
-    """Run one file's action; every way it can end becomes the file's recorded state."""
+    """Run one file's action; every way it can end becomes the file's recorded state.
+
+    The target's own failures (TargetUnusable, and a store still failing after every retry)
+    are raised: they stop the uploads of the pass, never mark the source bad. An OSError is
+    the source's: the targets translate their own."""
     try:
         action()
     except PassAborted:
@@ -126,7 +138,8 @@ def _settled(item: FileTransfer, action: Callable[[], None]) -> None:
     except KeyConflict as err:
         item.state, item.detail = UploadState.CONFLICT, str(err)
     except TransientFailure as err:
-        item.state, item.detail = UploadState.FAILED, str(err)
+        item.detail = str(err)
+        raise TargetFailure(str(err)) from err
     except OSError as err:
         item.result.status = FileStatus.UNREADABLE
         item.result.detail = err.strerror or str(err)

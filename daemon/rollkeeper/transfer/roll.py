@@ -120,8 +120,11 @@ def upload_roll(
         if result.stage is UploadStage.UPLOADING:
             _store_roll_metadata(job, manifest, scan, roll_prefix, result)
         return result
-    except (TargetUnusable, KeyConflict, RollkeeperError) as err:
-        # transient trouble past its retries, too: the roll is tried again later
+    except TargetUnusable as err:
+        # the target failed, not the copy: what was not read yet is verified without it
+        result.stage, result.problems = UploadStage.WAITING_FOR_STORAGE, [str(err)]
+        return result
+    except (KeyConflict, RollkeeperError) as err:
         stage = UploadStage.CONFLICT if isinstance(err, KeyConflict) else UploadStage.UPLOAD_FAILED
         result.stage, result.problems = stage, [str(err)]
         return result

@@ -314,6 +314,8 @@ class S3Target:
                 digest.update(chunk)
                 checksum.update(chunk)
                 size += len(chunk)
+        except (BotoCoreError, OSError) as err:  # the store stopped answering mid-read
+            raise self._translate(err, f"reading back {key}") from err
         finally:
             body.close()
         return ReadBack(size, digest.hexdigest(), checksum.whole())

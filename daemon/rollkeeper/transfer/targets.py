@@ -40,6 +40,12 @@ class TargetUnusable(EnvironmentProblem):
     """Credentials, permissions or a missing bucket/folder: retrying cannot help; a person can."""
 
 
+class TargetFailure(TargetUnusable):
+    """The target failed while in use (its folder gone, its disk full, access denied, a store
+    still unreachable after every retry): the source is not to blame, the copy stays verified,
+    and the upload waits until the target is usable again."""
+
+
 class TransientFailure(RollkeeperError):
     """A network or server hiccup: the same request may well succeed later."""
 

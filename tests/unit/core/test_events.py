@@ -73,6 +73,9 @@ SAMPLES: tuple[Event, ...] = (
     happened.verification_discarded(ROLL, VOLUME, now=CopyState.SETTLING),
     happened.internal_error(ROLL, VOLUME, error=KeyError("size"), retry_seconds=60.0),
     happened.target_unusable("bucket missing"),
+    happened.target_adopted("folder /mnt/nas", identity="ab12", marker=".m.json", written=True),
+    happened.target_usable("folder /mnt/nas"),
+    happened.storage_waiting(ROLL, VOLUME, label="RAID_A", problem="TARGET full: 0 bytes free"),
     happened.upload_started(ROLL, VOLUME, target="s3://footage", bytes_total=10),
     happened.upload_done(
         ROLL, VOLUME, label="RAID_A", files=3, manifest="show/A001R1AB.mhl", problems=[]

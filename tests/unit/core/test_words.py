@@ -327,6 +327,43 @@ def test_an_unusable_target_is_said_as_the_target_put_it() -> None:
     assert say(happened.target_unusable(problem)) == problem
 
 
+def test_a_verified_roll_waiting_for_storage_says_so_with_the_targets_reason() -> None:
+    event = happened.storage_waiting(
+        ROLL, VOLUME, label="RAID_A", problem="s3://footage at http://x: checking failed"
+    )
+    assert say(event) == (
+        f"roll {ROLL} from RAID_A: verified — waiting for storage "
+        "(TARGET: s3://footage at http://x: checking failed)"
+    )
+    assert event.severity is Severity.WARNING
+
+
+def test_a_reason_that_blames_the_target_already_is_not_blamed_twice() -> None:
+    event = happened.storage_waiting(
+        ROLL, VOLUME, label="RAID_A", problem="TARGET full: 0 bytes free on /mnt/nas"
+    )
+    assert say(event) == (
+        f"roll {ROLL} from RAID_A: verified — waiting for storage "
+        "(TARGET full: 0 bytes free on /mnt/nas)"
+    )
+
+
+def test_an_adopted_target_names_its_identity_and_marker() -> None:
+    event = happened.target_adopted(
+        "folder /mnt/nas", identity="ab12", marker=".rollkeeper-target.json", written=True
+    )
+    assert say(event) == (
+        "TARGET adopted: folder /mnt/nas is this cart's storage from now on (identity ab12, "
+        "marker .rollkeeper-target.json written)"
+    )
+
+
+def test_a_target_usable_again_says_the_waiting_rolls_go_now() -> None:
+    assert say(happened.target_usable("folder /mnt/nas")) == (
+        "TARGET usable again: folder /mnt/nas; rolls waiting for storage are uploaded now"
+    )
+
+
 def test_a_started_upload_names_its_size_and_target() -> None:
     event = happened.upload_started(ROLL, VOLUME, target="s3://footage/show", bytes_total=1048576)
     assert say(event) == f"uploading roll {ROLL} (1048576 bytes) to s3://footage/show"

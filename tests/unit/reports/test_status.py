@@ -189,7 +189,7 @@ def test_a_status_is_one_consistent_read_of_the_ledger(
 
 # --- the document ---------------------------------------------------------------------------------
 
-DOCUMENT_KEYS = ["schema", "tool", "state_dir", "daemon", "rolls", "volumes"]
+DOCUMENT_KEYS = ["schema", "tool", "state_dir", "daemon", "target", "rolls", "volumes"]
 ROLL_KEYS = ["id", "shoot_day", "media_type", "roll", "camera_format", "state", "problems",
              "volumes", "copies", "upload", "clearance"]  # fmt: skip
 VOLUME_KEYS = ["label", "role", "mounted", "mount_path", "fs_uuid", "last_full_scan", "problems",
@@ -351,4 +351,18 @@ def test_a_status_beside_a_garbled_presence_file_claims_no_daemon(state_dir: Pat
     (state_dir / PRESENCE_FILE).write_text('{"pid": 1, "seen_at": "yesterday"}', encoding="utf-8")
     assert daemon_line(load_status(state_dir)["daemon"]) == (
         "Daemon: has not run with this state folder"
+    )
+
+
+def test_the_target_line_says_ok_or_since_when_it_is_not_usable_and_why() -> None:
+    from rollkeeper.reports.status import target_line
+
+    assert target_line(None) is None
+    ok = {"description": "folder /mnt/nas", "usable": True, "problem": None,
+          "since": "2026-12-06T08:12:00+00:00"}  # fmt: skip
+    assert target_line(ok) == "Target: folder /mnt/nas ok"
+    down = ok | {"usable": False, "problem": "TARGET is not mounted (or is another disk): x"}
+    assert target_line(down) == (
+        "Target: folder /mnt/nas — NOT USABLE since 2026-12-06 08:12 UTC: TARGET is not "
+        "mounted (or is another disk): x"
     )

@@ -7,12 +7,14 @@ target, never one to create (an unmounted NAS path lies on the boot disk).
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
 import xxhash
-from rollkeeper.transfer.fs_target import FolderTarget
-from rollkeeper.transfer.targets import KeyConflict, TargetUnusable
+from rollkeeper.transfer.fs_target import FolderTarget, folders_below, target_failure
+from rollkeeper.transfer.targets import KeyConflict, TargetFailure, TargetUnusable
 
 
 @pytest.fixture
@@ -89,3 +91,47 @@ def test_abandoned_partial_files_are_removed_unless_still_resumable(
     assert len(removed) == 1
     assert "dropme" in removed[0]
     assert target.partial_path("day/roll/a.mov", "keepme").exists()
+
+
+# --- the target's own failures, said as the target's --------------------------------------------
+
+
+def test_a_full_disk_is_said_as_the_target_full_with_the_bytes_free(tmp_path: Path) -> None:
+    failure = target_failure(
+        tmp_path, OSError(errno.ENOSPC, "No space left on device"), "writing x"
+    )
+    assert str(failure).startswith("TARGET full: ")
+    assert f"bytes free on {tmp_path} while writing x; make room there" in str(failure)
+
+
+def test_a_folder_gone_is_said_as_gone_with_the_fix(tmp_path: Path) -> None:
+    failure = target_failure(tmp_path / "NAS", OSError(errno.ENOENT, "No such file"), "writing x")
+    assert str(failure) == (
+        f"target folder {tmp_path / 'NAS'} is gone (while writing x); mount the NAS or the disk "
+        "again"
+    )
+
+
+def test_access_denied_is_said_as_the_target_refusing(tmp_path: Path) -> None:
+    failure = target_failure(tmp_path, OSError(errno.EACCES, "Permission denied"), "writing x")
+    assert str(failure) == (
+        f"TARGET refused writing x: Permission denied ({tmp_path}); fix the folder's permissions"
+    )
+
+
+def test_a_write_that_fails_removes_its_temporary_file(target: FolderTarget) -> None:
+    """The failure is injected at the call: the writer's file descriptor is closed under it."""
+    writer = target.open_writer("day/roll/clip.mov", 10, {}, None)
+    os.close(writer._fd)
+    with pytest.raises(TargetFailure):
+        writer.write_part(1, b"0123456789", None)
+    assert [p for p in target.root.rglob("*") if p.is_file()] == []
+
+
+def test_a_new_folder_for_an_object_is_made_below_the_target_never_the_target_itself(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "NAS"
+    with pytest.raises(FileNotFoundError):
+        folders_below(root, root / "day" / "roll")
+    assert not root.exists()

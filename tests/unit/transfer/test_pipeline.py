@@ -4,12 +4,21 @@ file's pass can end recorded on the file (or, for an unusable target, raised).""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rollkeeper.mhl.verify import FileStatus
 from rollkeeper.transfer.checkpoints import UploadState
+from rollkeeper.transfer.fs_target import FolderWriter
 from rollkeeper.transfer.pipeline import RollUploader
-from rollkeeper.transfer.targets import TargetUnusable
+from rollkeeper.transfer.targets import (
+    PartReceipt,
+    Payload,
+    StoredObject,
+    TargetFailure,
+    TargetUnusable,
+    TransientFailure,
+)
 
 from tests.unit.transfer.passes import (
     NO_WAITING,
@@ -83,3 +92,72 @@ def test_a_target_gone_during_a_write_is_raised_by_finish_and_by_the_next_file(
         uploader.finish()
     with pytest.raises(TargetUnusable):
         uploader.transfer(source_file("next.wav", media(6, 1_000)))
+
+
+class VanishingFolder(SmallPartFolder):
+    """A folder whose disk is unplugged as the second part of a file is written (a fault
+    injected at the call: the folder is really moved away then)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root, "crc64nvme")
+        self.away = root.with_name("unplugged")
+
+    def open_writer(
+        self, key: str, size: int, metadata: dict[str, str], upload_id: str | None
+    ) -> FolderWriter:
+        writer = super().open_writer(key, size, metadata, upload_id)
+        write_part = writer.write_part
+
+        def unplugging(number: int, data: Payload, checksum: str | None) -> PartReceipt:
+            if number == 2 and self.root.exists():
+                self.root.rename(self.away)
+            return write_part(number, data, checksum)
+
+        writer.write_part = unplugging  # type: ignore[method-assign]
+        return writer
+
+
+def test_a_folder_gone_mid_file_is_the_targets_failure_never_the_sources(
+    tmp_path: Path, book: RecordingBook, source_file: FileMaker
+) -> None:
+    (tmp_path / "nas").mkdir()
+    target = VanishingFolder(tmp_path / "nas")
+    uploader = RollUploader(target, book, NO_WAITING)
+    item = source_file("clip.mov", media(7, 4 * SMALL_PART))
+    try:
+        with pytest.raises(TargetFailure, match="is gone"):
+            uploader.transfer(item)
+            uploader.finish()
+    finally:
+        uploader.close()
+    assert item.result.status is FileStatus.OK  # not "unreadable": the source is not to blame
+    assert item.state is not UploadState.FAILED
+    assert list(target.away.rglob("*rollkeeper-partial")) == []  # nothing half-written stays
+    assert not target.root.exists()  # and the folder was not created again
+
+
+class Unreachable(SmallPartFolder):
+    """A store that never answers (every request a transient failure)."""
+
+    def put(
+        self, key: str, data: Payload, checksum: str | None, metadata: dict[str, str]
+    ) -> StoredObject:
+        raise TransientFailure("s3://footage at http://127.0.0.1:9: uploading failed (timeout)")
+
+    def head(self, key: str) -> StoredObject | None:
+        raise TransientFailure("s3://footage at http://127.0.0.1:9: looking up failed (timeout)")
+
+
+def test_a_store_still_failing_after_every_retry_stops_the_pass_as_the_targets_failure(
+    tmp_path: Path, book: RecordingBook, source_file: FileMaker
+) -> None:
+    (tmp_path / "s3").mkdir()
+    uploader = RollUploader(Unreachable(tmp_path / "s3", "crc64nvme"), book, NO_WAITING)
+    item = source_file("sound.wav", media(8, 1_000))
+    try:
+        uploader.transfer(item)
+        with pytest.raises(TargetFailure, match="timeout"):
+            uploader.finish()
+    finally:
+        uploader.close()
+    assert item.result.status is FileStatus.OK

@@ -98,13 +98,13 @@ def test_a_flipped_byte_makes_the_roll_a_mismatch_and_commits_neither_it_nor_a_m
     assert not any(name.endswith(".rollkeeper.json") for name in _stored(store))
 
 
-def test_a_target_folder_that_is_gone_fails_the_upload_and_names_the_folder(
+def test_a_target_folder_that_is_gone_leaves_the_roll_waiting_for_storage_naming_the_folder(
     tmp_path: Path,
 ) -> None:
     roll = tmp_path / "A001R1AB"
     sealed_legacy_roll(roll, FILES)
     result = _upload_reporting(roll, tmp_path / "unmounted", [], max_attempts=1)
-    assert result.stage is UploadStage.UPLOAD_FAILED
+    assert result.stage is UploadStage.WAITING_FOR_STORAGE
     assert any(str(tmp_path / "unmounted") in p for p in result.problems)
     assert not (tmp_path / "unmounted").exists()
 

@@ -4,14 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rollkeeper.core.event_facts import UploadDoneFacts, UploadFailedFacts
+from rollkeeper.core.event_facts import (
+    StorageWaitingFacts,
+    TargetAdoptedFacts,
+    TargetUsableFacts,
+    UploadDoneFacts,
+    UploadFailedFacts,
+)
 from rollkeeper.core.events import Event, EventKind
 from rollkeeper.core.happened.making import LISTED, make
 from rollkeeper.core.lifecycle import UploadStage
 
 
 def target_unusable(problem: str) -> Event:
+    """The target cannot be used: not mounted, another disk, full, refused, unreachable."""
     return make(EventKind.TARGET_UNUSABLE, {"problem": problem})
+
+
+def target_adopted(target: str, *, identity: str, marker: str, written: bool) -> Event:
+    """At its first use the target became this cart's storage: its marker holds `identity`."""
+    facts: TargetAdoptedFacts = {
+        "target": target,
+        "identity": identity,
+        "marker": marker,
+        "written": written,
+    }
+    return make(EventKind.TARGET_ADOPTED, facts)
+
+
+def target_usable(target: str) -> Event:
+    """The target is usable again: the rolls waiting for storage are uploaded now."""
+    facts: TargetUsableFacts = {"target": target}
+    return make(EventKind.TARGET_USABLE, facts)
+
+
+def storage_waiting(roll_id: str, volume_id: int, *, label: str, problem: str) -> Event:
+    """A roll verified from the drive `label` waits for storage: the target is unusable."""
+    facts: StorageWaitingFacts = {"label": label, "problem": problem}
+    return make(EventKind.STORAGE_WAITING, facts, roll_id=roll_id, volume_id=volume_id)
 
 
 def upload_started(roll_id: str, volume_id: int, *, target: str, bytes_total: int) -> Event:

@@ -86,6 +86,36 @@ def mount_to_upload_again(labels: Sequence[str]) -> str:
     )
 
 
+def target_reason(problem: str) -> str:
+    """The target's sentence, said as the target's: "TARGET: …" unless it already says so."""
+    return problem if problem.startswith("TARGET") else f"TARGET: {problem}"
+
+
+def waiting_for_storage(problem: str) -> str:
+    """What a verified roll that the target cannot take yet reads."""
+    return f"verified — waiting for storage ({target_reason(problem)})"
+
+
+def _target_adopted(event: Event) -> str:
+    f = event.facts
+    how = "written" if f["written"] else "found there"
+    return (
+        f"TARGET adopted: {f['target']} is this cart's storage from now on (identity "
+        f"{f['identity']}, marker {f['marker']} {how})"
+    )
+
+
+def _target_usable(event: Event) -> str:
+    return (
+        f"TARGET usable again: {event.facts['target']}; rolls waiting for storage are uploaded now"
+    )
+
+
+def _storage_waiting(event: Event) -> str:
+    f = event.facts
+    return f"roll {event.roll_id} from {f['label']}: {waiting_for_storage(f['problem'])}"
+
+
 #: The wording of each kind of this area.
 WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.UPLOAD_STARTED: _upload_started,
@@ -95,4 +125,7 @@ WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.OBJECT_MISSING: _object_missing,
     EventKind.OBJECT_CHANGED: _object_changed,
     EventKind.STORAGE_UNCHECKED: _storage_unchecked,
+    EventKind.TARGET_ADOPTED: _target_adopted,
+    EventKind.TARGET_USABLE: _target_usable,
+    EventKind.STORAGE_WAITING: _storage_waiting,
 }
