@@ -22,7 +22,8 @@ def status_command() -> click.Command:
     def status(config_path: Path | None, as_json: bool) -> None:
         """Show every roll's state and copies, per shoot day, and every volume."""
         from rollkeeper.config.status import status_config
-        from rollkeeper.reports.status import load_status, print_status, status_json
+        from rollkeeper.reports.status import load_status, status_json
+        from rollkeeper.reports.status_text import print_status
 
         document = load_status(*status_config(config_path))
         if as_json:

@@ -19,7 +19,8 @@ from rollkeeper.fs.presence import PRESENCE_FILE, Presence, write_presence
 from rollkeeper.ledger.object_checks import ListingOutcome
 from rollkeeper.ledger.store import now_iso
 from rollkeeper.reports.clearance import answer
-from rollkeeper.reports.status import load_status, print_status
+from rollkeeper.reports.status import load_status
+from rollkeeper.reports.status_text import print_status
 
 from tests.unit.reports.cart import A001, Cart
 

@@ -22,13 +22,8 @@ from rollkeeper.ledger.rows import FileUpload
 from rollkeeper.ledger.snapshot import LedgerSnapshot
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
-from rollkeeper.reports.status import (
-    STATUS_SCHEMA,
-    daemon_line,
-    load_status,
-    print_status,
-    status_json,
-)
+from rollkeeper.reports.status import STATUS_SCHEMA, load_status, status_json
+from rollkeeper.reports.status_text import daemon_line, print_status
 
 AT = "2026-11-21T10:00:00+00:00"
 ROLL_STATES = ["uploaded", "verified", "mismatch", "conflict", "archived", "uploading"]
@@ -355,7 +350,7 @@ def test_a_status_beside_a_garbled_presence_file_claims_no_daemon(state_dir: Pat
 
 
 def test_the_target_line_says_ok_or_since_when_it_is_not_usable_and_why() -> None:
-    from rollkeeper.reports.status import target_line
+    from rollkeeper.reports.status_text import target_line
 
     assert target_line(None) is None
     ok = {"description": "folder /mnt/nas", "usable": True, "problem": None,

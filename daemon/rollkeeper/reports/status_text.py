@@ -1,0 +1,148 @@
+"""How `rollkeeper status` shows its document to a person: the daemon's and the target's lines at
+the top, rolls by shoot day, then volumes with their verdicts and how old they are."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState, UploadStage
+from rollkeeper.core.words import file_short, waiting_for_files
+from rollkeeper.core.words.storage import waiting_for_storage
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def target_line(target: dict[str, Any] | None) -> str | None:
+    """The storage target's line near the top: usable, or since when not and why."""
+    if target is None:
+        return None
+    if target["usable"]:
+        return f"Target: {target['description']} ok"
+    return (
+        f"Target: {target['description']} — NOT USABLE since {_clock(target['since'])}: "
+        f"{target['problem']}"
+    )
+
+
+def daemon_line(daemon: dict[str, Any]) -> str:
+    """The first line of the status: is anything keeping these verdicts fresh?"""
+    if daemon["running"]:
+        return f"Daemon: running (pid {daemon['pid']}, since {_clock(daemon['started_at'])})"
+    if daemon["seen_at"] is None:
+        return "Daemon: has not run with this state folder"
+    return (
+        f"Daemon: NOT running (last seen {_clock(daemon['seen_at'])}); what follows is as it "
+        "was then"
+    )
+
+
+def _clock(at: str) -> str:
+    return datetime.fromisoformat(at).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _waiting_line(copy: dict[str, Any]) -> str:
+    """The one line that says what a settling copy still waits for."""
+    files = [file_short(f["path"], f["have"], f["want"]) for f in copy["waiting_for"]]
+    return f"{copy['volume']}: {waiting_for_files(files, len(files))}"
+
+
+_STATE_STYLE = {
+    RollState.VERIFIED.value: "green",
+    RollState.VERIFYING.value: "cyan",
+    RollState.READY.value: "cyan",
+    RollState.DISCOVERED.value: "dim",
+    RollState.UPLOADING.value: "cyan",
+    RollState.UPLOADED.value: "bold green",
+}
+
+
+def print_status(console: Console, document: dict[str, Any]) -> None:
+    """Rolls grouped by shoot day, then volumes."""
+    from rich.markup import escape
+
+    console.print(escape(daemon_line(document["daemon"])))
+    target = target_line(document.get("target"))
+    if target is not None:
+        style = "green" if document["target"]["usable"] else "bold red"
+        console.print(f"[{style}]{escape(target)}[/]")
+    by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for roll in document["rolls"]:
+        by_day[roll["shoot_day"] or "(no shoot day)"].append(roll)
+    if not by_day:
+        console.print("No rolls seen yet.")
+    for day in sorted(by_day):
+        console.print(f"[bold]{escape(day)}[/]")
+        for roll in by_day[day]:
+            _print_roll(console, roll)
+    console.print("[bold]Volumes[/]")
+    for volume in document["volumes"]:
+        _print_volume(console, volume)
+
+
+def _print_roll(console: Console, roll: dict[str, Any]) -> None:
+    """A roll's line, then its upload's progress, what it waits for and its problems."""
+    from rich.markup import escape
+
+    state = roll["state"]
+    failed = state in {s.value for s in FAILED_ROLL_STATES}
+    style = "bold red" if failed else _STATE_STYLE.get(state)
+    # a state without a style (archived) is printed plain: "[]…[/]" is a markup error
+    shown = f"[{style}]{state:<12}[/]" if style else f"{state:<12}"
+    where = ", ".join(roll["volumes"]) or "no mounted copy"
+    clear = roll.get("clearance") or {}
+    level = (
+        "RAID clear" if clear.get("raid_clear")
+        else "cards clear" if clear.get("cards_clear")
+        else "not clear"
+    )  # fmt: skip
+    console.print(
+        f"  {escape(roll['media_type']):<12} {escape(roll['roll']):<14} "
+        f"{shown} {level:<12} on {escape(where)}"
+    )
+    upload = roll.get("upload")
+    if upload and upload["state"] == UploadStage.WAITING_FOR_STORAGE.value:
+        waiting = waiting_for_storage(upload["last_error"] or "not usable")
+        console.print(f"      [yellow]{escape(waiting)}[/]")
+    if upload and upload["state"] == "uploading" and upload["bytes_total"]:
+        share = 100 * upload["bytes_done"] / upload["bytes_total"]
+        eta = upload["eta_seconds"]
+        console.print(
+            f"      uploading {share:.0f}% of {upload['bytes_total'] / 1e9:.2f} GB"
+            + (f", about {eta / 60:.0f} min left" if eta is not None else "")
+        )
+    for copy in roll["copies"]:
+        if copy["waiting_for"]:
+            console.print(f"      [yellow]{escape(_waiting_line(copy))}[/]")
+    for problem in roll["problems"][:10]:
+        console.print(f"      [red]{escape(problem)}[/]")
+
+
+def _print_volume(console: Console, volume: dict[str, Any]) -> None:
+    """A volume's line, then what blocks its clearance and what its scans found."""
+    from rich.markup import escape
+
+    mounted = "[green]mounted[/]" if volume["mounted"] else "[dim]not mounted[/]"
+    verdict = volume.get("clearance")
+    erase = (
+        "[bold green]MAY BE ERASED[/]" if verdict and verdict["clear_to_erase"] else "[red]keep[/]"
+    )
+    console.print(
+        f"  {escape(volume['label']):<16} {volume['role']:<9} {mounted}  "
+        f"{len(volume['rolls'])} roll(s)  {erase}{_age(verdict)}"
+    )
+    for blocker in (verdict or {}).get("blocking", [])[:5]:
+        console.print(f"      [red]{escape(blocker['reason'])}[/]")
+    for problem in volume["problems"][:10]:
+        console.print(f"      [yellow]{escape(problem)}[/]")
+
+
+def _age(verdict: dict[str, Any] | None) -> str:
+    """ "(as of HH:MM UTC)" beside a verdict; a clearance on stale evidence is marked STALE."""
+    if not verdict:
+        return ""
+    at = datetime.fromisoformat(verdict["as_of"]).astimezone(UTC).strftime("%H:%M UTC")
+    stale = " [bold yellow]STALE[/] (ask `rollkeeper clearance`)" if verdict["stale"] else ""
+    return f" (as of {at}){stale if verdict['clear_to_erase'] else ''}"
