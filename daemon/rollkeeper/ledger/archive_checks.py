@@ -34,8 +34,9 @@ _RECORD_CHECK = (
 class ArchiveRecords(RollRecords):
     """Which rolls are due a check, what their archive must hold, and each poll's answer."""
 
-    def archive_due(self, now: str) -> list[ArchiveDue]:
-        """Uploaded rolls whose archive status is due to be asked (never asked, or due again)."""
+    def archive_due(self, now: str | None) -> list[ArchiveDue]:
+        """Uploaded rolls whose archive status is due to be asked at `now` (never asked, or
+        due again); with `now` None, every uploaded roll not yet archived, due or not."""
         return [
             archive_due(r)
             for r in self.db.execute(
@@ -43,8 +44,9 @@ class ArchiveRecords(RollRecords):
                 "FROM rolls r JOIN roll_uploads u ON u.roll_id = r.id "
                 "LEFT JOIN archive_checks a ON a.roll_id = r.id "
                 "WHERE u.state = ? AND (a.roll_id IS NULL OR "
-                "(a.state != 'archived' AND a.next_check_at <= ?)) ORDER BY u.finished_at",
-                (UploadStage.UPLOADED.value, now),
+                "(a.state != 'archived' AND (? IS NULL OR a.next_check_at <= ?))) "
+                "ORDER BY u.finished_at",
+                (UploadStage.UPLOADED.value, now, now),
             )
         ]
 

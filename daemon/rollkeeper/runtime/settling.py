@@ -135,12 +135,13 @@ class Settling:
         )
         self.context.clearance.note(rolls=[tracker.roll_id], volume=volume.volume_id)
 
-    def retry_uploads(self) -> None:
-        """Rolls whose upload failed earlier are tried again from a verified, mounted copy."""
+    def retry_uploads(self, *, ignore_backoff: bool = False) -> None:
+        """Rolls whose upload failed earlier are tried again from a verified, mounted copy,
+        once `retry_after` has passed (or at once, with `ignore_backoff`: `run --once`)."""
         if self.jobs.uploads.target is None:
             return
         ledger = self.context.ledger
-        for roll_id in ledger.uploads_due(now_iso()):
+        for roll_id in ledger.uploads_due(None if ignore_backoff else now_iso()):
             for (tracked_roll, key), tracker in self.context.trackers.items():
                 volume = self.context.volumes.get(key)
                 if tracked_roll != roll_id or volume is None or tracker.verifying:

@@ -56,8 +56,10 @@ class Uploads:
         for key in aborted:
             ledger.record(happened.upload_abandoned(key))
 
-    def wanted(self, ledger: Ledger, roll_id: str) -> bool:
-        """Whether this roll still needs its primary copy (and no other pass is making it)."""
+    def wanted(self, ledger: Ledger, roll_id: str, *, retry: bool = False) -> bool:
+        """Whether this roll still needs its primary copy (and no other pass is making it); a
+        failed upload is wanted again once `retry_after` has passed, or at once on a `retry`
+        (its caller judged it due: `Settling.retry_uploads`)."""
         if self.target is None or roll_id in self.uploading:
             return False
         roll = ledger.roll(roll_id)
@@ -68,7 +70,7 @@ class Uploads:
             return True
         return bool(
             upload.state == UploadStage.UPLOAD_FAILED.value
-            and (upload.next_attempt_at or "") <= now_iso()
+            and (retry or (upload.next_attempt_at or "") <= now_iso())
         )
 
     def job(self, volume: VolumeState, tracker: CopyTracker) -> UploadJob:

@@ -17,6 +17,7 @@ from rollkeeper.core.words import (
     read_file_short,
     revoked,
     say,
+    still_settling,
     unreadable,
 )
 
@@ -472,4 +473,14 @@ def test_the_scan_lists_a_layout_problem_with_its_severity_and_folder() -> None:
 def test_the_scan_lists_an_unreadable_path_with_its_error() -> None:
     assert unreadable("Shoot/A001", "[Errno 13] Permission denied") == (
         "error: Shoot/A001: cannot be read ([Errno 13] Permission denied)"
+    )
+
+
+def test_run_once_names_at_most_five_rolls_still_settling_and_how_long_it_waited() -> None:
+    rolls = [f"20261121_Day01/Camera_Media/A00{n}R1AB" for n in range(1, 8)]
+
+    assert still_settling(rolls, 90.0) == (
+        "Still settling after 90 s, not yet verified: 7 roll(s): "
+        + ", ".join(rolls[:5])
+        + ", …; run again later, or with a longer --wait"
     )
