@@ -44,6 +44,12 @@ def _part_size(value: Any) -> Any:
 
 PartSize = Annotated[int | Literal["auto"], BeforeValidator(_part_size)]
 
+#: The upload's defaults, chosen by measurement (bench/RESULTS-upload.md, 2026-12-06): aws-cli's
+#: own part size and parallelism, at about 0.6 x its CPU per GB; peak RSS on a 4 GiB file ~175 MB
+#: (8 MiB x 10 of part buffers over the ~90 MB the daemon takes uploading nothing).
+DEFAULT_PART_SIZE = 8 * 2**20
+DEFAULT_MAX_CONCURRENCY = 10
+
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
@@ -251,11 +257,14 @@ class TargetSettings(S3Connection):
     conditional_writes: bool = Field(
         True, description="s3: refuse to overwrite with If-None-Match (if the store supports it)."
     )
-    max_concurrency: int = Field(4, ge=1, le=64, description="Parts or files in flight at once.")
+    max_concurrency: int = Field(
+        DEFAULT_MAX_CONCURRENCY, ge=1, le=64, description="Parts or files in flight at once."
+    )
     part_size: PartSize = Field(
-        "auto",
-        description="s3: multipart part size, e.g. '64MiB'; auto: S3's 5 MiB minimum, larger "
-        "only to keep a file under 10,000 parts. Memory: part size x max_concurrency.",
+        DEFAULT_PART_SIZE,
+        description="s3: multipart part size, e.g. '64MiB' (default 8 MiB, larger only to keep a "
+        "file under 10,000 parts); auto: S3's 5 MiB minimum, likewise. Memory: part size x "
+        "max_concurrency.",
     )
     bandwidth_limit: BytesPerSecond | None = Field(
         None, description="Upload rate limit, e.g. '200MB/s' (default: none)."
