@@ -89,6 +89,16 @@ def test_a_negative_wait_is_refused_with_exit_2_and_nothing_is_done(tmp_path: Pa
     assert not (tmp_path / "state" / "ledger.sqlite3").exists()
 
 
+def test_wait_without_once_is_refused_with_exit_2(tmp_path: Path) -> None:
+    _raid, config = folder_cart(tmp_path, settle=0)
+
+    done = run_cli("run", "--wait", "5", "--config", str(config))
+
+    assert done.returncode == 2
+    assert "--wait applies to --once only" in done.stderr
+    assert not (tmp_path / "state" / "ledger.sqlite3").exists()
+
+
 def test_the_summary_of_run_once_is_the_summary_status_prints(tmp_path: Path) -> None:
     raid, config = folder_cart(tmp_path, settle=0)
     make_roll(raid, A001, FILES)

@@ -46,6 +46,8 @@ def run_command() -> click.Command:
         from rollkeeper.runtime.logs import configure_logging
         from rollkeeper.runtime.service import Service
 
+        if wait is not None and not once:
+            raise click.UsageError("--wait applies to --once only: the daemon never stops waiting")
         config, _file = load_config(config_path)
         configure_logging(config.state.resolved_dir())
         service = Service(config)
