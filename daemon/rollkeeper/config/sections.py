@@ -45,8 +45,8 @@ def _part_size(value: Any) -> Any:
 PartSize = Annotated[int | Literal["auto"], BeforeValidator(_part_size)]
 
 #: The upload's defaults, chosen by measurement (bench/RESULTS-upload.md, 2026-12-06): aws-cli's
-#: own part size and parallelism, at about 0.6 x its CPU per GB; peak RSS on a 4 GiB file ~175 MB
-#: (8 MiB x 10 of part buffers over the ~90 MB the daemon takes uploading nothing).
+#: own part size and parallelism, at about 0.63 x its CPU per GB; peak RSS on a 4 GiB file 174 MB
+#: (8 MiB x 10 of part buffers over the 87 MB the daemon takes uploading nothing).
 DEFAULT_PART_SIZE = 8 * 2**20
 DEFAULT_MAX_CONCURRENCY = 10
 
