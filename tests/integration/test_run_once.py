@@ -14,10 +14,13 @@ from tests.builders import clip
 from tests.integration.daemon_harness import (
     A001,
     S001,
+    Daemon,
     make_roll,
+    roll_state_in_ledger,
     roll_states,
     run_cli,
     status,
+    wait_until,
     write_config,
 )
 from tests.s3server import WRITER_KEY, WRITER_SECRET, S3Server
@@ -25,7 +28,9 @@ from tests.s3server import WRITER_KEY, WRITER_SECRET, S3Server
 FILES = {"Clips/A001C001.mov": clip(1, 5000), "Clips/A001C002.mov": clip(2, 3000)}
 
 
-def folder_cart(tmp_path: Path, *, settle: float, extra: str = "") -> tuple[Path, Path]:
+def folder_cart(
+    tmp_path: Path, *, settle: float, stall_after: float = 5.0, extra: str = ""
+) -> tuple[Path, Path]:
     """A RAID volume uploading to a target folder; returns the volume and the configuration."""
     raid = tmp_path / "Volumes" / "RAID_A"
     raid.mkdir(parents=True)
@@ -35,6 +40,7 @@ def folder_cart(tmp_path: Path, *, settle: float, extra: str = "") -> tuple[Path
         tmp_path / "state",
         [(str(raid), "raid")],
         settle=settle,
+        stall_after=stall_after,
         extra=f'[target]\npath = "{tmp_path / "store"}"\n{extra}',
     )
     return raid, config
@@ -55,6 +61,31 @@ def test_run_once_right_after_an_offload_waits_for_the_copy_to_settle_and_verifi
     code, output = run_once(config)
 
     assert code == 0
+    assert roll_states(config) == {A001: "uploaded"}
+    assert "Still settling" not in output
+
+
+def test_a_copy_still_short_of_a_file_is_walked_again_and_verified_once_it_arrives(
+    tmp_path: Path,
+) -> None:
+    raid, config = folder_cart(tmp_path, settle=0.5, stall_after=600)
+    roll = make_roll(raid, A001, FILES)
+    late = roll / "Clips/A001C002.mov"
+    late.unlink()  # still being copied when run --once starts
+    once = Daemon(config, "--once", "--wait", "120").start()
+    try:
+        wait_until(
+            lambda: roll_state_in_ledger(tmp_path / "state", A001) == "discovered",
+            what="run --once waiting for the copy",
+        )
+        late.write_bytes(FILES["Clips/A001C002.mov"])  # the copy finishes
+        assert once.process is not None
+        output, _ = once.process.communicate(timeout=120)
+    finally:
+        if once.process is not None and once.process.poll() is None:
+            once.kill()
+
+    assert once.process.returncode == 0, output
     assert roll_states(config) == {A001: "uploaded"}
     assert "Still settling" not in output
 
