@@ -90,7 +90,7 @@ def test_a_store_gone_mid_upload_leaves_the_copy_verified_and_uploads_when_it_an
         tmp_path, proxy.endpoint, bucket, bandwidth_limit="10MB/s", max_concurrency=1,
         max_attempts=1,
     )  # fmt: skip
-    content = clip(21, 40 * MiB)  # eight parts
+    content = clip(21, 40 * MiB)  # five parts of the default 8 MiB
     make_roll(volume, A001, {"Clips/BIG.mov": content})
     state = tmp_path / "state"
     daemon = Daemon(config).start()

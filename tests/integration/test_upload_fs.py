@@ -179,7 +179,7 @@ def test_a_roll_waiting_for_storage_is_uploaded_once_the_folder_is_there_not_aft
 
 def test_a_drive_unplugged_mid_upload_resumes_when_it_returns(tmp_path: Path) -> None:
     volume, nas, config = cart(tmp_path, extra='bandwidth_limit = "10MB/s"\n')
-    content = clip(8, 48 * MiB)  # above half the folder target's part size: written in parts
+    content = clip(8, 48 * MiB)  # many times the folder target's part size: written in parts
     make_roll(volume, A001, {"Clips/BIG.mov": content})
     away = tmp_path / "RAID_A_unplugged"
     daemon = Daemon(config).start()

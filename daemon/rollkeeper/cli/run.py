@@ -1,4 +1,4 @@
-"""`rollkeeper run`: the daemon, in the foreground, or one full pass with `--once`."""
+"""`rollkeeper run`: the daemon, in the foreground, or one full answer with `--once`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rollkeeper.cli.options import config_option
+from rollkeeper.cli.terminal import console
 
 if TYPE_CHECKING:
     import click
+
+    from rollkeeper.config.schema import Config
+    from rollkeeper.runtime.service import OnceAnswer
 
 
 def run_command() -> click.Command:
@@ -18,23 +22,58 @@ def run_command() -> click.Command:
 
     @click.command()
     @config_option()
-    @click.option("--once", is_flag=True, help="One full pass: scan, verify what is ready, exit.")
-    def run(config_path: Path | None, once: bool) -> None:
+    @click.option(
+        "--once", is_flag=True, help="One full answer: verify, upload, poll, judge, print, exit."
+    )
+    @click.option(
+        "--wait",
+        "wait",
+        type=click.FloatRange(min=0),
+        default=None,
+        metavar="SECONDS",
+        help="With --once: wait at most this long for rolls still settling "
+        "(default: 3 x settle_seconds; 0: do not wait).",
+    )
+    def run(config_path: Path | None, once: bool, wait: float | None) -> None:
         """Run the daemon: watch the configured volumes, find and verify rolls as they settle.
 
-        With --once: scan every volume, verify every ready roll, wait for it, and exit 0
-        (1 if any roll is in a failure state).
+        With --once: scan every volume, wait (at most --wait) for rolls still settling,
+        verify and upload every ready roll, retry failed uploads and poll the archive at once,
+        judge every drive, print the summary `rollkeeper status` prints, and exit 0 (1 if any
+        roll is in a failure state).
         """
         from rollkeeper.config.schema import load_config
         from rollkeeper.runtime.logs import configure_logging
         from rollkeeper.runtime.service import Service
 
+        if wait is not None and not once:
+            raise click.UsageError("--wait applies to --once only: the daemon never stops waiting")
         config, _file = load_config(config_path)
         configure_logging(config.state.resolved_dir())
         service = Service(config)
         if once:
-            sys.exit(service.run_once())
+            answer = service.run_once(wait)
+            print_once_summary(config, answer)
+            sys.exit(answer.exit_code)
         service.install_signal_handlers()
         sys.exit(service.run())
 
     return run
+
+
+def print_once_summary(config: Config, answer: OnceAnswer) -> None:
+    """What `run --once` ends with: `rollkeeper status`'s summary, word for word, then the
+    rolls still settling when the wait ran out, if any."""
+    from rollkeeper.core.words import still_settling
+    from rollkeeper.reports.status import load_status
+    from rollkeeper.reports.status_text import print_status
+
+    out = console()
+    document = load_status(
+        config.state.resolved_dir(), config.archive.provider, config.clearance.max_evidence_age
+    )
+    print_status(out, document)
+    if answer.still_settling:
+        from rich.markup import escape
+
+        out.print(f"[yellow]{escape(still_settling(answer.still_settling, answer.waited))}[/]")

@@ -13,13 +13,13 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 
 from rollkeeper.config.errors import ConfigError
+from rollkeeper.config.fields import Section
 from rollkeeper.config.loading import default_config_path
 from rollkeeper.config.sections import (
     ArchiveSettings,
     CartSettings,
     ClearanceSettings,
     LayoutSettings,
-    Section,
     StateSettings,
     TargetSettings,
     VerifySettings,

@@ -34,18 +34,20 @@ _RECORD_CHECK = (
 class ArchiveRecords(RollRecords):
     """Which rolls are due a check, what their archive must hold, and each poll's answer."""
 
-    def archive_due(self, now: str) -> list[ArchiveDue]:
-        """Uploaded rolls whose archive status is due to be asked (never asked, or due again;
-        an archived roll too: an archival copy that disappears withdraws the RAID clearance)."""
+    def archive_due(self, now: str | None) -> list[ArchiveDue]:
+        """Uploaded rolls whose archive status is due to be asked at `now` (never asked, or due
+        again; an archived roll too: an archival copy that disappears withdraws the RAID
+        clearance); with `now` None, also every roll not yet archived, due or not."""
         return [
             archive_due(r)
             for r in self.db.execute(
                 "SELECT r.id, r.shoot_day, r.media_type, r.roll, u.finished_at "
                 "FROM rolls r JOIN roll_uploads u ON u.roll_id = r.id "
                 "LEFT JOIN archive_checks a ON a.roll_id = r.id "
-                "WHERE u.state = ? AND (a.roll_id IS NULL OR a.next_check_at <= ?) "
+                "WHERE u.state = ? AND (a.roll_id IS NULL OR a.next_check_at <= ? "
+                "OR (? AND a.state != 'archived')) "
                 "ORDER BY u.finished_at",
-                (UploadStage.UPLOADED.value, now),
+                (UploadStage.UPLOADED.value, now or now_iso(), now is None),
             )
         ]
 

@@ -105,11 +105,13 @@ class UploadRecords(EvidenceRecords):
         rows = self.db.execute("SELECT * FROM uploads WHERE roll_id = ?", (roll_id,))
         return {r["path"]: file_upload(r) for r in rows}
 
-    def uploads_due(self, now: str) -> list[str]:
-        """Rolls whose failed upload waited long enough to be tried again."""
+    def uploads_due(self, now: str | None) -> list[str]:
+        """Rolls whose failed upload waited long enough to be tried again at `now`; with `now`
+        None, every roll whose upload failed, however long ago."""
         rows = self.db.execute(
-            "SELECT roll_id FROM roll_uploads WHERE state = ? AND next_attempt_at <= ?",
-            (UploadStage.UPLOAD_FAILED.value, now),
+            "SELECT roll_id FROM roll_uploads WHERE state = ? "
+            "AND (? IS NULL OR next_attempt_at <= ?)",
+            (UploadStage.UPLOAD_FAILED.value, now, now),
         )
         return [r[0] for r in rows]
 

@@ -61,16 +61,20 @@ class ArchiveSchedule:
         self.requested.set()
         self.context.wake.set()
 
-    def _due(self) -> list[tuple[ArchiveRoll, str | None]]:
+    def _due(self, *, everything: bool = False) -> list[tuple[ArchiveRoll, str | None]]:
+        """The uploaded rolls due a poll (with `everything`: every one not yet archived)."""
         ledger = self.context.ledger
         return [
             (archive_roll(row, ledger.stored_objects(row.roll_id)), row.finished_at)
-            for row in ledger.archive_due(now_iso())
+            for row in ledger.archive_due(None if everything else now_iso())
         ]
 
-    def poll_now(self) -> None:
-        """One archive poll on this thread (for `run --once`)."""
-        self._record(poll(self.provider, self.context.config.archive, self._due()))
+    def poll_now(self, *, everything: bool = False) -> None:
+        """One archive poll on this thread (for `run --once`); with `everything`, of every
+        uploaded roll not yet archived, whenever its next poll was due."""
+        self._record(
+            poll(self.provider, self.context.config.archive, self._due(everything=everything))
+        )
 
     def step(self) -> None:
         """Record a finished poll; start the next one when asked and anything is due."""

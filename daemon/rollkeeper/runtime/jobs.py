@@ -157,7 +157,7 @@ class Jobs:
         tracker.verifying = True
         job = (
             self.uploads.job(volume, tracker)
-            if self.uploads.wanted(ledger, tracker.roll_id, volume.volume_id)
+            if self.uploads.wanted(ledger, tracker.roll_id, volume.volume_id, retry=retry)
             else None
         )
         ledger.set_copy_state(

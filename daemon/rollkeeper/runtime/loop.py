@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.runtime.archive_step import ArchiveSchedule
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.event_log import EventLogger
@@ -22,7 +23,7 @@ from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.mounts import Mounts
 from rollkeeper.runtime.requests import RequestInbox
 from rollkeeper.runtime.scanning import Scanning
-from rollkeeper.runtime.settling import Settling
+from rollkeeper.runtime.settling import TICK, Settling
 from rollkeeper.runtime.systemd import Notifier
 
 
@@ -84,24 +85,68 @@ class Loop:
             wake.wait(timeout=self.steps.settling.sleep_for())
             wake.clear()
 
-    def once(self) -> None:
-        """One full pass that waits for its jobs: walk every volume, verify (and upload) every
-        ready roll, poll the archive, judge and record every drive."""
+    def once(self, wait: float = 0.0) -> list[str]:
+        """One full answer (`run --once`): walk every volume, verify (and upload) every ready
+        roll and retry every failed upload at once; wait up to `wait` seconds for copies still
+        settling, walking the volumes again as they change; then poll the archive for every roll
+        not yet archived and judge every drive, whatever their schedules say. Returns the rolls
+        still settling when the wait ran out (sorted ids)."""
         steps = self.steps
         self.requests.apply()
         steps.mounts.refresh(start_watchers=False)
-        for volume in list(steps.context.volumes.values()):
-            steps.scanning.scan_volume(volume)
+        give_up_at = time.monotonic() + wait
+        self._scan_all()
         steps.settling.evaluate()
-        steps.settling.retry_uploads()
+        steps.settling.retry_uploads(ignore_backoff=True)
+        self._finish_jobs()
+        while (settling := self._still_settling()) and (left := give_up_at - time.monotonic()) > 0:
+            time.sleep(min(left, self._next_look()))
+            self._scan_all()
+            steps.settling.evaluate()
+            self._finish_jobs()
+        steps.archive.poll_now(everything=True)
+        # Judging with force first lists, here and now, every roll whose stored objects are
+        # due (each roll just polled is: a listing follows every archive poll).
+        steps.judging.judge_drives(force=True)
+        self.log_events()
+        return settling
+
+    def _scan_all(self) -> None:
+        """A full walk of every mounted volume (`run --once` watches no events)."""
+        for volume in list(self.steps.context.volumes.values()):
+            self.steps.scanning.scan_volume(volume)
+
+    def _finish_jobs(self) -> None:
+        """Wait for every job in flight, recording each as it ends."""
+        steps = self.steps
         self.log_events()
         while steps.jobs.pending:
             steps.jobs.collect(wait_for_one=True)
             self.log_events()
             self.heartbeat.beat()  # a long pass is a daemon still running
-        steps.archive.poll_now()
-        steps.judging.judge_drives(force=True)
-        self.log_events()
+        self.heartbeat.beat()
+
+    def _still_settling(self) -> list[str]:
+        """The rolls with a copy on a mounted volume still settling (not yet quiet, or short of
+        listed files but not yet stalled)."""
+        context = self.steps.context
+        mounted = {volume.volume_id for volume in context.volumes.values()}
+        return sorted(
+            {
+                copy.roll_id
+                for copy in context.ledger.copies_waiting()
+                if copy.state is CopyState.SETTLING and copy.volume_id in mounted
+            }
+        )
+
+    def _next_look(self) -> float:
+        """How long `once` rests before walking again: until the next complete copy settles,
+        else a polling period (`[watch] poll_interval`), at least a tick."""
+        settles_at = self.steps.settling.settles_at
+        poll = max(TICK, self.steps.context.config.watch.poll_interval)
+        if settles_at is None:
+            return poll
+        return min(poll, max(TICK, settles_at - time.time()))
 
     def log_events(self) -> None:
         """Log what was recorded since the log last heard (on the loop's thread only)."""

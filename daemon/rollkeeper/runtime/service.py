@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from dataclasses import dataclass
 from types import FrameType
 
 import structlog
@@ -39,6 +40,20 @@ from rollkeeper.runtime.uploads import Uploads
 from rollkeeper.runtime.wiring import build_parts
 
 log = structlog.get_logger("rollkeeper")
+
+
+#: `run --once` waits for copies still settling at most this many times `settle_seconds`.
+ONCE_WAIT_SETTLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class OnceAnswer:
+    """What `run --once` ends with: its exit code, the rolls still settling when its wait ran
+    out, and how long it was allowed to wait (seconds)."""
+
+    exit_code: int
+    still_settling: list[str]
+    waited: float
 
 
 def layout_profile(config: Config) -> LayoutProfile:
@@ -145,14 +160,17 @@ class Service:
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
 
-    def run_once(self) -> int:
-        """Scan every volume, verify every ready roll, wait for it all; 1 if any roll failed
-        or waits for a target that cannot be used."""
+    def run_once(self, wait: float | None = None) -> OnceAnswer:
+        """One full answer (`Loop.once`), waiting at most `wait` seconds (default
+        `ONCE_WAIT_SETTLES` x `settle_seconds`) for copies still settling; exit code 1 if any
+        roll is in a failure state or waits for a target that cannot be used, else 0."""
+        if wait is None:
+            wait = ONCE_WAIT_SETTLES * self.config.layout.settle_seconds
         ledger = self.open()
         try:
-            self.loop.once()
+            settling = self.loop.once(wait)
             failed = [r.id for r in ledger.rolls() if r.state in FAILED_ROLL_STATES]
-            return 1 if failed or ledger.uploads_waiting() else 0
+            return OnceAnswer(1 if failed or ledger.uploads_waiting() else 0, settling, wait)
         finally:
             self.close()
 

@@ -135,10 +135,11 @@ class Settling:
         )
         self.context.clearance.note(rolls=[tracker.roll_id], volume=volume.volume_id)
 
-    def retry_uploads(self) -> None:
+    def retry_uploads(self, *, ignore_backoff: bool = False) -> None:
         """Keep the target's state fresh (checked every few seconds while it is unusable);
         while it is usable, rolls waiting for storage, and those whose upload failed and is
-        due again, go from a verified, mounted copy."""
+        due again (or at once, with `ignore_backoff`: `run --once`), go from a verified,
+        mounted copy."""
         uploads = self.jobs.uploads
         if uploads.target is None:
             return
@@ -147,7 +148,7 @@ class Settling:
             uploads.check_target(ledger)
         if uploads.problem is not None:
             return
-        due = ledger.uploads_waiting() + ledger.uploads_due(now_iso())
+        due = ledger.uploads_waiting() + ledger.uploads_due(None if ignore_backoff else now_iso())
         if not due:
             return
         tracked: dict[str, list[tuple[str, CopyTracker]]] = {}

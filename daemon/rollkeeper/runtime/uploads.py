@@ -184,9 +184,13 @@ class Uploads:
             ),
         )
 
-    def needs_storage(self, ledger: Ledger, roll_id: str, volume_id: int | None = None) -> bool:
+    def needs_storage(
+        self, ledger: Ledger, roll_id: str, volume_id: int | None = None, *, retry: bool = False
+    ) -> bool:
         """Whether this roll still needs its primary copy (and no other pass is making it), and
-        the copy on `volume_id` holds the roll's content (never other content over it)."""
+        the copy on `volume_id` holds the roll's content (never other content over it); a
+        failed upload is needed again once `retry_after` has passed, or at once on a `retry`
+        (its caller judged it due: `Settling.retry_uploads`)."""
         if self.target is None or roll_id in self.uploading:
             return False
         roll = ledger.roll(roll_id)
@@ -199,14 +203,16 @@ class Uploads:
             return True
         return bool(
             upload.state == UploadStage.UPLOAD_FAILED.value
-            and (upload.next_attempt_at or "") <= now_iso()
+            and (retry or (upload.next_attempt_at or "") <= now_iso())
         )
 
-    def wanted(self, ledger: Ledger, roll_id: str, volume_id: int | None = None) -> bool:
+    def wanted(
+        self, ledger: Ledger, roll_id: str, volume_id: int | None = None, *, retry: bool = False
+    ) -> bool:
         """Whether this roll is uploaded in the pass that verifies it: it needs its primary
         copy and the target, checked right now, is usable (else it is verified without; a
         target found unusable moments ago is not asked again for every roll)."""
-        if not self.needs_storage(ledger, roll_id, volume_id):
+        if not self.needs_storage(ledger, roll_id, volume_id, retry=retry):
             return False
         if self.problem is not None and not self.check_due(time.monotonic()):
             return False

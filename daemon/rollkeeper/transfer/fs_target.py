@@ -35,7 +35,9 @@ from rollkeeper.transfer.targets import (
     TargetUnusable,
 )
 
-FS_PART_SIZE = 64 * 1024 * 1024
+#: Parts as large as S3's default (`config.fields.DEFAULT_PART_SIZE`), so that the upload's
+#: memory (part size x max_concurrency) is the same bound for a folder as for a bucket.
+FS_PART_SIZE = 8 * 1024 * 1024
 _PENDING = ".rollkeeper-partial"
 #: Where removable and network volumes are mounted: a target below one must be on a mount.
 MOUNT_PREFIXES: tuple[Path, ...] = (Path("/Volumes"), Path("/mnt"), Path("/media"))

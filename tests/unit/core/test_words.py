@@ -18,6 +18,7 @@ from rollkeeper.core.words import (
     read_file_short,
     revoked,
     say,
+    still_settling,
     unreadable,
 )
 
@@ -563,4 +564,14 @@ def test_a_roll_not_clear_keeps_everything_with_its_first_reason_and_how_many_mo
     assert describe_roll(_roll_verdict(False, False, reasons)) == (
         f"KEEP the cards and the RAID copies of {ROLL}: keep — storage cannot be checked: "
         "denied (and 1 more)"
+    )
+
+
+def test_run_once_names_at_most_five_rolls_still_settling_and_how_long_it_waited() -> None:
+    rolls = [f"20261121_Day01/Camera_Media/A00{n}R1AB" for n in range(1, 8)]
+
+    assert still_settling(rolls, 90.0) == (
+        "Still settling after 90 s, not yet verified: 7 roll(s): "
+        + ", ".join(rolls[:5])
+        + ", …; run again later, or with a longer --wait"
     )

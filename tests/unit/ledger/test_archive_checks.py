@@ -126,3 +126,37 @@ def test_an_overdue_archive_is_alarmed_about_again_a_day_later(ledger: Ledger) -
 def test_an_archived_roll_is_never_overdue(ledger: Ledger) -> None:
     answer(ledger, "archived", overdue=True)
     assert [kind for kind, _, _ in archive_events(ledger)] == ["archive_done"]
+
+
+def test_a_roll_polled_and_not_due_again_is_due_when_everything_is_asked_for(
+    ledger: Ledger,
+) -> None:
+    answer(ledger, "pending")  # next poll at NEXT
+    before_next = "2026-11-21T12:00:00+00:00"
+
+    assert ledger.archive_due(before_next) == []
+    assert [due.roll_id for due in ledger.archive_due(None)] == [ROLL_ID]
+
+
+def test_an_archived_roll_not_yet_due_again_is_not_asked_even_when_everything_is(
+    ledger: Ledger,
+) -> None:
+    """`run --once` asks about every roll not yet archived; an archived one only when its
+    periodic look (does the archival copy still exist?) is due."""
+    ledger.record_archive_check(
+        ROLL_ID,
+        provider="glacier",
+        state="archived",
+        reasons=[],
+        objects={f"p/{CLIP}": "archived"},
+        next_check_at="2999-01-01T00:00:00+00:00",
+        overdue=False,
+    )
+
+    assert ledger.archive_due(None) == []
+
+
+def test_an_archived_roll_due_again_is_asked_when_everything_is(ledger: Ledger) -> None:
+    answer(ledger, "archived")  # its next look is long past
+
+    assert [due.roll_id for due in ledger.archive_due(None)] == [ROLL_ID]

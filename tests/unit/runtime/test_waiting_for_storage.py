@@ -152,17 +152,19 @@ def test_a_full_target_is_blamed_on_the_target_and_the_copy_stays_verified(
     try:
         big = {"Clips/A001C001.mov": clip(1, 3_000_000), "Clips/A001C002.mov": clip(2, 8192)}
         cart = make_cart({A001: big}, target=folder_target(store))
-        cart.scan()
-        run_jobs(cart)
-        assert cart.state(A001) is CopyState.VERIFIED
-        assert upload_state(cart) == UploadStage.WAITING_FOR_STORAGE.value
-        (said,) = cart.said("storage_waiting", A001)
-        assert "TARGET full: " in said and " bytes free on " in said
-        assert [p for p in store.rglob("*") if p.name.endswith(".rollkeeper-partial")] == []
-        status = cart.ledger.target_state(f"folder {store}")
-        assert status is not None and not status.usable
-    finally:
-        cart.service.close()
+        try:
+            cart.scan()
+            run_jobs(cart)
+            assert cart.state(A001) is CopyState.VERIFIED
+            assert upload_state(cart) == UploadStage.WAITING_FOR_STORAGE.value
+            (said,) = cart.said("storage_waiting", A001)
+            assert "TARGET full: " in said and " bytes free on " in said
+            assert [p for p in store.rglob("*") if p.name.endswith(".rollkeeper-partial")] == []
+            status = cart.ledger.target_state(f"folder {store}")
+            assert status is not None and not status.usable
+        finally:
+            cart.service.close()
+    finally:  # unmounted whatever failed, or the tmpfs outlives the test
         subprocess.run(["umount", "-l", str(store)], check=False)
 
 

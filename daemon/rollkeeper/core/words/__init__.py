@@ -26,6 +26,7 @@ from rollkeeper.core.words.lines import (
     link_leaves_roll,
     missing_from_storage,
     read_file_short,
+    still_settling,
     unreadable,
     waiting_for_files,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "read_file_short",
     "revoked",
     "say",
+    "still_settling",
     "unreadable",
     "waiting_for_files",
 ]

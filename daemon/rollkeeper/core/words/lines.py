@@ -89,3 +89,13 @@ def missing_from_storage(paths: Sequence[str]) -> str:
 def listed(items: Sequence[str]) -> str:
     """The first few of `items`, in one clause."""
     return "; ".join(items[:PROBLEMS_IN_A_SENTENCE])
+
+
+def still_settling(rolls: Sequence[str], waited: float) -> str:
+    """What `run --once` could not answer: the rolls still settling when its wait ran out."""
+    names = ", ".join(rolls[:PROBLEMS_IN_A_SENTENCE])
+    more = ", …" if len(rolls) > PROBLEMS_IN_A_SENTENCE else ""
+    return (
+        f"Still settling after {waited:g} s, not yet verified: {len(rolls)} roll(s): "
+        f"{names}{more}; run again later, or with a longer --wait"
+    )
