@@ -58,7 +58,7 @@ def write_config(
         f'dir = "{state}"',
         "[layout]",
         f"settle_seconds = {settle}",
-        f"stall_after = {stall_after}",
+        f"stall_after = {max(stall_after, settle)}",  # never below settle (refused)
         "[watch]",
         'mount_check_interval = "0.2s"',
         'poll_interval = "0.2s"',

@@ -159,10 +159,11 @@ def test_an_archive_copy_that_landed_since_the_last_poll_is_seen_at_once(tmp_pat
     assert roll_states(config) == {A001: "archived"}
 
 
-def test_an_upload_failed_roll_is_retried_at_once_whatever_its_retry_after(
+def test_a_roll_waiting_for_storage_goes_up_on_the_next_run_whatever_its_retry_after(
     tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # An identity that cannot create buckets: the first pass finds the bucket missing.
+    # An identity that cannot create buckets: the first pass finds the bucket missing, the
+    # target's problem (the copy is verified all the same), with `retry_after` an hour away.
     monkeypatch.setenv("RK_TEST_KEY_ID", WRITER_KEY)
     monkeypatch.setenv("RK_TEST_SECRET", WRITER_SECRET)
     bucket = f"later-{uuid.uuid4().hex[:12]}"
@@ -182,9 +183,9 @@ def test_an_upload_failed_roll_is_retried_at_once_whatever_its_retry_after(
         extra="\n".join(target) + "\n",
     )
     make_roll(raid, A001, FILES)
-    assert run_once(config)[0] == 1
+    assert run_once(config)[0] == 1  # a roll waits for a target that cannot be used
     (roll,) = status(config)["rolls"]
-    assert roll["state"] == "upload_failed"
+    assert (roll["state"], roll["upload"]["state"]) == ("verified", "waiting_for_storage")
 
     s3_server.client().create_bucket(Bucket=bucket)  # the storage is back
     code, _output = run_once(config)

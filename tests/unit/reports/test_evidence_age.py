@@ -105,15 +105,27 @@ def test_clearance_looks_stale_objects_up_again_before_it_answers(
     assert [e.kind for e in cart.events("object_missing")] == ["object_missing"]
 
 
-def test_clearance_on_fresh_evidence_answers_without_a_lookup(cart: Cart) -> None:
-    """Within `max_evidence_age` the last listing (here: the upload's proof) stands; the
-    target folder taken away shows no lookup is made."""
-    cart.store.rename(cart.store.with_name("nas-away"))
+def test_clearance_on_fresh_evidence_answers_without_looking_each_object_up(cart: Cart) -> None:
+    """Within `max_evidence_age` the last listing (here: the upload's proof) stands: an object
+    deleted a moment ago is found by the next listing, not by this answer."""
+    cart.stored("Clips/A001C002.mov").unlink()
     judges = replace(cart.parts().judges(), max_evidence_age=MAX_AGE)
 
     (verdict,) = answer(cart.state, "SHUTTLE_01", judges).verdicts
 
     assert verdict.clear_to_erase
+
+
+def test_fresh_evidence_from_storage_no_longer_there_clears_nothing(cart: Cart) -> None:
+    """Fresh evidence is trusted only from storage that still proves it is the target: the
+    target folder taken away (an unmounted NAS) withdraws the clearance at once."""
+    cart.store.rename(cart.store.with_name("nas-away"))
+    judges = replace(cart.parts().judges(), max_evidence_age=MAX_AGE)
+
+    (verdict,) = answer(cart.state, "SHUTTLE_01", judges).verdicts
+
+    assert not verdict.clear_to_erase
+    assert any("storage cannot be checked" in b.reason for b in verdict.blocking)
 
 
 def test_a_roll_whose_objects_are_gone_with_no_copy_mounted_names_the_drives_to_mount(
