@@ -41,6 +41,7 @@ class LedgerConnection:
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
+        self._depth = 0  # transactions open, the outermost one real (see `transaction`)
         self.db = _connect(path, readonly=readonly)
         try:
             self._refuse_newer_schema()
@@ -101,11 +102,29 @@ class LedgerConnection:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Inside `batch()` it joins the
+        batch's transaction: committed (or rolled back) with it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.db
+            finally:
+                self._depth -= 1
+            return
         self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        finally:
+            self._depth = 0
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many small writes made durable together: one transaction, one sync of the log
+        (a checkpoint per uploaded part would otherwise cost a sync each)."""
+        with self.transaction():
+            yield

@@ -22,9 +22,16 @@ from rollkeeper.core.errors import BadInputError
 from rollkeeper.core.words import REASONS_IN_A_SENTENCE, describe
 from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
+from rollkeeper.reports.drive_checked import drive_checked
 from rollkeeper.reports.drive_decision import Judges, judge, record_judgment
+from rollkeeper.reports.evidence import as_json
 from rollkeeper.reports.ledger_file import require_ledger
-from rollkeeper.reports.roll_clearance import RollAnswer, roll_answer_json
+from rollkeeper.reports.roll_clearance import (
+    EvidenceChecked,
+    RollAnswer,
+    checked_line,
+    roll_answer_json,
+)
 
 CLEARANCE_SCHEMA = "rollkeeper.clearance/1"
 NO_LEDGER_HINT = "nothing has been proven on this cart"
@@ -35,6 +42,7 @@ class ClearanceAnswer:
     """The verdicts of the drives asked about, in the ledger's order."""
 
     verdicts: tuple[DriveVerdict, ...]
+    checked: tuple[EvidenceChecked, ...] = ()  # per verdict: when its evidence was checked
 
     @property
     def all_clear(self) -> bool:
@@ -56,12 +64,14 @@ def _drives_asked(ledger: Ledger, drive: str | None) -> list[VolumeRow]:
     return volumes
 
 
-def _answered(ledger: Ledger, volume: VolumeRow, judges: Judges) -> DriveVerdict:
+def _answered(
+    ledger: Ledger, volume: VolumeRow, judges: Judges
+) -> tuple[DriveVerdict, EvidenceChecked]:
     """Judge one drive as the daemon does, and record the answer: every answer given to a
-    person is in the audit trail, changed or not."""
+    person is in the audit trail, changed or not. With it, when its evidence was checked."""
     judgment = judge(ledger, volume, judges)
     record_judgment(ledger, judgment, record_unchanged=True)
-    return judgment.verdict
+    return judgment.verdict, drive_checked(ledger, judgment, judges)
 
 
 def answer(state_dir: Path, drive: str | None, judges: Judges) -> ClearanceAnswer:
@@ -69,20 +79,22 @@ def answer(state_dir: Path, drive: str | None, judges: Judges) -> ClearanceAnswe
     require_clearance_ledger(state_dir)
     ledger = Ledger.in_state_dir(state_dir)
     try:
-        return ClearanceAnswer(
-            tuple(_answered(ledger, volume, judges) for volume in _drives_asked(ledger, drive))
-        )
+        answers = [_answered(ledger, volume, judges) for volume in _drives_asked(ledger, drive)]
     finally:
         ledger.close()
+    return ClearanceAnswer(tuple(a[0] for a in answers), tuple(a[1] for a in answers))
 
 
 def clearance_text(view: ClearanceAnswer) -> str:
     """One verdict line a drive, then every reason of a refusal too long for its sentence, and
     the warnings."""
-    lines = [describe(v) for v in view.verdicts]
-    for verdict in view.verdicts:
+    lines: list[str] = []
+    for index, verdict in enumerate(view.verdicts):
+        lines.append(describe(verdict))
         if not verdict.clear_to_erase and len(verdict.blocking) > REASONS_IN_A_SENTENCE:
             lines += [f"  - {b.reason}" for b in verdict.blocking]
+        if index < len(view.checked):
+            lines.append(checked_line(view.checked[index]))
         lines += [f"  warning: {w}" for w in verdict.warnings]
     return "\n".join(lines) or "No drives known yet."
 
@@ -98,6 +110,10 @@ def _drive_json(verdict: DriveVerdict) -> dict[str, Any]:
     }
 
 
+def _padded(checked: tuple[EvidenceChecked, ...], count: int) -> list[EvidenceChecked | None]:
+    return [*checked, *([None] * (count - len(checked)))]
+
+
 def clearance_document(
     view: ClearanceAnswer, rolls: Sequence[RollAnswer] | None = None
 ) -> dict[str, Any]:
@@ -106,7 +122,10 @@ def clearance_document(
     document: dict[str, Any] = {
         "schema": CLEARANCE_SCHEMA,
         "tool": {"name": "rollkeeper", "version": __version__},
-        "drives": [_drive_json(v) for v in view.verdicts],
+        "drives": [
+            {**_drive_json(v), **({"checked_at": as_json(c)} if c is not None else {})}
+            for v, c in zip(view.verdicts, _padded(view.checked, len(view.verdicts)), strict=True)
+        ],
     }
     if rolls is not None:
         document["rolls"] = [roll_answer_json(r) for r in rolls]

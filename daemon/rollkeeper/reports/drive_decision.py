@@ -13,13 +13,13 @@ record with these two.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rollkeeper.core import happened
 from rollkeeper.core.clearance import DriveEvidence, DriveVerdict, Policy, judge_drive
 from rollkeeper.core.events import Event
 from rollkeeper.ledger.rows import DriveClearance, VolumeRow
-from rollkeeper.ledger.store import Ledger
+from rollkeeper.ledger.store import Ledger, now_iso
 from rollkeeper.reports.evidence import (
     Rechecks,
     as_json,
@@ -51,6 +51,8 @@ class Judgment:
     verdict: DriveVerdict
     evidence: DriveEvidence
     missing: dict[str, list[str]]
+    objects_checked_at: str | None = None  # when the live re-check looked objects up (None: not)
+    judged_at: str = field(default_factory=now_iso)  # the drive's files were re-stat'ed then
 
     def rolls(self) -> list[str]:
         """The rolls on the drive, whose facts the verdict rests on."""
@@ -78,7 +80,8 @@ def judge(ledger: Ledger, volume: VolumeRow, judges: Judges) -> Judgment:
         for on_drive in evidence.rolls
         if (gone := [f.path for f in on_drive.roll.files if f.object_present is False])
     }
-    return Judgment(volume, judge_drive(evidence, judges.policy), evidence, missing)
+    checked_at = objects.checked_at if objects is not None else None
+    return Judgment(volume, judge_drive(evidence, judges.policy), evidence, missing, checked_at)
 
 
 def _answer_changed(last: DriveClearance | None, verdict: DriveVerdict) -> bool:

@@ -160,17 +160,20 @@ def _when(moment: str | None) -> str:
     return moment if moment is not None else "never"
 
 
+def checked_line(c: EvidenceChecked) -> str:
+    """When each piece of evidence under an answer was checked, in one line."""
+    return (
+        f"  checked: MHL verification {_when(c.mhl_verification)}; source files "
+        f"{_when(c.source_files)}; stored objects {_when(c.stored_objects)}; archive copy "
+        f"{_when(c.archive_copy)}"
+    )
+
+
 def roll_answers_text(answers: Sequence[RollAnswer]) -> str:
     """Per roll: its sentence, then when each piece of evidence was checked, and warnings."""
     lines: list[str] = []
     for answer in answers:
-        c = answer.checked
-        lines += [
-            answer.sentence,
-            f"  checked: MHL verification {_when(c.mhl_verification)}; source files "
-            f"{_when(c.source_files)}; stored objects {_when(c.stored_objects)}; archive copy "
-            f"{_when(c.archive_copy)}",
-        ]
+        lines += [answer.sentence, checked_line(answer.checked)]
         lines += [f"  warning: {w}" for w in answer.verdict.warnings]
     return "\n".join(lines)
 

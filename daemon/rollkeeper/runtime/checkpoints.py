@@ -30,7 +30,7 @@ from rollkeeper.transfer.targets import PartReceipt
 
 
 def apply_report(ledger: Ledger, report: CheckpointReport) -> None:
-    """Make one report durable (one transaction)."""
+    """Record one report (durable when its transaction, or the drain's batch, commits)."""
     match report:
         case UploadBegun():
             ledger.checkpoint_started(
@@ -70,15 +70,19 @@ class CheckpointInbox:
         self._wake.set()
 
     def drain(self, ledger: Ledger) -> int:
-        """Apply every report waiting, in the order they came; how many there were."""
+        """Apply every report waiting, in the order they came, made durable together; how
+        many there were."""
         applied = 0
-        while True:
-            try:
-                report = self._queue.get_nowait()
-            except Empty:
-                return applied
-            apply_report(ledger, report)
-            applied += 1
+        if self._queue.empty():
+            return applied  # an idle pass asks the ledger nothing
+        with ledger.batch():
+            while True:
+                try:
+                    report = self._queue.get_nowait()
+                except Empty:
+                    return applied
+                apply_report(ledger, report)
+                applied += 1
 
 
 @contextmanager

@@ -744,3 +744,32 @@ def test_events_can_be_read_from_a_given_id_onwards(ledger: Ledger) -> None:
     ledger.record(happened.upload_abandoned("two"))
     first = ledger.events()[0].id
     assert [row.kind for row in ledger.events(since_id=first)] == ["upload_abandoned"]
+
+
+def test_writes_in_a_batch_are_committed_together(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    try:
+        with ledger.batch():
+            ledger.record(happened.target_unusable("first"))
+            ledger.record(happened.target_unusable("second"))
+            reader = Ledger(tmp_path / "ledger.sqlite3", readonly=True)
+            try:
+                assert reader.events() == []  # nothing is visible before the batch commits
+            finally:
+                reader.close()
+        assert [e.message for e in ledger.events()] == ["first", "second"]
+    finally:
+        ledger.close()
+
+
+def test_a_batch_that_fails_keeps_none_of_its_writes(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    try:
+        with pytest.raises(RuntimeError), ledger.batch():
+            ledger.record(happened.target_unusable("first"))
+            raise RuntimeError("a bug half-way")
+        assert ledger.events() == []
+        ledger.record(happened.target_unusable("after"))  # the ledger takes writes again
+        assert [e.message for e in ledger.events()] == ["after"]
+    finally:
+        ledger.close()

@@ -116,13 +116,14 @@ def test_warnings_follow_the_verdicts(tmp_path: Path) -> None:
     cart.run()
     lines = clearance_text(ask(cart, "SHUTTLE_01")).splitlines()
     assert lines[0].startswith("YOU MAY ERASE SHUTTLE_01")
-    assert lines[1].startswith("  warning: ")
-    assert "on-set cop" in lines[1]
+    assert lines[1].startswith("  checked: MHL verification ")
+    assert lines[2].startswith("  warning: ")
+    assert "on-set cop" in lines[2]
 
 
 # --- the JSON document ----------------------------------------------------------------------------
 
-DRIVE_KEYS = ["label", "role", "clear_to_erase", "level", "blocking", "warnings"]
+DRIVE_KEYS = ["label", "role", "clear_to_erase", "level", "blocking", "warnings", "checked_at"]
 
 
 def test_the_document_keeps_its_schema_and_keys(cart: Cart) -> None:

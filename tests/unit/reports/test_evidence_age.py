@@ -18,7 +18,7 @@ from rich.console import Console
 from rollkeeper.fs.presence import PRESENCE_FILE, Presence, write_presence
 from rollkeeper.ledger.object_checks import ListingOutcome
 from rollkeeper.ledger.store import now_iso
-from rollkeeper.reports.clearance import answer
+from rollkeeper.reports.clearance import answer, clearance_document, clearance_text
 from rollkeeper.reports.status import load_status
 from rollkeeper.reports.status_text import print_status
 
@@ -180,3 +180,30 @@ def test_clearance_after_a_failed_listing_with_storage_still_away_keeps_the_driv
     (blocker,) = verdict.blocking
     assert "keep — storage cannot be checked: target folder " in blocker.reason
     assert not cart.events("object_missing")
+
+
+def test_a_drive_answer_says_when_each_piece_of_its_evidence_was_checked(cart: Cart) -> None:
+    judges = replace(cart.parts().judges(), max_evidence_age=MAX_AGE)
+
+    view = answer(cart.state, "SHUTTLE_01", judges)
+
+    (checked,) = view.checked
+    assert checked.mhl_verification is not None and checked.stored_objects is not None
+    assert checked.source_files is not None  # the drive is mounted: its files were re-stat'ed
+    assert checked.archive_copy is None  # no archive tier: never
+    text = clearance_text(view)
+    assert f"  checked: MHL verification {checked.mhl_verification}; source files " in text
+    assert f"stored objects {checked.stored_objects}; archive copy never" in text
+    (drive,) = clearance_document(view)["drives"]
+    assert drive["checked_at"]["stored_objects"] == checked.stored_objects
+
+
+def test_a_drive_answer_on_stale_evidence_counts_its_objects_as_looked_up_now(
+    cart: Cart, later: datetime
+) -> None:
+    judges = replace(cart.parts().judges(), max_evidence_age=MAX_AGE)
+
+    (checked,) = answer(cart.state, "SHUTTLE_01", judges).checked
+
+    assert checked.stored_objects is not None
+    assert datetime.fromisoformat(checked.stored_objects) >= later - timedelta(seconds=1)
