@@ -68,8 +68,7 @@ class LiveObjects:
         it, a recent listing proves nothing about what is mounted there now."""
         if self._identified is None:
             self._identified = True
-            if isinstance(self.target, IdentifiedTarget):
-                self.checked_at = self.checked_at or now_iso()
+            if isinstance(self.target, IdentifiedTarget):  # (not an object lookup: no checked_at)
                 try:
                     self.target.confirm()
                 except (RollkeeperError, OSError) as err:

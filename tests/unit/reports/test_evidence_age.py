@@ -207,3 +207,17 @@ def test_a_drive_answer_on_stale_evidence_counts_its_objects_as_looked_up_now(
 
     assert checked.stored_objects is not None
     assert datetime.fromisoformat(checked.stored_objects) >= later - timedelta(seconds=1)
+
+
+def test_a_drive_answer_on_fresh_evidence_says_its_objects_were_checked_when_last_listed(
+    cart: Cart,
+) -> None:
+    """Reading the target's marker proves the storage, not each object: the answer does not
+    pretend the objects were looked up now."""
+    judges = replace(cart.parts().judges(), max_evidence_age=MAX_AGE)
+    with cart.ledger() as ledger:
+        listed = [u.checked_at for u in ledger.file_uploads(A001).values() if u.state == "stored"]
+
+    (checked,) = answer(cart.state, "SHUTTLE_01", judges).checked
+
+    assert None not in listed and checked.stored_objects == min(u for u in listed if u)
