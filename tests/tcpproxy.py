@@ -1,7 +1,8 @@
 """A TCP proxy on loopback between the daemon and the S3 server, watching what is sent.
 
 It forwards bytes untouched and notes each request it sees going to the server (its request
-line and headers), so a test can tell exactly which requests and parts a run sent.
+line and headers), so a test can tell exactly which requests and parts a run sent. It can also be
+cut (every open connection closed, new ones refused) and restored: an outage of the store.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ class CountingProxy:
     port: int = 0
     parts_sent: list[int] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    down: bool = False  # cut: connections refused until `restore`
     _server: socket.socket | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _open: list[socket.socket] = field(default_factory=list)
 
     def start(self) -> CountingProxy:
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -59,14 +62,34 @@ class CountingProxy:
                 client, _ = self._server.accept()
             except OSError:
                 return
+            if self.down:
+                client.close()
+                continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=10)
             except OSError:
                 client.close()
                 continue
             upstream.settimeout(None)
+            with self._lock:
+                self._open += [client, upstream]
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def cut(self) -> None:
+        """The store goes away: every open connection closed, new ones refused."""
+        self.down = True
+        with self._lock:
+            ends, self._open = self._open, []
+        for end in ends:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                end.close()
+
+    def restore(self) -> None:
+        """The store answers again."""
+        self.down = False
 
     def _note(self, match: re.Match[bytes]) -> None:
         headers = {}

@@ -3,22 +3,25 @@ the store's failure. The copy is verified all the same (what the pass did not re
 without the store), the roll waits for storage, said once, and it goes up as soon as the store
 answers again — not after `retry_after` — with nothing unfinished left in the bucket.
 
-The outage is a loopback proxy between the daemon and SeaweedFS that cuts every connection and
-refuses new ones until it is restored.
+The outage is the loopback proxy between the daemon and SeaweedFS (`tests.tcpproxy`), cut: every
+connection closed and new ones refused until it is restored.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 
 from tests.builders import clip
-from tests.integration.daemon_harness import A001, Daemon, make_roll, status, wait_until
-from tests.integration.test_storage_side import upload_state_in_ledger
+from tests.integration.daemon_harness import (
+    A001,
+    Daemon,
+    make_roll,
+    status,
+    upload_state_in_ledger,
+    wait_until,
+)
 from tests.integration.test_upload_s3 import cart, parts_checkpointed
 from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
 from tests.tcpproxy import CountingProxy
@@ -37,55 +40,10 @@ def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
 
 
-class OutageProxy(CountingProxy):
-    """A proxy that can be cut (every open connection closed, new ones refused) and restored."""
-
-    def __init__(self, upstream_port: int) -> None:
-        super().__init__(upstream_port)
-        self.down = False
-        self.open: list[socket.socket] = []
-        self.guard = threading.Lock()
-
-    def _accept(self) -> None:
-        assert self._server is not None
-        while True:
-            try:
-                client, _ = self._server.accept()
-            except OSError:
-                return
-            if self.down:
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=10)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)
-            with self.guard:
-                self.open += [client, upstream]
-            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
-
-    def cut(self) -> None:
-        self.down = True
-        with self.guard:
-            for end in self.open:
-                with contextlib.suppress(OSError):
-                    end.shutdown(socket.SHUT_RDWR)
-                with contextlib.suppress(OSError):
-                    end.close()
-            self.open.clear()
-
-    def restore(self) -> None:
-        self.down = False
-
-
 def test_a_store_gone_mid_upload_leaves_the_copy_verified_and_uploads_when_it_answers(
     tmp_path: Path, s3_server: S3Server, bucket: str
 ) -> None:
-    proxy = OutageProxy(s3_server.s3_port)
-    proxy.start()
+    proxy = CountingProxy(s3_server.s3_port).start()
     volume, config = cart(
         tmp_path, proxy.endpoint, bucket, bandwidth_limit="10MB/s", max_concurrency=1,
         max_attempts=1,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +30,7 @@ from tests.integration.daemon_harness import (
     make_roll,
     run_cli,
     status,
+    upload_state_in_ledger,
     wait_until,
     write_config,
 )
@@ -68,20 +68,6 @@ def _clearance(config: Path, drive: str) -> tuple[int, dict[str, Any]]:
     done = run_cli("clearance", drive, "--json", "--config", str(config))
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)["drives"][0]
-
-
-def upload_state_in_ledger(state: Path, roll_id: str) -> str | None:
-    path = state / "ledger.sqlite3"
-    if not path.exists():
-        return None
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
-            row = db.execute(
-                "SELECT state FROM roll_uploads WHERE roll_id = ?", (roll_id,)
-            ).fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return str(row[0]) if row else None
 
 
 def uploaded(state: Path) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 from pathlib import Path
 
 from rollkeeper.ledger.store import Ledger
@@ -19,6 +18,7 @@ from tests.integration.daemon_harness import (
     roll_states,
     run_cli,
     status,
+    upload_state_in_ledger,
     wait_until,
     write_config,
 )
@@ -125,21 +125,6 @@ def test_a_missing_target_folder_leaves_the_roll_verified_and_waiting_for_storag
     assert not (tmp_path / "NAS_not_mounted").exists()
 
 
-def _upload_state(state: Path, roll_id: str) -> str | None:
-    """The roll's upload state read straight from the ledger (None until there is one)."""
-    path = state / "ledger.sqlite3"
-    if not path.exists():
-        return None
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
-            row = db.execute(
-                "SELECT state FROM roll_uploads WHERE roll_id = ?", (roll_id,)
-            ).fetchone()
-    except sqlite3.OperationalError:  # created but not yet migrated by the starting daemon
-        return None
-    return str(row[0]) if row else None
-
-
 def test_kill_9_mid_copy_leaves_no_partial_file_once_the_restart_finishes(tmp_path: Path) -> None:
     volume, nas, config = cart(tmp_path, extra='bandwidth_limit = "20MB/s"\n')
     content = clip(6, 40 * MiB)
@@ -168,7 +153,9 @@ def test_a_roll_waiting_for_storage_is_uploaded_once_the_folder_is_there_not_aft
     daemon = Daemon(config).start()
     try:
         state = tmp_path / "state"
-        wait_until(lambda: _upload_state(state, A001) == "waiting_for_storage", what="waiting")
+        wait_until(
+            lambda: upload_state_in_ledger(state, A001) == "waiting_for_storage", what="waiting"
+        )
         assert roll_state_in_ledger(state, A001) == "verified"
         nas.mkdir()  # the NAS is mounted at last
         wait_until(lambda: roll_state_in_ledger(state, A001) == "uploaded", what="uploaded")

@@ -34,6 +34,9 @@ RECHECK_UNUSABLE = 5.0
 CHECK_SHARE = 10.0
 #: While it is usable, this often (and before each roll's upload).
 RECHECK_USABLE = 15.0
+#: A check this recent (seconds) stands for the one before a roll's upload: the rolls of one
+#: pass (or the first roll after start-up's check) do not prove the target once each.
+JUST_CHECKED = 1.0
 #: After an upload pass found the target failing while its checks pass (a full disk), the
 #: next pass waits this long (doubling, up to `retry_after`) unless a check saw it down and back.
 PASS_BACKOFF = 30.0
@@ -210,12 +213,16 @@ class Uploads:
         self, ledger: Ledger, roll_id: str, volume_id: int | None = None, *, retry: bool = False
     ) -> bool:
         """Whether this roll is uploaded in the pass that verifies it: it needs its primary
-        copy and the target, checked right now, is usable (else it is verified without; a
-        target found unusable moments ago is not asked again for every roll)."""
+        copy and the target, checked right now (or within `JUST_CHECKED`), is usable (else it is
+        verified without; a target found unusable moments ago is not asked again for every
+        roll)."""
         if not self.needs_storage(ledger, roll_id, volume_id, retry=retry):
             return False
-        if self.problem is not None and not self.check_due(time.monotonic()):
+        now = time.monotonic()
+        if self.problem is not None and not self.check_due(now):
             return False
+        if self.problem is None and now - self.checked_at < JUST_CHECKED:
+            return True
         return self.check_target(ledger)
 
     def key_prefix(self, tracker: CopyTracker) -> str:

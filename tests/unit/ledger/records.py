@@ -61,3 +61,10 @@ def store_roll(
         roll_id, volume_id, label="RAID_A", files=1, manifest=manifest, problems=[]
     )
     return ledger.record_transfer(roll_id, volume_id, finished, event=done)
+
+
+def mount_rotation(ledger: Ledger, label: str, fs_uuid: str) -> int:
+    """A rotation drive mounted (and so known) under `label`; its volume id."""
+    return ledger.volume_mounted(
+        label=label, role="rotation", fs_uuid=fs_uuid, subpath="", mount_path=f"/V/{label}"
+    ).id

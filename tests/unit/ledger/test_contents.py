@@ -4,29 +4,13 @@ never uploaded over it, and is told of once, naming both drives and the files th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from rollkeeper.core import happened
 from rollkeeper.core.lifecycle import CopyState, RollState
 from rollkeeper.ledger.rows import VerifiedFile
 from rollkeeper.ledger.store import Ledger
 
 from tests.unit.ledger.records import CLIP, ROLL_ID, seen, started, store_roll
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    opened = Ledger.in_state_dir(tmp_path)
-    yield opened
-    opened.close()
-
-
-def mount(ledger: Ledger, label: str, fs_uuid: str) -> int:
-    return ledger.volume_mounted(
-        label=label, role="rotation", fs_uuid=fs_uuid, subpath="", mount_path=f"/V/{label}"
-    ).id
+from tests.unit.ledger.records import mount_rotation as mount
 
 
 def verified(ledger: Ledger, label: str, fingerprint: str, files: dict[str, str]) -> int:

@@ -3,9 +3,7 @@ count drops), a drive reformatted under its label, and a bad copy sent to be ver
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,19 +13,7 @@ from rollkeeper.ledger.rows import VerifiedFile
 from rollkeeper.ledger.store import Ledger
 
 from tests.unit.ledger.records import CLIP, ROLL_ID, seen, started, store_roll
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    opened = Ledger.in_state_dir(tmp_path)
-    yield opened
-    opened.close()
-
-
-def mount(ledger: Ledger, label: str, fs_uuid: str) -> int:
-    return ledger.volume_mounted(
-        label=label, role="rotation", fs_uuid=fs_uuid, subpath="", mount_path=f"/V/{label}"
-    ).id
+from tests.unit.ledger.records import mount_rotation as mount
 
 
 def verified(ledger: Ledger, volume_id: int, state: CopyState = CopyState.VERIFIED) -> None:

@@ -12,8 +12,9 @@ from rollkeeper.fs import requests
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.runtime.asking import Refused, ask_erased
 
+from tests.unit.ledger.records import mount_rotation as mount
 from tests.unit.ledger.records import seen
-from tests.unit.ledger.test_erasures import at, cleared, mount, verified
+from tests.unit.ledger.test_erasures import at, cleared, verified
 
 OTHER = "20261121/Camera_Media/B001R1AB"
 

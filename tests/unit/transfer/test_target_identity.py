@@ -110,6 +110,19 @@ def test_a_marker_removed_after_the_check_stops_the_next_write(store: Path) -> N
     assert not (store / "day").exists()
 
 
+def test_a_listing_of_an_unmounted_folder_is_refused_not_taken_as_everything_gone(
+    store: Path,
+) -> None:
+    adopted = guarded(store).prove("CART_A")
+    assert adopted is not None
+    target = guarded(store)
+    target.expect(adopted.identity)
+    target.prove("CART_A")
+    (store / MARKER_NAME).unlink()  # unmounted between the check and the listing
+    with pytest.raises(TargetUnusable, match="not mounted"):
+        list(target.list_objects("day/"))
+
+
 def test_an_object_missing_on_an_unmounted_folder_is_not_called_missing(store: Path) -> None:
     adopted = guarded(store).prove("CART_A")
     assert adopted is not None
