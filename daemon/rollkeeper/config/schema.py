@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError, field_validator
 from rollkeeper.config.errors import ConfigError
 from rollkeeper.config.fields import Section
 from rollkeeper.config.loading import default_config_path
+from rollkeeper.config.notify import MonitorSettings, NotifySettings
 from rollkeeper.config.sections import (
     ArchiveSettings,
     CartSettings,
@@ -40,6 +41,8 @@ class Config(Section):
     target: TargetSettings | None = None  # None: rolls are verified, not uploaded
     archive: ArchiveSettings = ArchiveSettings()
     clearance: ClearanceSettings = ClearanceSettings()
+    notify: NotifySettings = NotifySettings()
+    monitor: MonitorSettings = MonitorSettings()
 
     @field_validator("volumes", mode="after")
     @classmethod

@@ -23,7 +23,19 @@ from rollkeeper.core.units import parse_duration
 #: The tables of `config.schema.Config`, and the keys of its [state] and [archive] sections (a
 #: test keeps these equal to the models). A name not listed sends `status` to the validation.
 TOP_LEVEL_KEYS = frozenset(
-    {"cart", "state", "layout", "volumes", "watch", "verify", "target", "archive", "clearance"}
+    {
+        "cart",
+        "state",
+        "layout",
+        "volumes",
+        "watch",
+        "verify",
+        "target",
+        "archive",
+        "clearance",
+        "notify",
+        "monitor",
+    }
 )
 STATE_KEYS = frozenset({"dir"})
 ARCHIVE_KEYS = frozenset(

@@ -290,3 +290,12 @@ class ClearanceFacts(TypedDict):
     clear: bool
     reasons: list[str]
     reasons_total: int
+
+
+class SummaryFacts(TypedDict):
+    """A summary of the show or one shoot day was asked for (DAY_SUMMARY): at the configured
+    `daily_at` (`occasion` "daily") or by `rollkeeper notify summary` ("wrap"); `day` is None
+    for the whole show. Its content is read from the ledger when it is sent."""
+
+    day: str | None
+    occasion: str

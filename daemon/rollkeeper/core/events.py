@@ -43,6 +43,7 @@ from rollkeeper.core.event_facts import (
     ProblemFacts,
     RollStateFacts,
     StorageWaitingFacts,
+    SummaryFacts,
     TargetAdoptedFacts,
     TargetUsableFacts,
     UploadDoneFacts,
@@ -106,6 +107,8 @@ class EventKind(StrEnum):
     # erase clearance
     CLEARANCE_GRANTED = "clearance_granted"
     CLEARANCE_REVOKED = "clearance_revoked"
+    # telling people
+    DAY_SUMMARY = "day_summary"
 
 
 #: Good news a person must hear about too (alarms always are): it goes to the outbox.
@@ -115,8 +118,17 @@ ANNOUNCED_KINDS = frozenset(
         EventKind.ARCHIVE_DONE,
         EventKind.CLEARANCE_GRANTED,
         EventKind.CLEARANCE_REVOKED,
+        EventKind.LAYOUT_PROBLEM,
+        EventKind.DAY_SUMMARY,
     }
 )
+
+#: Announced kinds told together (per channel's `batch_every`, grouped by shoot day) unless
+#: they are alarms: the good news of each roll. Every other announced event is told at once.
+GOOD_NEWS_KINDS = frozenset({EventKind.UPLOAD_DONE, EventKind.ARCHIVE_DONE})
+
+#: Severities from the quietest up, for a channel's `min_severity`.
+SEVERITY_ORDER = ("info", "warning", "alarm")
 
 
 #: The facts each kind carries (besides its roll and volume): one shape per kind.
@@ -158,6 +170,7 @@ FACTS: Mapping[EventKind, type[Mapping[str, object]]] = {
     EventKind.ARCHIVE_OVERDUE: ArchiveOverdueFacts,
     EventKind.CLEARANCE_GRANTED: ClearanceFacts,
     EventKind.CLEARANCE_REVOKED: ClearanceFacts,
+    EventKind.DAY_SUMMARY: SummaryFacts,
 }
 
 _INFO, _WARNING, _ALARM = Severity.INFO, Severity.WARNING, Severity.ALARM
@@ -196,6 +209,7 @@ DEFAULT_SEVERITY: Mapping[EventKind, Severity] = {
     EventKind.ARCHIVE_OVERDUE: _ALARM,
     EventKind.CLEARANCE_GRANTED: _INFO,
     EventKind.CLEARANCE_REVOKED: _WARNING,
+    EventKind.DAY_SUMMARY: _INFO,
 }
 
 #: Kinds whose loudness their facts decide (see `rollkeeper.core.happened`): a roll's state is
@@ -230,3 +244,8 @@ class Event:
     def announced(self) -> bool:
         """Whether notifiers deliver it: every alarm, and the good news in `ANNOUNCED_KINDS`."""
         return self.severity is Severity.ALARM or self.kind in ANNOUNCED_KINDS
+
+    @property
+    def good_news(self) -> bool:
+        """Whether it may wait to be told with other good news (never an alarm)."""
+        return self.severity is not Severity.ALARM and self.kind in GOOD_NEWS_KINDS

@@ -97,6 +97,7 @@ SAMPLES: tuple[Event, ...] = (
     happened.archived(ROLL, provider="s3-replication"),
     happened.archive_failed(ROLL, provider="s3-replication", reasons=["x.mov: FAILED"]),
     happened.archive_overdue(ROLL, provider="s3-replication", reasons=[], state="pending"),
+    happened.summary_asked("20261121", occasion="daily"),
     happened.clearance(VOLUME, CLEAR),
     happened.clearance(VOLUME, BLOCKED),
 )
@@ -162,6 +163,8 @@ def test_good_news_is_announced_too() -> None:
         EventKind.ARCHIVE_DONE,
         EventKind.CLEARANCE_GRANTED,
         EventKind.CLEARANCE_REVOKED,
+        EventKind.LAYOUT_PROBLEM,
+        EventKind.DAY_SUMMARY,
     }
 
 
@@ -237,3 +240,8 @@ def test_an_event_read_back_keeps_its_recorded_sentence_as_a_fact() -> None:
     )
     assert event.facts == {RECORDED_TEXT: "RAID_A is no longer mounted"}
     assert (event.kind, event.volume_id) == (EventKind.VOLUME_UNMOUNTED, VOLUME)
+
+
+def test_only_a_rolls_upload_and_archive_are_good_news_that_may_wait() -> None:
+    waiting = {e.kind for e in SAMPLES if e.good_news}
+    assert waiting == {EventKind.UPLOAD_DONE, EventKind.ARCHIVE_DONE}

@@ -52,6 +52,7 @@ from rollkeeper.core.happened.making import (
     LISTED,
     recorded,
 )
+from rollkeeper.core.happened.notices import summary_asked
 from rollkeeper.core.happened.storage import (
     objects_changed,
     objects_missing,
@@ -96,6 +97,7 @@ __all__ = [
     "roll_state",
     "storage_unchecked",
     "storage_waiting",
+    "summary_asked",
     "target_adopted",
     "target_unusable",
     "target_usable",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from rollkeeper.core.events import RECORDED_TEXT, Event, EventKind
-from rollkeeper.core.words import archive, clearance, copies, drives, storage
+from rollkeeper.core.words import archive, clearance, copies, drives, notices, storage
 from rollkeeper.core.words.clearance import describe, describe_roll, revoked
 from rollkeeper.core.words.lines import (
     PROBLEMS_IN_A_SENTENCE,
@@ -37,6 +37,7 @@ _WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     **storage.WORDING,
     **archive.WORDING,
     **clearance.WORDING,
+    **notices.WORDING,
 }
 
 #: Every kind that has a wording (all of them: a test holds it so).
