@@ -20,6 +20,7 @@ from rollkeeper.runtime.event_log import EventLogger
 from rollkeeper.runtime.heartbeat import Heartbeat
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
+from rollkeeper.runtime.monitor import DeadMansSwitch
 from rollkeeper.runtime.mounts import Mounts
 from rollkeeper.runtime.requests import RequestInbox
 from rollkeeper.runtime.scanning import Scanning
@@ -49,6 +50,7 @@ class Loop:
         self.events = EventLogger()  # begun when the ledger opens (`Service.open`)
         self.heartbeat = Heartbeat(steps.context.state_dir)  # started by `Service.open`
         self.requests = RequestInbox(steps.context)  # what commands asked (`fs.requests`)
+        self.switch: DeadMansSwitch | None = None  # `[monitor]`: told of every pass
         self._last_mount_check = 0.0
 
     def tick(self) -> None:
@@ -82,6 +84,8 @@ class Loop:
             self.tick()
             notifier.watchdog()
             self.heartbeat.beat()
+            if self.switch is not None:
+                self.switch.beat()
             wake.wait(timeout=self.steps.settling.sleep_for())
             wake.clear()
 

@@ -29,6 +29,7 @@ from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.loop import Loop, Steps
+from rollkeeper.runtime.monitor import build_switch
 from rollkeeper.runtime.mounts import Mounts
 from rollkeeper.runtime.recording import Recording
 from rollkeeper.runtime.scanning import Scanning
@@ -84,6 +85,7 @@ class Service:
             judging=Judging(context, parts.judges()),
         )
         self.loop = Loop(self.steps)
+        self.loop.switch = build_switch(config.monitor)  # pinged by `run`, not by `run --once`
 
     # --- what tests and benchmarks look at ------------------------------------------------------
 
@@ -177,13 +179,22 @@ class Service:
     def run(self) -> int:
         """Loop until SIGTERM/SIGINT, telling systemd (when it supervises us) that we live."""
         notifier = Notifier()
+        switch = self.loop.switch
         self.open()
         try:
+            if switch is not None:
+                switch.start()
             self.steps.mounts.refresh(start_watchers=True)
             self.steps.archive.start()
             notifier.ready()
             self.loop.run(self.stopping, notifier)
             notifier.stopping()
             return 0
+        except Exception as err:
+            if switch is not None:  # someone else's server hears that this cart stopped
+                switch.fail(f"rollkeeper stopped on an error: {err}")
+            raise
         finally:
             self.close()
+            if switch is not None:
+                switch.stop()

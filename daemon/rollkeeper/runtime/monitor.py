@@ -1,0 +1,108 @@
+"""The dead-man's switch: a healthchecks-style URL pinged while the daemon is healthy.
+
+`[monitor] ping_url` is pinged at `/start` when the daemon starts, plainly every `ping_every` while
+the main loop keeps passing, and at `/fail` on a fatal error. A cart that dies, hangs or loses
+power stops pinging, and someone else's server raises the alarm that this one no longer can. The
+pings go from their own thread and never wait on the loop; a ping that fails is logged (without
+the URL: its path is the check's secret) and tried again at the next beat.
+"""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from datetime import UTC, datetime
+
+import httpx
+import structlog
+
+from rollkeeper.config.notify import MonitorSettings, secret
+
+log = structlog.get_logger("rollkeeper")
+
+#: Seconds one ping may take (the server only counts arrivals).
+PING_TIMEOUT = 10.0
+
+
+class DeadMansSwitch:
+    """Pings `url` from a thread of its own: `start`, then each `every` seconds while `beat`
+    was called within the last period (a hung loop stops the pings), `fail` once, `stop`."""
+
+    def __init__(self, url: str, every: float, client: httpx.Client) -> None:
+        self.url = url.rstrip("/")
+        self.every = every
+        self.client = client
+        self.last_success: datetime | None = None
+        self.last_error: str | None = None
+        self._last_beat = time.monotonic()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Say the daemon started, then ping while it beats."""
+        self.ping("/start")
+        self._thread = threading.Thread(target=self._run, name="dead-mans-switch", daemon=True)
+        self._thread.start()
+
+    def beat(self) -> None:
+        """The main loop passed: it is alive (called every pass; costs a clock read)."""
+        self._last_beat = time.monotonic()
+
+    def fail(self, reason: str) -> None:
+        """A fatal error: say so at once (the reason as the body, as healthchecks keeps it)."""
+        self.ping("/fail", body=reason[:1000])
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=PING_TIMEOUT + 1)
+        self.client.close()
+
+    def healthy(self) -> bool:
+        """Whether the loop beat within the last period (a hung loop is not pinged for)."""
+        return time.monotonic() - self._last_beat <= max(self.every, 60.0)
+
+    def ping(self, suffix: str = "", body: str = "") -> bool:
+        """One ping; True when the server took it. Failures are remembered and logged."""
+        try:
+            response = self.client.post(self.url + suffix, content=body.encode("utf-8"))
+        except httpx.HTTPError as err:
+            return self._failed(f"{type(err).__name__} ({_without_url(err)})")
+        if response.status_code >= 300:
+            return self._failed(f"the server answered HTTP {response.status_code}")
+        self.last_success, self.last_error = datetime.now(UTC), None
+        return True
+
+    def _failed(self, why: str) -> bool:
+        if why != self.last_error:  # said once per kind of failure, not at every period
+            log.warning("monitor ping failed", error=why, fix="check [monitor] ping_url")
+        self.last_error = why
+        return False
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self.every):
+            if self.healthy():
+                self.ping()
+
+
+def _without_url(err: httpx.HTTPError) -> str:
+    """An httpx error's message with any URL left out (httpx names the request's URL)."""
+    text = str(err)
+    try:
+        url = str(err.request.url)
+    except RuntimeError:  # an error raised before a request existed
+        return text
+    return text.replace(url, "[ping_url]")
+
+
+def build_switch(settings: MonitorSettings) -> DeadMansSwitch | None:
+    """The switch `[monitor]` describes, or None when no ping URL is set."""
+    url = secret(settings.ping_url, settings.ping_url_env, "ping_url", "[monitor]")
+    if url is None:
+        return None
+    verify: ssl.SSLContext | bool = settings.verify_tls
+    if settings.ca_bundle is not None:
+        verify = ssl.create_default_context(cafile=str(settings.ca_bundle))
+    client = httpx.Client(timeout=PING_TIMEOUT, verify=verify, follow_redirects=False)
+    return DeadMansSwitch(url, settings.ping_every, client)

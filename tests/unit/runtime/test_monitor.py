@@ -1,0 +1,184 @@
+"""The dead-man's switch: pinged at start, while the loop passes, and at a fatal error — against a
+real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+import structlog
+from pydantic import SecretStr
+from rollkeeper.config.errors import ConfigError
+from rollkeeper.config.notify import MonitorSettings
+from rollkeeper.config.schema import parse_config
+from rollkeeper.runtime.monitor import DeadMansSwitch, build_switch
+from rollkeeper.runtime.service import Service
+
+CHECK = "/ping/0f3c-secret-check-id"
+
+
+class Pings:
+    """A healthchecks-like server: records each path pinged and answers `status`."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.bodies: list[bytes] = []
+        self.status = 200
+        pings = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                pings.bodies.append(self.rfile.read(length))
+                pings.paths.append(self.path)
+                self.send_response(pings.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{CHECK}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while len(self.paths) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.paths)
+
+
+@pytest.fixture
+def pings() -> Iterator[Pings]:
+    server = Pings()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def switch_for(url: str, every: float = 0.1) -> DeadMansSwitch:
+    return DeadMansSwitch(url, every, httpx.Client(timeout=5))
+
+
+def test_the_switch_says_start_then_pings_while_the_loop_beats(pings: Pings) -> None:
+    switch = switch_for(pings.url)
+    switch.start()
+    try:
+        for _ in range(40):
+            switch.beat()
+            if len(pings.paths) >= 3:
+                break
+            time.sleep(0.05)
+    finally:
+        switch.stop()
+    assert pings.paths[0] == f"{CHECK}/start"
+    assert set(pings.paths[1:3]) == {CHECK}
+    assert switch.last_success is not None
+
+
+def test_a_hung_loop_is_not_pinged_for(pings: Pings) -> None:
+    switch = switch_for(pings.url, every=0.05)
+    switch._last_beat -= 3600  # the loop last passed an hour ago
+    assert not switch.healthy()
+    switch.start()
+    time.sleep(0.4)
+    switch.stop()
+    assert pings.paths == [f"{CHECK}/start"]
+
+
+def test_a_fatal_error_is_pinged_to_fail_with_its_reason(pings: Pings) -> None:
+    switch = switch_for(pings.url)
+    switch.fail("rollkeeper stopped on an error: the ledger is damaged")
+    switch.stop()
+    assert pings.paths == [f"{CHECK}/fail"]
+    assert pings.bodies == [b"rollkeeper stopped on an error: the ledger is damaged"]
+
+
+def test_a_refused_ping_is_remembered_and_logged_without_the_url(pings: Pings) -> None:
+    pings.status = 404
+    switch = switch_for(pings.url)
+    with structlog.testing.capture_logs() as logs:
+        assert not switch.ping()
+    switch.stop()
+    assert switch.last_error == "the server answered HTTP 404"
+    assert logs[0]["error"] == "the server answered HTTP 404"
+    assert "secret-check-id" not in repr(logs)
+
+
+def test_an_unreachable_server_is_said_without_the_url() -> None:
+    switch = switch_for(url_nobody_listens_on())
+    with structlog.testing.capture_logs() as logs:
+        assert not switch.ping("/start")
+    switch.stop()
+    assert switch.last_error is not None and switch.last_error.startswith("ConnectError")
+    assert "secret-check-id" not in repr(logs) + switch.last_error
+
+
+def url_nobody_listens_on() -> str:
+    """A loopback URL nothing listens on (a port bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}{CHECK}"
+
+
+def test_no_ping_url_means_no_switch() -> None:
+    assert build_switch(MonitorSettings()) is None
+
+
+def test_the_ping_url_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RK_TEST_PING", "http://127.0.0.1:9/ping/abc")
+    switch = build_switch(MonitorSettings(ping_url_env="RK_TEST_PING", ping_every=60.0))
+    assert switch is not None and switch.url == "http://127.0.0.1:9/ping/abc"
+    switch.stop()
+
+
+def test_an_unset_ping_variable_is_a_config_error_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("RK_TEST_PING", raising=False)
+    with pytest.raises(ConfigError) as caught:
+        build_switch(MonitorSettings(ping_url_env="RK_TEST_PING"))
+    assert str(caught.value) == (
+        "[monitor]: ping_url_env names the environment variable RK_TEST_PING, which is not set; "
+        "set it in the service's environment (or remove ping_url_env)"
+    )
+
+
+def test_the_inline_ping_url_is_never_shown_by_the_settings() -> None:
+    settings = MonitorSettings(ping_url=SecretStr("https://hc-ping.com/0f3c-secret-check-id"))
+    assert "secret-check-id" not in repr(settings) + str(settings)
+
+
+def test_a_relative_ca_bundle_is_refused_by_validation() -> None:
+    with pytest.raises(ValueError, match="ca_bundle"):
+        MonitorSettings.model_validate({"ca_bundle": "relative.pem"})
+
+
+def test_the_daemon_pings_fail_when_its_loop_dies_of_an_error(
+    pings: Pings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loop that raises cannot be provoked from outside without a real bug: the loop's `run` is
+    made to raise here, and the real service, ledger and switch do the rest."""
+    config = parse_config(
+        f'[state]\ndir = "{tmp_path / "state"}"\n'
+        f'[monitor]\nping_url = "{pings.url}"\nping_every = "1h"\n',
+        tmp_path / "rollkeeper.toml",
+    )
+    service = Service(config)
+
+    def dies(*_: object) -> None:
+        raise RuntimeError("a bug in a step")
+
+    monkeypatch.setattr(service.loop, "run", dies)
+    with pytest.raises(RuntimeError):
+        service.run()
+    assert pings.wait_for(2) == [f"{CHECK}/start", f"{CHECK}/fail"]
+    assert pings.bodies[1] == b"rollkeeper stopped on an error: a bug in a step"
