@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from rollkeeper.core.events import Severity
-from rollkeeper.notify.model import NoticeItem
+from rollkeeper.notify.model import Notice, NoticeItem
 
 #: Items without a shoot day are grouped under this heading.
 NO_DAY = "other"
@@ -65,3 +65,13 @@ def severity_word(severity: Severity) -> str:
     return {Severity.ALARM: "ALARM", Severity.WARNING: "Warning", Severity.INFO: "Good news"}[
         severity
     ]
+
+
+def notice_label(notice: Notice) -> str:
+    """The word over a notice: `ALARM`, `Warning`, `Summary`, `Test` or `Good news`."""
+    if notice.severity is Severity.INFO and notice.kind in _KIND_LABELS:
+        return _KIND_LABELS[notice.kind]
+    return severity_word(notice.severity)
+
+
+_KIND_LABELS = {"day_summary": "Summary", "test": "Test", "good_news": "Good news"}

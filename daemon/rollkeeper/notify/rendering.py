@@ -14,8 +14,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from rollkeeper.core.events import Severity
-from rollkeeper.notify.layout import by_day, count, day_label, human_size, local_time
-from rollkeeper.notify.layout import severity_word as _severity_word
+from rollkeeper.notify.layout import by_day, count, day_label, human_size, local_time, notice_label
 from rollkeeper.notify.model import Notice
 
 #: The header colour of each severity in the HTML (red, amber, green).
@@ -43,7 +42,7 @@ def _context(notice: Notice) -> dict[str, Any]:
     return {
         "notice": notice,
         "days": by_day(notice.items),
-        "label": _severity_word(notice.severity),
+        "label": notice_label(notice),
         "colour": COLOURS[notice.severity],
         "alarm": notice.severity is Severity.ALARM,
     }
