@@ -3,15 +3,19 @@
 `HttpReceiver` is a `ThreadingHTTPServer` in a thread on 127.0.0.1 and a free port. It records
 every request's method, path, headers and exact body bytes (`requests`), and answers from a
 script of `Answer`s (status, headers, body; the last one repeats): 200 by default, or 429 with
-`Retry-After`, 500, a redirect, a slow answer.
+`Retry-After`, 500, a redirect, a slow answer. Given a certificate and key it speaks HTTPS; it
+also answers CONNECT (recorded with the tunnel's target as `path`), so it can stand in for a
+proxy that refuses.
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,9 @@ def redirect(location: str, status: int = 307) -> Answer:
 class HttpReceiver:
     """start(), then `url(path)`; `answers` is the script; `requests` what arrived; stop()."""
 
-    def __init__(self, answers: list[Answer] | None = None) -> None:
+    def __init__(
+        self, answers: list[Answer] | None = None, tls: tuple[Path, Path] | None = None
+    ) -> None:
         self.answers: list[Answer] = list(answers or [Answer()])
         self.requests: list[Received] = []
         self._lock = threading.Lock()
@@ -73,13 +79,19 @@ class HttpReceiver:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the client gave up (a timeout test)
 
-            do_POST = do_GET = do_PUT = _serve  # noqa: N815 — http.server's hook names
+            do_POST = do_GET = do_PUT = do_CONNECT = _serve  # noqa: N815 — http.server's hook names
 
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet: tests read `requests`."""
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*map(str, tls))
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -92,7 +104,7 @@ class HttpReceiver:
             return self.answers[index]
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def start(self) -> HttpReceiver:
         self._thread.start()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rollkeeper.notify.email_message import compose_email
 from rollkeeper.notify.model import DeliveryFailed, Notice
-from rollkeeper.notify.scrub import scrub
+from rollkeeper.notify.scrub import register, scrub
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,7 @@ class EmailChannel:
     kind = "email"
 
     def __init__(self, name: str, server: SmtpServer, sender: str, to: list[str]) -> None:
+        register([server.password])
         self._name = name
         self.server = server
         self.sender = sender

@@ -83,11 +83,38 @@ def post(
             f"{destination.where}: no answer within {client.timeout.read or 0:g} s"
         ) from None
     except httpx.HTTPError as err:
-        detail = scrub(str(err) or type(err).__name__, destination.secrets)
-        raise DeliveryFailed(f"{destination.where}: cannot be reached ({detail})") from None
+        raise transport_failure(err, destination) from None
     if response.is_success:
         return response
     raise answer_failure(response, destination)
+
+
+def transport_failure(err: httpx.HTTPError, destination: Destination) -> DeliveryFailed:
+    """No answer: the server, or the proxy, cannot be reached or its certificate not trusted."""
+    detail = scrub(str(err) or type(err).__name__, destination.secrets)
+    refused = _certificate_error(err)
+    if refused is not None:
+        said = scrub(refused.verify_message or "not trusted", destination.secrets)
+        return DeliveryFailed(
+            f"{destination.where}: its TLS certificate could not be verified ({said}); set "
+            "ca_bundle to the PEM file of the CA that signed it"
+        )
+    if isinstance(err, httpx.ProxyError):
+        return DeliveryFailed(
+            f"{destination.where}: the proxy (HTTPS_PROXY/HTTP_PROXY) refused or failed "
+            f"({detail}); check the proxy or NO_PROXY"
+        )
+    return DeliveryFailed(f"{destination.where}: cannot be reached ({detail})")
+
+
+def _certificate_error(err: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate refusal behind a connection error (httpx wraps httpcore wraps ssl)."""
+    seen: BaseException | None = err
+    for _depth in range(5):
+        if seen is None or isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def answer_failure(response: httpx.Response, destination: Destination) -> DeliveryFailed:

@@ -47,8 +47,14 @@ def secret_pieces(value: str) -> set[str]:
         pieces.add(parts.username)
     if parts.password:
         pieces.add(parts.password)
-    if parts.scheme not in ("http", "https") and parts.hostname:
-        pieces.add(parts.hostname)
+    if parts.scheme not in ("http", "https"):
+        # apprise keeps tokens where a host would be (`tgram://BOTTOKEN/…`, `pover://USER@TOKEN`);
+        # a name with a dot (`ntfy.sh`, `127.0.0.1`) is a host, not a token
+        pieces.update(
+            piece
+            for piece in re.split(r"[:@]", parts.netloc)
+            if len(piece) >= MIN_PIECE and "." not in piece
+        )
     for segment in re.split(r"[/&=;?]", f"{parts.path}?{parts.query}"):
         if len(segment) >= MIN_PIECE:
             pieces.update({segment, unquote(segment)})
