@@ -124,7 +124,8 @@ def slack_blocks(notice: Notice) -> list[Block]:
     ]
     if notice.severity is Severity.ALARM:
         blocks.append({"type": "divider"})
-    blocks.append(_section(mrkdwn_escape(notice.summary)))
+    if [item.sentence for item in notice.items] != [notice.summary]:  # else said just below
+        blocks.append(_section(mrkdwn_escape(notice.summary)))
     room = MAX_BLOCKS - len(blocks) - _RESERVED
     sections, sections_left = _sections_blocks(notice, room)
     blocks.extend(sections)

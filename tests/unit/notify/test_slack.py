@@ -51,12 +51,11 @@ def test_an_alarm_has_a_siren_header_dividers_the_rolls_fields_and_a_context_lin
     payload = _sent(receiver)
     assert receiver.requests[0].path == HOOK
     assert receiver.requests[0].headers["content-type"].startswith("application/json")
-    assert _types(payload) == ["header", "divider", "section", "section", "section", "divider",
-                               "context"]  # fmt: skip
+    assert _types(payload) == ["header", "divider", "section", "section", "divider", "context"]
     assert payload["blocks"][0]["text"]["text"] == (
         "🚨 ALARM: [CART-A] MISMATCH A004R2CD — do not erase"
     )
-    item = payload["blocks"][4]
+    item = payload["blocks"][3]
     assert _field_labels(item) == ["*Roll*", "*Day*", "*Files*", "*Size*", "*State*", "*Drive*"]
     assert [f["text"].split("\n")[1] for f in item["fields"]] == [
         "A004R2CD", "2026-12-06", "198", "380 GB", "mismatch", "SHUTTLE_03",
