@@ -18,7 +18,7 @@ from rollkeeper.config.errors import ConfigError
 from rollkeeper.config.schema import Config
 from rollkeeper.notify.apprise_channel import AppriseChannel
 from rollkeeper.notify.email import EmailChannel, SmtpServer
-from rollkeeper.notify.http import HttpOptions
+from rollkeeper.notify.http import HttpOptions, is_http_url
 from rollkeeper.notify.model import Channel
 from rollkeeper.notify.slack import SlackChannel
 from rollkeeper.notify.webhook import WebhookChannel
@@ -64,7 +64,13 @@ def build_channel(name: str, channel: settings.ChannelSettings) -> Channel:
     if isinstance(channel, settings.SlackChannel):
         where = _where("slack", name)
         url = settings.secret(channel.webhook_url, channel.webhook_url_env, "webhook_url", where)
-        return SlackChannel(name, _required(url, "webhook_url", where), _http_options(channel))
+        url = _required(url, "webhook_url", where)
+        if not is_http_url(url):  # the value is a secret: named by its key, never shown
+            raise ConfigError(
+                f"{where}: webhook_url is not an https:// URL; copy the incoming webhook's URL "
+                "from Slack's app settings"
+            )
+        return SlackChannel(name, url, _http_options(channel))
     if isinstance(channel, settings.WebhookChannel):
         where = _where("webhook", name)
         secret = settings.secret(channel.secret, channel.secret_env, "secret", where)

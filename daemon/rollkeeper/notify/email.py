@@ -130,9 +130,9 @@ def smtp_failure(err: Exception, where: str, server: SmtpServer) -> DeliveryFail
             permanent=True,
         )
     if isinstance(err, smtplib.SMTPNotSupportedError):
+        missing = "STARTTLS" if "STARTTLS" in str(err) else "the login (AUTH) it was asked for"
         return DeliveryFailed(
-            f"{where} does not offer {_missing_feature(server)}; check the channel's 'tls' "
-            "and 'username'",
+            f"{where} does not offer {missing}; check the channel's 'tls' and 'username'",
             permanent=True,
         )
     if isinstance(err, smtplib.SMTPResponseException):
@@ -172,7 +172,3 @@ def _said(err: object, server: SmtpServer) -> str:
         return scrub(plain, [server.password])
     words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return scrub(f"{code} {' '.join(words.split())}", [server.password])
-
-
-def _missing_feature(server: SmtpServer) -> str:
-    return "STARTTLS" if server.tls == "starttls" else "the login (AUTH) it was asked for"

@@ -23,15 +23,22 @@ def message_id(notice: Notice, sender: str) -> str:
     return f"<{local or 'notice'}@{domain}>"
 
 
+def one_line(text: str) -> str:
+    """`text` fit for a header: line breaks and other control characters become spaces (a roll
+    name could carry them, and a header must never be split into two)."""
+    return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text).split())
+
+
 def compose_email(notice: Notice, sender: str, to: list[str]) -> EmailMessage:
     """The message for `notice`, from `sender` to every address of `to`."""
     message = EmailMessage()
-    message["Subject"] = notice.subject
+    message["Subject"] = one_line(notice.subject)
     message["From"] = sender
     message["To"] = ", ".join(to)
     message["Date"] = format_datetime(notice.at)
     message["Message-ID"] = message_id(notice, sender)
-    message["X-Rollkeeper-Notice"] = notice.notice_id
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
+    message["X-Rollkeeper-Notice"] = one_line(notice.notice_id)
     message["X-Rollkeeper-Severity"] = str(notice.severity)
     if notice.severity == "alarm":
         message["Importance"] = "high"
@@ -44,6 +51,6 @@ def compose_email(notice: Notice, sender: str, to: list[str]) -> EmailMessage:
             attachment.data,
             maintype=maintype or "application",
             subtype=subtype or "octet-stream",
-            filename=attachment.filename,
+            filename=one_line(attachment.filename),
         )
     return message

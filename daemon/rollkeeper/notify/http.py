@@ -68,8 +68,21 @@ def build_client(options: HttpOptions) -> httpx.Client:
 
 
 def host_of(url: str) -> str:
-    """The host (and port) of an http(s) URL: what a reason may name."""
-    return httpx.URL(url).netloc.decode("ascii", "replace").rpartition("@")[2]
+    """The host (and port) of an http(s) URL: what a reason may name ("?" if it has none)."""
+    try:
+        netloc = httpx.URL(url).netloc.decode("ascii", "replace")
+    except (httpx.InvalidURL, ValueError):
+        return "?"
+    return netloc.rpartition("@")[2] or "?"
+
+
+def is_http_url(url: str) -> bool:
+    """Whether `url` is an absolute http(s) URL with a host."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError):
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.host)
 
 
 def post(
@@ -84,6 +97,11 @@ def post(
         ) from None
     except httpx.HTTPError as err:
         raise transport_failure(err, destination) from None
+    except (httpx.InvalidURL, ValueError):
+        raise DeliveryFailed(
+            f"{destination.where}: the URL is not a valid http(s) URL; check the channel's URL",
+            permanent=True,
+        ) from None
     if response.is_success:
         return response
     raise answer_failure(response, destination)

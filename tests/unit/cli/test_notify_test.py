@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from rollkeeper.cli.notify_test import notify_test_command
+from rollkeeper.config.errors import ConfigError
 
 from tests.httpreceiver import Answer, HttpReceiver
 from tests.smtpserver import SmtpServer
@@ -119,3 +120,16 @@ def test_no_channel_configured_exits_2_saying_how_to_add_one(tmp_path: Path) -> 
         "[[notify.slack]], [[notify.webhook]] or [[notify.apprise]] table (see "
         "config/rollkeeper.example.toml and the README's 'Notifications')\n"
     )
+
+
+def test_a_secrets_variable_not_set_stops_with_the_configuration_error(
+    servers: tuple[SmtpServer, HttpReceiver, HttpReceiver], tmp_path: Path
+) -> None:
+    _smtp, slack, _hook = servers
+    result = _run(_config(tmp_path, *servers))  # RK_TEST_SLACK not set
+    assert isinstance(result.exception, ConfigError)  # `rollkeeper` prints it and exits 2
+    assert str(result.exception).startswith(
+        "[[notify.slack]] set-channel: webhook_url_env names the environment variable "
+        "RK_TEST_SLACK, which is not set"
+    )
+    assert (result.output, slack.requests) == ("", [])

@@ -119,3 +119,16 @@ def test_secrets_from_the_environment_in_a_readable_file_are_not_warned_about(
 ) -> None:
     config, file = _config(CHANNELS.replace("verify_tls = false", ""), tmp_path, mode=0o644)
     assert startup_warnings(config, file) == []
+
+
+def test_a_slack_url_that_is_not_a_url_is_a_configuration_error_not_showing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RK_TEST_SLACK_URL", "hooks.slack.com/services/T0/B0/notAUrlSecret")
+    config, _file = _config('[[notify.slack]]\nwebhook_url_env = "RK_TEST_SLACK_URL"\n', tmp_path)
+    with pytest.raises(ConfigError) as error:
+        build_channels(config)
+    assert str(error.value) == (
+        "[[notify.slack]] slack-1: webhook_url is not an https:// URL; copy the incoming "
+        "webhook's URL from Slack's app settings"
+    )

@@ -217,3 +217,34 @@ def test_a_refused_login_is_permanent_and_never_shows_the_password(
     )
     assert "wr0ng-passw0rd" not in failed.value.reason
     assert "wr0ng-passw0rd" not in repr(channel)
+
+
+def test_starttls_asked_of_a_server_that_does_not_offer_it_is_permanent(smtpd: Smtpd) -> None:
+    with pytest.raises(DeliveryFailed) as failed:
+        _channel(smtpd.port, tls="starttls").send(alarm())
+    assert smtpd.received == []
+    assert failed.value.permanent
+    assert failed.value.reason == (
+        f"email channel email-1: the SMTP server 127.0.0.1:{smtpd.port} does not offer "
+        "STARTTLS; check the channel's 'tls' and 'username'"
+    )
+
+
+def test_implicit_tls_to_a_plain_server_says_the_handshake_failed(smtpd: Smtpd) -> None:
+    with pytest.raises(DeliveryFailed) as failed:
+        _channel(smtpd.port, tls="ssl").send(alarm())
+    assert smtpd.received == []
+    assert failed.value.reason.startswith(
+        f"email channel email-1: the SMTP server 127.0.0.1:{smtpd.port}: the TLS handshake failed ("
+    )
+    assert failed.value.reason.endswith(
+        "); check 'tls' (ssl is implicit TLS, usually port 465; starttls usually 587)"
+    )
+
+
+def test_a_line_break_in_a_roll_name_never_splits_the_subject_header(smtpd: Smtpd) -> None:
+    _channel(smtpd.port).send(alarm(roll="A004\r\nBcc: victim@example.com"))
+    message = smtpd.messages()[0]
+    assert message["Subject"] == "[CART-A] MISMATCH A004 Bcc: victim@example.com — do not erase"
+    assert message["Bcc"] is None
+    assert smtpd.received[0].recipients == TO
