@@ -96,4 +96,10 @@ class ScrubbingFilter(logging.Filter):
         if cleaned != message:
             record.msg = cleaned
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # handlers format the traceback from exc_text when it is set: set it scrubbed
+            record.exc_text = scrub(_FORMATTER.formatException(record.exc_info))
         return True
+
+
+_FORMATTER = logging.Formatter()

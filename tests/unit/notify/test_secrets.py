@@ -108,3 +108,17 @@ url = "tgram://{APPRISE_TOKEN}/12345"
     config = parse_config(text, tmp_path / "rollkeeper.toml")
     shown = repr(config) + str(config.notify) + str(config.model_dump())
     assert [secret for secret in SECRETS if secret in shown] == []
+
+
+def test_a_library_logging_a_traceback_with_a_secret_is_scrubbed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    AppriseChannel("apprise-9", f"pover://{APPRISE_TOKEN}@userkey123456", 5)  # registers it
+    caplog.set_level(logging.DEBUG)
+    try:
+        raise ConnectionError(f"cannot reach pover://{APPRISE_TOKEN}@userkey123456")
+    except ConnectionError:
+        logging.getLogger("apprise").exception("sending to %s failed", APPRISE_TOKEN)
+    assert "ConnectionError: cannot reach [secret]" in caplog.text
+    assert APPRISE_TOKEN not in caplog.text
+    assert "userkey123456" not in caplog.text
