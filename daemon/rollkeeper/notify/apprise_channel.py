@@ -1,7 +1,7 @@
 """The apprise channel: one apprise URL (Teams, ntfy, Telegram, Pushover, …) per channel, so each
 delivery has its own result.
 
-The title is the notice's subject, the body its plain text (`notify.rendering`), the type
+The title is the notice's subject, the body its plain text (`notify.rendering`) under it, the type
 `failure` for alarms, `warning` for warnings, `success` for good news. apprise says why a service
 failed only in its log: the entries of the call are read back from its result, scrubbed of the
 URL's tokens (a Telegram bot token is the URL's host, a Pushover key its user part), and the last
@@ -59,7 +59,7 @@ class AppriseChannel:
             )
         try:
             result = service.notify(
-                body=render_text(notice),
+                body=render_text(notice, heading=False),
                 title=notice.subject,
                 notify_type=_TYPES[notice.severity],
                 timeout=self._timeout,

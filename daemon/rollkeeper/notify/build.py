@@ -112,6 +112,12 @@ def startup_warnings(config: Config, config_file: Path) -> list[str]:
         for name, channel in config.notify.channels()
         if getattr(channel, "verify_tls", True) is False
     ]
+    warnings += [
+        f'{_where("email", name)}: logs in as {channel.username!r} with tls = "none": the '
+        'password crosses the network unencrypted; set tls = "starttls" or "ssl"'
+        for name, channel in config.notify.channels()
+        if isinstance(channel, settings.EmailChannel) and channel.tls == "none" and channel.username
+    ]
     if not config.monitor.verify_tls:
         warnings.append(
             "[monitor]: verify_tls = false: the ping server's certificate is not checked"

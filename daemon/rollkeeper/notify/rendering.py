@@ -38,8 +38,9 @@ def environment() -> Environment:
     return env
 
 
-def _context(notice: Notice) -> dict[str, Any]:
+def _context(notice: Notice, heading: bool = True) -> dict[str, Any]:
     return {
+        "heading": heading,
         "notice": notice,
         "days": by_day(notice.items),
         "label": notice_label(notice),
@@ -48,9 +49,10 @@ def _context(notice: Notice) -> dict[str, Any]:
     }
 
 
-def render_text(notice: Notice) -> str:
-    """The notice as plain text."""
-    return environment().get_template("notice.txt").render(_context(notice))
+def render_text(notice: Notice, heading: bool = True) -> str:
+    """The notice as plain text; without its heading line (label and subject) where the medium
+    shows the subject as a title of its own (apprise)."""
+    return environment().get_template("notice.txt").render(_context(notice, heading))
 
 
 def render_html(notice: Notice) -> str:

@@ -34,7 +34,8 @@ def test_the_subject_is_the_title_and_the_plain_text_the_body(receiver: HttpRece
     assert request.path == f"/notify/{TOKEN}"
     document = json.loads(request.body)
     assert document["title"] == "[CART-A] MISMATCH A004R2CD — do not erase"
-    assert document["message"].strip() == render_text(alarm()).strip()
+    assert document["message"].strip() == render_text(alarm(), heading=False).strip()
+    assert not document["message"].startswith("ALARM")
     assert document["type"] == "failure"
 
 

@@ -132,3 +132,15 @@ def test_a_slack_url_that_is_not_a_url_is_a_configuration_error_not_showing_it(
         "[[notify.slack]] slack-1: webhook_url is not an https:// URL; copy the incoming "
         "webhook's URL from Slack's app settings"
     )
+
+
+@pytest.mark.usefixtures("environment")
+def test_a_login_without_tls_is_warned_about(tmp_path: Path) -> None:
+    text = CHANNELS.replace("verify_tls = false", "").replace(
+        'host = "127.0.0.1"', 'host = "127.0.0.1"\ntls = "none"'
+    )
+    config, file = _config(text, tmp_path)
+    assert startup_warnings(config, file) == [
+        "[[notify.email]] email-1: logs in as 'cart-a' with tls = \"none\": the password "
+        'crosses the network unencrypted; set tls = "starttls" or "ssl"'
+    ]
