@@ -144,3 +144,24 @@ def test_a_login_without_tls_is_warned_about(tmp_path: Path) -> None:
         "[[notify.email]] email-1: logs in as 'cart-a' with tls = \"none\": the password "
         'crosses the network unencrypted; set tls = "starttls" or "ssl"'
     ]
+
+
+def test_the_example_configurations_channels_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = Path(__file__).resolve().parents[3] / "config" / "rollkeeper.example.toml"
+    for variable, value in {
+        "RK_SMTP_PASSWORD": "example-password",
+        "RK_SLACK_WEBHOOK": "https://hooks.slack.com/services/T0/B0/example",
+        "RK_WEBHOOK_SECRET": "example-secret",
+        "RK_NTFY_URL": "ntfy://ntfy.sh/our-show",
+    }.items():
+        monkeypatch.setenv(variable, value)
+    config = parse_config(example.read_text(encoding="utf-8"), example)
+    channels = build_channels(config)
+    assert [(channel.name, channel.kind) for channel in channels] == [
+        ("production-office", "email"),
+        ("slack-1", "slack"),
+        ("webhook-1", "webhook"),
+        ("apprise-1", "apprise"),
+    ]
+    for channel in channels:
+        channel.close()
