@@ -4,8 +4,9 @@ passed through the secrets of the channels built in this process.
 A secret here is a password, a Slack webhook URL, a webhook signing secret or an apprise URL.
 Whole values are replaced, and so are the parts of a URL that may be its token (userinfo, path
 segments, query values, and the host of a non-HTTP apprise URL such as `tgram://BOTTOKEN/…`),
-since libraries quote URLs in pieces. The libraries' own loggers (httpx, httpcore, apprise,
-urllib3) get a filter that rewrites their records before any handler sees them.
+since libraries quote URLs in pieces; the credentials of any URL (a proxy's, say) are hidden
+too. The libraries' own loggers (httpx, httpcore, apprise, urllib3) get a filter that rewrites
+their records before any handler sees them.
 """
 
 from __future__ import annotations
@@ -56,11 +57,17 @@ def secret_pieces(value: str) -> set[str]:
             if len(piece) >= MIN_PIECE and "." not in piece
         )
     for segment in re.split(r"[/&=;?]", f"{parts.path}?{parts.query}"):
-        if len(segment) >= MIN_PIECE:
+        if _token_like(segment):
             pieces.update({segment, unquote(segment)})
     if len(parts.path) > 1:
         pieces.add(parts.path)
     return {piece for piece in pieces if piece}
+
+
+def _token_like(segment: str) -> bool:
+    """A path or query piece that may be a token: long enough and not a plain lowercase word
+    (`services`, `example`), which would otherwise be hidden from every sentence."""
+    return len(segment) >= MIN_PIECE and not (segment.isalpha() and segment.islower())
 
 
 def register(values: Iterable[str | None]) -> None:
@@ -84,7 +91,11 @@ def scrub(text: str, extra: Iterable[str | None] = ()) -> str:
             pieces.update(secret_pieces(value))
     for piece in sorted(pieces, key=len, reverse=True):
         text = text.replace(piece, HIDDEN)
-    return text
+    return _USERINFO.sub(rf"\1{HIDDEN}@", text)
+
+
+#: Credentials in any URL (`http://user:password@proxy:3128`, from HTTPS_PROXY say).
+_USERINFO = re.compile(r"(://)[^/@\s]+@")
 
 
 class ScrubbingFilter(logging.Filter):

@@ -17,6 +17,7 @@ from rollkeeper.notify.apprise_channel import AppriseChannel
 from rollkeeper.notify.email import EmailChannel, SmtpServer
 from rollkeeper.notify.http import HttpOptions
 from rollkeeper.notify.model import Channel, DeliveryFailed
+from rollkeeper.notify.scrub import scrub
 from rollkeeper.notify.slack import SlackChannel
 from rollkeeper.notify.webhook import WebhookChannel
 
@@ -122,3 +123,15 @@ def test_a_library_logging_a_traceback_with_a_secret_is_scrubbed(
     assert "ConnectionError: cannot reach [secret]" in caplog.text
     assert APPRISE_TOKEN not in caplog.text
     assert "userkey123456" not in caplog.text
+
+
+def test_the_credentials_of_any_url_are_hidden_even_unregistered() -> None:
+    text = "proxy http://cart-a:Pr0xyPassw0rd@proxy.example:3128 refused"
+    assert scrub(text) == "proxy http://[secret]@proxy.example:3128 refused"
+
+
+def test_plain_words_in_a_secret_url_stay_readable_while_its_tokens_are_hidden() -> None:
+    url = "https://hooks.slack.com/services/T0AB12CD/B0XY34ZZ/q8Hw2kLmN0pR"
+    assert scrub("see services/T0AB12CD and q8Hw2kLmN0pR", [url]) == (
+        "see services/[secret] and [secret]"
+    )
