@@ -9,7 +9,6 @@ the URL: its path is the check's secret) and tried again at the next beat.
 
 from __future__ import annotations
 
-import ssl
 import threading
 import time
 from datetime import UTC, datetime
@@ -18,6 +17,8 @@ import httpx
 import structlog
 
 from rollkeeper.config.notify import MonitorSettings, secret
+from rollkeeper.notify.http import HttpOptions, build_client
+from rollkeeper.notify.scrub import register, scrub
 
 log = structlog.get_logger("rollkeeper")
 
@@ -87,13 +88,13 @@ class DeadMansSwitch:
 
 
 def _without_url(err: httpx.HTTPError) -> str:
-    """An httpx error's message with any URL left out (httpx names the request's URL)."""
+    """An httpx error's message with the ping URL left out (httpx names the request's URL)."""
     text = str(err)
     try:
         url = str(err.request.url)
     except RuntimeError:  # an error raised before a request existed
-        return text
-    return text.replace(url, "[ping_url]")
+        return scrub(text)
+    return scrub(text.replace(url, "[ping_url]"))
 
 
 def build_switch(settings: MonitorSettings) -> DeadMansSwitch | None:
@@ -101,8 +102,6 @@ def build_switch(settings: MonitorSettings) -> DeadMansSwitch | None:
     url = secret(settings.ping_url, settings.ping_url_env, "ping_url", "[monitor]")
     if url is None:
         return None
-    verify: ssl.SSLContext | bool = settings.verify_tls
-    if settings.ca_bundle is not None:
-        verify = ssl.create_default_context(cafile=str(settings.ca_bundle))
-    client = httpx.Client(timeout=PING_TIMEOUT, verify=verify, follow_redirects=False)
-    return DeadMansSwitch(url, settings.ping_every, client)
+    register([url])  # httpx's own log lines name it: scrubbed like a channel's secrets
+    options = HttpOptions(PING_TIMEOUT, settings.verify_tls, settings.ca_bundle)
+    return DeadMansSwitch(url, settings.ping_every, build_client(options))

@@ -4,10 +4,8 @@ real HTTP server on loopback."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -20,47 +18,40 @@ from rollkeeper.config.schema import parse_config
 from rollkeeper.runtime.monitor import DeadMansSwitch, build_switch
 from rollkeeper.runtime.service import Service
 
+from tests.httpreceiver import Answer, HttpReceiver
+
 CHECK = "/ping/0f3c-secret-check-id"
 
 
 class Pings:
-    """A healthchecks-like server: records each path pinged and answers `status`."""
+    """A healthchecks-like server (the shared loopback receiver): the paths pinged, in order."""
 
-    def __init__(self) -> None:
-        self.paths: list[str] = []
-        self.bodies: list[bytes] = []
-        self.status = 200
-        pings = self
+    def __init__(self, receiver: HttpReceiver) -> None:
+        self.receiver = receiver
+        self.url = receiver.url(CHECK)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                pings.bodies.append(self.rfile.read(length))
-                pings.paths.append(self.path)
-                self.send_response(pings.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+    @property
+    def paths(self) -> list[str]:
+        return [request.path for request in self.receiver.requests]
 
-            def log_message(self, *_: object) -> None:
-                pass
+    @property
+    def bodies(self) -> list[bytes]:
+        return [request.body for request in self.receiver.requests]
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{CHECK}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def answer(self, status: int) -> None:
+        self.receiver.answers = [Answer(status)]
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[str]:
         deadline = time.monotonic() + timeout
         while len(self.paths) < count and time.monotonic() < deadline:
             time.sleep(0.02)
-        return list(self.paths)
+        return self.paths
 
 
 @pytest.fixture
 def pings() -> Iterator[Pings]:
-    server = Pings()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    with HttpReceiver() as receiver:
+        yield Pings(receiver)
 
 
 def switch_for(url: str, every: float = 0.1) -> DeadMansSwitch:
@@ -102,7 +93,7 @@ def test_a_fatal_error_is_pinged_to_fail_with_its_reason(pings: Pings) -> None:
 
 
 def test_a_refused_ping_is_remembered_and_logged_without_the_url(pings: Pings) -> None:
-    pings.status = 404
+    pings.answer(404)
     switch = switch_for(pings.url)
     with structlog.testing.capture_logs() as logs:
         assert not switch.ping()
