@@ -1,4 +1,4 @@
-"""The running daemon pings its dead-man's switch (`[monitor]`): a real daemon, a real HTTP server."""
+"""The running daemon pings its dead-man's switch (`[monitor]`): a real daemon, a real server."""
 
 from __future__ import annotations
 
