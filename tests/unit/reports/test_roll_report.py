@@ -1,0 +1,113 @@
+"""Specification: the roll report read from a real ledger (`reports.roll_report.load_report`).
+
+The ledger is the one a real daemon pass leaves (`tests.unit.reports.cart`): rolls offloaded to
+a RAID and a shuttle drive, verified, uploaded to a folder target, and every drive judged. The
+report says of each roll and drive exactly what `rollkeeper status` says, plus counts and bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rollkeeper.core.errors import BadInputError
+from rollkeeper.reports.roll_report import load_report
+from rollkeeper.reports.status import load_status
+
+from tests.builders import clip
+from tests.unit.reports.cart import A001, FILES, Cart
+
+A003 = "20261122_Day02/Camera_Media/A003R1AB"
+S001 = "20261122_Day02/Sound_Media/S001"
+SOUND = {"S001_T01.wav": clip(7, 3000)}
+
+
+@pytest.fixture
+def show(tmp_path: Path) -> Cart:
+    """Two shoot days: A001 on day 1; A003 and sound roll S001 on day 2 (A002 never offloaded)."""
+    cart = Cart(tmp_path)
+    cart.offload()
+    cart.offload(A003)
+    cart.offload(S001, SOUND)
+    cart.run()
+    return cart
+
+
+def test_each_roll_is_one_row_with_its_files_bytes_and_states(show: Cart) -> None:
+    report = load_report(show.state)
+    assert [r.roll_id for r in report.rows] == [A001, A003, S001]
+    first = report.rows[0]
+    assert (first.files, first.bytes) == (len(FILES), sum(len(c) for c in FILES.values()))
+    assert (first.shoot_day, first.camera, first.roll) == ("20261121_Day01", "A", "A001R1AB")
+    assert (first.verification, first.upload, first.clearance) == ("verified", "uploaded", "cards")
+    assert first.copies == ("RAID_A", "SHUTTLE_01")
+    assert first.problems == ()
+    assert report.rows[2].camera == "sound"
+
+
+def test_timestamps_are_iso_utc_to_the_second(show: Cart) -> None:
+    row = load_report(show.state).rows[0]
+    for at in (row.verification_at, row.upload_at):
+        assert at is not None
+        assert at.endswith("Z") and len(at) == len("2026-11-21T10:00:00Z")
+
+
+def test_the_mhl_digest_is_the_one_recorded_for_the_rolls_content(show: Cart) -> None:
+    with show.ledger() as ledger:
+        recorded = ledger.roll(A001)
+    assert recorded is not None
+    assert load_report(show.state).rows[0].mhl_hash == recorded.content_fingerprint
+
+
+def test_the_totals_add_up_the_rows(show: Cart) -> None:
+    report = load_report(show.state)
+    totals = report.totals
+    assert totals.rolls == 3
+    assert totals.files == sum(r.files or 0 for r in report.rows) == 5
+    assert totals.bytes == sum(r.bytes or 0 for r in report.rows)
+    assert dict(totals.by_state) == {"uploaded": 3}
+
+
+def test_the_erase_panel_claims_exactly_what_status_claims(show: Cart) -> None:
+    report = load_report(show.state)
+    status = {v["label"]: v["clearance"] for v in load_status(show.state)["volumes"]}
+    for drive in report.drives:
+        assert drive.clear == status[drive.label]["clear_to_erase"]
+        assert drive.stale == status[drive.label]["stale"]
+    assert report.totals.drives_clear == ("SHUTTLE_01",)
+
+
+def test_a_clearance_on_stale_evidence_is_not_counted_as_may_be_erased(show: Cart) -> None:
+    report = load_report(show.state, max_evidence_age=0)
+    shuttle = next(d for d in report.drives if d.label == "SHUTTLE_01")
+    assert shuttle.clear and shuttle.stale
+    assert report.totals.drives_clear == ()
+
+
+def test_one_day_filters_the_rows_but_completeness_looks_across_the_show(show: Cart) -> None:
+    report = load_report(show.state, day="20261122")
+    assert [r.roll_id for r in report.rows] == [A003, S001]
+    camera_a = next(s for s in report.completeness.sequences if s.key == "A")
+    assert camera_a.missing == ("A002",)
+    assert camera_a.numbers == (1, 3)
+
+
+def test_a_day_without_rolls_is_an_empty_report_not_an_error(show: Cart) -> None:
+    report = load_report(show.state, day="20261225")
+    assert report.rows == ()
+    assert report.totals.rolls == 0
+
+
+FULLWIDTH_DATE = "".join(chr(0xFF10 + int(d)) for d in "20261121")  # isdigit(), not ASCII
+
+
+@pytest.mark.parametrize("day", ["2026112", "202611211", "20261321", "2026-11-21", FULLWIDTH_DATE])
+def test_a_day_not_written_yyyymmdd_is_refused_with_the_expected_form(show: Cart, day: str) -> None:
+    with pytest.raises(BadInputError, match=r"give it as YYYYMMDD, e\.g\. 20261121"):
+        load_report(show.state, day=day)
+
+
+def test_a_state_folder_without_a_ledger_is_named_and_none_is_created(tmp_path: Path) -> None:
+    with pytest.raises(BadInputError, match="no ledger yet; nothing has been recorded"):
+        load_report(tmp_path)
+    assert list(tmp_path.iterdir()) == []
