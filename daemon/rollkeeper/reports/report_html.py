@@ -15,6 +15,7 @@ from rollkeeper import __version__
 from rollkeeper.core.completeness import Completeness
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, FAILED_ROLL_STATES
 from rollkeeper.core.words.reports import (
+    DriveWords,
     TotalsWords,
     drive_line,
     erased_line,
@@ -85,6 +86,12 @@ def completeness_view(show: Completeness) -> list[Line]:
     return lines
 
 
+def _panel_order(drive: DriveWords) -> tuple[int, str]:
+    """Drives that may be erased first, then clearances gone stale, then drives to keep."""
+    rank = (0 if not drive.stale else 1) if drive.clear else 2
+    return rank, drive.label
+
+
 def _view(report: RollReport) -> dict[str, Any]:
     """What the template shows, already worded."""
     words = totals_words(report)
@@ -103,7 +110,7 @@ def _view(report: RollReport) -> dict[str, Any]:
                 "more": max(0, len(d.blocking) - 5),
                 "erased": erased_line(d),
             }
-            for d in sorted(report.drives, key=lambda d: (not d.clear, d.label))
+            for d in sorted(report.drives, key=_panel_order)
         ],
         "completeness": completeness_view(report.completeness),
         "rows": report.rows,

@@ -36,6 +36,7 @@ ROWS = (
     row(DAY1, "Camera_Media", "B001R2CD", "uploaded"),
     row(DAY1, "Sound_Media", "S001", "archived", files=14, bytes=2_400_000_000),
     row(DAY2, "Camera_Media", "A004R1AB", "mismatch", upload="mismatch", clearance="none",
+        verification="mismatch", verification_at=None,
         archive="", archive_at=None,
         problems=("SHUTTLE_03: A004C003.mov: xxh64 differs: MHL 1c9e…, read 77a0…",)),
     row(DAY2, "Camera_Media", "B002R2CD", "uploading", upload="uploading", clearance="none",
