@@ -46,7 +46,12 @@ def report_document(report: RollReport) -> dict[str, Any]:
         "generated_at": report.generated_at,
         "day": report.day,
         "rolls": [
-            {**asdict(row), "copies": list(row.copies), "problems": list(row.problems)}
+            {
+                **asdict(row),
+                "mhl_hash": list(row.mhl_hash),
+                "copies": list(row.copies),
+                "problems": list(row.problems),
+            }
             for row in report.rows
         ],
         "totals": {

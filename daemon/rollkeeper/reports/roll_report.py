@@ -23,6 +23,7 @@ from rollkeeper.core.layout.shoot_day import calendar_date, parse_shoot_day_name
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, FAILED_ROLL_STATES
 from rollkeeper.core.words.reports import DriveWords
 from rollkeeper.fs.presence import read_presence
+from rollkeeper.ledger.rows import CopyRow
 from rollkeeper.ledger.snapshot import LedgerSnapshot, read_snapshot
 from rollkeeper.ledger.totals import CopyTotal
 from rollkeeper.reports.ledger_file import require_ledger
@@ -65,8 +66,8 @@ class RollRow:
     state: str
     files: int | None  # None: not verified yet
     bytes: int | None
-    mhl_format: str
-    mhl_hash: str
+    mhl_format: str  # legacy, asc, asc+legacy ("" before it was recorded)
+    mhl_hash: tuple[str, ...]  # each MHL file as read: "name=xxh64"
     verification: str
     verification_at: str | None
     upload: str
@@ -151,8 +152,9 @@ def _row(ledger: LedgerSnapshot, roll: dict[str, Any], counted: CopyTotals) -> R
     verification, verified_at = _verification(roll["copies"])
     upload = roll["upload"] or {}
     archive = ledger.archive_check(roll["id"])
-    files, size = _counted(ledger, roll["id"], counted)
-    record = ledger.roll(roll["id"])
+    copies = _copies_in_order(ledger, roll["id"])
+    files, size = _counted(copies, counted)
+    mhl_format, mhl_hash = _mhl(copies)
     clearance = roll["clearance"]
     return RollRow(
         shoot_day=roll["shoot_day"],
@@ -165,8 +167,8 @@ def _row(ledger: LedgerSnapshot, roll: dict[str, Any], counted: CopyTotals) -> R
         state=roll["state"],
         files=files,
         bytes=size,
-        mhl_format="",
-        mhl_hash=(record.content_fingerprint or record.mhl_fingerprint or "") if record else "",
+        mhl_format=mhl_format,
+        mhl_hash=mhl_hash,
         verification=verification,
         verification_at=utc(verified_at),
         upload=upload.get("state") or "",
@@ -193,23 +195,38 @@ def _verification(copies: list[dict[str, Any]]) -> tuple[str, str | None]:
     return (present[0]["state"] if present else ""), None
 
 
-def _counted(
-    ledger: LedgerSnapshot, roll_id: str, totals: CopyTotals
-) -> tuple[int | None, int | None]:
-    """The roll's files and bytes, from the copy that is the roll's content (else the one it was
-    uploaded from, else any copy verified); None before any copy was verified."""
+def _copies_in_order(ledger: LedgerSnapshot, roll_id: str) -> list[CopyRow]:
+    """The roll's copies, the one that is the roll's content first (else the one it was
+    uploaded from): what the roll's counts and MHL are read from."""
     record = ledger.roll(roll_id)
     upload = ledger.roll_upload(roll_id)
     preferred = [
         record.content_volume_id if record else None,
         upload.volume_id if upload else None,
-        *(c.volume_id for c in ledger.copies(roll_id=roll_id)),
     ]
-    for volume_id in preferred:
-        total = totals.get((roll_id, volume_id)) if volume_id is not None else None
+    copies = ledger.copies(roll_id=roll_id)
+    return sorted(
+        copies,
+        key=lambda c: preferred.index(c.volume_id) if c.volume_id in preferred else 2,
+    )
+
+
+def _counted(copies: list[CopyRow], totals: CopyTotals) -> tuple[int | None, int | None]:
+    """The roll's files and bytes, from the first copy verified; None before any was."""
+    for copy in copies:
+        total = totals.get((copy.roll_id, copy.volume_id))
         if total is not None:
             return total.files, total.size
     return None, None
+
+
+def _mhl(copies: list[CopyRow]) -> tuple[str, tuple[str, ...]]:
+    """The MHL format and each MHL file's digest (`name=xxh64`) of the first copy whose MHLs
+    were described ("" and none before that was recorded)."""
+    for copy in copies:
+        if copy.mhl_format is not None:
+            return copy.mhl_format, tuple(f"{name}={digest}" for name, digest in copy.mhl_digests)
+    return "", ()
 
 
 def _drive(volume: dict[str, Any]) -> DriveWords:

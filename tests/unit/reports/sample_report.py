@@ -19,7 +19,8 @@ def row(day: str, media: str, roll: str, state: str, **changes: object) -> RollR
         "shoot_day": day, "unit": "MU", "camera": camera, "media_type": media,
         "camera_format": "", "roll": roll, "roll_id": f"{day}/{media}/{roll}", "state": state,
         "files": 212, "bytes": 183_250_000_000, "mhl_format": "legacy",
-        "mhl_hash": "9f2c41d07be35a1e" * 4, "verification": "verified",
+        "mhl_hash": (f"{roll}_2026-11-21_184207.mhl=9f2c41d07be35a1e",),
+        "verification": "verified",
         "verification_at": AT, "upload": "uploaded", "upload_at": "2026-11-21T19:10:44Z",
         "archive": "archived" if state == "archived" else "pending",
         "archive_at": "2026-11-22T02:00:00Z", "clearance": "raid" if state == "archived"

@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import xxhash
 from rollkeeper.core.errors import BadInputError
 from rollkeeper.reports.roll_report import load_report
 from rollkeeper.reports.status import load_status
 
-from tests.builders import clip
+from tests.builders import asc_roll, clip
 from tests.unit.reports.cart import A001, FILES, Cart
 
 A003 = "20261122_Day02/Camera_Media/A003R1AB"
@@ -52,11 +53,41 @@ def test_timestamps_are_iso_utc_to_the_second(show: Cart) -> None:
         assert at.endswith("Z") and len(at) == len("2026-11-21T10:00:00Z")
 
 
-def test_the_mhl_digest_is_the_one_recorded_for_the_rolls_content(show: Cart) -> None:
-    with show.ledger() as ledger:
-        recorded = ledger.roll(A001)
-    assert recorded is not None
-    assert load_report(show.state).rows[0].mhl_hash == recorded.content_fingerprint
+def mhl_of(cart: Cart, folder: str = A001) -> Path:
+    return next((cart.raid / folder).glob("*.mhl"))
+
+
+def test_the_mhl_format_and_the_mhl_files_own_digest_are_shown(show: Cart) -> None:
+    row = load_report(show.state).rows[0]
+    mhl = mhl_of(show)
+    assert row.mhl_format == "legacy"
+    assert row.mhl_hash == (f"{mhl.name}={xxhash.xxh64(mhl.read_bytes()).hexdigest()}",)
+
+
+def test_an_asc_mhl_history_is_shown_as_asc_with_each_generation(tmp_path: Path) -> None:
+    cart = Cart(tmp_path)
+    for drive in (cart.raid, cart.shuttle):
+        asc_roll(drive / A001, FILES)
+    cart.run()
+    row = load_report(cart.state).rows[0]
+    assert row.mhl_format == "asc"
+    assert [entry.split("=")[0] for entry in row.mhl_hash] == [
+        p.relative_to(cart.raid / A001).as_posix()
+        for p in sorted((cart.raid / A001 / "ascmhl").glob("*.mhl"))
+    ]
+
+
+def test_an_mhl_rewritten_with_the_same_promises_is_shown_anew_and_keeps_the_proof(
+    show: Cart,
+) -> None:
+    for drive in (show.raid, show.shuttle):
+        mhl = mhl_of(show).relative_to(show.raid)
+        (drive / mhl).write_text((drive / mhl).read_text() + "\n<!-- re-saved -->\n")
+    show.run()
+    row = load_report(show.state).rows[0]
+    rewritten = mhl_of(show).read_bytes()
+    assert row.mhl_hash == (f"{mhl_of(show).name}={xxhash.xxh64(rewritten).hexdigest()}",)
+    assert (row.verification, row.upload, row.clearance) == ("verified", "uploaded", "cards")
 
 
 def test_the_totals_add_up_the_rows(show: Cart) -> None:
