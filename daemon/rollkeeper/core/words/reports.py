@@ -224,10 +224,11 @@ def totals_lines(totals: TotalsWords) -> list[str]:
 
 
 def blocked_line(roll: str, state: str, problems: Seq[str]) -> str:
-    """A roll that holds things up, with why."""
-    why = problems[0] if problems else f"it is {state}"
+    """A roll that holds things up, with why (its state alone when no problem is recorded)."""
+    if not problems:
+        return f"{roll} ({state})"
     more = f" (and {_plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
-    return f"{roll} ({state}): {why}{more}"
+    return f"{roll} ({state}): {problems[0]}{more}"
 
 
 def rolls_text(count: int) -> str:
