@@ -91,10 +91,11 @@ def test_the_totals_count_states_files_and_bytes() -> None:
 
 
 def test_a_blocked_roll_says_its_first_problem_and_counts_the_rest() -> None:
-    assert blocked_line(
-        "A004R1AB", "mismatch", ["C003.mov: xxh64 differs", "C004.mov: missing"]
-    ) == ("A004R1AB (mismatch): C003.mov: xxh64 differs (and 1 more problem)")
-    assert (
-        blocked_line("A005R1AB", "upload_failed", [])
-        == "A005R1AB (upload_failed): it is upload_failed"
+    problems = ["C003.mov: xxh64 differs", "C004.mov: missing"]
+    assert blocked_line("A004R1AB", "mismatch", problems) == (
+        "A004R1AB (mismatch): C003.mov: xxh64 differs (and 1 more problem)"
     )
+
+
+def test_a_blocked_roll_without_a_recorded_problem_says_its_state() -> None:
+    assert blocked_line("A005R1AB", "upload_failed", []) == "A005R1AB (upload_failed)"
