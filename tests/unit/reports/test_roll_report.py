@@ -14,6 +14,7 @@ import xxhash
 from rollkeeper.core.errors import BadInputError
 from rollkeeper.reports.roll_report import load_report
 from rollkeeper.reports.status import load_status
+from rollkeeper.reports.summary import load_summary
 
 from tests.builders import asc_roll, clip
 from tests.unit.reports.cart import A001, FILES, Cart
@@ -142,3 +143,12 @@ def test_a_state_folder_without_a_ledger_is_named_and_none_is_created(tmp_path: 
     with pytest.raises(BadInputError, match="no ledger yet; nothing has been recorded"):
         load_report(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_days_summary_is_said_of_that_day_with_its_csv(show: Cart) -> None:
+    summary = load_summary(show.state, day="20261122")
+    assert summary.headline.startswith("Shoot day 20261122: 2 rolls, ")
+    assert summary.csv_name == "rollkeeper-report-20261122.csv"
+    assert summary.csv.decode("utf-8-sig").count("\r\n") == 3  # header and two rolls
+    completeness = next(s for s in summary.sections if s.title.startswith("Day completeness"))
+    assert "A002 not seen on any drive" in completeness.lines
