@@ -15,18 +15,20 @@ from rollkeeper import __version__
 from rollkeeper.core.completeness import Completeness
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, FAILED_ROLL_STATES
 from rollkeeper.core.words.reports import (
+    REPORT_WORDS,
     DriveWords,
     TotalsWords,
     drive_line,
     erased_line,
     headline,
     missing_line,
+    more_text,
     not_archived_line,
     repeated_lines,
-    rolls_text,
     scope_text,
     sequence_line,
     size_text,
+    total_text,
     totals_lines,
     unrecognised_line,
 )
@@ -116,7 +118,9 @@ def _view(report: RollReport) -> dict[str, Any]:
         "rows": report.rows,
         "total": report.totals,
         "size": size_text,
-        "rolls_text": rolls_text,
+        "total_text": total_text,
+        "more_text": more_text,
+        "words": REPORT_WORDS,
         "state_class": state_class,
     }
 

@@ -250,6 +250,24 @@ def report_file_name(scope: str | None) -> str:
     return f"rollkeeper-report-{scope or 'show'}.csv"
 
 
+#: The short words of the HTML report's table and panel (its headings are the template's).
+REPORT_WORDS = {
+    "not_yet": "not yet",
+    "no_rolls": "No rolls.",
+    "no_drives": "No drive known yet.",
+}
+
+
+def total_text(rolls: int) -> str:
+    """The totals row's first cell."""
+    return f"Total: {rolls_text(rolls)}"
+
+
+def more_text(count: int) -> str:
+    """What a shortened list says of the rest."""
+    return f"and {count} more"
+
+
 def nothing_line(what: str) -> str:
     """An empty section still says something: nothing blocked, no drive may be erased."""
     return {
