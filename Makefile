@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit browser bench report-sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/python -m rollkeeper.cli.demo
 
-## Set up, then lint, type-check and run the whole test suite.
-test: $(STAMP) lint typecheck unit
+## Set up, then lint, type-check and run the whole test suite (installs chromium when missing,
+## for the HTML report's browser tests; where it cannot, those tests are skipped and say why).
+test: $(STAMP) browser lint typecheck unit
+
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || \
+		echo "chromium could not be installed: the HTML report's browser tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -40,6 +45,10 @@ unit: $(STAMP)
 bench: $(STAMP)
 	command -v xxhsum >/dev/null || (apt-get update -qq && apt-get install -y -qq xxhash)
 	$(BIN)/python bench/verify_throughput.py
+
+## The README's sample HTML report screenshot (docs/images/report-sample.png), in Chromium.
+report-sample: $(STAMP) browser
+	$(BIN)/python -m tests.unit.reports.report_sample docs/images/report-sample.png
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -6,6 +6,8 @@ loses its proof; a copy seen again unchanged costs no write.
 
 from __future__ import annotations
 
+import json
+
 from rollkeeper.core import happened
 from rollkeeper.core.lifecycle import ABSENT_COPY_STATES, CopyState, RollState
 from rollkeeper.ledger.connection import now_iso
@@ -40,16 +42,35 @@ class CopyDiscovery(RollRecords):
             or c.folder != o.folder
             or c.state in ABSENT_COPY_STATES
         ]
-        if changed:
+        keys = {(o.roll_id, o.volume_id) for o in changed}
+        described = [
+            o
+            for o in observations
+            if (o.roll_id, o.volume_id) not in keys and _redescribed(known, o)
+        ]
+        if changed or described:
             with self.transaction():
                 for observation in changed:
                     self._observe(
                         observation, known.get((observation.roll_id, observation.volume_id))
                     )
+                for observation in described:
+                    self._describe(observation)
                 for roll_id in {o.roll_id for o in changed}:
                     self._refresh_roll(roll_id)
-            known.update({(c.roll_id, c.volume_id): c for c in self._copies_of(changed)})
+            updated = changed + described
+            known.update({(c.roll_id, c.volume_id): c for c in self._copies_of(updated)})
         return [known[(o.roll_id, o.volume_id)] for o in observations]
+
+    def _describe(self, seen: CopyObservation) -> None:
+        """Record the copy's MHL format and MHL files' digests (what the roll report shows)
+        where only they changed: an MHL file re-written with the same content, or a copy first
+        seen before they were recorded. Its state and proof are the content's, and stay."""
+        self.db.execute(
+            "UPDATE roll_copies SET mhl_format = ?, mhl_digests = ? "
+            "WHERE roll_id = ? AND volume_id = ?",
+            (seen.mhl_format, _digests_json(seen), seen.roll_id, seen.volume_id),
+        )
 
     def _copies_of(self, observations: list[CopyObservation]) -> list[CopyRow]:
         if len(observations) <= _FEW:  # a rescan after an event: one lookup per roll
@@ -74,6 +95,8 @@ class CopyDiscovery(RollRecords):
         else:  # the copy was gone (or recorded erased) and is back
             self._set_copy_state(seen.roll_id, seen.volume_id, CopyState.SETTLING, [])
             self._record(happened.copy_back(seen.roll_id, seen.volume_id, folder=seen.folder))
+        if existing is not None:
+            self._describe(seen)
 
     def _record_roll(self, seen: CopyObservation, stamp: str) -> None:
         """The roll itself, on its first sight on any volume."""
@@ -97,9 +120,10 @@ class CopyDiscovery(RollRecords):
         roll_id, volume_id, folder = seen.roll_id, seen.volume_id, seen.folder
         self.db.execute(
             "INSERT INTO roll_copies (roll_id, volume_id, folder, mhl_fingerprint, state, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (roll_id, volume_id, folder, seen.mhl_fingerprint, CopyState.SETTLING.value, stamp),
-        )
+            "updated_at, mhl_format, mhl_digests) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (roll_id, volume_id, folder, seen.mhl_fingerprint, CopyState.SETTLING.value, stamp,
+             seen.mhl_format, _digests_json(seen)),
+        )  # fmt: skip
         self._record(happened.copy_discovered(roll_id, volume_id, folder=folder))
 
     def _copy_changed(self, seen: CopyObservation, *, was_proven: bool, stamp: str) -> None:
@@ -115,3 +139,16 @@ class CopyDiscovery(RollRecords):
             "DELETE FROM files WHERE roll_id = ? AND volume_id = ?", (roll_id, volume_id)
         )
         self._record(happened.mhl_changed(roll_id, volume_id, folder=folder, proven=was_proven))
+
+
+def _redescribed(known: dict[tuple[str, int], CopyRow], seen: CopyObservation) -> bool:
+    """Whether a known copy's recorded MHL description differs from what was just read (a
+    reading that describes nothing, e.g. an MHL that could not be parsed, changes nothing)."""
+    copy = known.get((seen.roll_id, seen.volume_id))
+    if copy is None or seen.mhl_format is None:
+        return False
+    return (copy.mhl_format, copy.mhl_digests) != (seen.mhl_format, seen.mhl_digests)
+
+
+def _digests_json(seen: CopyObservation) -> str | None:
+    return None if seen.mhl_format is None else json.dumps([list(d) for d in seen.mhl_digests])

@@ -58,6 +58,8 @@ class CopyRow:
     state: CopyState
     problems: list[str]
     verified_at: str | None
+    mhl_format: str | None = None  # as the roll report shows it (None: not recorded yet)
+    mhl_digests: tuple[tuple[str, str], ...] = ()  # (MHL file, its xxh64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ class CopyObservation:
     volume_id: int
     folder: str
     mhl_fingerprint: str | None
+    mhl_format: str | None = None  # `mhl.described`: the MHLs' format and files' digests
+    mhl_digests: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +174,11 @@ def volume_row(row: sqlite3.Row) -> VolumeRow:
 def copy_row(row: sqlite3.Row) -> CopyRow:
     """A `roll_copies` row."""
     return from_row(
-        CopyRow, row, state=CopyState(row["state"]), problems=json.loads(row["problems"])
+        CopyRow,
+        row,
+        state=CopyState(row["state"]),
+        problems=json.loads(row["problems"]),
+        mhl_digests=tuple(tuple(d) for d in json.loads(row["mhl_digests"] or "[]")),
     )
 
 

@@ -192,4 +192,9 @@ MIGRATIONS: tuple[str, ...] = (
         checked_at      TEXT NOT NULL
     );
     """,
+    # the roll report's MHL columns: each copy's MHL format and its MHL files' own xxh64
+    """
+    ALTER TABLE roll_copies ADD COLUMN mhl_format TEXT;    -- legacy | asc | asc+legacy
+    ALTER TABLE roll_copies ADD COLUMN mhl_digests TEXT;   -- JSON [[path, xxh64], ...]
+    """,
 )

@@ -9,7 +9,8 @@ by numbered migrations (`PRAGMA user_version`).
 `volumes`, `rolls` (copy and roll states), `contents` (which content is the roll),
 `discovery` (what a scan saw), `erasures` (drives erased), `reverify`, `evidence` (verified
 files), `uploads`, `object_checks` (their re-checks by listing), `checkpoints` (unfinished
-multipart uploads), `archive_checks` and `clearances`. The schema itself is in `schema`.
+multipart uploads), `archive_checks`, `clearances` and `totals` (the roll report's counts).
+The schema itself is in `schema`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rollkeeper.ledger.reverify import ReverifyRecords
 from rollkeeper.ledger.schema import MIGRATIONS
 from rollkeeper.ledger.state_lock import LOCK_FILE, StateLock
 from rollkeeper.ledger.target_state import TargetRecords
+from rollkeeper.ledger.totals import TotalRecords
 from rollkeeper.ledger.volumes import VolumeRecords
 
 __all__ = ["LEDGER_FILE", "LOCK_FILE", "MIGRATIONS", "Ledger", "StateLock", "now_iso"]
@@ -40,5 +42,6 @@ class Ledger(
     CheckpointRecords,
     ArchiveRecords,
     ClearanceRecords,
+    TotalRecords,
 ):
     """Typed access to the ledger; each public method that writes is one transaction."""

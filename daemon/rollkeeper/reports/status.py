@@ -102,27 +102,36 @@ def load_status(
     require_ledger(state_dir, NO_LEDGER_HINT)
     freshness = Freshness(read_presence(state_dir), datetime.now(UTC), max_evidence_age)
     with read_snapshot(state_dir) as ledger:
-        volumes = {v.id: v for v in ledger.volumes()}
-        copies_by_roll, rolls_by_volume = _copies_json(ledger, volumes)
-        uploads = _uploads_json(ledger)
-        document = {
-            "schema": STATUS_SCHEMA,
-            "tool": {"name": "rollkeeper", "version": __version__},
-            "state_dir": str(state_dir),
-            "daemon": _daemon_json(state_dir),
-            "target": _target_json(ledger),
-            "rolls": [
-                _roll_json(ledger, row, copies_by_roll.get(row.id, []), uploads, archive_provider)
-                for row in ledger.rolls()
-            ],
-            "volumes": [
-                _volume_json(ledger, v, rolls_by_volume.get(v.id, []), freshness)
-                for v in volumes.values()
-            ],
-        }
-        if _says_may_be_erased(document):
-            ledger.check_integrity(thorough=True)
-        return document
+        return status_document(ledger, state_dir, archive_provider, freshness)
+
+
+def status_document(
+    ledger: Ledger, state_dir: Path, archive_provider: str, freshness: Freshness
+) -> dict[str, Any]:
+    """The status document of an open ledger (a snapshot: one moment of it). The roll report
+    builds on it, so both say the same of every roll and drive. A document that says anything
+    may be erased is drawn from a ledger checked whole first."""
+    volumes = {v.id: v for v in ledger.volumes()}
+    copies_by_roll, rolls_by_volume = _copies_json(ledger, volumes)
+    uploads = _uploads_json(ledger)
+    document = {
+        "schema": STATUS_SCHEMA,
+        "tool": {"name": "rollkeeper", "version": __version__},
+        "state_dir": str(state_dir),
+        "daemon": _daemon_json(state_dir),
+        "target": _target_json(ledger),
+        "rolls": [
+            _roll_json(ledger, row, copies_by_roll.get(row.id, []), uploads, archive_provider)
+            for row in ledger.rolls()
+        ],
+        "volumes": [
+            _volume_json(ledger, v, rolls_by_volume.get(v.id, []), freshness)
+            for v in volumes.values()
+        ],
+    }
+    if _says_may_be_erased(document):
+        ledger.check_integrity(thorough=True)
+    return document
 
 
 def _says_may_be_erased(document: dict[str, Any]) -> bool:

@@ -16,6 +16,7 @@ from rollkeeper.core.lifecycle import CopyState
 from rollkeeper.fs.volume_scan import VolumeScan
 from rollkeeper.fs.volumes import MountedVolume
 from rollkeeper.fs.watch import VolumeWatcher
+from rollkeeper.mhl.described import MhlDescription
 from rollkeeper.mhl.model import RollManifest
 
 
@@ -27,6 +28,7 @@ class MhlReading:
     manifest: RollManifest | None
     fingerprint: str | None
     error: str | None
+    described: MhlDescription | None = None  # the MHLs' format and files' own digests
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from rollkeeper.core import happened, words
 from rollkeeper.core.errors import MhlError
@@ -21,6 +22,7 @@ from rollkeeper.core.readiness import last_change_ns
 from rollkeeper.fs.scan import TreeScan
 from rollkeeper.fs.volume_scan import VolumeScan, unaccounted
 from rollkeeper.ledger.rows import CopyObservation, CopyRow, FileIdentity
+from rollkeeper.mhl.described import describe_mhls
 from rollkeeper.mhl.manifest import load_roll_manifest
 from rollkeeper.mhl.model import manifest_fingerprint, name_key
 from rollkeeper.mhl.verify import FileStatus
@@ -172,7 +174,8 @@ class Tracking:
             manifest = load_roll_manifest(roll_scan)
         except MhlError as err:
             return Sighting(location, roll_scan, MhlReading(signature, None, None, str(err)))
-        reading = MhlReading(signature, manifest, manifest_fingerprint(manifest), None)
+        fingerprint = manifest_fingerprint(manifest)
+        reading = MhlReading(signature, manifest, fingerprint, None, describe_mhls(manifest))
         return Sighting(location, roll_scan, reading)
 
     def _track_all(
@@ -190,6 +193,7 @@ class Tracking:
                     volume_id=volume.volume_id,
                     folder=seen.location.folder,
                     mhl_fingerprint=seen.reading.fingerprint,
+                    **_described(seen.reading),
                 )
                 for seen in sightings
             ]
@@ -377,3 +381,10 @@ class Tracking:
             problems=[words.folder_gone(copy.folder)],
             event=event,
         )
+
+
+def _described(reading: MhlReading) -> dict[str, Any]:
+    """The MHL description a copy observation carries (none when the MHLs could not be read)."""
+    if reading.described is None:
+        return {}
+    return {"mhl_format": reading.described.format, "mhl_digests": reading.described.digests}
