@@ -82,6 +82,10 @@ def _day(event: Event) -> str:
     return f"{when} of {what}"
 
 
+def _target_unusable(event: Event) -> str:
+    return f"STORAGE NOT USABLE — {_cut(str(event.facts.get('problem', 'rolls wait')))}"
+
+
 def _drive_problem(what: str) -> Callable[[Event], str]:
     def headline(event: Event) -> str:
         label = event.facts.get("label")
@@ -105,6 +109,7 @@ _HEADLINES: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.UPLOAD_DONE: _roll_alarm("", " uploaded and verified — its cards may be erased"),
     EventKind.ARCHIVE_DONE: _roll_alarm("", " archived"),
     EventKind.LAYOUT_PROBLEM: _drive_problem("LAYOUT PROBLEM"),
+    EventKind.TARGET_UNUSABLE: _target_unusable,
     EventKind.DAY_SUMMARY: _day,
 }
 
