@@ -1,8 +1,9 @@
 """The `rollkeeper` command line. Domain errors become messages and exit codes here, once.
 
 Each command lives in its own module (`cli/verify.py`, `cli/seal.py`, `cli/run.py`,
-`cli/status.py`, `cli/clearance.py`, `cli/erased.py`, `cli/reverify.py`): it parses, calls the
-room that does the work, renders the view `reports/` defines, and exits with the code.
+`cli/status.py`, `cli/clearance.py`, `cli/erased.py`, `cli/reverify.py`, `cli/notify.py`): it
+parses, calls the room that does the work, renders the view `reports/` defines, and exits with
+the code.
 `rollkeeper verify` is timed against `xxhsum`, so everything it imports at start-up counts: each
 command imports what it needs when it runs,
 rich only when it will draw colours or a progress bar on a terminal, and `verify PATH [--json]
@@ -30,6 +31,7 @@ def build_cli() -> click.Group:
 
     from rollkeeper.cli.clearance import clearance_command
     from rollkeeper.cli.erased import erased_command
+    from rollkeeper.cli.notify import notify_group
     from rollkeeper.cli.reverify import reverify_command
     from rollkeeper.cli.run import run_command
     from rollkeeper.cli.seal import seal_command
@@ -49,6 +51,7 @@ def build_cli() -> click.Group:
         clearance_command(),
         erased_command(),
         reverify_command(),
+        notify_group(),
     ):
         cli.add_command(command)
     return cli

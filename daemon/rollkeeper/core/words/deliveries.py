@@ -34,8 +34,8 @@ def delivery_line(
     """One delivery in `notify outbox`: where, how it stands, what it tells, why it waits."""
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
     why = f" — {last_error}" if last_error else ""
-    shown = "FAILED" if state == "failed" else state
-    return f"{channel}: {shown} after {tries}: {sentence}{why}"
+    shown = f"FAILED after {tries}" if state == "failed" else f"waiting ({tries} so far)"
+    return f"{channel}: {shown}: {sentence}{why}"
 
 
 def nothing_waiting() -> str:
