@@ -139,10 +139,8 @@ class Notifying:
             return 0
         claimed = ledger.claim_due(idle, now=now, everything=everything, jitter=self.jitter)
         for claim in claimed:
-            try:
-                notice = self.composer.compose(ledger, claim)
-            except LookupError as err:
-                self._record(Outcome(claim, DeliveryFailed(str(err), permanent=True)))
+            notice = self._compose(claim)
+            if notice is None:
                 continue
             self.in_flight[claim.channel] = self.in_flight.get(claim.channel, 0) + 1
             future = self.workers[claim.channel].submit(
@@ -151,6 +149,19 @@ class Notifying:
             future.add_done_callback(self.context.wake_up)
         self._next_due = ledger.next_delivery_at(self._idle())
         return len(claimed)
+
+    def _compose(self, claim: Claimed) -> Notice | None:
+        """The claim's notice; a notice that cannot be composed is a failed attempt (its event
+        gone: for good), never a stopped loop."""
+        try:
+            return self.composer.compose(self.context.ledger, claim)
+        except LookupError as err:
+            self._record(Outcome(claim, DeliveryFailed(str(err), permanent=True)))
+        except Exception as err:
+            log.exception("composing a notification failed", notice=claim.notice_id, exc_info=err)
+            reason = f"the notice could not be composed ({type(err).__name__})"
+            self._record(Outcome(claim, DeliveryFailed(reason)))
+        return None
 
     def record_outcomes(self) -> int:
         """Record every outcome the workers reported since the last call. How many."""

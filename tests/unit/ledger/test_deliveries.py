@@ -250,3 +250,29 @@ def test_the_backoff_doubles_within_its_jitter_bounds(attempts: int) -> None:
     assert backoff(attempts, 0.0) == base / 2
     assert base / 2 <= backoff(attempts, 0.37) <= base
     assert backoff(attempts, 0.999999) <= base
+
+
+def test_an_archive_still_overdue_a_day_later_is_delivered_again(ledger: Ledger) -> None:
+    from tests.unit.ledger.records import CLIP, ROLL_ID, seen, store_roll
+
+    volume = ledger.volume_mounted(
+        label="RAID_A", role="raid", fs_uuid="UUID-A", subpath="", mount_path="/V/RAID_A"
+    )
+    ledger.observe_copy(seen(volume.id))
+    store_roll(ledger, volume.id)
+
+    def overdue() -> None:
+        ledger.record_archive_check(
+            ROLL_ID, provider="glacier", state="pending", reasons=[],
+            objects={f"p/{CLIP}": "pending"}, next_check_at="2026-11-22T00:00:00+00:00",
+            overdue=True,
+        )  # fmt: skip
+
+    overdue()
+    with ledger.transaction() as db:  # the last alarm, a day ago
+        db.execute("UPDATE archive_checks SET overdue_alarm_at = '2000-01-01T00:00:00+00:00'")
+    overdue()
+    alarms = [e.id for e in ledger.events() if e.kind == "archive_overdue"]
+    routed = [d.event_id for d in pending(ledger, "pager")]
+    assert len(alarms) == 2
+    assert routed == alarms

@@ -238,3 +238,36 @@ def test_the_channels_are_closed_with_the_daemon(
 ) -> None:
     service.close()
     assert all(channel.closed for channel in channels.values())
+
+
+def test_the_daily_summary_is_scheduled_at_its_local_time() -> None:
+    daily = DailySummary("19:00", lambda: None)
+    daily.start()
+    try:
+        assert daily.scheduler is not None
+        (job,) = daily.scheduler.get_jobs()
+        when = job.next_run_time
+        assert (when.hour, when.minute) == (19, 0)
+        assert when.utcoffset() == when.astimezone().utcoffset()  # the cart's local zone
+    finally:
+        daily.shutdown()
+
+
+def test_without_daily_at_no_summary_is_scheduled() -> None:
+    daily = DailySummary(None, lambda: None)
+    daily.start()
+    assert daily.scheduler is None
+
+
+def test_the_loop_rests_no_longer_than_until_a_notification_is_due(
+    service: Service,
+) -> None:
+    service.ledger.record(happened.archived(ROLL, provider="fs-copy"))  # the email batch: 10 min
+    service.ledger.record(alarm())
+    notifying = service.steps.notifying
+    notifying.step()
+    wait_for_outcomes(service)
+    notifying.step()
+    due = notifying.sleep_for()
+    assert due is not None and 500 < due <= 600
+    assert service.loop.sleep_for() <= 0.5  # a tick, never more than until then
