@@ -47,6 +47,8 @@ class EventLog(LedgerConnection):
 
     def _route(self, event_id: int | None, event: Event, stamp: str) -> None:
         """One pending delivery per route that takes `event`, in the caller's transaction."""
+        if not self.routes:
+            return
         now = datetime.fromisoformat(stamp)
         good_news = event.good_news
         for route in self.routes:

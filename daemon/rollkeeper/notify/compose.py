@@ -105,8 +105,8 @@ class Composer:
         by_day: dict[str, list[str]] = defaultdict(list)
         for item in ordered:
             by_day[item.day or ""].append(item.sentence)
-        rolls = {item.roll for item in ordered}
-        size = sum(item.bytes or 0 for item in ordered if item.kind == EventKind.UPLOAD_DONE)
+        sizes = {item.roll: item.bytes or 0 for item in ordered if item.roll is not None}
+        rolls, size = len(sizes), sum(sizes.values())
         return Notice(
             notice_id=notice_id,
             kind="good_news",
@@ -117,7 +117,7 @@ class Composer:
                 archived=kinds[EventKind.ARCHIVE_DONE.value],
                 days=days,
             ),
-            summary=notices.batch_summary(len(rolls), size),
+            summary=notices.batch_summary(rolls, size),
             cart=self.cart,
             at=self.clock(),
             items=ordered,

@@ -16,7 +16,7 @@ import queue
 import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from threading import Event as Flag
@@ -24,6 +24,7 @@ from threading import Event as Flag
 import structlog
 
 from rollkeeper.core import happened
+from rollkeeper.core.events import Severity
 from rollkeeper.ledger.outbox import Claimed, FailedAttempt, iso
 from rollkeeper.notify.compose import Composer
 from rollkeeper.notify.model import Channel, DeliveryFailed, Notice
@@ -31,6 +32,9 @@ from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.daily import DailySummary
 
 log = structlog.get_logger("rollkeeper")
+
+#: A stopping daemon waits this long (seconds) for sends in flight, to record how they went.
+SHUTDOWN_WAIT = 5.0
 
 #: The next due time is read again at least this often (seconds): another process (`clearance`,
 #: `notify summary`) may have recorded an event meanwhile.
@@ -45,18 +49,47 @@ class Outcome:
     failure: DeliveryFailed | None
 
 
-def _send(
-    channel: Channel, notice: Notice, claimed: Claimed, outcomes: queue.SimpleQueue[Outcome]
-) -> None:
-    """On the channel's worker: send, and report how it went (never raises)."""
+@dataclass(frozen=True, slots=True)
+class Round:
+    """The notices one channel is handed on one pass, loudest first."""
+
+    channel: Channel
+    sends: tuple[tuple[Notice, Claimed], ...]
+
+
+def _send_one(channel: Channel, notice: Notice) -> DeliveryFailed | None:
+    """Send one notice; how it failed (None: sent). Never raises."""
     try:
         channel.send(notice)
-        outcomes.put(Outcome(claimed, None))
     except DeliveryFailed as failed:
-        outcomes.put(Outcome(claimed, failed))
+        return failed
     except Exception as err:  # a channel's bug: its text may hold a secret, so name its type
-        reason = f"the {channel.kind} channel failed unexpectedly ({type(err).__name__})"
-        outcomes.put(Outcome(claimed, DeliveryFailed(reason)))
+        return DeliveryFailed(
+            f"the {channel.kind} channel failed unexpectedly ({type(err).__name__})"
+        )
+    return None
+
+
+def send_round(
+    round_: Round, outcomes: queue.SimpleQueue[Outcome], wake: Callable[[], None]
+) -> None:
+    """On the channel's worker: send each notice and report each outcome. Once one fails (not
+    for good), the rest of the round are not tried, and fail with it: a channel that is down
+    costs one timeout a pass, not one a message."""
+    down: DeliveryFailed | None = None
+    for notice, claimed in round_.sends:
+        if down is None:
+            failure = _send_one(round_.channel, notice)
+            if failure is not None and not failure.permanent:
+                down = failure
+        else:
+            failure = DeliveryFailed(f"not tried: {down.reason}", retry_after=down.retry_after)
+        outcomes.put(Outcome(claimed, failure))
+        wake()
+
+
+def _loudness(severity: Severity) -> int:
+    return list(Severity).index(severity)
 
 
 class Notifying:
@@ -79,6 +112,7 @@ class Notifying:
             for name in self.channels
         }
         self.in_flight: dict[str, int] = {}  # notices handed to a channel, not yet reported
+        self.rounds: list[tuple[Future[None], str, int]] = []  # handed over, maybe not begun
         self.outcomes: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
         self.daily = DailySummary(context.config.notify.daily_at, self._summary_asked)
         self.summary_due = Flag()
@@ -138,15 +172,19 @@ class Notifying:
         if not idle:
             return 0
         claimed = ledger.claim_due(idle, now=now, everything=everything, jitter=self.jitter)
+        rounds: dict[str, list[tuple[Notice, Claimed]]] = {}
         for claim in claimed:
             notice = self._compose(claim)
-            if notice is None:
-                continue
-            self.in_flight[claim.channel] = self.in_flight.get(claim.channel, 0) + 1
-            future = self.workers[claim.channel].submit(
-                _send, self.channels[claim.channel], notice, claim, self.outcomes
+            if notice is not None:
+                rounds.setdefault(claim.channel, []).append((notice, claim))
+        for name, sends in rounds.items():
+            sends.sort(key=lambda send: -_loudness(send[0].severity))  # alarms first
+            self.in_flight[name] = self.in_flight.get(name, 0) + len(sends)
+            round_ = Round(self.channels[name], tuple(sends))
+            future = self.workers[name].submit(
+                send_round, round_, self.outcomes, self.context.wake.set
             )
-            future.add_done_callback(self.context.wake_up)
+            self.rounds.append((future, name, len(sends)))
         self._next_due = ledger.next_delivery_at(self._idle())
         return len(claimed)
 
@@ -170,10 +208,13 @@ class Notifying:
             try:
                 outcome = self.outcomes.get_nowait()
             except queue.Empty:
-                return count
+                break
             self.in_flight[outcome.claimed.channel] -= 1
             self._record(outcome)
             count += 1
+        if count:
+            self.rounds = [r for r in self.rounds if not r[0].done()]
+        return count
 
     def _record(self, outcome: Outcome) -> None:
         ledger, failure = self.context.ledger, outcome.failure
@@ -209,19 +250,28 @@ class Notifying:
         again after their backoff, under the same id)."""
         self.record_outcomes()
         self.send_due(everything=True)
+        self._await_outcomes(wait)
+
+    def _await_outcomes(self, wait: float) -> None:
+        """Record outcomes as they come, until none is in flight or `wait` seconds passed."""
         give_up_at = time.monotonic() + wait
-        while any(self.in_flight.values()) and time.monotonic() < give_up_at:
-            self.context.wake.wait(timeout=min(0.1, max(0.0, give_up_at - time.monotonic())))
+        while any(self.in_flight.values()) and (left := give_up_at - time.monotonic()) > 0:
+            self.context.wake.wait(timeout=min(0.1, left))
             self.context.wake.clear()
             self.record_outcomes()
 
     def shutdown(self) -> None:
-        """Stop the schedule and the workers (a send in flight ends on its own); record what
-        has been reported; close the channels."""
+        """Stop the schedule and the workers: sends not begun are dropped (claimed, so sent
+        again after their backoff), those in flight are waited for a moment and recorded; then
+        the channels are closed."""
         self.daily.shutdown()
         for worker in self.workers.values():
             worker.shutdown(wait=False, cancel_futures=True)
+        for future, name, count in self.rounds:
+            if future.cancelled():  # never begun: nothing will be reported
+                self.in_flight[name] -= count
         if self.context.is_open:
+            self._await_outcomes(SHUTDOWN_WAIT)
             self.record_outcomes()
         for channel in self.channels.values():
             try:

@@ -271,3 +271,40 @@ def test_the_loop_rests_no_longer_than_until_a_notification_is_due(
     due = notifying.sleep_for()
     assert due is not None and 500 < due <= 600
     assert service.loop.sleep_for() <= 0.5  # a tick, never more than until then
+
+
+class CountingChannel(FakeChannel):
+    """A channel that counts its attempts and refuses every one."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, failing=DeliveryFailed("smtp: timed out"))
+        self.attempts = 0
+
+    def send(self, notice: Notice) -> None:
+        self.attempts += 1
+        super().send(notice)
+
+
+def test_a_channel_that_is_down_costs_one_attempt_a_pass_not_one_a_message(
+    tmp_path: Path,
+) -> None:
+    down = CountingChannel("fast")
+    service = open_service(tmp_path, [down, FakeChannel("slow"), FakeChannel("mail")])
+    try:
+        for _ in range(3):
+            service.ledger.record(alarm())
+        service.steps.notifying.step()
+        wait_for_outcomes(service)
+        errors = sorted(d.last_error or "" for d in service.ledger.deliveries(("pending",)))
+        assert down.attempts == 1
+        assert errors == ["not tried: smtp: timed out"] * 2 + ["smtp: timed out"]
+    finally:
+        service.close()
+
+
+def test_alarms_go_first_on_a_pass(service: Service, channels: dict[str, FakeChannel]) -> None:
+    service.ledger.record(happened.archived(ROLL, provider="fs-copy"))
+    service.ledger.record(alarm())
+    service.steps.notifying.step()
+    wait_for_outcomes(service)
+    assert [n.severity.value for n in channels["fast"].sent] == ["alarm", "info"]
