@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from rollkeeper.core.words.deliveries import NO_LONGER_CONFIGURED
+from rollkeeper.core.words.deliveries import NO_LONGER_CONFIGURED, NOT_SENT_IN_TIME
 from rollkeeper.ledger.events import EventLog
 from rollkeeper.ledger.rows import from_row
 
@@ -219,6 +219,23 @@ class DeliveryRecords(EventLog):
             for delivery in stale:
                 self._set_failed(delivery.id, NO_LONGER_CONFIGURED)
         return len(stale)
+
+    def give_up_expired(self, give_up_after: float, *, now: datetime | None = None) -> int:
+        """Deliveries still pending `give_up_after` seconds after their event are failed, even
+        those never tried (no channel could take them): news that old is no longer news. How
+        many."""
+        moment = now or datetime.now(UTC)
+        deadline = iso(moment - timedelta(seconds=give_up_after))
+        expired = "FROM deliveries WHERE state = 'pending' AND created_at <= ?"
+        if self.db.execute(f"SELECT 1 {expired} LIMIT 1", (deadline,)).fetchone() is None:
+            return 0  # the usual case: no write, no lock
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE deliveries SET state = 'failed', last_error = COALESCE(last_error, ?) "
+                "WHERE state = 'pending' AND created_at <= ?",
+                (NOT_SENT_IN_TIME, deadline),
+            )
+        return int(cursor.rowcount)
 
     def _pending_all(self) -> list[Delivery]:
         rows = self.db.execute("SELECT * FROM deliveries WHERE state = 'pending' ORDER BY id")

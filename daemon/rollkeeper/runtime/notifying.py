@@ -128,6 +128,12 @@ class Notifying:
         forgotten = self.context.ledger.forget_unconfigured(configured)
         if forgotten:
             log.warning("deliveries to channels no longer configured given up", count=forgotten)
+        self._give_up_expired()
+
+    def _give_up_expired(self) -> None:
+        expired = self.context.ledger.give_up_expired(self.context.config.notify.give_up_after)
+        if expired:
+            log.warning("deliveries given up after give_up_after", count=expired)
 
     def start(self) -> None:
         """Start the daily summary's schedule (the daemon, not `run --once`)."""
@@ -158,6 +164,8 @@ class Notifying:
         if stale or ledger.last_recorded_id != self._seen_event_id:
             self._seen_event_id = ledger.last_recorded_id
             self._looked_at = time.monotonic()
+            if stale:
+                self._give_up_expired()
             self._next_due = ledger.next_delivery_at(self._idle())
         return self._next_due is not None and self._next_due <= iso(now)
 

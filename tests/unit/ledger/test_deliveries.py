@@ -276,3 +276,23 @@ def test_an_archive_still_overdue_a_day_later_is_delivered_again(ledger: Ledger)
     routed = [d.event_id for d in pending(ledger, "pager")]
     assert len(alarms) == 2
     assert routed == alarms
+
+
+def test_a_delivery_never_tried_is_given_up_after_give_up_after(ledger: Ledger) -> None:
+    from rollkeeper.core.words.deliveries import NOT_SENT_IN_TIME
+
+    ledger.record(alarm())
+    assert ledger.give_up_expired(DAY) == 0
+    assert ledger.give_up_expired(DAY, now=later(DAY + 1)) == 3
+    assert {(d.state, d.last_error) for d in ledger.deliveries(("pending", "failed"))} == {
+        ("failed", NOT_SENT_IN_TIME)
+    }
+
+
+def test_a_delivery_tried_and_given_up_keeps_its_last_error(ledger: Ledger) -> None:
+    ledger.record(alarm())
+    (claimed,) = ledger.claim_due(["slack-1"], now=later(1))
+    ledger.delivery_failed(claimed, FailedAttempt("HTTP 500", DAY))
+    ledger.give_up_expired(DAY, now=later(DAY + 1))
+    (row,) = [d for d in ledger.deliveries(("failed",)) if d.channel == "slack-1"]
+    assert row.last_error == "HTTP 500"

@@ -5,6 +5,9 @@ from __future__ import annotations
 #: Why a delivery to a channel removed from the configuration was given up (at start).
 NO_LONGER_CONFIGURED = "channel no longer configured"
 
+#: Why a delivery never tried was given up after `[notify] give_up_after`.
+NOT_SENT_IN_TIME = "never sent within give_up_after (no channel could take it)"
+
 
 def channel_line(
     channel: str,
