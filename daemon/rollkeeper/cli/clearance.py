@@ -44,6 +44,7 @@ def clearance_command() -> click.Command:
         if sum(x is not None for x in (drive, roll, day)) > 1:
             raise click.UsageError("name a DRIVE, a --roll or a --day, not several")
         from rollkeeper.config.schema import load_config
+        from rollkeeper.ledger.routing import routes_for
         from rollkeeper.reports.clearance import (
             ClearanceAnswer,
             answer,
@@ -60,7 +61,7 @@ def clearance_command() -> click.Command:
         parts = build_parts(config)
         judges = replace(parts.judges(), max_evidence_age=config.clearance.max_evidence_age)
         if roll is None and day is None:
-            view = answer(state_dir, drive, judges)
+            view = answer(state_dir, drive, judges, routes_for(config.notify))
             click.echo(clearance_json(view) if as_json else clearance_text(view))
             sys.exit(int(ExitCode.OK if view.all_clear else ExitCode.FAILURE))
         rolls = answer_rolls(state_dir, judges, roll=roll, day=day)

@@ -1,10 +1,10 @@
 """The `rollkeeper` command line. Domain errors become messages and exit codes here, once.
 
 Each command lives in its own module (`cli/verify.py`, `cli/seal.py`, `cli/run.py`,
-`cli/status.py`, `cli/clearance.py`, `cli/erased.py`, `cli/reverify.py`, `cli/report.py`): it
-parses, calls the room that does the work, renders the view `reports/` defines, and exits with
-the code. `rollkeeper verify` is timed against `xxhsum`, so everything it imports at start-up
-counts: each command imports what it needs when it runs,
+`cli/status.py`, `cli/clearance.py`, `cli/erased.py`, `cli/reverify.py`, `cli/report.py`,
+`cli/notify.py`): it parses, calls the room that does the work, renders the view `reports/`
+defines, and exits with the code. `rollkeeper verify` is timed against `xxhsum`, so everything it
+imports at start-up counts: each command imports what it needs when it runs,
 rich only when it will draw colours or a progress bar on a terminal, and `verify PATH [--json]
 [--jobs N]` written plainly is even parsed without click (`cli.plain_verify`), whose import costs
 more than the whole rest of a small verification's start-up. Anything else (help, a usage
@@ -30,6 +30,7 @@ def build_cli() -> click.Group:
 
     from rollkeeper.cli.clearance import clearance_command
     from rollkeeper.cli.erased import erased_command
+    from rollkeeper.cli.notify import notify_group
     from rollkeeper.cli.report import report_command
     from rollkeeper.cli.reverify import reverify_command
     from rollkeeper.cli.run import run_command
@@ -51,6 +52,7 @@ def build_cli() -> click.Group:
         erased_command(),
         reverify_command(),
         report_command(),
+        notify_group(),
     ):
         cli.add_command(command)
     return cli

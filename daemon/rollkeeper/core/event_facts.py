@@ -282,7 +282,8 @@ class ArchiveOverdueFacts(TypedDict):
 
 class ClearanceFacts(TypedDict):
     """A drive's clearance verdict (CLEARANCE_GRANTED, CLEARANCE_REVOKED, and the sentence of
-    any verdict): the first blocking `reasons` of `reasons_total`."""
+    any verdict): the first blocking `reasons` of `reasons_total`; when announced, how many
+    `rolls` the drive holds and their `bytes` on it (for a notice's subject line)."""
 
     label: str
     role: str
@@ -290,6 +291,8 @@ class ClearanceFacts(TypedDict):
     clear: bool
     reasons: list[str]
     reasons_total: int
+    rolls: NotRequired[int]
+    bytes: NotRequired[int]
 
 
 class SummaryFacts(TypedDict):

@@ -10,7 +10,7 @@ a newer rollkeeper is refused by both. Every statement runs on a guarded connect
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Self
 
 from rollkeeper.core.errors import EnvironmentProblem
 from rollkeeper.ledger import integrity, schema
+from rollkeeper.ledger.routing import Route
 from rollkeeper.ledger.unusable import GuardedConnection, connect
 
 LEDGER_FILE = "ledger.sqlite3"
@@ -37,10 +38,13 @@ def _connect(path: Path, *, readonly: bool) -> GuardedConnection:
 
 
 class LedgerConnection:
-    """The connection every part of the `Ledger` shares; `transaction()` makes a write atomic."""
+    """The connection every part of the `Ledger` shares; `transaction()` makes a write atomic.
+    `routes` are the configured channels each recorded event is routed to (`ledger.routing`):
+    every command that records events opens the ledger with the routes of its configuration."""
 
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False, routes: Sequence[Route] = ()) -> None:
         self.path = path
+        self.routes = tuple(routes)
         self._depth = 0  # transactions open, the outermost one real (see `transaction`)
         self.db = _connect(path, readonly=readonly)
         try:
@@ -58,8 +62,10 @@ class LedgerConnection:
         self.db.row_factory = sqlite3.Row
 
     @classmethod
-    def in_state_dir(cls, state_dir: Path, *, readonly: bool = False) -> Self:
-        return cls(state_dir / LEDGER_FILE, readonly=readonly)
+    def in_state_dir(
+        cls, state_dir: Path, *, readonly: bool = False, routes: Sequence[Route] = ()
+    ) -> Self:
+        return cls(state_dir / LEDGER_FILE, readonly=readonly, routes=routes)
 
     def close(self) -> None:
         self.db.close()

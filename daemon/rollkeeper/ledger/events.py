@@ -1,7 +1,11 @@
-"""The ledger's event log, and the outbox of the events a person must hear about.
+"""The ledger's event log, the outbox of the events a person must hear about, and their routing.
 
 Every state change appends its event in the same transaction, so no recorded fact is ever without
-its event, nor an announced event without its outbox entry. An event is stored as its kind,
+its event, nor an announced event without its outbox entry, nor a routed event without one
+delivery row per channel it is routed to (`ledger.routing`; delivered by `ledger.outbox`). Good
+news waits for its channel's `batch_every`; everything else is due at once. The `outbox` table
+stays the record that an event was announced, whether or not any channel is configured; the
+`deliveries` table says per channel what became of it. An event is stored as its kind,
 severity and facts (the `data` column); its `message` column stays empty, since
 `rollkeeper.core.words` says it when it is read back.
 """
@@ -9,6 +13,7 @@ severity and facts (the `data` column); its `message` column stays empty, since
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 from rollkeeper.core.events import Event
@@ -34,9 +39,27 @@ class EventLog(LedgerConnection):
         )  # fmt: skip
         self.last_recorded_id = cursor.lastrowid or self.last_recorded_id
         if event.announced:
-            # Same transaction as the event and the state change: delivered exactly once.
+            # Same transaction as the event and the state change: never lost, never doubled.
             self.db.execute(
                 "INSERT INTO outbox (event_id, created_at) VALUES (?, ?)", (cursor.lastrowid, stamp)
+            )
+        self._route(cursor.lastrowid, event, stamp)
+
+    def _route(self, event_id: int | None, event: Event, stamp: str) -> None:
+        """One pending delivery per route that takes `event`, in the caller's transaction."""
+        if not self.routes:
+            return
+        now = datetime.fromisoformat(stamp)
+        good_news = event.good_news
+        for route in self.routes:
+            if not route.matches(event):
+                continue
+            wait = route.batch_every if good_news else 0.0
+            due = (now + timedelta(seconds=wait)).isoformat(timespec="milliseconds")
+            self.db.execute(
+                "INSERT INTO deliveries (event_id, channel, good_news, state, next_attempt_at, "
+                "created_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                (event_id, route.channel, int(good_news), due, stamp),
             )
 
     def record(self, event: Event) -> None:

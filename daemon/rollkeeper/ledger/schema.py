@@ -192,9 +192,29 @@ MIGRATIONS: tuple[str, ...] = (
         checked_at      TEXT NOT NULL
     );
     """,
-    # the roll report's MHL columns: each copy's MHL format and its MHL files' own xxh64
+    # 7: the roll report's MHL columns: each copy's MHL format and its MHL files' own xxh64
     """
     ALTER TABLE roll_copies ADD COLUMN mhl_format TEXT;    -- legacy | asc | asc+legacy
     ALTER TABLE roll_copies ADD COLUMN mhl_digests TEXT;   -- JSON [[path, xxh64], ...]
+    """,
+    # 8: deliveries: one row per (announced event, channel) routed when the event is recorded,
+    # what became of it, and the id it went out under (a resend after a crash reuses it); the
+    # `outbox` table of 3 stays the record that an event was announced at all
+    """
+    CREATE TABLE deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id        INTEGER NOT NULL REFERENCES events(id),
+        channel         TEXT NOT NULL,
+        good_news       INTEGER NOT NULL DEFAULT 0, -- 1: may wait for the channel's batch
+        state           TEXT NOT NULL,              -- pending | sent | failed
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error      TEXT,
+        created_at      TEXT NOT NULL,
+        sent_at         TEXT,
+        notice_id       TEXT,                       -- set when first claimed, kept for resends
+        UNIQUE (event_id, channel)
+    );
+    CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
     """,
 )

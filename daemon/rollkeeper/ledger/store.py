@@ -9,7 +9,8 @@ by numbered migrations (`PRAGMA user_version`).
 `volumes`, `rolls` (copy and roll states), `contents` (which content is the roll),
 `discovery` (what a scan saw), `erasures` (drives erased), `reverify`, `evidence` (verified
 files), `uploads`, `object_checks` (their re-checks by listing), `checkpoints` (unfinished
-multipart uploads), `archive_checks`, `clearances` and `totals` (the roll report's counts).
+multipart uploads), `archive_checks`, `clearances`, `totals` (the roll report's counts),
+`outbox` (delivering routed events, see `routing`) and `notice_facts` (what notices lay out).
 The schema itself is in `schema`.
 """
 
@@ -21,7 +22,9 @@ from rollkeeper.ledger.clearances import ClearanceRecords
 from rollkeeper.ledger.connection import LEDGER_FILE, now_iso
 from rollkeeper.ledger.discovery import CopyDiscovery
 from rollkeeper.ledger.erasures import ErasureRecords
+from rollkeeper.ledger.notice_facts import NoticeFactRecords
 from rollkeeper.ledger.object_checks import ObjectCheckRecords
+from rollkeeper.ledger.outbox import DeliveryRecords
 from rollkeeper.ledger.reverify import ReverifyRecords
 from rollkeeper.ledger.schema import MIGRATIONS
 from rollkeeper.ledger.state_lock import LOCK_FILE, StateLock
@@ -43,5 +46,7 @@ class Ledger(
     ArchiveRecords,
     ClearanceRecords,
     TotalRecords,
+    DeliveryRecords,
+    NoticeFactRecords,
 ):
     """Typed access to the ledger; each public method that writes is one transaction."""

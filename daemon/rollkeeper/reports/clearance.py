@@ -20,6 +20,7 @@ from rollkeeper import __version__
 from rollkeeper.core.clearance import DriveVerdict
 from rollkeeper.core.errors import BadInputError
 from rollkeeper.core.words import REASONS_IN_A_SENTENCE, describe
+from rollkeeper.ledger.routing import Route
 from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.drive_checked import drive_checked
@@ -74,10 +75,13 @@ def _answered(
     return judgment.verdict, drive_checked(ledger, judgment, judges)
 
 
-def answer(state_dir: Path, drive: str | None, judges: Judges) -> ClearanceAnswer:
-    """Judge the named drive (or every known one) with live re-checks; record the verdicts."""
+def answer(
+    state_dir: Path, drive: str | None, judges: Judges, routes: Sequence[Route] = ()
+) -> ClearanceAnswer:
+    """Judge the named drive (or every known one) with live re-checks; record the verdicts (a
+    clearance granted or revoked is routed to the configured channels' `routes`)."""
     require_clearance_ledger(state_dir)
-    ledger = Ledger.in_state_dir(state_dir)
+    ledger = Ledger.in_state_dir(state_dir, routes=routes)
     try:
         answers = [_answered(ledger, volume, judges) for volume in _drives_asked(ledger, drive)]
     finally:

@@ -97,7 +97,7 @@ def _changed(last: DriveClearance | None, verdict: DriveVerdict) -> bool:
     return bool(json.loads(last.verdict) != as_json(verdict))
 
 
-def _announcement(judgment: Judgment, last: DriveClearance | None) -> Event | None:
+def _announcement(ledger: Ledger, judgment: Judgment, last: DriveClearance | None) -> Event | None:
     """A verdict that grants a clearance, or revokes one granted before, is told (unless the
     drive was recorded erased since: that was told already); one whose reasons alone changed is
     only recorded."""
@@ -108,7 +108,9 @@ def _announcement(judgment: Judgment, last: DriveClearance | None) -> Event | No
     erased = judgment.volume.erased_at
     if not clear and last is not None and erased is not None and erased >= last.at:
         return None  # erased as its clearance allowed: the erase was told, not a revocation
-    return happened.clearance(judgment.volume.id, judgment.verdict)
+    rolls = judgment.rolls()
+    size = ledger.copies_size(judgment.volume.id, rolls)
+    return happened.clearance(judgment.volume.id, judgment.verdict, rolls=len(rolls), size=size)
 
 
 def verdict_changed(ledger: Ledger, judgment: Judgment) -> bool:
@@ -134,6 +136,6 @@ def record_judgment(ledger: Ledger, judgment: Judgment, *, record_unchanged: boo
         level=verdict.level,
         verdict=as_json(verdict),
         evidence=as_json(judgment.evidence),
-        event=_announcement(judgment, last),
+        event=_announcement(ledger, judgment, last),
     )
     return changed

@@ -128,6 +128,7 @@ def status_document(
             _volume_json(ledger, v, rolls_by_volume.get(v.id, []), freshness)
             for v in volumes.values()
         ],
+        "notify": _notify_json(ledger),
     }
     if _says_may_be_erased(document):
         ledger.check_integrity(thorough=True)
@@ -155,6 +156,23 @@ def _daemon_json(state_dir: Path) -> dict[str, Any]:
         "started_at": presence.started_at,
         "seen_at": presence.seen_at,
     }
+
+
+def _notify_json(ledger: Ledger) -> list[dict[str, Any]]:
+    """Per channel that was ever sent anything: deliveries waiting, given up, sent, the oldest
+    waiting and the last error."""
+    return [
+        {
+            "channel": c.channel,
+            "pending": c.pending,
+            "failed": c.failed,
+            "sent": c.sent,
+            "oldest_pending": c.oldest_pending,
+            "last_error": c.last_error,
+            "last_sent_at": c.last_sent_at,
+        }
+        for c in ledger.outbox_summary()
+    ]
 
 
 def _target_json(ledger: Ledger) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState, UploadStage
 from rollkeeper.core.words import file_short, waiting_for_files
+from rollkeeper.core.words.deliveries import channel_line
 from rollkeeper.core.words.storage import waiting_for_storage
 
 if TYPE_CHECKING:
@@ -37,6 +38,23 @@ def daemon_line(daemon: dict[str, Any]) -> str:
         f"Daemon: NOT running (last seen {_clock(daemon['seen_at'])}); what follows is as it "
         "was then"
     )
+
+
+def notify_lines(channels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Each channel's line with its style: all delivered, waiting (why), or given up."""
+    lines = []
+    for channel in channels:
+        oldest = channel["oldest_pending"]
+        line = channel_line(
+            channel["channel"],
+            pending=channel["pending"],
+            failed=channel["failed"],
+            oldest_pending=_clock(oldest) if oldest else None,
+            last_error=channel["last_error"],
+        )
+        style = "bold red" if channel["failed"] else "yellow" if channel["pending"] else "green"
+        lines.append((style, line))
+    return lines
 
 
 def _clock(at: str) -> str:
@@ -68,6 +86,8 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     if target is not None:
         style = "green" if document["target"]["usable"] else "bold red"
         console.print(f"[{style}]{escape(target)}[/]")
+    for style, line in notify_lines(document.get("notify", [])):
+        console.print(f"[{style}]{escape(line)}[/]")
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for roll in document["rolls"]:
         by_day[roll["shoot_day"] or "(no shoot day)"].append(roll)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rollkeeper.config.schema import Config
+from rollkeeper.ledger.routing import routes_for
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
 
@@ -72,7 +73,8 @@ class LoopContext:
         return self._ledger is not None
 
     def open_ledger(self) -> Ledger:
-        self._ledger = Ledger.in_state_dir(self.state_dir)
+        """Open the ledger, every event it records routed to the configured channels."""
+        self._ledger = Ledger.in_state_dir(self.state_dir, routes=routes_for(self.config.notify))
         return self._ledger
 
     def close_ledger(self) -> None:

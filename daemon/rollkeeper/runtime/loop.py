@@ -2,9 +2,10 @@
 
 One pass (`Loop.tick`) makes the workers' reports durable, notices drives come and go, walks
 what is due, sends settled copies to workers, records finished jobs, keeps the archive schedule
-and judges the drives, then logs every event it recorded (`runtime.event_log`); between passes
-the loop rests until something wakes it (an event on a drive, a job ending, a report, the
-archive timer) or a copy settles.
+judges the drives and hands what is due to the notification channels (`runtime.notifying`),
+then logs every event it recorded (`runtime.event_log`); between passes the loop rests until
+something wakes it (an event on a drive, a job ending, a report, the archive timer, a channel's
+outcome, the daily summary) or a copy settles or a notification is due.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.monitor import DeadMansSwitch
 from rollkeeper.runtime.mounts import Mounts
+from rollkeeper.runtime.notifying import Notifying
 from rollkeeper.runtime.requests import RequestInbox
 from rollkeeper.runtime.scanning import Scanning
 from rollkeeper.runtime.settling import TICK, Settling
@@ -40,6 +42,7 @@ class Steps:
     jobs: Jobs
     archive: ArchiveSchedule
     judging: Judging
+    notifying: Notifying
 
 
 class Loop:
@@ -75,6 +78,7 @@ class Loop:
         steps.archive.step()
         steps.judging.rechecks.step()
         steps.judging.judge_drives()
+        steps.notifying.step()
         self.log_events()
 
     def run(self, stopping: threading.Event, notifier: Notifier) -> None:
@@ -86,8 +90,14 @@ class Loop:
             self.heartbeat.beat()
             if self.switch is not None:
                 self.switch.beat()
-            wake.wait(timeout=self.steps.settling.sleep_for())
+            wake.wait(timeout=self.sleep_for())
             wake.clear()
+
+    def sleep_for(self) -> float:
+        """How long to rest: until a copy settles or a notification is due, at most a tick."""
+        rest = self.steps.settling.sleep_for()
+        due = self.steps.notifying.sleep_for()
+        return rest if due is None else max(0.01, min(rest, due))
 
     def once(self, wait: float = 0.0) -> list[str]:
         """One full answer (`run --once`): walk every volume, verify (and upload) every ready

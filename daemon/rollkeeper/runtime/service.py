@@ -5,7 +5,8 @@
 steps (`runtime.loop.Steps`), each a module of one idea: mount tracking (`mounts`), walking
 volumes (`scanning`) and tracking the rolls on them (`tracking`), readiness (`settling`), jobs
 and workers (`jobs`), recording outcomes (`recording`), the archive schedule (`archive_step`) and
-judging the drives (`judging`). It owns their life: the state lock, the ledger, the threads, and
+judging the drives (`judging`), and telling people (`notifying`: the channels come from the
+`channels` builder it is given). It owns their life: the state lock, the ledger, the threads, and
 the signals that stop it.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
 
@@ -23,6 +25,8 @@ from rollkeeper.core.layout import LayoutProfile, build_profile
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES
 from rollkeeper.fs.watch import Change
 from rollkeeper.ledger.store import Ledger, StateLock
+from rollkeeper.notify.compose import Composer, Summarizer, count_summary
+from rollkeeper.notify.model import Channel
 from rollkeeper.runtime.archive_step import ArchiveSchedule
 from rollkeeper.runtime.checkpoints import CheckpointInbox
 from rollkeeper.runtime.context import LoopContext
@@ -31,6 +35,7 @@ from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.loop import Loop, Steps
 from rollkeeper.runtime.monitor import build_switch
 from rollkeeper.runtime.mounts import Mounts
+from rollkeeper.runtime.notifying import Notifying
 from rollkeeper.runtime.recording import Recording
 from rollkeeper.runtime.scanning import Scanning
 from rollkeeper.runtime.settling import Settling
@@ -45,6 +50,17 @@ log = structlog.get_logger("rollkeeper")
 
 #: `run --once` waits for copies still settling at most this many times `settle_seconds`.
 ONCE_WAIT_SETTLES = 3
+
+#: `run --once` waits at most this long (seconds) for its last notifications to go out.
+ONCE_NOTIFY_WAIT = 30.0
+
+#: Builds the configured channels (`notify.build.build_channels` once wired).
+ChannelBuilder = Callable[[Config], Sequence[Channel]]
+
+
+def no_channels(_config: Config) -> Sequence[Channel]:
+    """No channel: deliveries are routed and wait in the outbox."""
+    return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +81,13 @@ def layout_profile(config: Config) -> LayoutProfile:
 class Service:
     """The daemon. `run()` loops until stopped; `run_once()` does one full pass and returns."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        channels: ChannelBuilder = no_channels,
+        summarizer: Summarizer = count_summary,
+    ) -> None:
         self.config = config
         self.context = context = LoopContext(config)
         self.profile = layout_profile(config)
@@ -83,6 +105,9 @@ class Service:
             jobs=jobs,
             archive=ArchiveSchedule(context, parts.provider),
             judging=Judging(context, parts.judges()),
+            notifying=Notifying(
+                context, channels(config), Composer(config.cart.name, summarizer=summarizer)
+            ),
         )
         self.loop = Loop(self.steps)
         self.loop.switch = build_switch(config.monitor)  # pinged by `run`, not by `run --once`
@@ -133,6 +158,7 @@ class Service:
         ledger.resume_interrupted()
         self.uploads.prepare(ledger)
         self.steps.archive.prepare()
+        self.steps.notifying.prepare()
         log.info(
             "started",
             state_dir=str(self.context.state_dir),
@@ -146,6 +172,7 @@ class Service:
         self.steps.jobs.shutdown()
         self.steps.archive.shutdown()
         self.steps.judging.shutdown()
+        self.steps.notifying.shutdown()
         self.context.close_ledger()
         self.loop.heartbeat.stop()
         self.lock.release()
@@ -171,6 +198,7 @@ class Service:
         ledger = self.open()
         try:
             settling = self.loop.once(wait)
+            self.steps.notifying.flush(ONCE_NOTIFY_WAIT)
             failed = [r.id for r in ledger.rolls() if r.state in FAILED_ROLL_STATES]
             return OnceAnswer(1 if failed or ledger.uploads_waiting() else 0, settling, wait)
         finally:
@@ -186,6 +214,7 @@ class Service:
                 switch.start()
             self.steps.mounts.refresh(start_watchers=True)
             self.steps.archive.start()
+            self.steps.notifying.start()
             notifier.ready()
             self.loop.run(self.stopping, notifier)
             notifier.stopping()

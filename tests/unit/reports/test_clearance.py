@@ -151,3 +151,22 @@ def test_the_json_is_the_document_indented(cart: Cart) -> None:
     text = clearance_json(view)
     assert text.startswith('{\n  "schema"')
     assert json.loads(text) == clearance_document(view)
+
+
+def test_a_clearance_the_command_revokes_is_routed_to_the_configured_channels(
+    cart: Cart,
+) -> None:
+    from rollkeeper.ledger.routing import Route
+
+    cart.stored("Clips/A001C002.mov").unlink()
+    answer(cart.state, "SHUTTLE_01", cart.parts().judges(), (Route("slack-1"),))
+    (revoked,) = cart.events("clearance_revoked")
+    with cart.ledger() as ledger:
+        routed = [(d.event_id, d.channel) for d in ledger.deliveries(("pending",))]
+    assert (revoked.id, "slack-1") in routed  # with the alarm of the object found gone
+
+
+def test_a_clearance_granted_carries_the_drives_rolls_and_bytes(cart: Cart) -> None:
+    (granted,) = cart.events("clearance_granted")
+    assert granted.event is not None
+    assert (granted.event.facts["rolls"], granted.event.facts["bytes"]) == (1, 10000)

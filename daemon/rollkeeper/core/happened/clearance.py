@@ -20,8 +20,14 @@ def verdict_facts(verdict: DriveVerdict) -> ClearanceFacts:
     }
 
 
-def clearance(volume_id: int, verdict: DriveVerdict) -> Event:
+def clearance(
+    volume_id: int, verdict: DriveVerdict, *, rolls: int | None = None, size: int | None = None
+) -> Event:
     """A drive's clearance granted, or, when the verdict is not clear, one granted before no
-    longer holding (only a changed answer is told: the caller decides that)."""
+    longer holding (only a changed answer is told: the caller decides that); with how many
+    rolls the drive holds and their bytes on it, when known."""
     kind = EventKind.CLEARANCE_GRANTED if verdict.clear_to_erase else EventKind.CLEARANCE_REVOKED
-    return make(kind, verdict_facts(verdict), volume_id=volume_id)
+    facts = verdict_facts(verdict)
+    if rolls is not None and size is not None:
+        facts["rolls"], facts["bytes"] = rolls, size
+    return make(kind, facts, volume_id=volume_id)
