@@ -1,5 +1,5 @@
 """`rollkeeper notify …`: the outbox of notifications (`outbox`) and a summary asked for at wrap
-(`summary`). `notify test` joins the group from `cli.notify_test` when the channels land."""
+(`summary`), and a test message to every channel (`test`, from `cli.notify_test`)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ def notify_group() -> click.Group:
 
     @click.group()
     def notify() -> None:
-        """Notifications: what waits to be sent, and the summary at wrap."""
+        """Notifications: a test message, what waits to be sent, and the summary at wrap."""
 
+    from rollkeeper.cli.notify_test import notify_test_command
+
+    notify.add_command(notify_test_command())
     notify.add_command(_outbox_command())
     notify.add_command(_summary_command())
     return notify

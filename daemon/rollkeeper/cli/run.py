@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import click
 
     from rollkeeper.config.schema import Config
-    from rollkeeper.runtime.service import OnceAnswer
+    from rollkeeper.runtime.service import OnceAnswer, Service
 
 
 def run_command() -> click.Command:
@@ -44,13 +44,12 @@ def run_command() -> click.Command:
         """
         from rollkeeper.config.schema import load_config
         from rollkeeper.runtime.logs import configure_logging
-        from rollkeeper.runtime.service import Service
 
         if wait is not None and not once:
             raise click.UsageError("--wait applies to --once only: the daemon never stops waiting")
-        config, _file = load_config(config_path)
+        config, file = load_config(config_path)
         configure_logging(config.state.resolved_dir())
-        service = Service(config)
+        service = _service(config, file)
         if once:
             answer = service.run_once(wait)
             print_once_summary(config, answer)
@@ -59,6 +58,25 @@ def run_command() -> click.Command:
         sys.exit(service.run())
 
     return run
+
+
+def _service(config: Config, file: Path) -> Service:
+    """The daemon `config` describes, with its channels (built, secrets resolved, before
+    anything runs: a missing secret stops it here) and its warnings about unwise settings
+    logged. Without channels nothing of the notify room is imported."""
+    import structlog
+
+    from rollkeeper.runtime.service import Service
+
+    if not config.notify.channels():
+        return Service(config)
+    from rollkeeper.notify.build import build_channels, startup_warnings
+    from rollkeeper.notify.summaries import report_summarizer
+
+    log = structlog.get_logger("rollkeeper")
+    for warning in startup_warnings(config, file):
+        log.warning("unwise setting", warning=warning)
+    return Service(config, channels=build_channels, summarizer=report_summarizer(config))
 
 
 def print_once_summary(config: Config, answer: OnceAnswer) -> None:
