@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rollkeeper.cli.options import config_option, json_option
+from rollkeeper.core.errors import ExitCode
 
 if TYPE_CHECKING:
     import click
+
+    from rollkeeper.config.schema import Config
 
 
 def notify_group() -> click.Group:
@@ -55,13 +58,52 @@ def _summary_command() -> click.Command:
     @click.option("--day", "day", help="The shoot day, YYYYMMDD (default: the whole show).")
     def summary(config_path: Path | None, day: str | None) -> None:
         """Send the summary of a shoot day (or of the whole show) to every channel that takes
-        it: recorded now, delivered by the daemon. Exit 2 for a day not written YYYYMMDD."""
+        it, now: one line per channel. What a channel does not take stays in the outbox and the
+        daemon tries again. Exit 0 when every channel took it, 3 when one did not, 2 for a day
+        not written YYYYMMDD."""
         from rollkeeper.config.schema import load_config
-        from rollkeeper.ledger.routing import routes_for
-        from rollkeeper.reports.outbox import ask_summary
 
         config, _file = load_config(config_path)
-        said = ask_summary(config.state.resolved_dir(), routes_for(config.notify), day)
-        click.echo(said)
+        lines, all_sent = _send_summary(config, day)
+        click.echo("\n".join(lines))
+        if not all_sent:
+            raise SystemExit(int(ExitCode.ENVIRONMENT))
 
     return summary
+
+
+def _send_summary(config: Config, day: str | None) -> tuple[list[str], bool]:
+    """Record the summary asked for, send it on every channel that takes it; the lines to
+    print, and whether every channel took it."""
+    from rollkeeper.core.words.deliveries import not_sent_now, sent_now
+    from rollkeeper.ledger.routing import routes_for
+    from rollkeeper.ledger.store import Ledger
+    from rollkeeper.notify.build import build_channels
+    from rollkeeper.notify.compose import Composer
+    from rollkeeper.notify.sending import send_event_now
+    from rollkeeper.notify.summaries import report_summarizer
+    from rollkeeper.reports.ledger_file import require_ledger
+    from rollkeeper.reports.outbox import NO_LEDGER_HINT, ask_summary, check_day
+
+    check_day(day)
+    state_dir = config.state.resolved_dir()
+    require_ledger(state_dir, NO_LEDGER_HINT)
+    channels = build_channels(config)  # a missing secret is said before anything is recorded
+    routes = routes_for(config.notify)
+    ledger = Ledger.in_state_dir(state_dir, routes=routes)
+    try:
+        event_id, said = ask_summary(ledger, routes, day)
+        composer = Composer(config.cart.name, summarizer=report_summarizer(config))
+        results = send_event_now(ledger, event_id, channels, composer, config.notify.give_up_after)
+    finally:
+        ledger.close()
+        for channel in channels:
+            channel.close()
+    lines = [said]
+    for result in results:
+        failure = result.failure
+        if failure is None:
+            lines.append(sent_now(result.channel))
+        else:
+            lines.append(not_sent_now(result.channel, failure.reason, given_up=failure.permanent))
+    return lines, all(result.failure is None for result in results)

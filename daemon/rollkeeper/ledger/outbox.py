@@ -162,6 +162,22 @@ class DeliveryRecords(EventLog):
             groups = _at_once(pending, due) + _batches(pending, due)
             return [self._claim(group, moment, jitter()) for group in groups]
 
+    def claim_event(
+        self,
+        event_id: int,
+        channels: Collection[str],
+        *,
+        now: datetime | None = None,
+        jitter: Jitter = random.random,
+    ) -> list[Claimed]:
+        """Claim the pending deliveries of one event on `channels`, due or not (a command
+        sending what it has just recorded), in one transaction, as `claim_due` claims."""
+        moment = now or datetime.now(UTC)
+        with self.transaction():
+            pending = [d for d in self._pending(channels) if d.event_id == event_id]
+            groups = _at_once(pending, lambda _delivery: True)
+            return [self._claim(group, moment, jitter()) for group in groups]
+
     def _claim(self, group: _Group, now: datetime, jitter: float) -> Claimed:
         attempts = max(d.attempts for d in group.rows) + 1
         retry_at = iso(now + timedelta(seconds=backoff(attempts, jitter)))

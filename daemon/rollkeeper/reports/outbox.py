@@ -3,7 +3,8 @@
 
 The listing is read-only, like `status`: every delivery still pending or given up, with the
 event's sentence. A summary asked for is a DAY_SUMMARY event recorded in its own short
-transaction, routed to the configured channels like any event; the daemon delivers it.
+transaction, routed to the configured channels like any event, and sent at once by the command
+(`notify.sending`); what fails is left to the daemon.
 """
 
 from __future__ import annotations
@@ -85,16 +86,12 @@ def check_day(day: str | None) -> str | None:
     return day
 
 
-def ask_summary(state_dir: Path, routes: Sequence[Route], day: str | None) -> str:
-    """Record that a summary of `day` (None: the whole show) is asked for at wrap, routed to the
-    configured channels; the sentence saying on how many channels it will go out."""
-    require_ledger(state_dir, NO_LEDGER_HINT)
+def ask_summary(ledger: Ledger, routes: Sequence[Route], day: str | None) -> tuple[int, str]:
+    """Record, in the open `ledger` (opened with `routes`), that a summary of `day` (None: the
+    whole show) is asked for at wrap; its event id, and the sentence saying on how many channels
+    it goes out."""
     event = happened.summary_asked(check_day(day), occasion="wrap")
-    ledger = Ledger.in_state_dir(state_dir, routes=routes)
-    try:
-        ledger.record(event)
-        channels = sum(route.matches(event) for route in routes)
-    finally:
-        ledger.close()
+    ledger.record(event)
+    channels = sum(route.matches(event) for route in routes)
     what = f"The summary of shoot day {day}" if day else "The summary of the whole show"
-    return summary_queued(what, channels)
+    return ledger.last_recorded_id, summary_queued(what, channels)

@@ -25,9 +25,10 @@ import structlog
 
 from rollkeeper.core import happened
 from rollkeeper.core.events import Severity
-from rollkeeper.ledger.outbox import Claimed, FailedAttempt, iso
+from rollkeeper.ledger.outbox import Claimed, iso
 from rollkeeper.notify.compose import Composer
 from rollkeeper.notify.model import Channel, DeliveryFailed, Notice
+from rollkeeper.notify.sending import failed_attempt, send_one
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.daily import DailySummary
 
@@ -57,19 +58,6 @@ class Round:
     sends: tuple[tuple[Notice, Claimed], ...]
 
 
-def _send_one(channel: Channel, notice: Notice) -> DeliveryFailed | None:
-    """Send one notice; how it failed (None: sent). Never raises."""
-    try:
-        channel.send(notice)
-    except DeliveryFailed as failed:
-        return failed
-    except Exception as err:  # a channel's bug: its text may hold a secret, so name its type
-        return DeliveryFailed(
-            f"the {channel.kind} channel failed unexpectedly ({type(err).__name__})"
-        )
-    return None
-
-
 def send_round(
     round_: Round, outcomes: queue.SimpleQueue[Outcome], wake: Callable[[], None]
 ) -> None:
@@ -79,7 +67,7 @@ def send_round(
     down: DeliveryFailed | None = None
     for notice, claimed in round_.sends:
         if down is None:
-            failure = _send_one(round_.channel, notice)
+            failure = send_one(round_.channel, notice)
             if failure is not None and not failure.permanent:
                 down = failure
         else:
@@ -236,13 +224,7 @@ class Notifying:
             notice=outcome.claimed.notice_id,
             error=failure.reason,
         )
-        attempt = FailedAttempt(
-            failure.reason,
-            self.context.config.notify.give_up_after,
-            retry_after=failure.retry_after,
-            permanent=failure.permanent,
-            jitter=self.jitter(),
-        )
+        attempt = failed_attempt(failure, self.context.config.notify.give_up_after, self.jitter())
         ledger.delivery_failed(outcome.claimed, attempt)
 
     def sleep_for(self) -> float | None:

@@ -11,6 +11,8 @@ from rollkeeper.core import happened
 from rollkeeper.ledger.routing import Route
 from rollkeeper.ledger.store import Ledger
 
+from tests.httpreceiver import Answer, HttpReceiver
+from tests.smtpserver import SmtpServer
 from tests.unit.cli.test_cli import rollkeeper
 
 CHANNELS = """
@@ -38,31 +40,90 @@ def cart(tmp_path: Path, channels: str = CHANNELS) -> Path:
     return config
 
 
-def summaries(tmp_path: Path) -> list[tuple[str, str]]:
+def served(slack: HttpReceiver, smtp: SmtpServer, webhook: HttpReceiver | None = None) -> str:
+    """Channels on real loopback servers: Slack and email take summaries; the webhook only
+    alarms (unless given a receiver, when it takes everything)."""
+    hook = webhook.url("/hook") if webhook else "https://ops.example/rollkeeper"
+    only_alarms = "" if webhook else 'min_severity = "alarm"'
+    return f"""
+[[notify.slack]]
+webhook_url = "{slack.url("/services/T0/B0/secret-token")}"
+
+[[notify.webhook]]
+url = "{hook}"
+{only_alarms}
+
+[[notify.email]]
+host = "127.0.0.1"
+port = {smtp.port}
+tls = "none"
+sender = "rk@cart.example"
+to = ["dit@show.example"]
+events = ["day_summary"]
+"""
+
+
+def pending(tmp_path: Path) -> list[tuple[str, str]]:
+    """(sentence, channel) of every delivery of a summary still waiting."""
     ledger = Ledger.in_state_dir(tmp_path / "state", readonly=True)
     try:
-        events = [e for e in ledger.events() if e.kind == "day_summary"]
-        return [(e.message, d.channel) for e in events for d in ledger.deliveries(("pending",))]
+        sentences = {e.id: e.message for e in ledger.events() if e.kind == "day_summary"}
+        return [
+            (sentences[d.event_id], d.channel)
+            for d in ledger.deliveries(("pending",))
+            if d.event_id in sentences
+        ]
     finally:
         ledger.close()
 
 
-def test_a_summary_asked_at_wrap_is_queued_for_each_channel_that_takes_it(
+def test_a_summary_asked_at_wrap_is_sent_now_to_each_channel_that_takes_it(
     tmp_path: Path,
 ) -> None:
-    done = rollkeeper("notify", "summary", "--day", "20261121", "--config", cart(tmp_path))
+    with HttpReceiver() as slack, SmtpServer() as smtp:
+        config = cart(tmp_path, served(slack, smtp))
+        done = rollkeeper("notify", "summary", "--day", "20261121", "--config", config)
     assert (done.returncode, done.stdout) == (
-        0, "The summary of shoot day 20261121 queued for 2 channels; the daemon sends it\n"
+        0, "The summary of shoot day 20261121 goes to 2 channels:\nemail-1: sent\nslack-1: sent\n"
     )  # fmt: skip
-    assert sorted(summaries(tmp_path)) == [
-        ("SUMMARY: a summary of shoot day 20261121", "email-1"),
-        ("SUMMARY: a summary of shoot day 20261121", "slack-1"),
+    assert len(slack.requests) == 1
+    [email] = smtp.messages()
+    assert email["Subject"].startswith("[CART-A] ")
+    [attached] = list(email.iter_attachments())
+    assert attached.get_content_type() == "text/csv"
+    assert pending(tmp_path) == []
+
+
+def test_a_channel_that_does_not_take_the_summary_leaves_it_to_the_daemon_and_exits_3(
+    tmp_path: Path,
+) -> None:
+    with (
+        HttpReceiver() as slack,
+        SmtpServer() as smtp,
+        HttpReceiver([Answer(500, body=b"down for maintenance")]) as webhook,
+    ):
+        config = cart(tmp_path, served(slack, smtp, webhook))
+        done = rollkeeper("notify", "summary", "--config", config)
+    assert done.returncode == 3
+    lines = done.stdout.splitlines()
+    assert lines[:3] == [
+        "The summary of the whole show goes to 3 channels:",
+        "email-1: sent",
+        "slack-1: sent",
     ]
+    assert lines[3].startswith("webhook-1: NOT sent: ")
+    assert lines[3].endswith("; the daemon tries again")
+    assert pending(tmp_path) == [("SUMMARY: a summary of the whole show", "webhook-1")]
+    assert "secret-token" not in done.stdout + done.stderr
 
 
-def test_a_summary_of_the_whole_show_without_a_day(tmp_path: Path) -> None:
+def test_a_summary_whose_channel_secret_is_missing_records_nothing_and_says_which(
+    tmp_path: Path,
+) -> None:
     done = rollkeeper("notify", "summary", "--config", cart(tmp_path))
-    assert done.stdout.startswith("The summary of the whole show queued for 2 channels")
+    assert done.returncode == 2
+    assert "webhook_url_env names the environment variable RK_TEST_SLACK_URL" in done.stderr
+    assert pending(tmp_path) == []
 
 
 def test_a_day_not_written_yyyymmdd_exits_2_and_records_nothing(tmp_path: Path) -> None:
@@ -70,7 +131,7 @@ def test_a_day_not_written_yyyymmdd_exits_2_and_records_nothing(tmp_path: Path) 
     assert (done.returncode, done.stderr) == (
         2, "rollkeeper: --day 2026-11-21: give a shoot day as YYYYMMDD, e.g. 20261121\n"
     )  # fmt: skip
-    assert summaries(tmp_path) == []
+    assert pending(tmp_path) == []
 
 
 def test_a_summary_no_channel_takes_says_how_to_add_one(tmp_path: Path) -> None:

@@ -296,3 +296,15 @@ def test_a_delivery_tried_and_given_up_keeps_its_last_error(ledger: Ledger) -> N
     ledger.give_up_expired(DAY, now=later(DAY + 1))
     (row,) = [d for d in ledger.deliveries(("failed",)) if d.channel == "slack-1"]
     assert row.last_error == "HTTP 500"
+
+
+def test_a_command_claims_only_the_deliveries_of_the_event_it_recorded(ledger: Ledger) -> None:
+    ledger.record(alarm())
+    ledger.record(happened.summary_asked(None, occasion="wrap"))
+    summary_id = ledger.last_recorded_id
+    claimed = ledger.claim_event(summary_id, {"email-1", "slack-1", "pager"})
+    assert sorted((c.channel, c.notice_id) for c in claimed) == [
+        ("email-1", f"event-{summary_id}"),
+        ("slack-1", f"event-{summary_id}"),
+    ]
+    assert [d.attempts for d in pending(ledger, "slack-1")] == [0, 1]  # the alarm untouched

@@ -47,11 +47,22 @@ def nothing_waiting() -> str:
 
 
 def summary_queued(what: str, channels: int) -> str:
-    """`notify summary`: the summary is recorded and will go out on `channels` channels."""
+    """`notify summary`: the summary is recorded and goes out on `channels` channels now."""
     if channels == 0:
         return (
             f"{what} recorded, but no channel takes it: add a [[notify.*]] channel "
             "(its events and min_severity must allow day_summary)"
         )
     plural = "s" if channels != 1 else ""
-    return f"{what} queued for {channels} channel{plural}; the daemon sends it"
+    return f"{what} goes to {channels} channel{plural}:"
+
+
+def sent_now(channel: str) -> str:
+    """`notify summary`: one channel took the summary."""
+    return f"{channel}: sent"
+
+
+def not_sent_now(channel: str, reason: str, *, given_up: bool) -> str:
+    """`notify summary`: one channel did not take the summary, and what becomes of it."""
+    then = "given up (see rollkeeper notify outbox)" if given_up else "the daemon tries again"
+    return f"{channel}: NOT sent: {reason}; {then}"
