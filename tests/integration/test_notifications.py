@@ -82,7 +82,7 @@ def test_one_pass_tells_the_rolls_upload_in_a_batch_and_the_shuttles_clearance_a
         subjects = sorted(notice.subject for notice in inbox.sent)
         assert subjects == [
             "[CART-A] 1 roll uploaded and verified — day 20261121_Day01",
-            "[CART-A] SHUTTLE_01 may be erased — 1 roll, 10 KB, all verified",
+            "[CART-A] SHUTTLE_01 may be erased — 1 roll, 10 kB, all verified",
         ], inbox.name
     batch = next(n for n in email.sent if n.kind == "good_news")
     (item,) = batch.items

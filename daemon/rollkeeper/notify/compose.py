@@ -85,6 +85,8 @@ class Composer:
         if event is not None and event.kind is EventKind.DAY_SUMMARY:
             day = event.facts.get("day")
             parts = self.summarizer(ledger, None if day is None else str(day))
+        elif event is not None and event.kind in _DRIVE_VERDICTS and recorded.volume_id:
+            parts = SummaryParts(recorded.message, _drive_rolls(ledger, recorded.volume_id, item))
         return Notice(
             notice_id=notice_id,
             kind=recorded.kind,
@@ -123,6 +125,22 @@ class Composer:
             items=ordered,
             sections=tuple((notices.day_title(day or None), tuple(by_day[day])) for day in days),
         )
+
+
+#: Kinds telling a drive's verdict: the notice lists the rolls on the drive.
+_DRIVE_VERDICTS = frozenset({EventKind.CLEARANCE_GRANTED, EventKind.CLEARANCE_REVOKED})
+
+
+def _drive_rolls(
+    ledger: Ledger, volume_id: int, item: NoticeItem
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The section naming every roll on the drive of a clearance, as the ledger has them now."""
+    roll_ids = {copy.roll_id for copy in ledger.copies(volume_id=volume_id)}
+    facts = sorted(ledger.roll_facts(roll_ids).values(), key=lambda f: (f.shoot_day, f.roll))
+    lines = tuple(
+        notices.drive_roll_line(f.roll, f.shoot_day, f.files, f.bytes, f.state) for f in facts
+    )
+    return ((notices.drive_rolls_title(item.drive or "the drive", len(lines)), lines),)
 
 
 def _loudness(severity: Severity) -> int:

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from rollkeeper.core.events import Severity
+from rollkeeper.core.words.lines import size_text
 from rollkeeper.notify.model import Notice, NoticeItem
 
 #: Items without a shoot day are grouped under this heading.
 NO_DAY = "other"
 #: What a field shows when its value is not known.
 UNKNOWN = "\N{EM DASH}"
-_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
 
 
 def by_day(items: Iterable[NoticeItem]) -> list[tuple[str, list[NoticeItem]]]:
@@ -35,17 +35,8 @@ def day_label(day: str) -> str:
 
 
 def human_size(size: int | None) -> str:
-    """Bytes in decimal units as a person reads them: `1.4 TB`, `812 MB`, `0 B`."""
-    if size is None:
-        return UNKNOWN
-    value = float(size)
-    unit = _UNITS[-1]
-    for candidate in _UNITS[:-1]:
-        if value < 1000:
-            unit = candidate
-            break
-        value /= 1000
-    return f"{value:.0f} {unit}" if unit == "B" or value >= 100 else f"{value:.1f} {unit}"
+    """A size as every channel shows it (`core.words.size_text`), or a dash when unknown."""
+    return UNKNOWN if size is None else size_text(size)
 
 
 def local_time(at: datetime) -> str:

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from rollkeeper.core.events import Severity
 from rollkeeper.notify.layout import by_day, count, day_label, human_size, local_time, notice_label
-from rollkeeper.notify.model import Notice
+from rollkeeper.notify.model import Notice, NoticeItem
 
 #: The header colour of each severity in the HTML (red, amber, green).
 COLOURS = {Severity.ALARM: "#b3261e", Severity.WARNING: "#b26a00", Severity.INFO: "#1e7a3a"}
@@ -38,11 +38,21 @@ def environment() -> Environment:
     return env
 
 
+def _told_below(notice: Notice) -> list[NoticeItem]:
+    """The items a message lays out under its opening: not one that would only repeat it (an
+    event of no roll, whose sentence the opening already is)."""
+    return [
+        item
+        for item in notice.items
+        if item.roll is not None or item.day is not None or item.sentence != notice.summary
+    ]
+
+
 def _context(notice: Notice, heading: bool = True) -> dict[str, Any]:
     return {
         "heading": heading,
         "notice": notice,
-        "days": by_day(notice.items),
+        "days": by_day(_told_below(notice)),
         "label": notice_label(notice),
         "colour": COLOURS[notice.severity],
         "alarm": notice.severity is Severity.ALARM,

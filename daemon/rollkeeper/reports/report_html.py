@@ -14,6 +14,7 @@ from typing import Any
 from rollkeeper import __version__
 from rollkeeper.core.completeness import Completeness
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, FAILED_ROLL_STATES
+from rollkeeper.core.words.lines import size_text
 from rollkeeper.core.words.reports import (
     REPORT_WORDS,
     DriveWords,
@@ -27,7 +28,6 @@ from rollkeeper.core.words.reports import (
     repeated_lines,
     scope_text,
     sequence_line,
-    size_text,
     total_text,
     totals_lines,
     unrecognised_line,

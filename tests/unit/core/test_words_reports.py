@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from rollkeeper.core.words.lines import size_text
 from rollkeeper.core.words.reports import (
     DriveWords,
     TotalsWords,
@@ -13,7 +14,6 @@ from rollkeeper.core.words.reports import (
     drive_line,
     erased_line,
     headline,
-    size_text,
     totals_lines,
 )
 
@@ -28,8 +28,8 @@ TOTALS = TotalsWords(
 
 @pytest.mark.parametrize(
     ("size", "text"),
-    [(0, "0 B"), (999, "999 B"), (1000, "1.0 KB"), (183_250_000_000, "183.2 GB"),
-     (1_400_000_000_000, "1.4 TB"), (2_000_000_000_000_000, "2000.0 TB")],
+    [(0, "0 B"), (999, "999 B"), (1000, "1 kB"), (183_250_000_000, "183.2 GB"),
+     (1_400_000_000_000, "1.4 TB"), (2_000_000_000_000_000, "2 PB")],
 )  # fmt: skip
 def test_sizes_are_said_in_decimal_units_as_drives_are_sold(size: int, text: str) -> None:
     assert size_text(size) == text

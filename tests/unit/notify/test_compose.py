@@ -13,7 +13,7 @@ from rollkeeper.core import happened
 from rollkeeper.core.clearance import Blocker, DriveVerdict
 from rollkeeper.core.events import Event
 from rollkeeper.core.lifecycle import CopyState
-from rollkeeper.core.words.notices import human_size
+from rollkeeper.core.words.lines import size_text as human_size
 from rollkeeper.ledger.outbox import Claimed
 from rollkeeper.ledger.routing import Route
 from rollkeeper.ledger.store import Ledger
@@ -63,6 +63,18 @@ def test_a_drive_cleared_says_its_rolls_and_bytes_in_the_subject(ledger: Ledger)
     notice = COMPOSER.compose(ledger, one(ledger, granted(12, 1_400_000_000_000)))
     assert notice.subject == "[CART-A] SHUTTLE_03 may be erased — 12 rolls, 1.4 TB, all verified"
     assert notice.summary == "YOU MAY ERASE SHUTTLE_03 (rotation; cards level: uploaded and proven)"
+
+
+def test_a_drive_cleared_names_every_roll_on_it(ledger: Ledger) -> None:
+    volume_id = raid(ledger)
+    stored(ledger, volume_id, A001)
+    stored(ledger, volume_id, A002)
+    verdict = DriveVerdict("RAID_A", "raid", True, "raid", (), ())
+    notice = COMPOSER.compose(ledger, one(ledger, happened.clearance(volume_id, verdict)))
+    [(title, lines)] = notice.sections
+    assert title == "2 rolls on RAID_A"
+    assert [line.split(" (")[0] for line in lines] == ["A001R1AB", "A002R1AB"]
+    assert lines[0].startswith("A001R1AB (20261121): ")
 
 
 def test_a_mismatch_says_do_not_erase(ledger: Ledger) -> None:
@@ -139,7 +151,7 @@ def test_the_plain_summary_counts_the_days_rolls_by_state(ledger: Ledger) -> Non
 
 @pytest.mark.parametrize(
     ("size", "said"),
-    [(12, "12 B"), (1_000, "1 KB"), (512_300_000, "512.3 MB"), (1_400_000_000_000, "1.4 TB")],
+    [(12, "12 B"), (1_000, "1 kB"), (512_300_000, "512.3 MB"), (1_400_000_000_000, "1.4 TB")],
 )
 def test_sizes_are_said_in_si_units(size: int, said: str) -> None:
     assert human_size(size) == said

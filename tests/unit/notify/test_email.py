@@ -64,7 +64,7 @@ def test_the_message_has_a_plain_text_and_an_html_part_saying_the_same(smtpd: Sm
     sentence = "MISMATCH A004R2CD: C004.MXF differs from its MHL — do not erase SHUTTLE_03"
     assert sentence in plain
     assert sentence in html
-    assert "380 GB" in plain and "380 GB" in html
+    assert "380.5 GB" in plain and "380.5 GB" in html
     assert "Shoot day 2026-12-06" in plain
 
 

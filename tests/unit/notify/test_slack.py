@@ -58,7 +58,7 @@ def test_an_alarm_has_a_siren_header_dividers_the_rolls_fields_and_a_context_lin
     item = payload["blocks"][3]
     assert _field_labels(item) == ["*Roll*", "*Day*", "*Files*", "*Size*", "*State*", "*Drive*"]
     assert [f["text"].split("\n")[1] for f in item["fields"]] == [
-        "A004R2CD", "2026-12-06", "198", "380 GB", "mismatch", "SHUTTLE_03",
+        "A004R2CD", "2026-12-06", "198", "380.5 GB", "mismatch", "SHUTTLE_03",
     ]  # fmt: skip
     context = payload["blocks"][-1]["elements"][0]["text"]
     assert context.startswith("CART-A · 2026-12-06 ")

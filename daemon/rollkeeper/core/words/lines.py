@@ -99,3 +99,15 @@ def still_settling(rolls: Sequence[str], waited: float) -> str:
         f"Still settling after {waited:g} s, not yet verified: {len(rolls)} roll(s): "
         f"{names}{more}; run again later, or with a longer --wait"
     )
+
+
+def size_text(size: int) -> str:
+    """A byte count as a person reads it, in decimal units as drives are sold: "1.4 TB",
+    "512.3 MB", "5 MB", "12 B". Every size a person reads (status, reports, notices) says it so."""
+    units = ("B", "kB", "MB", "GB", "TB", "PB")
+    value, unit = float(size), 0
+    while value >= 1000 and unit < len(units) - 1:
+        value, unit = value / 1000, unit + 1
+    if unit == 0:
+        return f"{size} B"
+    return f"{f'{value:.1f}'.removesuffix('.0')} {units[unit]}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from rollkeeper.core.events import Event, EventKind, Severity
+from rollkeeper.core.words.lines import size_text
 
 
 def _day_summary(event: Event) -> str:
@@ -28,17 +29,6 @@ WORDING: Mapping[EventKind, Callable[[Event], str]] = {
 SUBJECT_SENTENCE = 90
 
 
-def human_size(size: int) -> str:
-    """Bytes as a person reads them on a lock screen: "1.4 TB", "512 MB", "12 B" (SI units)."""
-    units = ("B", "KB", "MB", "GB", "TB", "PB")
-    value, unit = float(size), 0
-    while value >= 1000 and unit < len(units) - 1:
-        value, unit = value / 1000, unit + 1
-    if unit == 0:
-        return f"{size} B"
-    return f"{f'{value:.1f}'.removesuffix('.0')} {units[unit]}"
-
-
 def roll_name(roll_id: str | None) -> str:
     """A roll's name (its id's last part: `…/Camera_Media/A001R1AB` is `A001R1AB`)."""
     return (roll_id or "a roll").rsplit("/", 1)[-1]
@@ -54,7 +44,7 @@ def _granted(event: Event) -> str:
     if "rolls" in facts and "bytes" in facts:
         return (
             f"{facts['label']} may be erased — {_plural(int(facts['rolls']), 'roll')}, "
-            f"{human_size(int(facts['bytes']))}, {checked}"
+            f"{size_text(int(facts['bytes']))}, {checked}"
         )
     return f"{facts['label']} may be erased — {checked}"
 
@@ -152,7 +142,7 @@ def batch_subject(cart: str, *, uploaded: int, archived: int, days: Sequence[str
 
 def batch_summary(count: int, size: int) -> str:
     """The opening of a batch of good news."""
-    return f"Good news about {_plural(count, 'roll')} ({human_size(size)}), by shoot day."
+    return f"Good news about {_plural(count, 'roll')} ({size_text(size)}), by shoot day."
 
 
 def day_title(day: str | None) -> str:
@@ -163,9 +153,19 @@ def day_title(day: str | None) -> str:
 def counts_summary(what: str, rolls: int, size: int, states: Mapping[str, int]) -> str:
     """The opening of the plain summary: how many rolls, how big, how many in each state."""
     each = ", ".join(f"{count} {state}" for state, count in sorted(states.items()))
-    return f"{what}: {_plural(rolls, 'roll')}, {human_size(size)}" + (f" ({each})" if each else "")
+    return f"{what}: {_plural(rolls, 'roll')}, {size_text(size)}" + (f" ({each})" if each else "")
 
 
 def state_line(state: str, rolls: Sequence[str]) -> str:
     """One line of the plain summary: the rolls in one state."""
     return f"{state}: {', '.join(rolls)}"
+
+
+def drive_rolls_title(label: str, count: int) -> str:
+    """The title over the rolls of a drive whose clearance a notice tells."""
+    return f"{_plural(count, 'roll')} on {label}"
+
+
+def drive_roll_line(roll: str, shoot_day: str, files: int, size: int, state: str) -> str:
+    """One roll on a drive whose clearance a notice tells."""
+    return f"{roll} ({shoot_day}): {_plural(files, 'file')}, {size_text(size)}, {state}"

@@ -11,19 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rollkeeper.core.completeness import SOUND, Completeness, RollSeen, Sequence
+from rollkeeper.core.words.lines import size_text
 
 #: How many rolls a line names before it says "and N more".
 ROLLS_IN_A_LINE = 12
-
-
-def size_text(size: int) -> str:
-    """A byte count as a person reads it, in decimal units as drives are sold: 1.4 TB."""
-    amount = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if amount < 1000 or unit == "TB":
-            return f"{size} B" if unit == "B" else f"{amount:.1f} {unit}"
-        amount /= 1000
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def clock(at: str) -> str:
