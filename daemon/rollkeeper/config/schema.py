@@ -21,6 +21,8 @@ from rollkeeper.config.sections import (
     CartSettings,
     ClearanceSettings,
     LayoutSettings,
+    LogSettings,
+    ServiceSettings,
     StateSettings,
     TargetSettings,
     VerifySettings,
@@ -42,6 +44,8 @@ class Config(Section):
     archive: ArchiveSettings = ArchiveSettings()
     clearance: ClearanceSettings = ClearanceSettings()
     notify: NotifySettings = NotifySettings()
+    service: ServiceSettings = ServiceSettings()
+    log: LogSettings = LogSettings()
     monitor: MonitorSettings = MonitorSettings()
 
     @field_validator("volumes", mode="after")

@@ -32,9 +32,36 @@ class StateSettings(Section):
     dir: AbsolutePath | None = Field(
         None, description="State folder (ledger, logs). Default: the platform's state folder."
     )
+    keep_backups: int = Field(
+        7, ge=0, description="Daily ledger backups kept in the state folder (0: none)."
+    )
 
     def resolved_dir(self) -> Path:
         return self.dir or default_state_dir()
+
+
+class ServiceSettings(Section):
+    """How the daemon lives as a service: how fast it stops, whether it keeps the cart awake."""
+
+    stop_grace: Seconds = Field(
+        20.0,
+        gt=0,
+        description="SIGTERM/SIGINT: the daemon exits within this long, whatever "
+        "is in flight (parts checkpointed, the rest resumed at the next start).",
+    )
+    prevent_sleep: bool = Field(
+        True, description="Keep the cart from idle-sleeping while rolls verify or upload."
+    )
+
+
+class LogSettings(Section):
+    """The daemon's log."""
+
+    level: Literal["debug", "info", "warning", "error"] = Field(
+        "info",
+        description="debug | info | warning | error (third-party libraries log at "
+        "warning unless this is debug).",
+    )
 
 
 #: Ten minutes without growth, and a copy still short of its files is INCOMPLETE.

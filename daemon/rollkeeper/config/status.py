@@ -35,9 +35,11 @@ TOP_LEVEL_KEYS = frozenset(
         "clearance",
         "notify",
         "monitor",
+        "service",
+        "log",
     }
 )
-STATE_KEYS = frozenset({"dir"})
+STATE_KEYS = frozenset({"dir", "keep_backups"})
 ARCHIVE_KEYS = frozenset(
     {
         "provider", "poll_interval", "poll_interval_later", "overdue_after", "storage_classes",
