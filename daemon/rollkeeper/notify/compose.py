@@ -104,9 +104,6 @@ class Composer:
         ordered = tuple(sorted(items, key=lambda i: (i.day or "", i.event_id)))
         kinds = Counter(item.kind for item in ordered)
         days = sorted({item.day or "" for item in ordered})
-        by_day: dict[str, list[str]] = defaultdict(list)
-        for item in ordered:
-            by_day[item.day or ""].append(item.sentence)
         sizes = {item.roll: item.bytes or 0 for item in ordered if item.roll is not None}
         rolls, size = len(sizes), sum(sizes.values())
         return Notice(
@@ -122,8 +119,7 @@ class Composer:
             summary=notices.batch_summary(rolls, size),
             cart=self.cart,
             at=self.clock(),
-            items=ordered,
-            sections=tuple((notices.day_title(day or None), tuple(by_day[day])) for day in days),
+            items=ordered,  # each channel lays them out grouped by shoot day (notify.layout)
         )
 
 

@@ -145,11 +145,6 @@ def batch_summary(count: int, size: int) -> str:
     return f"Good news about {_plural(count, 'roll')} ({size_text(size)}), by shoot day."
 
 
-def day_title(day: str | None) -> str:
-    """The title of a shoot day's part of a notice."""
-    return f"Shoot day {day}" if day else "No shoot day"
-
-
 def counts_summary(what: str, rolls: int, size: int, states: Mapping[str, int]) -> str:
     """The opening of the plain summary: how many rolls, how big, how many in each state."""
     each = ", ".join(f"{count} {state}" for state, count in sorted(states.items()))
