@@ -61,32 +61,28 @@ def _install(
 
 
 def _uninstall(scope: str | None, dry_run: bool, platform: str | None) -> None:
-    from pathlib import Path as _Path
-
     from rollkeeper.cli.service import apply
     from rollkeeper.cli.service.backends import backend_for, need_root, tool_path
 
     backend = backend_for(platform)
     chosen = _scope(scope)
-    file = backend.file(chosen, _Path.home())
+    file = backend.file(chosen, Path.home())
     if not file.exists():
         _say(f"{backend.service} is not installed for the {chosen.value} ({file} does not exist)")
         return
     need_root(chosen, dry_run, "removing")
-    plan = backend.uninstall(chosen, _Path.home(), tool_path(backend, dry_run))
+    plan = backend.uninstall(chosen, Path.home(), tool_path(backend, dry_run))
     (apply.show if dry_run else apply.carry_out)(plan, _say)
 
 
 def _status(scope: str | None, platform: str | None) -> None:
-    from pathlib import Path as _Path
-
     from rollkeeper.cli.service import apply
     from rollkeeper.cli.service.backends import backend_for, tool_path
     from rollkeeper.core.errors import EnvironmentProblem
 
     backend = backend_for(platform)
     chosen = _scope(scope)
-    file = backend.file(chosen, _Path.home())
+    file = backend.file(chosen, Path.home())
     if not file.exists():
         raise EnvironmentProblem(
             f"{backend.service} is not installed for the {chosen.value} ({file} does not "
@@ -94,7 +90,7 @@ def _status(scope: str | None, platform: str | None) -> None:
         )
     _say(f"installed: {file}")
     command = backend.status(chosen, tool_path(backend, dry_run=False))
-    if apply.run(type(command)(command.argv, check=False)) != 0:
+    if apply.run(command) != 0:
         raise EnvironmentProblem(
             f"{backend.service} is installed but not running (`{command.shown()}` says why, above)"
         )

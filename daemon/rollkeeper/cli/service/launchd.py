@@ -97,5 +97,5 @@ def uninstall_plan(scope: Scope, home: Path, tool: str) -> Plan:
 
 
 def status_command(scope: Scope, tool: str) -> Command:
-    """What `service status` runs: launchd's own view of the job."""
-    return Command((tool, "print", f"{domain(scope)}/{LABELS[scope]}"))
+    """What `service status` runs: launchd's own view of the job (its exit code is the answer)."""
+    return Command((tool, "print", f"{domain(scope)}/{LABELS[scope]}"), check=False)

@@ -5,7 +5,7 @@ run, each an argv list (never a shell line), so `--dry-run` can print exactly wh
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -74,4 +74,4 @@ class Plan:
     commands: tuple[Command, ...] = ()
     removals: tuple[Path, ...] = ()
     after: tuple[Command, ...] = ()  # commands run once the files are removed
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()

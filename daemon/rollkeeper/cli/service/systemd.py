@@ -183,5 +183,5 @@ def uninstall_plan(scope: Scope, home: Path, tool: str) -> Plan:
 
 
 def status_command(scope: Scope, tool: str) -> Command:
-    """What `service status` runs: systemd's own view of the unit."""
-    return Command(_systemctl(tool, scope, "status", "--no-pager", "--lines=5", UNIT).argv)
+    """What `service status` runs: systemd's own view of the unit (its exit code is the answer)."""
+    return Command(_systemctl(tool, scope, "status", "--no-pager", "--lines=5", UNIT).argv, False)
