@@ -100,6 +100,15 @@ def test_dry_run_prints_the_unit_and_the_commands_and_changes_nothing(cart: Cart
     assert cart.calls() == []
 
 
+def test_dry_run_of_the_system_service_shows_the_sandboxed_unit_for_etc(cart: Cart) -> None:
+    done = cart.run("install", "--system", "--dry-run", "--config", str(cart.config))
+    assert done.returncode == 0, done.stderr
+    assert "would write /etc/systemd/system/rollkeeper.service (mode 644):" in done.stdout
+    assert "ProtectSystem=strict" in done.stdout.splitlines()
+    assert f"would run: {cart.bin}/systemctl enable --now rollkeeper.service" in done.stdout
+    assert cart.calls() == []
+
+
 def test_install_writes_the_user_unit_then_reloads_enables_and_starts_it(cart: Cart) -> None:
     done = cart.run("install", "--user", "--config", str(cart.config))
     assert done.returncode == 0, done.stderr
