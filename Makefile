@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m compileall -q daemon
 	touch $(STAMP)
 
-## Set up, then run rollkeeper on the embedded default (see README).
+## Set up, then run the daemon on a demo cart built afresh in ./demo (see README, Quick start).
 run: $(STAMP)
 	$(BIN)/python -m rollkeeper.cli.demo
 

@@ -2,10 +2,10 @@
 
 Each command lives in its own module (`cli/verify.py`, `cli/seal.py`, `cli/run.py`,
 `cli/status.py`, `cli/clearance.py`, `cli/erased.py`, `cli/reverify.py`, `cli/report.py`,
-`cli/notify.py`): it parses, calls the room that does the work, renders the view `reports/`
-defines, and exits with the code. `rollkeeper verify` is timed against `xxhsum`, so everything it
-imports at start-up counts: each command imports what it needs when it runs,
-rich only when it will draw colours or a progress bar on a terminal, and `verify PATH [--json]
+`cli/notify.py`, `cli/service/`): it parses, calls the room that does the work, renders the view
+`reports/` defines, and exits with the code. `rollkeeper verify` is timed against `xxhsum`, so
+everything it imports at start-up counts: each command imports what it needs when it runs, rich
+only when it will draw colours or a progress bar on a terminal, and `verify PATH [--json]
 [--jobs N]` written plainly is even parsed without click (`cli.plain_verify`), whose import costs
 more than the whole rest of a small verification's start-up. Anything else (help, a usage
 error, another spelling, another command) goes through click as always.
@@ -35,6 +35,7 @@ def build_cli() -> click.Group:
     from rollkeeper.cli.reverify import reverify_command
     from rollkeeper.cli.run import run_command
     from rollkeeper.cli.seal import seal_command
+    from rollkeeper.cli.service.command import service_group
     from rollkeeper.cli.status import status_command
     from rollkeeper.cli.verify import verify_command
 
@@ -53,6 +54,7 @@ def build_cli() -> click.Group:
         reverify_command(),
         report_command(),
         notify_group(),
+        service_group(),
     ):
         cli.add_command(command)
     return cli

@@ -1,10 +1,10 @@
 """The `[notify]` channels and the `[monitor]` dead-man's switch: who is told what, and how.
 
 Several channels of each kind may be configured (`[[notify.email]]`, `[[notify.slack]]`,
-`[[notify.webhook]]`, `[[notify.apprise]]`). Every secret has an `_env` form naming the
-environment variable that holds it; an inline secret is accepted (a warning at start when the file
-is readable by others) and is held as a `SecretStr`, so no repr, log line or error ever shows it.
-`secret()` is the one place a secret's value is read.
+`[[notify.webhook]]`, `[[notify.apprise]]`, `[[notify.console]]`). Every secret has an `_env`
+form naming the environment variable that holds it; an inline secret is accepted (a warning at
+start when the file is readable by others) and is held as a `SecretStr`, so no repr, log line
+or error ever shows it. `secret()` is the one place a secret's value is read.
 """
 
 from __future__ import annotations
@@ -19,7 +19,13 @@ from rollkeeper.config.fields import AbsolutePath, Seconds, Section
 from rollkeeper.core.events import EventKind
 
 #: How long good news waits to be told together, by channel kind (email: one message a batch).
-DEFAULT_BATCH_EVERY = {"email": 600.0, "slack": 0.0, "webhook": 0.0, "apprise": 0.0}
+DEFAULT_BATCH_EVERY = {
+    "email": 600.0,
+    "slack": 0.0,
+    "webhook": 0.0,
+    "apprise": 0.0,
+    "console": 0.0,
+}
 
 
 class ChannelSettings(Section):
@@ -129,6 +135,10 @@ class AppriseChannel(ChannelSettings):
         return self
 
 
+class ConsoleChannel(ChannelSettings):
+    """`[[notify.console]]`: each notice printed on the daemon's standard output (the demo)."""
+
+
 class NotifySettings(Section):
     """`[notify]`: the channels, the daily summary and how long a delivery is retried."""
 
@@ -136,6 +146,7 @@ class NotifySettings(Section):
     slack: list[SlackChannel] = Field(default_factory=list)
     webhook: list[WebhookChannel] = Field(default_factory=list)
     apprise: list[AppriseChannel] = Field(default_factory=list)
+    console: list[ConsoleChannel] = Field(default_factory=list)
     daily_at: str | None = Field(
         None, description="Local time of the daily summary, e.g. '19:00' (default: none)."
     )
@@ -172,6 +183,7 @@ class NotifySettings(Section):
             ("slack", list(self.slack)),
             ("webhook", list(self.webhook)),
             ("apprise", list(self.apprise)),
+            ("console", list(self.console)),
         )
         for kind, channels in kinds:
             for number, channel in enumerate(channels, start=1):
@@ -197,12 +209,13 @@ class MonitorSettings(Section):
 
 
 def channel_kind(channel: ChannelSettings) -> str:
-    """`email`, `slack`, `webhook` or `apprise`."""
+    """`email`, `slack`, `webhook`, `apprise` or `console`."""
     kinds: dict[type[ChannelSettings], str] = {
         EmailChannel: "email",
         SlackChannel: "slack",
         WebhookChannel: "webhook",
         AppriseChannel: "apprise",
+        ConsoleChannel: "console",
     }
     return kinds[type(channel)]
 

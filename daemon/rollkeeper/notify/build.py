@@ -17,6 +17,7 @@ from rollkeeper.config import notify as settings
 from rollkeeper.config.errors import ConfigError
 from rollkeeper.config.schema import Config
 from rollkeeper.notify.apprise_channel import AppriseChannel
+from rollkeeper.notify.console import ConsoleChannel
 from rollkeeper.notify.email import EmailChannel, SmtpServer
 from rollkeeper.notify.http import HttpOptions, is_http_url
 from rollkeeper.notify.model import Channel
@@ -79,6 +80,8 @@ def build_channel(name: str, channel: settings.ChannelSettings) -> Channel:
         where = _where("apprise", name)
         url = settings.secret(channel.url, channel.url_env, "url", where)
         return AppriseChannel(name, _required(url, "url", where), channel.timeout)
+    if isinstance(channel, settings.ConsoleChannel):
+        return ConsoleChannel(name)
     raise TypeError(f"not a channel's settings: {type(channel).__name__}")
 
 

@@ -80,7 +80,7 @@ class Channel(Protocol):
     def name(self) -> str: ...
 
     @property
-    def kind(self) -> str: ...  # "email" | "slack" | "webhook" | "apprise"
+    def kind(self) -> str: ...  # "email" | "slack" | "webhook" | "apprise" | "console"
 
     def send(self, notice: Notice) -> None: ...
 

@@ -162,6 +162,7 @@ def test_the_example_configurations_channels_build(monkeypatch: pytest.MonkeyPat
         ("slack-1", "slack"),
         ("webhook-1", "webhook"),
         ("apprise-1", "apprise"),
+        ("console-1", "console"),
     ]
     for channel in channels:
         channel.close()
