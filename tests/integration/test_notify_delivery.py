@@ -134,8 +134,15 @@ def test_a_webhook_answering_500_keeps_its_deliveries_while_slack_hears_of_every
             make_roll(raid, A002, sample_files(2))
             wait_until(lambda: told(slack, "A002R1AB"), what="Slack told of A002's upload")
             wait_until(
-                lambda: {d["roll_id"] for d in outbox(config) if d["last_error"]} == {A001, A002},
+                lambda: (
+                    {(d["channel"], d["roll_id"]) for d in outbox(config) if d["last_error"]}
+                    == {("webhook-1", A001), ("webhook-1", A002)}
+                ),
                 what="both of the webhook's deliveries tried and failed",
+            )
+            wait_until(
+                lambda: {d["channel"] for d in outbox(config)} == {"webhook-1"},
+                what="Slack's deliveries recorded as sent",
             )
             states, waiting = roll_states(config), outbox(config)
         finally:
