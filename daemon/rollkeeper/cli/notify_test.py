@@ -56,12 +56,13 @@ def notify_test_command() -> click.Command:
     def test(config_path: Path | None, wanted: str | None) -> None:
         """Send a test message to every channel (or NAME) and print each one's result."""
         from rollkeeper.config.schema import load_config
-        from rollkeeper.notify.build import build_channel
+        from rollkeeper.notify.build import build_channel, register_secrets
         from rollkeeper.notify.model import DeliveryFailed
         from rollkeeper.notify.probe import probe_notice
 
         config, file = load_config(config_path)
         chosen = _chosen(config.notify.channels(), wanted, file)
+        register_secrets(config)  # also those of the channels not tested, and the ping URL
         built = [build_channel(name, settings) for name, settings in chosen]
         failed = 0
         for channel in built:
