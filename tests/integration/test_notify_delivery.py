@@ -74,6 +74,7 @@ def test_an_alarm_raised_while_smtp_is_down_survives_a_kill_and_arrives_at_most_
     assert len(messages) == 2  # sent, not recorded (killed), sent again: at most twice
     assert {m["Subject"] for m in messages} == {MISMATCH_SUBJECT}
     assert len({m["Message-ID"] for m in messages}) == 1
+    assert len({m["Date"] for m in messages}) == 1, [m["Date"] for m in messages]
     assert outbox(config) == []
 
 
