@@ -10,6 +10,7 @@ delivers what is pending whatever its window, sends it as one email grouped by s
 
 from __future__ import annotations
 
+import re
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,8 @@ def test_good_news_is_batched_per_channel_and_a_drive_that_may_be_erased_is_told
     text = plain_text(told)
     day1, day2 = text.index("Shoot day 20261121_Day01"), text.index("Shoot day 20261122_Day02")
     assert day1 < text.index("A001R1AB") < day2 < text.index("A002R1AB")
+    told_once = [text.count(f"UPLOADED: roll {roll}") for roll in (A001, A002)]
+    assert (text.count("Shoot day "), told_once) == (2, [1, 1])  # nothing said twice
     assert outbox(config) == []
 
 
@@ -151,5 +154,8 @@ def test_the_webhook_is_signed_keyed_by_the_notice_id_and_slack_gets_block_kit(
         kinds = [block["type"] for block in document["blocks"]]
         assert kinds[0] == "header" and kinds[-1] == "context", kinds
         assert "ALARM" not in document["blocks"][0]["text"]["text"]  # good news, not an alarm
+        said = "\n".join(block["text"]["text"] for block in document["blocks"] if "text" in block)
+        uploads = re.findall(r"UPLOADED: roll (\S+)", said)
+        assert len(uploads) == len(set(uploads)), said  # no roll said twice
     headers = [d["blocks"][0]["text"]["text"] for d in posted(slack.requests)]
     assert any(MAY_BE_ERASED in header for header in headers), headers

@@ -2,9 +2,10 @@
 
 The loop's thread composes (it alone reads the ledger in the daemon); channels only lay a notice
 out. A delivery of one event becomes a notice of its own, `event-<id>`; a batch of good news
-becomes one notice whose items are grouped by shoot day (a titled section per day), its id the
-one the batch was claimed under (`ledger.outbox`). A DAY_SUMMARY's content comes from a
-`Summarizer` (the roll report's summary once wired; `count_summary` until then).
+becomes one notice whose items are ordered by shoot day (each channel lays them out under a
+heading per day; no section repeats them), its id the one the batch was claimed under
+(`ledger.outbox`). A DAY_SUMMARY's content comes from a `Summarizer` (the roll report's summary
+once wired; `count_summary` until then).
 """
 
 from __future__ import annotations
@@ -102,9 +103,6 @@ class Composer:
         ordered = tuple(sorted(items, key=lambda i: (i.day or "", i.event_id)))
         kinds = Counter(item.kind for item in ordered)
         days = sorted({item.day or "" for item in ordered})
-        by_day: dict[str, list[str]] = defaultdict(list)
-        for item in ordered:
-            by_day[item.day or ""].append(item.sentence)
         sizes = {item.roll: item.bytes or 0 for item in ordered if item.roll is not None}
         rolls, size = len(sizes), sum(sizes.values())
         return Notice(
@@ -120,8 +118,7 @@ class Composer:
             summary=notices.batch_summary(rolls, size),
             cart=self.cart,
             at=self.clock(),
-            items=ordered,
-            sections=tuple((notices.day_title(day or None), tuple(by_day[day])) for day in days),
+            items=ordered,  # each channel lays them out under a heading per shoot day
         )
 
 

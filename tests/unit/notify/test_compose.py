@@ -103,9 +103,8 @@ def test_a_batch_groups_good_news_by_shoot_day_with_the_rolls_facts(ledger: Ledg
     assert notice.subject == (
         "[CART-A] 3 rolls uploaded and verified, 1 archived — days 20261121, 20261122"
     )
-    assert [title for title, _lines in notice.sections] == [
-        "Shoot day 20261121", "Shoot day 20261122"
-    ]  # fmt: skip
+    assert [item.day for item in notice.items] == ["20261121"] * 3 + ["20261122"]
+    assert notice.sections == ()  # the channels head each day's items: nothing said twice
     assert [(i.roll, i.day, i.files, i.bytes, i.drive) for i in notice.items][:2] == [
         ("A001R1AB", "20261121", 1, 3, "RAID_A"), ("A002R1AB", "20261121", 1, 3, "RAID_A")
     ]  # fmt: skip
