@@ -155,6 +155,41 @@ def test_a_webhook_answering_500_keeps_its_deliveries_while_slack_hears_of_every
     }
 
 
+def test_a_webhook_that_answers_too_late_is_retried_later_saying_so_while_slack_hears_at_once(
+    tmp_path: Path,
+) -> None:
+    raid = tmp_path / "RAID_A"
+    make_roll(raid, A001, sample_files(1))
+    late = threading.Event()
+    with HttpReceiver() as slack, HttpReceiver([Answer(held_until=late)]) as hook:
+        channels = http_channel("slack", f'webhook_url = "{slack.url("/services/T/B/x")}"')
+        channels += http_channel("webhook", f'url = "{hook.url("/rk")}"', timeout="1s")
+        config = notify_config(tmp_path, [(str(raid), "raid")], channels)
+        daemon = Daemon(config).start()
+        try:
+            wait_until(lambda: told(slack, "A001R1AB"), what="Slack told of A001's upload")
+            wait_until(
+                lambda: (
+                    [(d["channel"], bool(d["last_error"])) for d in outbox(config)]
+                    == [("webhook-1", True)]
+                ),
+                what="the webhook's attempt timing out, Slack's recorded as sent",
+            )
+            (waiting,) = outbox(config)
+        finally:
+            late.set()
+            daemon.stop()
+    assert (waiting["channel"], waiting["state"], waiting["roll_id"]) == (
+        "webhook-1",
+        "pending",
+        A001,
+    )
+    assert (
+        waiting["last_error"]
+        == f"webhook channel webhook-1 (127.0.0.1:{hook.port}): no answer within 1 s"
+    )
+
+
 def test_run_once_delivers_what_is_pending_before_it_exits_batch_window_or_not(
     tmp_path: Path,
 ) -> None:
