@@ -6,8 +6,9 @@ them fail: servers down, 500s answered with every secret echoed back, a refused 
 that offers no STARTTLS, a certificate that does not verify. The real daemon runs until every
 channel has been tried and pinged; then everything a person sees is scanned for every secret and
 its distinctive pieces: the daemon's output and its log file, `status` and `status --json`,
-`notify outbox` and `--json`, `notify test`, `report` as CSV, JSON and HTML, and the messages
-the servers received."""
+`notify outbox` and `--json`, `notify test`, `report` as CSV, JSON and HTML, `notify summary`,
+`run --once` (which delivers the summary asked for, failing again), its log lines, and the
+messages the servers received."""
 
 from __future__ import annotations
 
@@ -171,9 +172,10 @@ def test_no_secret_appears_in_anything_a_person_sees(tmp_path: Path, servers: Se
     for command in (
         ("status",), ("status", "--json"), ("notify", "outbox"), ("notify", "outbox", "--json"),
         ("notify", "test"), ("report",), ("report", "--format", "json"),
-        ("report", "--format", "html"),
+        ("report", "--format", "html"), ("notify", "summary"), ("run", "--once"),
     ):  # fmt: skip
         seen.append(shown(config, *command))
+    seen.append((tmp_path / "state" / "rollkeeper.log").read_text(encoding="utf-8"))  # run --once's
     seen += received(servers)
 
     everything = "\n".join(seen)
