@@ -34,12 +34,14 @@ from tests.integration.notify_cart import (
     outbox,
     posted,
     s3_target,
+    signature_verifies,
 )
 from tests.integration.test_daemon_log import flip_a_byte
 from tests.s3server import WRITER_KEY, WRITER_SECRET, S3Server
 from tests.smtpserver import Behaviour, SmtpServer
 
 MISMATCH_SUBJECT = f"[{CART}] MISMATCH A001R1AB — do not erase"
+SIGNING = "delivery-spec-signing-secret"
 
 
 def test_an_alarm_raised_while_smtp_is_down_survives_a_kill_and_arrives_at_most_twice_as_one(
@@ -75,6 +77,30 @@ def test_an_alarm_raised_while_smtp_is_down_survives_a_kill_and_arrives_at_most_
     assert {m["Subject"] for m in messages} == {MISMATCH_SUBJECT}
     assert len({m["Message-ID"] for m in messages}) == 1
     assert len({m["Date"] for m in messages}) == 1, [m["Date"] for m in messages]
+    assert outbox(config) == []
+
+
+def test_a_webhook_sent_again_after_a_kill_carries_the_same_idempotency_key_and_a_fresh_signature(
+    tmp_path: Path,
+) -> None:
+    raid = tmp_path / "RAID_A"
+    flip_a_byte(make_roll(raid, A001, sample_files(1)))
+    answered = threading.Event()
+    with HttpReceiver([Answer(held_until=answered), Answer()]) as hook:
+        channel = http_channel("webhook", f'url = "{hook.url("/rk")}"\nsecret = "{SIGNING}"')
+        config = notify_config(tmp_path, [(str(raid), "raid")], channel, target=False)
+        daemon = Daemon(config).start()
+        wait_until(lambda: len(hook.requests) == 1, what="the alarm posted, its answer held")
+        daemon.kill()  # sent, never recorded
+        answered.set()
+        done = run_cli("run", "--once", "--config", str(config))
+    assert done.returncode == 1, done.stdout + done.stderr  # the mismatch
+    first, again = hook.requests
+    keys = {request.headers["idempotency-key"] for request in hook.requests}
+    assert keys == {json.loads(first.body)["notice_id"]}
+    assert json.loads(first.body)["subject"] == MISMATCH_SUBJECT
+    for request in (first, again):
+        assert signature_verifies(SIGNING, request.body, request.headers["x-rollkeeper-signature"])
     assert outbox(config) == []
 
 
