@@ -54,20 +54,24 @@ def test_an_alarm_raised_while_smtp_is_down_survives_a_kill_and_arrives_at_most_
     config = notify_config(tmp_path, [(str(raid), "raid")], email_channel(smtp.port), target=False)
 
     daemon = Daemon(config).start()
-    wait_until(
-        lambda: any(d["attempts"] and d["last_error"] for d in outbox(config)),
-        what="the alarm's first attempt failing on the SMTP server being down",
-    )
-    daemon.kill()
+    try:
+        wait_until(
+            lambda: any(d["attempts"] and d["last_error"] for d in outbox(config)),
+            what="the alarm's first attempt failing on the SMTP server being down",
+        )
+    finally:
+        daemon.kill()
     (waiting,) = outbox(config)
     assert (waiting["kind"], waiting["state"]) == ("copy_failed", "pending")
     assert f"127.0.0.1:{smtp.port}" in waiting["last_error"]
 
     with smtp:  # back, but it answers a message only once released: the sender is killed first
         resend = Daemon(config, "--once").start()
-        wait_until(lambda: len(smtp.received) == 1, what="the alarm reaching the SMTP server")
-        resend.kill()
-        release.set()
+        try:
+            wait_until(lambda: len(smtp.received) == 1, what="the alarm reaching the server")
+        finally:
+            resend.kill()
+            release.set()
         done = run_cli("run", "--once", "--config", str(config))
         again = run_cli("run", "--once", "--config", str(config))
 
@@ -80,7 +84,7 @@ def test_an_alarm_raised_while_smtp_is_down_survives_a_kill_and_arrives_at_most_
     assert outbox(config) == []
 
 
-def test_a_webhook_sent_again_after_a_kill_carries_the_same_idempotency_key_and_a_fresh_signature(
+def test_a_webhook_notice_sent_again_after_a_kill_carries_the_same_idempotency_key_signed(
     tmp_path: Path,
 ) -> None:
     raid = tmp_path / "RAID_A"
@@ -90,9 +94,11 @@ def test_a_webhook_sent_again_after_a_kill_carries_the_same_idempotency_key_and_
         channel = http_channel("webhook", f'url = "{hook.url("/rk")}"\nsecret = "{SIGNING}"')
         config = notify_config(tmp_path, [(str(raid), "raid")], channel, target=False)
         daemon = Daemon(config).start()
-        wait_until(lambda: len(hook.requests) == 1, what="the alarm posted, its answer held")
-        daemon.kill()  # sent, never recorded
-        answered.set()
+        try:
+            wait_until(lambda: len(hook.requests) == 1, what="the alarm posted, its answer held")
+        finally:
+            daemon.kill()  # sent, never recorded
+            answered.set()
         done = run_cli("run", "--once", "--config", str(config))
     assert done.returncode == 1, done.stdout + done.stderr  # the mismatch
     first, again = hook.requests
