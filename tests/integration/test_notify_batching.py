@@ -4,8 +4,9 @@ the real daemon, with a real SMTP server and real HTTP receivers for Slack and a
 Two rolls of two shoot days are offloaded to a RAID and a shuttle and uploaded to a folder
 target. Slack and the webhook (`batch_every` 0) hear the good news while the daemon runs; the
 email channel (`batch_every` an hour) hears at once only that the shuttle may be erased, and its
-good news waits in the outbox. The batch window is not waited out in a test: `run --once`, which
-delivers what is pending whatever its window, sends it as one email grouped by shoot day.
+good news waits in the outbox. An hour's window is not waited out in a test: `run --once`, which
+delivers what is pending whatever its window, sends it as one email grouped by shoot day. A
+window of a second is: the running daemon wakes for it with nothing else happening.
 """
 
 from __future__ import annotations
@@ -159,3 +160,21 @@ def test_the_webhook_is_signed_keyed_by_the_notice_id_and_slack_gets_block_kit(
         assert len(uploads) == len(set(uploads)), said  # no roll said twice
     headers = [d["blocks"][0]["text"]["text"] for d in posted(slack.requests)]
     assert any(MAY_BE_ERASED in header for header in headers), headers
+
+
+def test_a_running_daemon_sends_a_batch_when_its_window_ends_with_nothing_else_happening(
+    tmp_path: Path,
+) -> None:
+    raid = tmp_path / "RAID_A"
+    make_roll(raid, A001, sample_files(1))
+    with SmtpServer() as smtp:
+        channel = email_channel(smtp.port, extra='batch_every = "1s"\n')
+        config = notify_config(tmp_path, [(str(raid), "raid")], channel)
+        daemon = Daemon(config).start()
+        try:
+            wait_until(lambda: len(smtp.received) == 1, what="the batch, once its window ended")
+            wait_until(lambda: outbox(config) == [], what="the batch recorded as sent")
+        finally:
+            daemon.stop()
+        (told,) = smtp.messages()
+    assert told["Subject"] == f"[{CART}] 1 roll uploaded and verified — day 20261121_Day01"
