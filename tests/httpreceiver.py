@@ -3,9 +3,9 @@
 `HttpReceiver` is a `ThreadingHTTPServer` in a thread on 127.0.0.1 and a free port. It records
 every request's method, path, headers and exact body bytes (`requests`), and answers from a
 script of `Answer`s (status, headers, body; the last one repeats): 200 by default, or 429 with
-`Retry-After`, 500, a redirect, a slow answer. Given a certificate and key it speaks HTTPS; it
-also answers CONNECT (recorded with the tunnel's target as `path`), so it can stand in for a
-proxy that refuses.
+`Retry-After`, 500, a redirect, a slow answer, one held until the test releases it. Given a
+certificate and key it speaks HTTPS; it also answers CONNECT (recorded with the tunnel's target
+as `path`), so it can stand in for a proxy that refuses.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b"ok"
     delay: float = 0.0
+    #: Given, the answer waits until this is set (a receiver that hangs, then answers).
+    held_until: threading.Event | None = None
 
 
 def redirect(location: str, status: int = 307) -> Answer:
@@ -69,6 +71,8 @@ class HttpReceiver:
                 )
                 if answer.delay:
                     time.sleep(answer.delay)
+                if answer.held_until is not None:
+                    answer.held_until.wait()
                 try:
                     self.send_response(answer.status)
                     for name, value in answer.headers.items():

@@ -3,14 +3,18 @@
 `SmtpServer` listens on 127.0.0.1 on a free port, optionally offering STARTTLS or speaking
 implicit TLS with a self-signed certificate (`self_signed`), optionally asking for a login. It
 keeps every envelope (`received`, parsed with the stdlib `email` package by `messages()`), and can
-be told to refuse recipients, refuse the login or answer a temporary failure to DATA.
+be told to refuse recipients, refuse the login, answer a temporary failure to DATA, or keep a
+message it received without answering until told (`answer_when`: a sender killed meanwhile
+never learns it was delivered).
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -42,6 +46,8 @@ class Behaviour:
     refuse_recipients: set[str] = field(default_factory=set)
     temp_fail_data: bool = False
     logins: dict[str, str] = field(default_factory=dict)  # username -> password
+    #: Given, a message is kept (in `received`) but answered only once this is set.
+    answer_when: threading.Event | None = None
 
 
 class _Handler:
@@ -63,6 +69,8 @@ class _Handler:
         self.received.append(
             Envelope(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         )
+        if self.behaviour.answer_when is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.behaviour.answer_when.wait)
         return "250 Message accepted for delivery"
 
 

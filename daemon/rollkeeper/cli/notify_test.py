@@ -1,9 +1,12 @@
 """`rollkeeper notify test [--channel NAME]`: send a test message to each channel and say how it
 went, one line per channel. Exit 0 when every one was delivered, 3 when any failed, 2 when no
-channel is configured or NAME is not one of them (a configuration problem, like every other)."""
+channel is configured or NAME is not one of them (a configuration problem, like every other).
+The code is given to `sys.exit`, not to click's `Exit`: the `rollkeeper` entry point runs click
+outside its standalone mode, where an `Exit` is returned as a value and its code would be lost."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +32,7 @@ def _chosen(
 
     if not channels:
         click.echo(f"rollkeeper: {file} configures no channel to tell people: {ADD_ONE}", err=True)
-        raise click.exceptions.Exit(ExitCode.BAD_INPUT)
+        sys.exit(int(ExitCode.BAD_INPUT))
     if wanted is None:
         return channels
     chosen = [(name, channel) for name, channel in channels if name == wanted]
@@ -39,7 +42,7 @@ def _chosen(
             f"rollkeeper: {file} has no channel named {wanted!r}; its channels are: {known}",
             err=True,
         )
-        raise click.exceptions.Exit(ExitCode.BAD_INPUT)
+        sys.exit(int(ExitCode.BAD_INPUT))
     return chosen
 
 
@@ -53,12 +56,13 @@ def notify_test_command() -> click.Command:
     def test(config_path: Path | None, wanted: str | None) -> None:
         """Send a test message to every channel (or NAME) and print each one's result."""
         from rollkeeper.config.schema import load_config
-        from rollkeeper.notify.build import build_channel
+        from rollkeeper.notify.build import build_channel, register_secrets
         from rollkeeper.notify.model import DeliveryFailed
         from rollkeeper.notify.probe import probe_notice
 
         config, file = load_config(config_path)
         chosen = _chosen(config.notify.channels(), wanted, file)
+        register_secrets(config)  # also those of the channels not tested, and the ping URL
         built = [build_channel(name, settings) for name, settings in chosen]
         failed = 0
         for channel in built:
@@ -71,6 +75,6 @@ def notify_test_command() -> click.Command:
             finally:
                 channel.close()
         if failed:
-            raise click.exceptions.Exit(ExitCode.ENVIRONMENT)
+            sys.exit(int(ExitCode.ENVIRONMENT))
 
     return test

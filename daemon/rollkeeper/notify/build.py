@@ -4,7 +4,8 @@
 but not set is a `ConfigError` naming the key and the variable) and returns one `Channel` per
 `[[notify.*]]` table, named as `NotifySettings.channels` names them. `startup_warnings` says what
 is allowed but unwise: a channel that does not verify TLS, and an inline secret in a file that
-group or others can read.
+group or others can read. `register_secrets` hides every secret of the configuration from this
+process's words, whichever channels it builds (`notify test --channel NAME` builds one).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+
+from pydantic import SecretStr
 
 from rollkeeper.config import notify as settings
 from rollkeeper.config.errors import ConfigError
@@ -21,6 +24,7 @@ from rollkeeper.notify.console import ConsoleChannel
 from rollkeeper.notify.email import EmailChannel, SmtpServer
 from rollkeeper.notify.http import HttpOptions, is_http_url
 from rollkeeper.notify.model import Channel
+from rollkeeper.notify.scrub import register
 from rollkeeper.notify.slack import SlackChannel
 from rollkeeper.notify.webhook import WebhookChannel
 
@@ -88,6 +92,30 @@ def build_channel(name: str, channel: settings.ChannelSettings) -> Channel:
 def build_channels(config: Config) -> list[Channel]:
     """Every configured channel, in the order `NotifySettings.channels` gives."""
     return [build_channel(name, channel) for name, channel in config.notify.channels()]
+
+
+#: The key of each kind's secret (its `_env` form is the key and `_env`).
+_SECRET_KEY = {"email": "password", "slack": "webhook_url", "webhook": "secret", "apprise": "url"}
+
+
+def register_secrets(config: Config) -> None:
+    """Register every secret the configuration holds or names — every channel's and the
+    `[monitor]` ping URL — with `notify.scrub`, so that no output of this process shows one,
+    even of a channel not built here. A variable named but not set holds nothing to hide."""
+    named: list[tuple[SecretStr | None, str | None, str, str]] = []
+    for name, channel in config.notify.channels():
+        kind = settings.channel_kind(channel)
+        key = _SECRET_KEY[kind]
+        named.append((getattr(channel, key), getattr(channel, f"{key}_env"), key, name))
+    monitor = config.monitor
+    named.append((monitor.ping_url, monitor.ping_url_env, "ping_url", "[monitor]"))
+    values: list[str | None] = []
+    for inline, env, key, where in named:
+        try:
+            values.append(settings.secret(inline, env, key, where))
+        except ConfigError:
+            continue
+    register(values)
 
 
 def _inline_secrets(config: Config) -> list[str]:

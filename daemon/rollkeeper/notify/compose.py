@@ -2,9 +2,10 @@
 
 The loop's thread composes (it alone reads the ledger in the daemon); channels only lay a notice
 out. A delivery of one event becomes a notice of its own, `event-<id>`; a batch of good news
-becomes one notice whose items are grouped by shoot day (a titled section per day), its id the
-one the batch was claimed under (`ledger.outbox`). A DAY_SUMMARY's content comes from a
-`Summarizer` (the roll report's summary once wired; `count_summary` until then).
+becomes one notice whose items are ordered by shoot day (each channel lays them out under a
+heading per day; no section repeats them), its id the one the batch was claimed under
+(`ledger.outbox`). A DAY_SUMMARY's content comes from a `Summarizer` (the roll report's summary
+once wired; `count_summary` until then).
 """
 
 from __future__ import annotations

@@ -2,13 +2,15 @@
 stay the same when the same notice is sent again.
 
 The Message-ID is derived from the notice id and the cart (never random), and the Date is the
-notice's own time, so a resend after a crash is recognisably the same message: mail clients and
+time of the newest event the notice tells (not when it was composed: a notice is composed again
+for each attempt), so a resend after a crash is recognisably the same message: mail clients and
 list servers drop the repeat.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -23,6 +25,12 @@ def message_id(notice: Notice, sender: str) -> str:
     return f"<{local or 'notice'}@{domain}>"
 
 
+def dated(notice: Notice) -> datetime:
+    """When the message is dated: its newest event's time, the same on every attempt to send
+    the notice (a notice telling no event: when it was composed)."""
+    return max((item.at for item in notice.items), default=notice.at)
+
+
 def one_line(text: str) -> str:
     """`text` fit for a header: line breaks and other control characters become spaces (a roll
     name could carry them, and a header must never be split into two)."""
@@ -35,7 +43,7 @@ def compose_email(notice: Notice, sender: str, to: list[str]) -> EmailMessage:
     message["Subject"] = one_line(notice.subject)
     message["From"] = sender
     message["To"] = ", ".join(to)
-    message["Date"] = format_datetime(notice.at)
+    message["Date"] = format_datetime(dated(notice))
     message["Message-ID"] = message_id(notice, sender)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     message["X-Rollkeeper-Notice"] = one_line(notice.notice_id)

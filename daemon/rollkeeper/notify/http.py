@@ -184,5 +184,7 @@ def retry_after(value: str | None) -> float | None:
 
 
 def _quoted_body(response: httpx.Response, destination: Destination) -> str:
-    text = " ".join(response.text.split())[:QUOTED_BODY]
-    return f": {scrub(text, destination.secrets)}" if text else ""
+    """The start of the answer's body, scrubbed before it is cut: a secret the cut would split
+    must not show its first half."""
+    text = scrub(" ".join(response.text.split()), destination.secrets)[:QUOTED_BODY]
+    return f": {text}" if text else ""

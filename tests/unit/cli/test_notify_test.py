@@ -133,3 +133,24 @@ def test_a_secrets_variable_not_set_stops_with_the_configuration_error(
         "RK_TEST_SLACK, which is not set"
     )
     assert (result.output, slack.requests) == ("", [])
+
+
+def test_one_channel_tested_alone_shows_no_secret_of_the_others_nor_the_ping_url(
+    servers: tuple[SmtpServer, HttpReceiver, HttpReceiver], tmp_path: Path
+) -> None:
+    _smtp, slack, hook = servers
+    token, check = "alOneT0kenOfSlack", "ping-4d2a9c7e-alone"
+    hook.answers = [Answer(500, body=f"seen {token} and {check}".encode())]
+    file = _config(tmp_path, *servers)
+    with file.open("a", encoding="utf-8") as config:
+        config.write(f'[monitor]\nping_url = "{slack.url("/ping/" + check)}"\n')
+    runner = CliRunner(mix_stderr=False)
+    env = {"RK_TEST_SLACK": slack.url(f"/services/T0/B0/{token}")}
+    result = runner.invoke(
+        notify_test_command(), ["--config", str(file), "--channel", "webhook-1"], env=env
+    )
+    assert result.exit_code == 3
+    assert result.output == (
+        f"webhook-1 (webhook): failed: webhook channel webhook-1 (127.0.0.1:{hook.port}): "
+        "answered 500 Internal Server Error: seen [secret] and [secret]\n"
+    )

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -91,6 +93,14 @@ def test_a_resend_of_the_same_notice_carries_the_same_message_id(smtpd: Smtpd) -
     first, again, other = (m["Message-ID"] for m in smtpd.messages())
     assert first == again == "<event-4711.CART-A@cart-a.example>"
     assert other != first
+
+
+def test_a_notice_composed_again_for_a_resend_is_dated_as_before(smtpd: Smtpd) -> None:
+    channel = _channel(smtpd.port)
+    channel.send(alarm())
+    channel.send(replace(alarm(), at=datetime(2026, 12, 6, 18, 40, tzinfo=UTC)))  # composed later
+    first, again = (m["Date"] for m in smtpd.messages())
+    assert first == again == "Sun, 06 Dec 2026 18:02:00 +0000"  # the event's time
 
 
 def test_a_hostile_roll_name_is_escaped_in_the_html_and_kept_as_is_in_the_text(

@@ -126,3 +126,14 @@ def test_the_secret_is_in_no_reason_and_no_repr(receiver: HttpReceiver) -> None:
         channel.send(alarm())
     assert SECRET not in failed.value.reason
     assert SECRET not in repr(channel)
+
+
+def test_a_secret_cut_by_the_quoted_answers_length_shows_no_part_of_it(
+    receiver: HttpReceiver,
+) -> None:
+    padding = "x" * 190  # the secret straddles the 200th character the reason quotes
+    receiver.answers = [Answer(500, body=f"{padding}{SECRET} and more".encode())]
+    with pytest.raises(DeliveryFailed) as failed:
+        _channel(receiver.url("/rollkeeper")).send(alarm())
+    assert SECRET[:10] not in failed.value.reason
+    assert failed.value.reason.endswith(f"{padding}[secret] a")  # scrubbed, then cut
