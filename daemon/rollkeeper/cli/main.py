@@ -65,14 +65,16 @@ def _run_click() -> None:
     import click
 
     try:
-        build_cli().main(standalone_mode=False)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        # Outside standalone mode click returns a command's `ctx.exit(code)` as a value
+        # instead of exiting with it: honour it, so no exit code is ever lost.
+        returned = build_cli().main(standalone_mode=False)
     except click.ClickException as err:
         err.show()
         sys.exit(ExitCode.BAD_INPUT)
     except click.Abort:
         sys.exit(130)
+    if isinstance(returned, int) and returned:
+        sys.exit(returned)
 
 
 def main() -> None:

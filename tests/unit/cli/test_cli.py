@@ -527,3 +527,24 @@ def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setenv("_ROLLKEEPER_COMPLETE", "bash_complete")
     assert plain_verify_arguments(["verify", "R"]) is None
+
+
+def test_a_commands_exit_code_through_click_is_never_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """click outside standalone mode returns `ctx.exit(code)` as a value: main exits with it."""
+    import click
+    from rollkeeper.cli import main as cli_main
+
+    @click.group()
+    def group() -> None:
+        pass
+
+    @group.command()
+    @click.pass_context
+    def fails(ctx: click.Context) -> None:
+        ctx.exit(3)
+
+    monkeypatch.setattr(cli_main, "build_cli", lambda: group)
+    monkeypatch.setattr(sys, "argv", ["rollkeeper", "fails"])
+    with pytest.raises(SystemExit) as exited:
+        cli_main.main()
+    assert exited.value.code == 3
