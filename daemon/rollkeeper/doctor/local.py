@@ -6,6 +6,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import subprocess
+import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,10 +64,28 @@ def state_dir_writable(state_dir: Path) -> Finding:
     return ok(name, f"the state folder {state_dir} exists and is writable")
 
 
+def _mount_listing_type(mount_point: Path) -> str:
+    """The filesystem type `mount` lists for `mount_point` ("" when it does not say): macOS's
+    fallback when diskutil knows nothing of a network share."""
+    try:
+        listing = subprocess.run(
+            ["/sbin/mount"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    for line in listing.splitlines():  # "//user@nas/share on /Volumes/share (smbfs, nodev, …)"
+        _source, on, rest = line.partition(f" on {mount_point} (")
+        if on:
+            return rest.split(",")[0].rstrip(")").strip()
+    return ""
+
+
 def state_disk_local(state_dir: Path) -> Finding:
     """The ledger is SQLite: its locks and durability need a local disk, not a network share."""
     name = "state-disk"
     mount = mount_info(_nearest_existing(state_dir))
+    if not mount.fs_type and sys.platform == "darwin":
+        mount = replace(mount, fs_type=_mount_listing_type(mount.mount_point))
     kind = mount.fs_type or "unknown"
     facts = {"mount_point": str(mount.mount_point), "fs_type": mount.fs_type or None}
     if mount.fs_type in NETWORK_FILESYSTEMS:
