@@ -181,3 +181,17 @@ def test_unset_key_variables_fail_with_the_variables_named(
     )  # fmt: skip
     assert done.returncode == 3
     assert "RK_DOC_KEY_ID and RK_DOC_SECRET must both be set" in done.stdout
+
+
+def test_an_https_endpoint_with_an_untrusted_certificate_fails_with_the_ca_bundle_fix(
+    s3_server: S3Server, bucket: str, tmp_path: Path
+) -> None:
+    config = s3_config(tmp_path, s3_server.https_endpoint, bucket)
+    done = doctor(config, "--json", env=KEYS)
+    assert done.returncode == 3
+    target = checks(done)["target"]
+    assert "TLS certificate is not trusted" in target["sentence"]
+    assert target["fix"].startswith("set [target] ca_bundle")
+    with config.open("a", encoding="utf-8") as file:
+        file.write(f'ca_bundle = "{s3_server.certificate}"\n')
+    assert doctor(config, env=KEYS).returncode == 0

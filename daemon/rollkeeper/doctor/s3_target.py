@@ -59,6 +59,18 @@ def _where(settings: TargetSettings) -> str:
     return settings.endpoint_url or f"AWS {settings.region or 'default region'}"
 
 
+def _refusal_fix(settings: TargetSettings, refusal: str) -> str:
+    """The fix for a store that answered but refused: the bucket, TLS trust or the keys."""
+    if "does not exist" in refusal:
+        return f"create the bucket {settings.bucket!r}, or fix [target] bucket"
+    if "TLS certificate" in refusal:
+        return (
+            "set [target] ca_bundle to the CA that signed the endpoint's certificate "
+            "(verify_tls = false only on a closed network)"
+        )
+    return credentials_fix(settings)
+
+
 def _reach(settings: TargetSettings, clock: ServerClock) -> tuple[S3Target | None, Finding]:
     """The target with doctor's quick client, and whether its bucket answers."""
     try:
@@ -72,13 +84,7 @@ def _reach(settings: TargetSettings, clock: ServerClock) -> tuple[S3Target | Non
     try:
         inner.check()
     except TargetUnusable as err:
-        text = str(err)
-        fix = (
-            f"create the bucket {settings.bucket!r}, or fix [target] bucket"
-            if "does not exist" in text
-            else credentials_fix(settings)
-        )
-        return None, fail("target", text, fix)
+        return None, fail("target", str(err), _refusal_fix(settings, str(err)))
     except RollkeeperError as err:
         return None, fail(
             "target",
