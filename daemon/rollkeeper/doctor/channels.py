@@ -8,14 +8,17 @@ from __future__ import annotations
 import socket
 import urllib.parse
 
+import httpx
+
 from rollkeeper.config.errors import ConfigError
 from rollkeeper.config.notify import ChannelSettings, MonitorSettings, channel_kind, secret
 from rollkeeper.config.schema import Config
 from rollkeeper.doctor.model import Finding, fail, ok
 from rollkeeper.notify.build import build_channel
+from rollkeeper.notify.http import HttpOptions, build_client
 from rollkeeper.notify.model import DeliveryFailed
 from rollkeeper.notify.probe import probe_notice
-from rollkeeper.runtime.monitor import build_switch
+from rollkeeper.runtime.monitor import PING_TIMEOUT
 
 #: What to check when a test message does not arrive, by channel kind.
 _FIXES = {
@@ -91,20 +94,24 @@ def monitor_finding(settings: MonitorSettings, send: bool) -> Finding | None:
         return ok(
             name, f"the dead-man's switch at {host} resolves (not pinged without --send-test)"
         )
-    return _ping(settings, host)
+    return _ping(settings, url, host)
 
 
-def _ping(settings: MonitorSettings, host: str) -> Finding:
-    switch = build_switch(settings)
-    assert switch is not None  # noqa: S101 - a URL was found above
+def _ping(settings: MonitorSettings, url: str, host: str) -> Finding:
+    """One plain ping, as the daemon's beat sends it. The failure is named by its kind and
+    status only: the URL (a secret) is in httpx's messages."""
+    client = build_client(HttpOptions(PING_TIMEOUT, settings.verify_tls, settings.ca_bundle))
     try:
-        sent = switch.ping()
+        response = client.post(url.rstrip("/"), content=b"")
+        why = f"the server answered HTTP {response.status_code}" if response.is_error else None
+    except httpx.HTTPError as err:
+        why = type(err).__name__
     finally:
-        switch.client.close()
-    if not sent:
+        client.close()
+    if why is not None:
         return fail(
             "monitor",
-            f"the dead-man's switch at {host} was NOT pinged: {switch.last_error}",
+            f"the dead-man's switch at {host} was NOT pinged: {why}",
             "check [monitor] ping_url and the cart's network",
         )
     return ok("monitor", f"the dead-man's switch at {host} was pinged")

@@ -217,3 +217,18 @@ def test_the_dead_mans_switch_is_resolved_and_pinged_only_with_send_test(tmp_pat
         assert checks(pinged)["monitor"]["sentence"].endswith("was pinged")
         assert [r.path for r in checks_server.requests] == ["/ping/0b7c-secret-uuid"]
     assert "secret-uuid" not in quiet.stdout + pinged.stdout + pinged.stderr
+
+
+def test_a_ping_the_server_refuses_fails_with_its_status_and_the_json_stays_whole(
+    tmp_path: Path,
+) -> None:
+    with HttpReceiver([Answer(404, {}, b"")]) as checks_server:
+        url = checks_server.url("/ping/0b7c-secret-uuid")
+        file = folder_config(tmp_path, extra='[monitor]\nping_url_env = "RK_DOC_PING"\n')
+        done = doctor(file, "--json", "--send-test", env={"RK_DOC_PING": url})
+    assert done.returncode == 3
+    monitor = checks(done)["monitor"]
+    assert monitor["sentence"] == (
+        "the dead-man's switch at 127.0.0.1 was NOT pinged: the server answered HTTP 404"
+    )
+    assert "secret-uuid" not in done.stdout + done.stderr
