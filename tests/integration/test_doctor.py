@@ -163,7 +163,7 @@ def silent_endpoint() -> Iterator[str]:
 def test_a_store_that_never_answers_fails_after_doctors_short_timeout_not_a_hang(
     silent_endpoint: str, tmp_path: Path
 ) -> None:
-    """Doctor's client waits 8 s for an answer and does not retry (the daemon's: 120 s, 3
+    """Doctor's client waits 5 s for an answer and does not retry (the daemon's: 120 s, 3
     attempts); the subprocess timeout above only guards the suite."""
     done = doctor(s3_config(tmp_path, silent_endpoint, "footage"), "--json", env=KEYS)
     assert done.returncode == 3

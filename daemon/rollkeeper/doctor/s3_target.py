@@ -1,5 +1,5 @@
 """An S3 target: reachable with these credentials (within seconds: doctor's client waits 3 s to
-connect and 8 s for an answer, and does not retry), the bucket there, the identity marker, the
+connect and 5 s for an answer, and does not retry), the bucket there, the identity marker, the
 store's checksum support, the store's clock, and with `--probe` a small object written, read
 back and deleted under `doctor/`."""
 
@@ -88,7 +88,7 @@ def _reach(settings: TargetSettings, clock: ServerClock) -> tuple[S3Target | Non
     except RollkeeperError as err:
         return None, fail(
             "target",
-            f"{inner.description} cannot be reached: {err}",
+            f"{err}: the store cannot be reached",
             f"check that {_where(settings)} is up and reachable from this cart (network, VPN, "
             "firewall, proxy) and that [target] endpoint_url is right",
         )

@@ -16,7 +16,8 @@ from rollkeeper.transfer.targets import TargetUnusable
 
 @dataclass(frozen=True, slots=True)
 class Patience:
-    """How long one request may wait to connect and for an answer, and how often it is tried."""
+    """How long one request may wait to connect and for an answer, and how many times in all
+    it is sent (the first attempt included)."""
 
     connect_seconds: float
     read_seconds: float
@@ -24,9 +25,9 @@ class Patience:
 
 
 #: The daemon's: a slow store is waited for, a hiccup retried.
-DAEMON_PATIENCE = Patience(connect_seconds=10, read_seconds=120, attempts=3)
+DAEMON_PATIENCE = Patience(connect_seconds=10, read_seconds=120, attempts=4)
 #: `rollkeeper doctor`'s: an unreachable endpoint is said within seconds, not minutes.
-QUICK_PATIENCE = Patience(connect_seconds=3, read_seconds=8, attempts=1)
+QUICK_PATIENCE = Patience(connect_seconds=3, read_seconds=5, attempts=1)
 
 
 def make_client(
@@ -50,7 +51,7 @@ def make_client(
     # some S3-compatible stores reject.
     when = "when_required" if settings.compatibility else "when_supported"
     config = BotoConfig(
-        retries={"mode": "standard", "max_attempts": patience.attempts},
+        retries={"mode": "standard", "total_max_attempts": patience.attempts},
         connect_timeout=patience.connect_seconds,
         read_timeout=patience.read_seconds,
         max_pool_connections=pool,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from rollkeeper.config.sections import VolumeSettings
+from rollkeeper.config.sections import TargetSettings, VolumeSettings
 from rollkeeper.core.errors import ExitCode
 from rollkeeper.doctor.local import (
     clock_against_server,
@@ -18,7 +18,7 @@ from rollkeeper.doctor.local import (
 )
 from rollkeeper.doctor.model import Outcome, exit_code, fail, ok, verdict, warn
 from rollkeeper.doctor.volumes import count_folders, inotify_limit, volume_findings
-from rollkeeper.transfer.s3_client import QUICK_PATIENCE
+from rollkeeper.transfer.s3_client import QUICK_PATIENCE, make_client
 
 
 def test_warnings_pass_a_failure_exits_3_and_a_configuration_failure_exits_2() -> None:
@@ -29,9 +29,22 @@ def test_warnings_pass_a_failure_exits_3_and_a_configuration_failure_exits_2() -
     assert exit_code(both) is ExitCode.BAD_INPUT and verdict(both) == "invalid_config"
 
 
-def test_doctors_s3_client_cannot_wait_30_seconds_on_a_silent_store() -> None:
-    assert QUICK_PATIENCE.attempts == 1
-    assert QUICK_PATIENCE.connect_seconds + QUICK_PATIENCE.read_seconds < 30
+def test_doctors_s3_client_sends_each_request_once_and_cannot_wait_30_seconds_on_it() -> None:
+    settings = TargetSettings.model_validate(
+        {"kind": "s3", "bucket": "footage", "endpoint_url": "http://127.0.0.1:9"}
+    )
+    config = make_client(settings, patience=QUICK_PATIENCE).meta.config
+    assert config.retries["total_max_attempts"] == 1
+    assert config.connect_timeout + config.read_timeout < 30
+
+
+def test_the_daemons_s3_client_still_tries_each_request_four_times() -> None:
+    settings = TargetSettings.model_validate(
+        {"kind": "s3", "bucket": "footage", "endpoint_url": "http://127.0.0.1:9"}
+    )
+    config = make_client(settings).meta.config
+    assert config.retries["total_max_attempts"] == 4
+    assert (config.connect_timeout, config.read_timeout) == (10, 120)
 
 
 def test_a_writable_state_folder_passes_and_leaves_nothing_behind(tmp_path: Path) -> None:
