@@ -81,7 +81,8 @@ def test_the_live_view_on_a_terminal_shows_the_drive_verdict_and_the_roll_and_ct
     if pid == 0:  # the child: rollkeeper on the pseudo-terminal
         os.execvpe(command[0], command, env)  # noqa: S606 - a fixed argv, no shell
     try:
-        screen = _read_until(fd, ["SHUTTLE_01", "MAY BE ERASED", "In flight", "Problems: none"])
+        wanted = ["MAY BE ERASED", "SHUTTLE_01", "A001", "uploaded", "Problems: none"]
+        screen = _read_until(fd, wanted)
         assert "\x1b[" in screen  # drawn for a terminal (cursor moves, colours), not plain lines
         os.kill(pid, signal.SIGINT)
         _drain(fd)
@@ -109,6 +110,7 @@ def test_into_a_pipe_it_prints_plain_snapshots_and_ctrl_c_exits_0(cart: Path) ->
     assert watcher.returncode == 0, err
     assert "  SHUTTLE_01 (rotation, mounted): MAY BE ERASED" in lines
     assert "In flight: nothing" in lines and "Problems: none" in lines
+    assert any(line.startswith("  A001") and "uploaded · on SHUTTLE_01" in line for line in lines)
     assert not any("\x1b[" in line for line in lines)
     assert "Traceback" not in err
 

@@ -13,6 +13,7 @@ from rollkeeper.reports.status_watch import (
     header_lines,
     in_flight,
     problems,
+    recent_rolls,
 )
 
 if TYPE_CHECKING:
@@ -72,6 +73,15 @@ def _problems(document: dict[str, Any]) -> list[RenderableType]:
     return lines
 
 
+def _rolls(document: dict[str, Any]) -> list[RenderableType]:
+    from rich.text import Text
+
+    count = len(document["rolls"])
+    lines: list[RenderableType] = [Text(f"Rolls: {count or 'none yet'}", style="bold")]
+    lines += [Text(f"  {line}") for line in recent_rolls(document)]
+    return lines
+
+
 def live_view(document: dict[str, Any], at: datetime) -> RenderableType:
     """The whole screen for one snapshot of the status document."""
     from rich.console import Group
@@ -81,7 +91,8 @@ def live_view(document: dict[str, Any], at: datetime) -> RenderableType:
         Text(f"rollkeeper status · {at:%H:%M:%S} · Ctrl-C to leave", style="bold")
     ]
     parts += [Text(line) for line in header_lines(document)]
-    parts += [Text(""), _flights_table(document), Text(""), *_problems(document), Text("")]
+    parts += [Text(""), _flights_table(document), Text(""), *_rolls(document), Text("")]
+    parts += [*_problems(document), Text("")]
     parts.append(_drives_table(document))
     return Group(*parts)
 

@@ -18,8 +18,9 @@ from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState
 from rollkeeper.core.words.lines import size_text
 from rollkeeper.reports.status_text import daemon_line, target_line
 
-#: How many problems the view shows (the rest are counted).
+#: How many problems, and rolls of the latest days, the view shows (the rest are counted).
 MAX_PROBLEMS = 8
+MAX_ROLLS = 10
 _IN_FLIGHT = {RollState.READY.value, RollState.VERIFYING.value, RollState.UPLOADING.value}
 _FAILED = {state.value for state in FAILED_ROLL_STATES}
 
@@ -100,6 +101,17 @@ def in_flight(document: dict[str, Any]) -> list[Flight]:
     return sorted(flights, key=lambda flight: flight.state != "uploading")
 
 
+def recent_rolls(document: dict[str, Any]) -> list[str]:
+    """The rolls of the latest shoot days, newest first: "A001 (20261206) uploaded · on
+    SHUTTLE_01" (at most `MAX_ROLLS`)."""
+    rolls = sorted(document["rolls"], key=lambda r: (r["shoot_day"] or "", r["roll"]), reverse=True)
+    lines = []
+    for roll in rolls[:MAX_ROLLS]:
+        where = ", ".join(roll["volumes"]) or "no mounted copy"
+        lines.append(f"{_roll_name(roll)} {roll['state']} · on {where}")
+    return lines
+
+
 def problems(document: dict[str, Any]) -> list[str]:
     """What needs a person: every failed roll's first problem, every channel that gave up."""
     found = []
@@ -148,6 +160,9 @@ def snapshot_lines(document: dict[str, Any], at: datetime) -> list[str]:
     for flight in flights:
         bar = f" {flight.share:4.0%}" if flight.total else ""
         lines.append(f"  {flight.roll} {flight.state}{bar} {flight.detail()}".rstrip())
+    recent = recent_rolls(document)
+    lines.append(f"Rolls: {len(document['rolls']) or 'none yet'}")
+    lines += [f"  {line}" for line in recent]
     found = problems(document)
     lines.append(f"Problems: {len(found) or 'none'}")
     lines += [f"  {problem}" for problem in found[:MAX_PROBLEMS]]

@@ -25,7 +25,7 @@ def _roll(
     roll: str, state: str, upload: dict[str, Any] | None = None, **extra: Any
 ) -> dict[str, Any]:
     return {"roll": roll, "shoot_day": "20261206", "state": state, "problems": [],
-            "upload": upload, **extra}  # fmt: skip
+            "volumes": [], "upload": upload, **extra}  # fmt: skip
 
 
 def _uploading(done: int, total: int, rate: float | None, eta: float | None) -> dict[str, Any]:
@@ -95,12 +95,15 @@ def test_each_drive_says_may_be_erased_or_keep_with_its_first_reason() -> None:
 
 def test_a_plain_snapshot_reads_top_to_bottom_without_terminal_codes() -> None:
     upload = _uploading(500, 1000, 100.0, 5.0)
-    document = _document([_roll("A004", "uploading", upload)], [_volume("SHUTTLE_01", True)])
+    roll = _roll("A004", "uploading", upload, volumes=["SHUTTLE_01"])
+    document = _document([roll], [_volume("SHUTTLE_01", True)])
     assert snapshot_lines(document, AT) == [
         "— 2026-12-06 18:02:05 UTC",
         "Daemon: running (pid 42, since 2026-12-06 06:10 UTC)",
         "In flight: 1",
         "  A004 (20261206) uploading  50% 500 B of 1 kB · 100 B/s · 5 s left",
+        "Rolls: 1",
+        "  A004 (20261206) uploading · on SHUTTLE_01",
         "Problems: none",
         "Drives:",
         "  SHUTTLE_01 (rotation, mounted): MAY BE ERASED",
@@ -115,3 +118,16 @@ def test_a_long_list_of_problems_is_cut_and_counted() -> None:
 
 def test_a_roll_being_verified_has_no_byte_count_to_show() -> None:
     assert Flight("B001", "verifying").detail() == ""
+
+
+def test_the_latest_days_rolls_come_first_and_say_where_they_are() -> None:
+    rolls = [
+        _roll("A001", "uploaded", volumes=["SHUTTLE_01"], shoot_day="20261205"),
+        _roll("A002", "verified", volumes=[], shoot_day="20261206"),
+    ]
+    lines = snapshot_lines(_document(rolls, []), AT)
+    start = lines.index("Rolls: 2")
+    assert lines[start + 1 : start + 3] == [
+        "  A002 (20261206) verified · on no mounted copy",
+        "  A001 (20261205) uploaded · on SHUTTLE_01",
+    ]
