@@ -119,3 +119,25 @@ def test_watch_and_json_together_are_refused_with_exit_2(cart: Path) -> None:
     done = run_cli("status", "--watch", "--json", "--config", str(cart))
     assert done.returncode == 2
     assert "--watch shows the status to people; leave out --json" in done.stderr
+
+
+def test_before_the_daemon_made_a_ledger_it_says_why_it_waits_and_keeps_waiting(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "RAID_A").mkdir()
+    volumes = [(str(tmp_path / "RAID_A"), "raid")]
+    config = write_config(tmp_path / "rollkeeper.toml", tmp_path / "state", volumes, settle=0.0)
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "rollkeeper", "status", "--watch", "--interval", "0.2",
+         "--config", str(config)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert watcher.stdout is not None
+    first, second = watcher.stdout.readline(), watcher.stdout.readline()
+    while not second.strip():
+        second = watcher.stdout.readline()
+    watcher.send_signal(signal.SIGINT)
+    _out, err = watcher.communicate(timeout=HANG_GUARD)
+    assert watcher.returncode == 0, err
+    assert first.startswith("waiting: ") and "rollkeeper run" in first
+    assert second.startswith("waiting: ")
