@@ -195,3 +195,56 @@ def test_an_https_endpoint_with_an_untrusted_certificate_fails_with_the_ca_bundl
     with config.open("a", encoding="utf-8") as file:
         file.write(f'ca_bundle = "{s3_server.certificate}"\n')
     assert doctor(config, env=KEYS).returncode == 0
+
+
+@pytest.fixture
+def used_folder_cart(tmp_path: Path) -> Path:
+    """A folder target a real daemon pass used (its marker written, its id in the ledger)."""
+    from tests.builders import clip
+    from tests.integration.daemon_harness import A001, make_roll, run_cli, write_config
+
+    raid = tmp_path / "RAID_A"
+    raid.mkdir()
+    (tmp_path / "store").mkdir()
+    config = write_config(
+        tmp_path / "rollkeeper.toml",
+        tmp_path / "state",
+        [(str(raid), "raid")],
+        settle=0.0,
+        extra=f'[target]\npath = "{tmp_path / "store"}"\n',
+    )
+    make_roll(raid, A001, {"Clips/A001C001.mov": clip(1, 3000)})
+    done = run_cli("run", "--once", "--wait", "0", "--config", str(config))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return config
+
+
+def test_the_target_this_cart_used_is_recognised_by_its_marker(used_folder_cart: Path) -> None:
+    done = doctor(used_folder_cart, "--json")
+    assert done.returncode == 0, done.stdout
+    assert "holds the marker id" in checks(done)["target-identity"]["sentence"]
+    assert "this cart recorded" in checks(done)["target-identity"]["sentence"]
+
+
+def test_another_disk_in_the_targets_place_fails_as_the_daemon_would_refuse_it(
+    used_folder_cart: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "store" / ".rollkeeper-target.json"
+    marker.write_text('{"schema": "rollkeeper.target/1", "id": "someone-elses"}')
+    done = doctor(used_folder_cart, "--json")
+    assert done.returncode == 3
+    identity = checks(done)["target-identity"]
+    assert identity["sentence"].startswith("TARGET is another disk")
+    assert "someone-elses" in identity["sentence"]
+    assert "Moving storage deliberately" in identity["fix"]
+
+
+def test_an_empty_folder_in_the_targets_place_fails_as_not_mounted(
+    used_folder_cart: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "store" / ".rollkeeper-target.json").unlink()
+    done = doctor(used_folder_cart, "--json")
+    assert done.returncode == 3
+    assert checks(done)["target-identity"]["sentence"].startswith(
+        "TARGET is not mounted (or is another disk)"
+    )
