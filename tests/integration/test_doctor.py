@@ -248,3 +248,15 @@ def test_an_empty_folder_in_the_targets_place_fails_as_not_mounted(
     assert checks(done)["target-identity"]["sentence"].startswith(
         "TARGET is not mounted (or is another disk)"
     )
+
+
+def test_without_a_marker_the_store_checksums_are_unknown_until_the_probe_asks(
+    s3_server: S3Server, bucket: str, tmp_path: Path
+) -> None:
+    config = s3_config(tmp_path, s3_server.endpoint, bucket)
+    looked = checks(doctor(config, "--json", env=KEYS))
+    assert looked["target-checksums"]["status"] == "warn"
+    assert looked["target-checksums"]["fix"].startswith("run `rollkeeper doctor --probe`")
+    probed = checks(doctor(config, "--json", "--probe", env=KEYS))
+    assert "target-checksums" not in probed
+    assert probed["target-probe"]["status"] == "ok"

@@ -41,15 +41,18 @@ def _settled(inner: S3Target) -> Finding | None:
     return None
 
 
-def checksum_finding(inner: S3Target, marker: str) -> Finding:
+def checksum_finding(inner: S3Target, marker: str, *, probing: bool) -> Finding | None:
     """Does the store keep and report checksums? Asked of the marker (HeadObject with
-    ChecksumMode) when there is one; `--probe` asks with a fresh object."""
+    ChecksumMode) when there is one; `--probe` asks with a fresh object (None: no marker to
+    ask, and the probe will)."""
     settled = _settled(inner)
     if settled is not None:
         return settled
     try:
         answer = inner.client.head_object(Bucket=inner.bucket, Key=marker, ChecksumMode="ENABLED")
     except (ClientError, BotoCoreError):
+        if probing:
+            return None
         return warn(
             "target-checksums",
             "whether the store keeps checksums is not known yet (no identity marker to ask)",

@@ -109,7 +109,9 @@ def s3_findings(
     target = IdentifiedTarget(inner, marker_key("s3", settings.prefix), recheck_writes=False)
     recorded = recorded_identity(state_dir, inner.description)
     findings = [reached, identity_finding(target, recorded)]
-    findings.append(checksum_finding(inner, target.marker_key))
+    checksums = checksum_finding(inner, target.marker_key, probing=probe)
+    if checksums is not None:
+        findings.append(checksums)
     if probe:
         findings.append(s3_probe(inner))
     return findings, clock
