@@ -29,6 +29,7 @@ def build_cli() -> click.Group:
     import click
 
     from rollkeeper.cli.clearance import clearance_command
+    from rollkeeper.cli.doctor import doctor_command
     from rollkeeper.cli.erased import erased_command
     from rollkeeper.cli.notify import notify_group
     from rollkeeper.cli.report import report_command
@@ -55,6 +56,7 @@ def build_cli() -> click.Group:
         report_command(),
         notify_group(),
         service_group(),
+        doctor_command(),
     ):
         cli.add_command(command)
     return cli

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -13,7 +14,25 @@ from rollkeeper.config.sections import S3Connection
 from rollkeeper.transfer.targets import TargetUnusable
 
 
-def make_client(settings: S3Connection, *, pool: int = 10) -> Any:
+@dataclass(frozen=True, slots=True)
+class Patience:
+    """How long one request may wait to connect and for an answer, and how many times in all
+    it is sent (the first attempt included)."""
+
+    connect_seconds: float
+    read_seconds: float
+    attempts: int
+
+
+#: The daemon's: a slow store is waited for, a hiccup retried.
+DAEMON_PATIENCE = Patience(connect_seconds=10, read_seconds=120, attempts=4)
+#: `rollkeeper doctor`'s: an unreachable endpoint is said within seconds, not minutes.
+QUICK_PATIENCE = Patience(connect_seconds=3, read_seconds=5, attempts=1)
+
+
+def make_client(
+    settings: S3Connection, *, pool: int = 10, patience: Patience = DAEMON_PATIENCE
+) -> Any:
     """A thread-safe S3 client. Keys come from the named environment variables, a profile or
     the standard credential chain, never from the configuration file itself."""
     session_options: dict[str, Any] = {}
@@ -32,9 +51,9 @@ def make_client(settings: S3Connection, *, pool: int = 10) -> Any:
     # some S3-compatible stores reject.
     when = "when_required" if settings.compatibility else "when_supported"
     config = BotoConfig(
-        retries={"mode": "standard", "max_attempts": 3},
-        connect_timeout=10,
-        read_timeout=120,
+        retries={"mode": "standard", "total_max_attempts": patience.attempts},
+        connect_timeout=patience.connect_seconds,
+        read_timeout=patience.read_seconds,
         max_pool_connections=pool,
         request_checksum_calculation=when,
         response_checksum_validation=when,
