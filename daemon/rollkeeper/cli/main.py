@@ -30,6 +30,7 @@ def build_cli() -> click.Group:
 
     from rollkeeper.cli.clearance import clearance_command
     from rollkeeper.cli.erased import erased_command
+    from rollkeeper.cli.ledger import ledger_group
     from rollkeeper.cli.notify import notify_group
     from rollkeeper.cli.report import report_command
     from rollkeeper.cli.reverify import reverify_command
@@ -53,6 +54,7 @@ def build_cli() -> click.Group:
         reverify_command(),
         report_command(),
         notify_group(),
+        ledger_group(),
     ):
         cli.add_command(command)
     return cli

@@ -21,6 +21,9 @@ from rollkeeper.runtime.context import LoopContext
 
 log = structlog.get_logger("rollkeeper")
 
+#: The scheduler's one job.
+JOB = "archive-poll"
+
 
 class ArchiveSchedule:
     """When the archive is asked, the poll in flight, and what its answers record."""
@@ -47,7 +50,8 @@ class ArchiveSchedule:
         scheduler.add_job(
             self.request,
             "interval",
-            seconds=max(1.0, min(self.context.config.archive.poll_interval, 300.0)),
+            id=JOB,
+            seconds=self.period(),
             coalesce=True,
             max_instances=1,
             misfire_grace_time=24 * 3600,
@@ -55,6 +59,16 @@ class ArchiveSchedule:
         )
         scheduler.start()
         self.scheduler = scheduler
+
+    def period(self) -> float:
+        """Seconds between asks: `[archive] poll_interval`, between 1 s and 5 min (each roll
+        keeps its own next poll time in the ledger)."""
+        return max(1.0, min(self.context.config.archive.poll_interval, 300.0))
+
+    def reschedule(self) -> None:
+        """A reload changed `poll_interval`: the job asks at the new period from now on."""
+        if self.scheduler is not None:
+            self.scheduler.reschedule_job(JOB, trigger="interval", seconds=self.period())
 
     def request(self) -> None:
         """Ask for a poll on the next pass (called by the scheduler's thread)."""

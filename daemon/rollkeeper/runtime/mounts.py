@@ -72,6 +72,13 @@ class Mounts:
             if volume.watcher:
                 volume.watcher.stop()
 
+    def restart_watchers(self) -> None:
+        """Every watcher stopped and started again (a reload changed how they poll)."""
+        for volume in self.context.volumes.values():
+            if volume.watcher:
+                volume.watcher.stop()
+                self._start_watcher(volume)
+
     def _start_watcher(self, volume: VolumeState) -> None:
         """Native events where the filesystem has them; polling where it has not."""
         try:
