@@ -33,6 +33,14 @@ def test_a_refused_reload_says_the_old_configuration_still_runs() -> None:
     )
 
 
+def test_a_refusal_names_its_file_once() -> None:
+    said = reload_rejected("/etc/rk.toml", "/etc/rk.toml: not valid TOML (line 3)")
+    assert said == (
+        "/etc/rk.toml was not reloaded (the previous configuration still runs): "
+        "not valid TOML (line 3)"
+    )
+
+
 def test_settings_that_need_a_restart_are_named() -> None:
     assert reload_needs_restart(["[state]", "[target]"]) == (
         "[state], [target] changed: kept as before until the daemon restarts "

@@ -41,7 +41,9 @@ def _rolls(count: int) -> str:
 
 
 def reload_rejected(file: str, reason: str) -> str:
-    """A SIGHUP's configuration that was refused: the old one still runs."""
+    """A SIGHUP's configuration that was refused: the old one still runs (a reason that
+    names the file already is not made to name it twice)."""
+    reason = reason.removeprefix(f"{file}: ")
     return f"{file} was not reloaded (the previous configuration still runs): {reason}"
 
 
