@@ -49,16 +49,21 @@ class SleepInhibitor:
         self.command = inhibit_command(platform, os.getpid()) if enabled else None
         self.which = which
         self.child: subprocess.Popen[bytes] | None = None
+        self._tried = False  # held (or tried) in this busy spell: not started again in it
         self._said: set[str] = set()
 
     def hold(self, busy: bool) -> None:
-        """Hold the inhibitor while `busy`, release it when not."""
+        """Hold the inhibitor while `busy`, release it when not. One that ends on its own
+        (logind not there, say) is logged once and not tried again until the next busy spell."""
         if self.child is not None and self.child.poll() is not None:
-            self._once("died", "sleep inhibitor ended on its own", code=self.child.returncode)
+            reason = f"{self.command[0] if self.command else 'the inhibitor'} ended on its own"
+            self._once("died", f"cannot keep the cart awake: {reason}", code=self.child.returncode)
             self.child = None
-        if busy and self.child is None:
+        if busy and not self._tried:
+            self._tried = True
             self._start()
         elif not busy:
+            self._tried = False
             self.release()
 
     def _start(self) -> None:
