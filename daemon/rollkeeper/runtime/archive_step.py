@@ -75,11 +75,15 @@ class ArchiveSchedule:
             poll(self.provider, self.context.config.archive, self._due(everything=everything))
         )
 
-    def step(self) -> None:
+    def step(self, *, hold: bool = False) -> None:
         """Record a finished poll; start the next one when asked (or the timer says so) and
-        anything is due."""
+        anything is due. With `hold` (the drives are being judged) a finished poll waits: its
+        answers would make that judgment stale, and a poll as frequent as the judging would
+        then keep every judgment from being recorded."""
         if self.timer is not None and self.timer.due():
             self.requested.set()
+        if hold:
+            return
         if self.job is not None and self.job.done():
             job, self.job = self.job, None
             try:

@@ -76,7 +76,7 @@ class Loop:
         steps.settling.evaluate()
         steps.settling.retry_uploads()
         steps.jobs.collect(wait_for_one=False)
-        steps.archive.step()
+        steps.archive.step(hold=steps.judging.running is not None)
         steps.judging.rechecks.step()
         steps.judging.judge_drives()
         steps.notifying.step()
