@@ -23,6 +23,8 @@ log = structlog.get_logger("rollkeeper")
 
 #: A daily backup that failed is tried again after this long (seconds), not every pass.
 BACKUP_RETRY = 3600.0
+#: Whether a daily backup is due is looked at this often (seconds), not every pass.
+BACKUP_LOOK = 60.0
 
 
 class Chores:
@@ -58,7 +60,10 @@ class Chores:
 
     def back_up_if_due(self) -> None:
         """The daily backup, when the newest is a day old (a failure is logged, never fatal)."""
-        if time.monotonic() < self._backup_after or not self.backups.due():
+        if time.monotonic() < self._backup_after:
+            return
+        if not self.backups.due():
+            self._backup_after = time.monotonic() + BACKUP_LOOK
             return
         try:
             path = self.backups.make(self.steps.context.ledger)
