@@ -143,6 +143,7 @@ class Reloader:
         judging.judges = replace(judging.judges, max_evidence_age=new.clearance.max_evidence_age)
         if new.watch.poll_interval != old.watch.poll_interval:
             steps.mounts.restart_watchers()
+        steps.mounts.drop_changed()  # a drive's role changed: taken up again with it
         steps.mounts.refresh(start_watchers=True)  # drives added or removed
         if new.archive.poll_interval != old.archive.poll_interval:
             steps.archive.reschedule()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rollkeeper.config.schema import Config
-from rollkeeper.runtime.reload import Reloader, ReloadRequest, merge
+from rollkeeper.runtime.reload import Reloader, ReloadOutcome, ReloadRequest, merge
 
 from tests.unit.runtime.conftest import Cart
 
@@ -70,11 +70,30 @@ def test_the_signal_only_raises_a_flag_the_loop_takes_once(cart: Cart) -> None:
     assert request.take() is False
 
 
-def test_a_reload_applies_a_new_interval_to_the_running_loop(cart: Cart) -> None:
-    file = toml(cart, '[watch]\nrescan_interval = "7m"\n')
-    outcome = Reloader(cart.service.steps, file).reload()
-    assert outcome.rejected is None
-    assert cart.service.context.config.watch.rescan_interval == 420.0
+def test_a_reload_applies_new_intervals_to_the_running_loop(cart: Cart) -> None:
+    steps = cart.service.steps
+    steps.archive.start()
+    file = toml(
+        cart,
+        '[watch]\nrescan_interval = "7m"\n[archive]\npoll_interval = "2s"\n'
+        '[clearance]\nrecheck_interval = "5m"\nmax_evidence_age = "20m"\n',
+    )
+    outcome = Reloader(steps, file).reload()
+    config = cart.service.context.config
+    assert outcome == ReloadOutcome(None, ())
+    assert config.watch.rescan_interval == 420.0
+    assert config.clearance.recheck_interval == 300.0
+    assert steps.archive.timer is not None and steps.archive.timer.period == 2.0
+    assert steps.judging.judges.max_evidence_age == 1200.0
+
+
+def test_a_new_settle_time_applies_to_copies_still_settling(cart: Cart) -> None:
+    file = (
+        toml(cart).read_text(encoding="utf-8").replace("settle_seconds = 0", "settle_seconds = 45")
+    )
+    (cart.root.parent / "rollkeeper.toml").write_text(file, encoding="utf-8")
+    Reloader(cart.service.steps, cart.root.parent / "rollkeeper.toml").reload()
+    assert cart.service.context.config.layout.settle_seconds == 45.0
 
 
 def test_a_broken_file_is_refused_and_the_running_configuration_kept(cart: Cart) -> None:
@@ -84,6 +103,15 @@ def test_a_broken_file_is_refused_and_the_running_configuration_kept(cart: Cart)
     assert outcome.rejected is not None
     assert outcome.rejected.startswith(f"{file} was not reloaded")
     assert cart.service.context.config is before
+
+
+def test_a_drive_whose_role_changed_is_taken_up_again_with_it(cart: Cart) -> None:
+    file = toml(cart).read_text(encoding="utf-8").replace('role = "raid"', 'role = "rotation"')
+    (cart.root.parent / "rollkeeper.toml").write_text(file, encoding="utf-8")
+    Reloader(cart.service.steps, cart.root.parent / "rollkeeper.toml").reload()
+    (volume,) = cart.ledger.volumes()
+    assert (volume.label, volume.role, volume.mounted) == ("RAID_A", "rotation", True)
+    assert cart.volume.mounted.role == "rotation"
 
 
 def test_a_new_channel_routes_the_next_events_to_it(cart: Cart) -> None:
