@@ -29,8 +29,9 @@ PREFIX, SUFFIX = "ledger-", ".sqlite3"
 DAY = 24 * 3600.0
 
 
-def _copy_into(ledger: LedgerConnection, temporary: Path) -> None:
-    """The whole ledger, as of one moment, into `temporary`; checked before it is trusted."""
+def _copy_into(ledger: LedgerConnection, temporary: Path, path: Path) -> None:
+    """The whole ledger, as of one moment, into `temporary` (to become `path`); checked before
+    it is trusted."""
     copy = sqlite3.connect(temporary)
     try:
         ledger.db.backup(copy)
@@ -38,7 +39,10 @@ def _copy_into(ledger: LedgerConnection, temporary: Path) -> None:
     finally:
         copy.close()
     if verdict != "ok":
-        raise EnvironmentProblem(f"{temporary}: the ledger's copy failed its check ({verdict})")
+        raise EnvironmentProblem(
+            f"{path}: the copy of {ledger.path} failed SQLite's check ({verdict}); nothing was "
+            "written there. Check the ledger (`rollkeeper status` refuses a damaged one)"
+        )
     fd = os.open(temporary, os.O_RDONLY)
     try:
         full_fsync(fd)
@@ -54,7 +58,7 @@ def back_up(ledger: LedgerConnection, path: Path, *, replace: bool = False) -> N
         raise RuntimeError("a ledger backup was asked for inside a transaction")
     temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
-        _copy_into(ledger, temporary)
+        _copy_into(ledger, temporary, path)
         if replace:
             os.replace(temporary, path)
         else:

@@ -6,6 +6,7 @@ were; the copy opens and passes SQLite's integrity check.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -110,3 +111,25 @@ def test_a_state_folder_without_a_ledger_says_to_start_the_daemon(tmp_path: Path
     assert done.returncode == 2
     assert "no ledger yet; start the daemon" in done.stderr
     assert not (tmp_path / "copy.sqlite3").exists()
+
+
+def test_a_link_to_the_live_ledger_is_refused(config: Path, tmp_path: Path) -> None:
+    link = tmp_path / "innocent.sqlite3"
+    link.symlink_to(tmp_path / "state" / LEDGER_FILE)
+    done = rollkeeper("ledger", "backup", link, "--config", config, "--force")
+    assert done.returncode == 2
+    assert "is the live ledger itself" in done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only tmpfs needs root")
+def test_a_folder_that_cannot_be_written_is_exit_3(config: Path, tmp_path: Path) -> None:
+    readonly = tmp_path / "ro"
+    readonly.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", str(readonly)], check=True)
+    try:
+        done = rollkeeper("ledger", "backup", readonly / "copy.sqlite3", "--config", config)
+    finally:
+        subprocess.run(["umount", str(readonly)], check=True)
+    assert done.returncode == 3
+    assert done.stderr.startswith(f"rollkeeper: {readonly / 'copy.sqlite3'}: the backup could not")
+    assert "Traceback" not in done.stderr
