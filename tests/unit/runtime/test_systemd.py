@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rollkeeper.runtime.systemd import Notifier, socket_address, watchdog_period
+
+from tests.unit.runtime.conftest import Cart
 
 
 class Clock:
@@ -35,6 +39,16 @@ def received(sock: socket.socket) -> list[str]:
             messages.append(sock.recv(4096).decode())
         except TimeoutError:
             return messages
+
+
+def pings(sock: socket.socket, count: int) -> list[str]:
+    """Read until `count` messages arrived (the test fails if they do not within 30 s)."""
+    deadline = time.monotonic() + 30
+    messages: list[str] = []
+    while len(messages) < count:
+        assert time.monotonic() < deadline, f"only {messages} arrived"
+        messages += received(sock)
+    return messages
 
 
 def notifier(tmp_path: Path, clock: Clock, usec: str = "2000000") -> Notifier:
@@ -86,3 +100,40 @@ def test_a_supervisor_that_is_gone_is_logged_never_fatal(tmp_path: Path) -> None
     told = notifier(tmp_path, Clock())  # nobody listens on that path
     told.ready()
     told.stopping()
+
+
+def test_a_loop_stuck_in_a_step_sends_no_watchdog_while_its_threads_live_on(
+    tmp_path: Path, listening: socket.socket, cart: Cart, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main loop runs on a thread of the test; one of its steps is made to block (a hang
+    in the loop only: every other thread of the daemon goes on), then released."""
+    env = {"NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": "200000"}
+    told = Notifier(env)
+    hang, release = threading.Event(), threading.Event()
+    step = cart.service.steps.notifying.step
+
+    def maybe_hang() -> None:
+        if hang.is_set():
+            release.wait()
+        step()
+
+    monkeypatch.setattr(cart.service.steps.notifying, "step", maybe_hang)
+    stopping = threading.Event()
+    loop = threading.Thread(target=cart.service.loop.run, args=(stopping, told))
+    loop.start()
+    try:
+        pings(listening, 2)
+        hang.set()
+        time.sleep(0.3)  # the pass under way finishes and the next one hangs
+        received(listening)
+        time.sleep(1.0)  # ten ping periods
+        while_hung = received(listening)
+        release.set()
+        after = pings(listening, 1)
+    finally:
+        release.set()
+        stopping.set()
+        cart.service.context.wake.set()
+        loop.join()
+    assert while_hung == []
+    assert after[0] == "WATCHDOG=1"
