@@ -145,9 +145,10 @@ class Daemon:
     """`rollkeeper run` (with `options`, e.g. "--once") in the background; stopped (or killed)
     by the test."""
 
-    def __init__(self, config: Path, *options: str) -> None:
+    def __init__(self, config: Path, *options: str, env: dict[str, str] | None = None) -> None:
         self.config = config
         self.options = options  # e.g. "--once"
+        self.env = env or {}  # added to the environment (e.g. NOTIFY_SOCKET)
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> Daemon:
@@ -156,7 +157,7 @@ class Daemon:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
         )
         return self
 

@@ -31,6 +31,7 @@ def build_cli() -> click.Group:
     from rollkeeper.cli.clearance import clearance_command
     from rollkeeper.cli.doctor import doctor_command
     from rollkeeper.cli.erased import erased_command
+    from rollkeeper.cli.ledger import ledger_group
     from rollkeeper.cli.notify import notify_group
     from rollkeeper.cli.report import report_command
     from rollkeeper.cli.reverify import reverify_command
@@ -57,6 +58,7 @@ def build_cli() -> click.Group:
         notify_group(),
         service_group(),
         doctor_command(),
+        ledger_group(),
     ):
         cli.add_command(command)
     return cli

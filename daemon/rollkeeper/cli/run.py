@@ -69,14 +69,16 @@ def _service(config: Config, file: Path) -> Service:
     from rollkeeper.runtime.service import Service
 
     if not config.notify.channels():
-        return Service(config)
+        return Service(config, config_file=file)
     from rollkeeper.notify.build import build_channels, startup_warnings
     from rollkeeper.notify.summaries import report_summarizer
 
     log = structlog.get_logger("rollkeeper")
     for warning in startup_warnings(config, file):
         log.warning("unwise setting", warning=warning)
-    return Service(config, channels=build_channels, summarizer=report_summarizer(config))
+    return Service(
+        config, channels=build_channels, summarizer=report_summarizer(config), config_file=file
+    )
 
 
 def print_once_summary(config: Config, answer: OnceAnswer) -> None:

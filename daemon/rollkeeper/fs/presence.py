@@ -30,6 +30,7 @@ class Presence:
     started_at: str
     seen_at: str
     stopped_at: str | None = None
+    config_rejected: str | None = None  # why the last reload (SIGHUP) was refused
 
     def seen(self, at: str) -> Presence:
         return replace(self, seen_at=at)
@@ -70,9 +71,14 @@ def read_presence(state_dir: Path) -> Presence | None:
             started_at=_moment(data["started_at"]),
             seen_at=_moment(data["seen_at"]),
             stopped_at=None if stopped is None else _moment(stopped),
+            config_rejected=_text(data.get("config_rejected")),
         )
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _moment(value: object) -> str:

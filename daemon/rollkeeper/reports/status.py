@@ -149,12 +149,17 @@ def _daemon_json(state_dir: Path) -> dict[str, Any]:
     seen (all None when it never ran here)."""
     presence = read_presence(state_dir)
     if presence is None:
-        return {"running": False, "pid": None, "started_at": None, "seen_at": None}
+        return {
+            "running": False, "pid": None, "started_at": None, "seen_at": None,
+            "config_rejected": None,
+        }  # fmt: skip
+    running = presence.running(datetime.now(UTC))
     return {
-        "running": presence.running(datetime.now(UTC)),
+        "running": running,
         "pid": presence.pid,
         "started_at": presence.started_at,
         "seen_at": presence.seen_at,
+        "config_rejected": presence.config_rejected if running else None,
     }
 
 

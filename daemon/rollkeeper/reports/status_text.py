@@ -82,6 +82,8 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     from rich.markup import escape
 
     console.print(escape(daemon_line(document["daemon"])))
+    if document["daemon"].get("config_rejected"):
+        console.print(f"[bold red]{escape(document['daemon']['config_rejected'])}[/]")
     target = target_line(document.get("target"))
     if target is not None:
         style = "green" if document["target"]["usable"] else "bold red"

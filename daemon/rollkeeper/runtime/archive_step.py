@@ -1,6 +1,7 @@
 """The archive schedule: asking the archive provider about uploaded rolls, on a timer.
 
-An interval job asks for a poll; the loop starts it on a thread of its own (a provider may take
+An interval timer (`runtime.intervals`: steady, counting sleep, missed periods folded into one)
+asks for a poll; the loop starts it on a thread of its own (a provider may take
 its time over the network) and records the answers (`Ledger.record_archive_check`) when it ends.
 """
 
@@ -8,16 +9,15 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import structlog
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from rollkeeper.archive.model import ArchiveProvider, ArchiveRoll
 from rollkeeper.archive.poller import ArchiveAnswer, archive_roll, poll
 from rollkeeper.core import happened
 from rollkeeper.ledger.store import now_iso
 from rollkeeper.runtime.context import LoopContext
+from rollkeeper.runtime.intervals import IntervalTimer
 
 log = structlog.get_logger("rollkeeper")
 
@@ -31,7 +31,7 @@ class ArchiveSchedule:
         self.requested = threading.Event()
         self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
         self.job: Future[list[ArchiveAnswer]] | None = None
-        self.scheduler: BackgroundScheduler | None = None
+        self.timer: IntervalTimer | None = None  # started by `start` (the daemon, not --once)
 
     def prepare(self) -> None:
         """Say at start-up when the archive provider can never report an archived roll."""
@@ -41,23 +41,22 @@ class ArchiveSchedule:
             self.context.ledger.record(unusable)
 
     def start(self) -> None:
-        """One interval job asks for archive polls; coalesced, and a missed run (the cart
-        asleep) still happens once on wake-up."""
-        scheduler = BackgroundScheduler(timezone="UTC")
-        scheduler.add_job(
-            self.request,
-            "interval",
-            seconds=max(1.0, min(self.context.config.archive.poll_interval, 300.0)),
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=24 * 3600,
-            next_run_time=datetime.now(UTC),
-        )
-        scheduler.start()
-        self.scheduler = scheduler
+        """Ask for a poll now and every `period()` seconds after; a cart that slept (or a
+        frozen process) through several periods asks once on waking, never in a storm."""
+        self.timer = IntervalTimer(self.period())
+
+    def period(self) -> float:
+        """Seconds between asks: `[archive] poll_interval`, between 1 s and 5 min (each roll
+        keeps its own next poll time in the ledger)."""
+        return max(1.0, min(self.context.config.archive.poll_interval, 300.0))
+
+    def reschedule(self) -> None:
+        """A reload changed `poll_interval`: the job asks at the new period from now on."""
+        if self.timer is not None:
+            self.timer.reschedule(self.period())
 
     def request(self) -> None:
-        """Ask for a poll on the next pass (called by the scheduler's thread)."""
+        """Ask for a poll on the next pass (any thread may)."""
         self.requested.set()
         self.context.wake.set()
 
@@ -76,8 +75,15 @@ class ArchiveSchedule:
             poll(self.provider, self.context.config.archive, self._due(everything=everything))
         )
 
-    def step(self) -> None:
-        """Record a finished poll; start the next one when asked and anything is due."""
+    def step(self, *, hold: bool = False) -> None:
+        """Record a finished poll; start the next one when asked (or the timer says so) and
+        anything is due. With `hold` (the drives are being judged) a finished poll waits: its
+        answers would make that judgment stale, and a poll as frequent as the judging would
+        then keep every judgment from being recorded."""
+        if self.timer is not None and self.timer.due():
+            self.requested.set()
+        if hold:
+            return
         if self.job is not None and self.job.done():
             job, self.job = self.job, None
             try:
@@ -109,5 +115,4 @@ class ArchiveSchedule:
 
     def shutdown(self) -> None:
         self.background.shutdown(wait=True, cancel_futures=True)
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+        self.timer = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import structlog
@@ -32,6 +33,12 @@ class Heartbeat:
     def beat(self) -> None:
         if self.presence is not None and time.monotonic() - self._last >= HEARTBEAT:
             self._write(self.presence.seen(now_iso()))
+
+    def config_rejected(self, reason: str | None) -> None:
+        """Why the last reload was refused (None: it was applied), written at once so that
+        `status` shows it until a reload succeeds."""
+        if self.presence is not None and self.presence.config_rejected != reason:
+            self._write(replace(self.presence, config_rejected=reason))
 
     def stop(self) -> None:
         if self.presence is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rollkeeper.core.lifecycle import CopyState
@@ -75,29 +76,41 @@ class Loop:
         steps.settling.evaluate()
         steps.settling.retry_uploads()
         steps.jobs.collect(wait_for_one=False)
-        steps.archive.step()
+        steps.archive.step(hold=steps.judging.running is not None)
         steps.judging.rechecks.step()
         steps.judging.judge_drives()
         steps.notifying.step()
         self.log_events()
 
-    def run(self, stopping: threading.Event, notifier: Notifier) -> None:
-        """Pass after pass until `stopping` is set, telling the supervisor we live."""
+    def run(
+        self,
+        stopping: threading.Event,
+        notifier: Notifier,
+        chores: Sequence[Callable[[], None]] = (),
+    ) -> None:
+        """Pass after pass until `stopping` is set, doing the service's `chores` after each
+        (a reload asked for, the daily backup, the status line, staying awake) and telling the
+        supervisor we live: only a loop that passes pings the watchdog."""
         wake = self.steps.context.wake
         while not stopping.is_set():
             self.tick()
+            for chore in chores:
+                chore()
             notifier.watchdog()
             self.heartbeat.beat()
             if self.switch is not None:
                 self.switch.beat()
-            wake.wait(timeout=self.sleep_for())
+            wake.wait(timeout=self.sleep_for(notifier.due_in()))
             wake.clear()
 
-    def sleep_for(self) -> float:
-        """How long to rest: until a copy settles or a notification is due, at most a tick."""
+    def sleep_for(self, ping_due: float | None = None) -> float:
+        """How long to rest: until a copy settles, a notification or the watchdog's ping is
+        due, at most a tick."""
         rest = self.steps.settling.sleep_for()
-        due = self.steps.notifying.sleep_for()
-        return rest if due is None else max(0.01, min(rest, due))
+        for due in (self.steps.notifying.sleep_for(), ping_due):
+            if due is not None:
+                rest = max(0.01, min(rest, due))
+        return rest
 
     def once(self, wait: float = 0.0) -> list[str]:
         """One full answer (`run --once`): walk every volume, verify (and upload) every ready

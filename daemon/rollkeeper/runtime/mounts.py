@@ -72,6 +72,25 @@ class Mounts:
             if volume.watcher:
                 volume.watcher.stop()
 
+    def drop_changed(self) -> None:
+        """A reload: drives whose role or way of watching changed are let go, and taken up
+        again by the next `refresh` under their new settings."""
+        present = {volume_key(v): v for v in present_volumes(self.context.config.volumes)}
+        for key, volume in list(self.context.volumes.items()):
+            now = present.get(key)
+            if now is not None and (now.role, now.poll) != (
+                volume.mounted.role,
+                volume.mounted.poll,
+            ):
+                self._gone(key)
+
+    def restart_watchers(self) -> None:
+        """Every watcher stopped and started again (a reload changed how they poll)."""
+        for volume in self.context.volumes.values():
+            if volume.watcher:
+                volume.watcher.stop()
+                self._start_watcher(volume)
+
     def _start_watcher(self, volume: VolumeState) -> None:
         """Native events where the filesystem has them; polling where it has not."""
         try:

@@ -250,6 +250,24 @@ class Notifying:
             self.context.wake.clear()
             self.record_outcomes()
 
+    def replace_channels(self, channels: Sequence[Channel], composer: Composer) -> None:
+        """A reload (SIGHUP): the old channels stop as at a shutdown (sends in flight recorded,
+        those not begun sent again after their backoff), the new ones and their schedule start,
+        and deliveries to channels no longer configured are given up (the ledger's routes are
+        the new ones already)."""
+        self.shutdown()
+        self.channels = {channel.name: channel for channel in channels}
+        self.composer = composer
+        self.workers = {
+            name: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"notify-{name}")
+            for name in self.channels
+        }
+        self.rounds = []
+        self.daily = DailySummary(self.context.config.notify.daily_at, self._summary_asked)
+        self._next_due, self._looked_at = None, float("-inf")
+        self.prepare()
+        self.start()
+
     def shutdown(self) -> None:
         """Stop the schedule and the workers: sends not begun are dropped (claimed, so sent
         again after their backoff), those in flight are waited for a moment and recorded; then

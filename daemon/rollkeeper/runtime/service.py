@@ -16,6 +16,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 import structlog
@@ -29,6 +30,7 @@ from rollkeeper.notify.compose import Composer, Summarizer, count_summary
 from rollkeeper.notify.model import Channel
 from rollkeeper.runtime.archive_step import ArchiveSchedule
 from rollkeeper.runtime.checkpoints import CheckpointInbox
+from rollkeeper.runtime.chores import Chores
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
@@ -87,6 +89,7 @@ class Service:
         *,
         channels: ChannelBuilder = no_channels,
         summarizer: Summarizer = count_summary,
+        config_file: Path | None = None,
     ) -> None:
         self.config = config
         self.context = context = LoopContext(config)
@@ -111,6 +114,8 @@ class Service:
         )
         self.loop = Loop(self.steps)
         self.loop.switch = build_switch(config.monitor)  # pinged by `run`, not by `run --once`
+        self.notifier = Notifier()
+        self.chores = Chores(self.steps, self.notifier, self.loop.heartbeat, config_file)
 
     # --- what tests and benchmarks look at ------------------------------------------------------
 
@@ -188,6 +193,7 @@ class Service:
 
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
+        signal.signal(signal.SIGHUP, lambda _signum, _frame: self.chores.reload_request.ask())
 
     def run_once(self, wait: float | None = None) -> OnceAnswer:
         """One full answer (`Loop.once`), waiting at most `wait` seconds (default
@@ -206,7 +212,7 @@ class Service:
 
     def run(self) -> int:
         """Loop until SIGTERM/SIGINT, telling systemd (when it supervises us) that we live."""
-        notifier = Notifier()
+        notifier = self.notifier
         switch = self.loop.switch
         self.open()
         try:
@@ -216,7 +222,7 @@ class Service:
             self.steps.archive.start()
             self.steps.notifying.start()
             notifier.ready()
-            self.loop.run(self.stopping, notifier)
+            self.loop.run(self.stopping, notifier, self.chores.each())
             notifier.stopping()
             return 0
         except Exception as err:
@@ -224,6 +230,8 @@ class Service:
                 switch.fail(f"rollkeeper stopped on an error: {err}")
             raise
         finally:
+            self.chores.close()
             self.close()
+            notifier.close()
             if switch is not None:
                 switch.stop()

@@ -261,7 +261,10 @@ def test_a_status_says_the_daemon_is_running_with_its_pid_and_start(state_dir: P
     at = datetime.now(UTC).isoformat()
     write_presence(state_dir, Presence(pid=os.getpid(), started_at=at, seen_at=at))
     daemon = load_status(state_dir)["daemon"]
-    assert daemon == {"running": True, "pid": os.getpid(), "started_at": at, "seen_at": at}
+    assert daemon == {
+        "running": True, "pid": os.getpid(), "started_at": at, "seen_at": at,
+        "config_rejected": None,
+    }  # fmt: skip
     assert daemon_line(daemon).startswith(f"Daemon: running (pid {os.getpid()}, since ")
 
 
@@ -280,7 +283,10 @@ def test_a_status_says_when_a_stopped_daemon_was_last_seen(state_dir: Path) -> N
 
 def test_a_status_of_a_ledger_no_daemon_ran_on_says_so(state_dir: Path) -> None:
     daemon = load_status(state_dir)["daemon"]
-    assert daemon == {"running": False, "pid": None, "started_at": None, "seen_at": None}
+    assert daemon == {
+        "running": False, "pid": None, "started_at": None, "seen_at": None,
+        "config_rejected": None,
+    }  # fmt: skip
     assert daemon_line(daemon) == "Daemon: has not run with this state folder"
 
 
