@@ -42,13 +42,20 @@ def run_command() -> click.Command:
         judge every drive, print the summary `rollkeeper status` prints, and exit 0 (1 if any
         roll is in a failure state).
         """
+        import structlog
+
         from rollkeeper.config.schema import load_config
+        from rollkeeper.ledger.state_dir import prepare_state_dir
         from rollkeeper.runtime.logs import configure_logging
 
         if wait is not None and not once:
             raise click.UsageError("--wait applies to --once only: the daemon never stops waiting")
         config, file = load_config(config_path)
-        configure_logging(config.state.resolved_dir())
+        state_dir = config.state.resolved_dir()
+        created = prepare_state_dir(state_dir)
+        configure_logging(config.log.resolved_file(state_dir), level=config.log.level)
+        if created:
+            structlog.get_logger("rollkeeper").info("state.created", path=str(state_dir))
         service = _service(config, file)
         if once:
             answer = service.run_once(wait)
@@ -75,7 +82,7 @@ def _service(config: Config, file: Path) -> Service:
 
     log = structlog.get_logger("rollkeeper")
     for warning in startup_warnings(config, file):
-        log.warning("unwise setting", warning=warning)
+        log.warning("config.unwise", warning=warning)
     return Service(config, channels=build_channels, summarizer=report_summarizer(config))
 
 
