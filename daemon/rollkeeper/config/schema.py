@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from rollkeeper.config.errors import ConfigError
+from rollkeeper.config.errors import ConfigError, ConfigUnreadable
 from rollkeeper.config.fields import Section
 from rollkeeper.config.loading import default_config_path
 from rollkeeper.config.notify import MonitorSettings, NotifySettings
@@ -128,5 +128,8 @@ def load_config(path: Path | None) -> tuple[Config, Path]:
         )
         raise ConfigError(f"{file}: no such configuration file{hint}") from err
     except OSError as err:
-        raise ConfigError(f"{file}: cannot be read ({err.strerror or err})") from err
+        raise ConfigUnreadable(
+            f"{file}: the configuration cannot be read ({err.strerror or err}); let the user "
+            "running rollkeeper read it, or pass another file with --config"
+        ) from err
     return parse_config(text, file), file

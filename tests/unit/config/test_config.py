@@ -13,7 +13,7 @@ from typing import Any, get_args
 import pytest
 import rollkeeper.config.schema as config_module
 from pydantic import BaseModel
-from rollkeeper.config.errors import ConfigError
+from rollkeeper.config.errors import ConfigError, ConfigUnreadable
 from rollkeeper.config.schema import Config, load_config, parse_config
 from rollkeeper.core.errors import ExitCode
 
@@ -331,10 +331,13 @@ def test_missing_explicit_config_file_is_named(tmp_path: Path) -> None:
     assert str(caught.value) == f"{missing}: no such configuration file"
 
 
-def test_config_path_that_is_a_folder_cannot_be_read(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as caught:
+def test_config_path_that_is_a_folder_cannot_be_read_and_is_an_environment_problem(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigUnreadable) as caught:
         load_config(tmp_path)
-    assert str(caught.value).startswith(f"{tmp_path}: cannot be read (")
+    assert str(caught.value).startswith(f"{tmp_path}: the configuration cannot be read (")
+    assert caught.value.exit_code == 3
 
 
 def test_config_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
