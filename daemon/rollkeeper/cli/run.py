@@ -51,6 +51,7 @@ def run_command() -> click.Command:
         if wait is not None and not once:
             raise click.UsageError("--wait applies to --once only: the daemon never stops waiting")
         config, file = load_config(config_path)
+        require_volumes(config, file)
         state_dir = config.state.resolved_dir()
         created = prepare_state_dir(state_dir)
         configure_logging(config.log.resolved_file(state_dir), level=config.log.level)
@@ -65,6 +66,18 @@ def run_command() -> click.Command:
         sys.exit(service.run())
 
     return run
+
+
+def require_volumes(config: Config, file: Path) -> None:
+    """A daemon with no `[[volumes]]` would watch nothing and say nothing: refused (exit 2). The
+    other commands still read the ledger such a configuration points at."""
+    from rollkeeper.config.errors import ConfigError
+
+    if not config.volumes:
+        raise ConfigError(
+            f"{file}: no [[volumes]]: rollkeeper would watch no drive; add a [[volumes]] table "
+            "(path and role) for each RAID or rotation drive, as in config/rollkeeper.example.toml"
+        )
 
 
 def _service(config: Config, file: Path) -> Service:
