@@ -66,8 +66,13 @@ class LogFile(RotatingFileHandler, WatchedFileHandler):
         self.complained: str | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.reopenIfNeeded()
+        try:
+            self.reopenIfNeeded()
+        except Exception:  # its folder gone too: said once, and tried again at the next line
+            self.handleError(record)
+            return
         RotatingFileHandler.emit(self, record)
+        self.complained = None
 
     def doRollover(self) -> None:  # noqa: N802 (logging's name)
         RotatingFileHandler.doRollover(self)

@@ -174,3 +174,28 @@ def test_a_log_file_in_a_missing_folder_is_refused_in_a_sentence(tmp_path: Path)
 
     with pytest.raises(EnvironmentProblem, match=r"cannot be written \(No such file"):
         configure_logging(path, stream=io.StringIO())
+
+
+def test_a_log_folder_gone_under_the_daemon_is_one_sentence_and_logging_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    log_file = folder / "rollkeeper.log"
+    configure_logging(log_file, stream=io.StringIO())
+    log = structlog.get_logger("rollkeeper")
+    log.info("first")
+
+    log_file.unlink()
+    folder.rmdir()
+    log.info("lost")
+    log.info("lost too")
+    folder.mkdir()
+    log.info("back")
+
+    said = capsys.readouterr().err
+    assert said == (
+        f"rollkeeper: the log file {log_file} cannot be written (No such file or directory); "
+        "the console has the log meanwhile\n"
+    )
+    assert [line["event"] for line in lines(log_file)] == ["back"]
