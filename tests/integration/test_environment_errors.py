@@ -266,3 +266,22 @@ def test_a_read_only_drive_under_seal_is_one_sentence(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"rollkeeper: {roll / 'ascmhl'}: permission denied; ")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_read_only_log_file_stops_run_with_the_fix(tmp_path: Path) -> None:
+    """Permission bits apply even as root: the command runs without CAP_DAC_OVERRIDE."""
+    state = tmp_path / "state"
+    state.mkdir()
+    log_file = state / "rollkeeper.log"
+    log_file.write_text("", encoding="utf-8")
+    log_file.chmod(0o444)
+    config = cart(tmp_path, state)
+
+    done = run_as_user("run", "--once", "--config", str(config))
+
+    assert_one_sentence(
+        done,
+        f"the log file {log_file} cannot be written (Permission denied); let the user running "
+        "rollkeeper write it and its folder, or set [log] file elsewhere",
+    )
+    assert not (state / "ledger.sqlite3").exists()
