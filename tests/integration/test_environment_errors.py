@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sqlite3
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -285,3 +286,24 @@ def test_a_read_only_log_file_stops_run_with_the_fix(tmp_path: Path) -> None:
         "rollkeeper write it and its folder, or set [log] file elsewhere",
     )
     assert not (state / "ledger.sqlite3").exists()
+
+
+def test_a_ledger_locked_by_another_process_is_named_after_the_wait(tmp_path: Path) -> None:
+    """Another program holds SQLite's exclusive lock on the ledger (a backup, an SQLite
+    browser): `clearance`, which records its answer, waits out SQLite's timeout and says so."""
+    state = tmp_path / "state"
+    config = cart(tmp_path, state)
+    assert run_cli("run", "--once", "--config", str(config)).returncode == 0
+    ledger = state / "ledger.sqlite3"
+    holder = sqlite3.connect(ledger, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        done = run_cli("clearance", "--config", str(config))
+    finally:
+        holder.close()
+
+    assert_one_sentence(
+        done,
+        f"{ledger} is locked by another process (database is locked); it is kept untouched: "
+        "stop whatever holds it (another rollkeeper, a backup, an SQLite browser) and try again",
+    )
