@@ -86,10 +86,12 @@ def status_config(path: Path | None) -> StatusConfig:
         quick = read_status_config(path, text)
         if quick is not None:
             return quick
-    from rollkeeper.config.schema import load_config
+    from rollkeeper.config.schema import load_config, parse_config
 
-    config, _file = load_config(path)
-    if text is not None:
+    if text is None:
+        config, _file = load_config(path)  # names why the file cannot be read
+    else:
+        config = parse_config(text, file)  # the very text remembered as accepted
         remember(text)
     return StatusConfig(
         config.state.resolved_dir(), config.archive.provider, config.clearance.max_evidence_age
