@@ -88,7 +88,11 @@ def status(config: Path) -> dict[str, Any]:
 
 #: What `status` says while the starting daemon has not yet created, or not yet migrated, its
 #: ledger: nothing to read yet, not a failure.
-LEDGER_NOT_READY = ("no ledger yet", "start `rollkeeper run` once to upgrade it")
+LEDGER_NOT_READY = (
+    "no ledger yet",
+    "start `rollkeeper run` once to upgrade it",
+    "does not exist: start `rollkeeper run` to create it",
+)
 
 
 def roll_states(config: Path) -> dict[str, str]:

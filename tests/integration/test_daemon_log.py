@@ -4,13 +4,18 @@ folders, real ledger)."""
 
 from __future__ import annotations
 
+import json
+import os
+import pty
 import re
+import subprocess
 from pathlib import Path
 
 from rollkeeper.ledger.store import Ledger
 
 from tests.integration.daemon_harness import (
     A001,
+    ROLLKEEPER,
     Daemon,
     log_lines,
     make_roll,
@@ -64,14 +69,48 @@ def test_a_mismatch_is_logged_at_error_with_roll_drive_and_sentence_while_runnin
     assert "MISMATCH" in line["message"]
 
 
+def on_a_terminal(*args: str) -> tuple[int, str]:
+    """`rollkeeper ARGS` with stderr on a real pseudo-terminal (`pty`), as a DIT runs it by
+    hand: its exit code and what the terminal showed, colours taken out."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [ROLLKEEPER, *args], stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    code = process.wait(timeout=120)
+    return code, re.sub(r"\x1b\[[0-9;]*m", "", shown.decode(errors="replace"))
+
+
 def test_the_terminal_shows_an_alarm_s_level(tmp_path: Path) -> None:
+    raid, config = cart(tmp_path)
+    flip_a_byte(make_roll(raid, A001, sample_files(1)))
+
+    code, shown = on_a_terminal("run", "--once", "--config", str(config))
+
+    assert code == 1
+    assert re.search(r"\[error\s*\] copy\.failed .*MISMATCH", shown)
+
+
+def test_a_pipe_gets_the_alarm_as_a_json_line(tmp_path: Path) -> None:
     raid, config = cart(tmp_path)
     flip_a_byte(make_roll(raid, A001, sample_files(1)))
 
     done = run_cli("run", "--once", "--config", str(config))
 
     assert done.returncode == 1
-    assert re.search(r"\[error\s*\] copy_failed .*MISMATCH", done.stderr)
+    lines = [json.loads(line) for line in done.stderr.splitlines()]
+    (alarm,) = [line for line in lines if line["event"] == "copy.failed"]
+    assert (alarm["level"], alarm["kind"], alarm["roll"]) == ("error", "copy_failed", A001)
 
 
 def test_an_incomplete_roll_is_logged_at_error(tmp_path: Path) -> None:

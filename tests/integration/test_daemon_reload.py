@@ -58,7 +58,7 @@ def reload(daemon: Daemon) -> None:
 
 
 def reloads_logged(cart: Path) -> int:
-    return sum(1 for line in log_lines(cart) if line.get("event") == "configuration reloaded")
+    return sum(1 for line in log_lines(cart) if line.get("event") == "config.reloaded")
 
 
 def verified(cart: Path, roll: str) -> bool:
@@ -127,7 +127,7 @@ def test_a_broken_configuration_is_refused_the_old_one_kept_and_status_says_why(
     assert refused.startswith(f"{config} was not reloaded (the previous configuration still runs)")
     assert "verify.jobs" in refused
     assert "was not reloaded (the previous configuration still runs)" in " ".join(text.split())
-    (line,) = [x for x in log_lines(cart) if x.get("event") == "configuration not reloaded"]
+    (line,) = [x for x in log_lines(cart) if x.get("event") == "config.reload_refused"]
     assert line["level"] == "error" and "verify.jobs" in line["error"]
 
 
@@ -195,6 +195,6 @@ def test_the_state_folder_cannot_change_without_a_restart_and_the_log_says_so(
         wait_until(lambda: verified(cart, A001), what="the roll recorded in the old state folder")
     finally:
         daemon.stop()
-    (line,) = [x for x in log_lines(cart) if x.get("event") == "restart needed"]
+    (line,) = [x for x in log_lines(cart) if x.get("event") == "config.restart_needed"]
     assert line["message"].startswith("[state] changed: kept as before until the daemon restarts")
     assert not (cart / "elsewhere").exists()

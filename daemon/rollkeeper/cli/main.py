@@ -93,5 +93,10 @@ def main() -> None:
 
         click.echo(f"rollkeeper: {err}", err=True)
         sys.exit(int(err.exit_code))
+    except OSError as err:  # an error of the machine no room put in words: still one sentence
+        from rollkeeper.cli.environment import os_error_sentence
+
+        sys.stderr.write(f"rollkeeper: {os_error_sentence(err)}\n")
+        sys.exit(int(ExitCode.ENVIRONMENT))
     except KeyboardInterrupt:
         sys.exit(130)

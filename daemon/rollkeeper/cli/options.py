@@ -47,7 +47,9 @@ def config_option() -> Callable[[FC], FC]:
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        # readable=False: a file we may not read is an environment problem said by
+        # `load_config` (exit 3), not a usage error
+        type=click.Path(dir_okay=False, readable=False, path_type=Path),
         default=None,
         help="Configuration file (default: the platform's config folder).",
     )

@@ -42,13 +42,21 @@ def run_command() -> click.Command:
         judge every drive, print the summary `rollkeeper status` prints, and exit 0 (1 if any
         roll is in a failure state).
         """
+        import structlog
+
         from rollkeeper.config.schema import load_config
+        from rollkeeper.ledger.state_dir import prepare_state_dir
         from rollkeeper.runtime.logs import configure_logging
 
         if wait is not None and not once:
             raise click.UsageError("--wait applies to --once only: the daemon never stops waiting")
         config, file = load_config(config_path)
-        configure_logging(config.state.resolved_dir())
+        require_volumes(config, file)
+        state_dir = config.state.resolved_dir()
+        created = prepare_state_dir(state_dir)
+        configure_logging(config.log.resolved_file(state_dir), level=config.log.level)
+        if created:
+            structlog.get_logger("rollkeeper").info("state.created", path=str(state_dir))
         service = _service(config, file)
         if once:
             answer = service.run_once(wait)
@@ -58,6 +66,18 @@ def run_command() -> click.Command:
         sys.exit(service.run())
 
     return run
+
+
+def require_volumes(config: Config, file: Path) -> None:
+    """A daemon with no `[[volumes]]` would watch nothing and say nothing: refused (exit 2). The
+    other commands still read the ledger such a configuration points at."""
+    from rollkeeper.config.errors import ConfigError
+
+    if not config.volumes:
+        raise ConfigError(
+            f"{file}: no [[volumes]]: rollkeeper would watch no drive; add a [[volumes]] table "
+            "(path and role) for each RAID or rotation drive, as in config/rollkeeper.example.toml"
+        )
 
 
 def _service(config: Config, file: Path) -> Service:
@@ -75,7 +95,7 @@ def _service(config: Config, file: Path) -> Service:
 
     log = structlog.get_logger("rollkeeper")
     for warning in startup_warnings(config, file):
-        log.warning("unwise setting", warning=warning)
+        log.warning("config.unwise", warning=warning)
     return Service(
         config, channels=build_channels, summarizer=report_summarizer(config), config_file=file
     )

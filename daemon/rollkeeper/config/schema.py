@@ -6,14 +6,17 @@ value and what is accepted.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
-from rollkeeper.config.errors import ConfigError
+from rollkeeper.config.errors import ConfigError, ConfigUnreadable
 from rollkeeper.config.fields import Section
+from rollkeeper.config.lines import key_lines, line_of
 from rollkeeper.config.loading import default_config_path
 from rollkeeper.config.notify import MonitorSettings, NotifySettings
 from rollkeeper.config.sections import (
@@ -63,6 +66,10 @@ class Config(Section):
         return volumes
 
 
+#: Where tomllib says a syntax error is: "(at line 3, column 5)".
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
 def _key_of(location: tuple[int | str, ...]) -> str:
     key = ""
     for part in location:
@@ -82,21 +89,31 @@ def _toml(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else repr(value)
 
 
-def _explain(file: Path, error: ValidationError) -> str:
-    lines = [f"{file}: the configuration is not valid:"]
+def _problem_text(problem: ErrorDetails) -> str:
+    """What is wrong with one key, in the words of the example file."""
+    message = problem["msg"].removeprefix("Value error, ")
+    if problem["type"] == "extra_forbidden":
+        message = "unknown key (check its spelling; see config/rollkeeper.example.toml)"
+    elif problem["type"] == "missing":
+        message = "is required"
+    elif problem["type"] == "literal_error" and "expected" in problem.get("ctx", {}):
+        message = f"must be one of {problem['ctx']['expected']}"
+    return message
+
+
+def _explain(file: Path, text: str, error: ValidationError) -> str:
+    """One line per problem: `file:line: key = value: what is wrong` (the line of the key, or of
+    its table when the key is missing; no line for the file as a whole)."""
+    lines = key_lines(text)
+    said: list[tuple[int, str]] = []
     for problem in error.errors():
-        key = _key_of(tuple(p for p in problem["loc"] if p not in ("function-after",)))
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
-            message = "unknown key (check its spelling; see config/rollkeeper.example.toml)"
-        elif problem["type"] == "missing":
-            message = "is required"
-        elif problem["type"] == "literal_error" and "expected" in problem.get("ctx", {}):
-            message = f"must be one of {problem['ctx']['expected']}"
+        location = tuple(p for p in problem["loc"] if p not in ("function-after",))
+        line = line_of(lines, location)
+        where = f"{file}:{line}" if line is not None else str(file)
         value = problem.get("input")
         shown = "" if problem["type"] == "missing" or _is_table(value) else f" = {_toml(value)}"
-        lines.append(f"  {key}{shown}: {message}")
-    return "\n".join(lines)
+        said.append((line or 0, f"{where}: {_key_of(location)}{shown}: {_problem_text(problem)}"))
+    return "\n".join(sentence for _line, sentence in sorted(said, key=lambda s: s[0]))
 
 
 def parse_config(text: str, file: Path) -> Config:
@@ -104,11 +121,13 @@ def parse_config(text: str, file: Path) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{file}: not valid TOML ({err})") from err
+        at = _TOML_LINE.search(str(err))
+        where = f"{file}:{at.group(1)}" if at else str(file)
+        raise ConfigError(f"{where}: not valid TOML ({err})") from err
     try:
         return Config.model_validate(raw)
     except ValidationError as err:
-        raise ConfigError(_explain(file, err)) from err
+        raise ConfigError(_explain(file, text, err)) from err
 
 
 def load_config(path: Path | None) -> tuple[Config, Path]:
@@ -128,5 +147,8 @@ def load_config(path: Path | None) -> tuple[Config, Path]:
         )
         raise ConfigError(f"{file}: no such configuration file{hint}") from err
     except OSError as err:
-        raise ConfigError(f"{file}: cannot be read ({err.strerror or err})") from err
+        raise ConfigUnreadable(
+            f"{file}: the configuration cannot be read ({err.strerror or err}); let the user "
+            "running rollkeeper read it, or pass another file with --config"
+        ) from err
     return parse_config(text, file), file

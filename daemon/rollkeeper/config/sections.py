@@ -62,6 +62,14 @@ class LogSettings(Section):
         description="debug | info | warning | error (third-party libraries log at "
         "warning unless this is debug).",
     )
+    file: AbsolutePath | None = Field(
+        None,
+        description="The log file (JSON lines). Default: rollkeeper.log in the state folder.",
+    )
+
+    def resolved_file(self, state_dir: Path) -> Path:
+        """Where the log is written: `file`, else `rollkeeper.log` in `state_dir`."""
+        return self.file or state_dir / "rollkeeper.log"
 
 
 #: Ten minutes without growth, and a copy still short of its files is INCOMPLETE.

@@ -1,13 +1,14 @@
-"""The quick read of the two settings `rollkeeper status` needs, without pydantic.
+"""What `rollkeeper status` (and `report`, `notify outbox`) needs from the configuration: the
+whole file validated, without paying for pydantic on every call.
 
-Validating the whole file (`config.schema`) imports pydantic and builds its models: ~0.2 s, more
-than everything else `status` does. A status only needs the state folder and the archive
-provider, so `status_config` reads those with tomllib and falls back to the full validation
-whenever the quick read cannot be sure to get what it would give: a file that is missing, not
-UTF-8 or not TOML, an unknown top-level table or an unknown key in [state] or [archive] (a typo
-there would silently change the answer), or a value of those two keys that is not plainly valid.
-Then `load_config` names the problem exactly as for every other command. Values elsewhere in the
-file are not checked by `status`; `rollkeeper run` still refuses a file with any invalid value.
+Validating the whole file (`config.schema`) imports pydantic and builds its models: ~0.2 s of
+CPU, more than everything else `status` does. So a file's verdict is remembered: once `Config`
+has accepted a text, a digest of it (with this rollkeeper's version, the schema's source files and
+HOME, which `~` expands to) is kept in the user's cache folder (`validated`), and the same text is
+then read with tomllib alone (`read_status_config`). Any other text, or a cache that cannot be
+read, is validated in full, so a bad value anywhere in the file is named, with its line, by
+`status` exactly as by `run`. The quick read still falls back to the validation whenever it
+cannot be sure to get what the validation would give.
 """
 
 from __future__ import annotations
@@ -71,24 +72,39 @@ class StatusConfig(NamedTuple):
 
 def status_config(path: Path | None) -> StatusConfig:
     """The state folder and archive provider of the configuration at `path` (else the default
-    file), exactly as the validated configuration has them; a file that cannot be used raises
-    the same `ConfigError` as `rollkeeper.config.schema.load_config`."""
-    quick = read_status_config(path)
-    if quick is not None:
-        return quick
-    from rollkeeper.config.schema import load_config
+    file), from the whole file validated (`config.validated` remembers a text accepted before);
+    a file that cannot be used raises the same `ConfigError` as
+    `rollkeeper.config.schema.load_config`."""
+    from rollkeeper.config.validated import accepted_before, remember
 
-    config, _file = load_config(path)
+    file = path or default_config_path()
+    try:
+        text: str | None = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None  # the validation names the problem
+    if text is not None and accepted_before(text):
+        quick = read_status_config(path, text)
+        if quick is not None:
+            return quick
+    from rollkeeper.config.schema import load_config, parse_config
+
+    if text is None:
+        config, _file = load_config(path)  # names why the file cannot be read
+    else:
+        config = parse_config(text, file)  # the very text remembered as accepted
+        remember(text)
     return StatusConfig(
         config.state.resolved_dir(), config.archive.provider, config.clearance.max_evidence_age
     )
 
 
-def read_status_config(path: Path | None) -> StatusConfig | None:
-    """`status_config` read with tomllib alone; None whenever it cannot be sure (see above)."""
+def read_status_config(path: Path | None, text: str | None = None) -> StatusConfig | None:
+    """`status_config` read with tomllib alone (from `text` when given, else the file); None
+    whenever it cannot be sure (see above). It checks only what status needs: callers validate
+    the whole file first, or know it was accepted before."""
     file = path or default_config_path()
     try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        raw = tomllib.loads(file.read_text(encoding="utf-8") if text is None else text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     state = _section(raw, "state", STATE_KEYS)

@@ -31,7 +31,13 @@ def now_iso() -> str:
 def _connect(path: Path, *, readonly: bool) -> GuardedConnection:
     if readonly:
         return connect(path, f"file:{path}?mode=ro", uri=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise EnvironmentProblem(
+            f"the state folder {path.parent} cannot be created ({err.strerror or err}); "
+            "create it, or set [state] dir to another folder"
+        ) from err
     if path.exists():
         integrity.check_file(path)  # before a writer may touch it
     return connect(path, str(path), uri=False)

@@ -24,6 +24,7 @@ NOTHING_CLEARED = "nothing will be cleared for erasure from it"
 _DAMAGE = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 _ACCESS = {3, 14, 23}  # SQLITE_PERM, SQLITE_CANTOPEN, SQLITE_AUTH
 _READONLY = 8  # SQLITE_READONLY
+_BUSY = 5  # SQLITE_BUSY: another connection holds the lock past our timeout
 # What Python's sqlite3 says (no result code) when a garbled row's text is not UTF-8.
 _NOT_TEXT = re.compile(r"Could not decode to UTF-8 column '([^']*)'")
 
@@ -52,6 +53,11 @@ def unusable(path: Path, err: sqlite3.Error) -> LedgerUnusable:
         return LedgerUnusable(
             f"{path} cannot be read ({problem}); {KEPT}: let the user running rollkeeper read "
             f"and write it and its folder; {NOTHING_CLEARED}"
+        )
+    if code == _BUSY:
+        return LedgerUnusable(
+            f"{path} is locked by another process ({problem}); {KEPT}: stop whatever holds it "
+            "(another rollkeeper, a backup, an SQLite browser) and try again"
         )
     if code == _READONLY:
         return LedgerUnusable(

@@ -90,7 +90,10 @@ def build_channel(name: str, channel: settings.ChannelSettings) -> Channel:
 
 
 def build_channels(config: Config) -> list[Channel]:
-    """Every configured channel, in the order `NotifySettings.channels` gives."""
+    """Every configured channel, in the order `NotifySettings.channels` gives. Every secret of
+    the configuration is registered for scrubbing first, so that no output of this process shows
+    one (a server may echo another channel's secret, or the ping URL)."""
+    register_secrets(config)
     return [build_channel(name, channel) for name, channel in config.notify.channels()]
 
 
@@ -104,8 +107,9 @@ def register_secrets(config: Config) -> None:
     even of a channel not built here. A variable named but not set holds nothing to hide."""
     named: list[tuple[SecretStr | None, str | None, str, str]] = []
     for name, channel in config.notify.channels():
-        kind = settings.channel_kind(channel)
-        key = _SECRET_KEY[kind]
+        key = _SECRET_KEY.get(settings.channel_kind(channel))
+        if key is None:  # a channel holding no secret (the console)
+            continue
         named.append((getattr(channel, key), getattr(channel, f"{key}_env"), key, name))
     monitor = config.monitor
     named.append((monitor.ping_url, monitor.ping_url_env, "ping_url", "[monitor]"))

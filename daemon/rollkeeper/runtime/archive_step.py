@@ -89,7 +89,7 @@ class ArchiveSchedule:
             try:
                 self._record(job.result())
             except Exception as err:
-                log.exception("archive poll failed", exc_info=err)
+                log.exception("archive.poll_failed", exc_info=err)
         if self.job is None and self.requested.is_set():
             self.requested.clear()
             due = self._due()

@@ -69,9 +69,9 @@ class Chores:
             path = self.backups.make(self.steps.context.ledger)
         except (OSError, RollkeeperError) as err:
             self._backup_after = time.monotonic() + BACKUP_RETRY
-            log.error("ledger backup failed", folder=str(self.backups.folder), error=str(err))
+            log.error("ledger.backup_failed", folder=str(self.backups.folder), error=str(err))
             return
-        log.info("ledger backed up", path=str(path), keep=self.backups.keep)
+        log.info("ledger.backed_up", path=str(path), keep=self.backups.keep)
 
     def tell_status(self) -> None:
         if self.notifier.active:

@@ -42,7 +42,7 @@ class DailySummary:
         scheduler.start()
         self.scheduler = scheduler
         log.info(
-            "daily summary scheduled", at=f"{self.daily_at} {self.zone_name()}",
+            "summary.scheduled", at=f"{self.daily_at} {self.zone_name()}",
             zone=str(scheduler.timezone),
         )  # fmt: skip
 

@@ -2,7 +2,8 @@
 
 The loop's thread, after each pass (and after recording a job's outcome), logs the events
 recorded since it last looked: an alarm at error level, a warning at warning, the rest at info,
-each with its kind, roll, drive and sentence (`core.words.say`, as status words it) bound. So an
+each under its dotted name (`LOG_NAMES`: `copy.verified`, `upload.done`, `clearance.granted`)
+with its kind, roll, volume, drive and sentence (`core.words.say`, as status words it) bound. So an
 alarm is in the log the moment it is raised, in the very words status and notifications use,
 and no step of the loop logs what it records itself. History is not told again: logging begins
 after the newest event recorded when the ledger was opened. Only the events the daemon's own
@@ -16,9 +17,59 @@ from typing import Any
 
 import structlog
 
-from rollkeeper.core.events import Severity
+from rollkeeper.core.events import EventKind, Severity
 from rollkeeper.ledger.rows import RecordedEvent
 from rollkeeper.ledger.store import Ledger
+
+#: The log's name for each kind of event: one stable dotted name per happening (a line keeps its
+#: `kind` too, for whatever reads the log by kind). A kind missing here is logged under its kind
+#: with the first "_" made a "." (a test keeps every kind this rollkeeper knows listed).
+LOG_NAMES: dict[str, str] = {
+    EventKind.VOLUME_MOUNTED: "volume.mounted",
+    EventKind.VOLUME_UNMOUNTED: "volume.unmounted",
+    EventKind.VOLUME_NAMESAKE: "volume.namesake",
+    EventKind.VOLUME_ERASED: "volume.erased",
+    EventKind.LAYOUT_PROBLEM: "layout.problem",
+    EventKind.WATCH_FAILED: "watch.failed",
+    EventKind.ROLL_STATE: "roll.state",
+    EventKind.COPY_DISCOVERED: "copy.discovered",
+    EventKind.COPY_STATE: "copy.state",
+    EventKind.COPY_VERIFIED: "copy.verified",
+    EventKind.COPY_FAILED: "copy.failed",
+    EventKind.COPY_STALE: "copy.stale",
+    EventKind.COPY_GONE: "copy.gone",
+    EventKind.COPY_BACK: "copy.back",
+    EventKind.COPY_MHL_CHANGED: "copy.mhl_changed",
+    EventKind.COPY_DIFFERS: "copy.differs",
+    EventKind.COPY_ERASED: "copy.erased",
+    EventKind.VERIFY_INTERRUPTED: "verify.interrupted",
+    EventKind.VERIFY_DISCARDED: "verify.discarded",
+    EventKind.INTERNAL_ERROR: "daemon.internal_error",
+    EventKind.TARGET_UNUSABLE: "target.unusable",
+    EventKind.TARGET_USABLE: "target.usable",
+    EventKind.TARGET_ADOPTED: "target.adopted",
+    EventKind.UPLOAD_STARTED: "upload.started",
+    EventKind.UPLOAD_DONE: "upload.done",
+    EventKind.UPLOAD_FAILED: "upload.failed",
+    EventKind.UPLOAD_ABANDONED: "upload.abandoned",
+    EventKind.OBJECT_MISSING: "storage.object_missing",
+    EventKind.OBJECT_CHANGED: "storage.object_changed",
+    EventKind.STORAGE_UNCHECKED: "storage.unchecked",
+    EventKind.STORAGE_WAITING: "storage.waiting",
+    EventKind.ARCHIVE_UNUSABLE: "archive.unusable",
+    EventKind.ARCHIVE_DONE: "archive.done",
+    EventKind.ARCHIVE_FAILED: "archive.failed",
+    EventKind.ARCHIVE_OVERDUE: "archive.overdue",
+    EventKind.CLEARANCE_GRANTED: "clearance.granted",
+    EventKind.CLEARANCE_REVOKED: "clearance.revoked",
+    EventKind.DAY_SUMMARY: "summary.day",
+}
+
+
+def log_name(kind: str) -> str:
+    """The dotted name the log gives an event of `kind` (`LOG_NAMES`, else derived)."""
+    return LOG_NAMES.get(kind) or kind.replace("_", ".", 1)
+
 
 #: The log level each severity calls for; a severity this rollkeeper does not know is a warning.
 LEVELS: dict[str, str] = {
@@ -58,13 +109,19 @@ class EventLogger:
         }
         if recorded.roll_id is not None:
             fields["roll"] = recorded.roll_id
+        if recorded.volume_id is not None:
+            fields["volume"] = recorded.volume_id
+        facts = recorded.event.facts if recorded.event else {}
+        state = facts.get("state", facts.get("to"))  # a copy's or a roll's new state
+        if isinstance(state, str):
+            fields["state"] = state
         drive = self._drive(ledger, recorded)
         if drive is not None:
             fields["drive"] = drive
         fields["message"] = recorded.message  # `words.say(event)`, or the sentence as written
         level = LEVELS.get(recorded.severity, "warning")
         logger = structlog.get_logger("rollkeeper")  # as configured now, not when imported
-        getattr(logger, level)(recorded.kind, **fields)
+        getattr(logger, level)(log_name(recorded.kind), **fields)
 
     def _drive(self, ledger: Ledger, recorded: RecordedEvent) -> str | None:
         """The label of the event's volume; an event without one may name its drive in its facts

@@ -50,4 +50,4 @@ class Heartbeat:
         try:
             write_presence(self.state_dir, presence)
         except OSError as err:
-            log.warning("presence not written", path=str(self.state_dir), error=str(err))
+            log.warning("daemon.presence_not_written", path=str(self.state_dir), error=str(err))

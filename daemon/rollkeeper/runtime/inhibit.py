@@ -84,7 +84,7 @@ class SleepInhibitor:
         except OSError as err:
             self._once("failed", f"cannot keep the cart awake: {tool}: {err.strerror or err}")
             return
-        log.debug("sleep inhibitor held", pid=self.child.pid)
+        log.debug("sleep.inhibited", pid=self.child.pid)
 
     def release(self) -> None:
         child, self.child = self.child, None
@@ -96,7 +96,7 @@ class SleepInhibitor:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
-        log.debug("sleep inhibitor released")
+        log.debug("sleep.released")
 
     def _once(self, key: str, message: str, **facts: object) -> None:
         if key not in self._said:

@@ -240,7 +240,7 @@ class Jobs:
 
     def _crashed(self, volume: VolumeState, roll_id: str, error: Exception) -> None:
         self.uploads.uploading.discard(roll_id)
-        log.exception("internal error in a verification worker", roll=roll_id, exc_info=error)
+        log.exception("verify.internal_error", roll=roll_id, exc_info=error)
         tracker = self.context.trackers.get((roll_id, volume_key(volume.mounted)))
         if tracker is not None:
             tracker.verifying = False

@@ -103,7 +103,7 @@ class Judging:
         try:
             judgments, self.seconds = job.result()
         except Exception as err:  # a bug must not take the daemon down: log, judge again later
-            log.exception("judging the drives failed", exc_info=err)
+            log.exception("clearance.judging_failed", exc_info=err)
             notes.dirty = True
             return
         for judgment in judgments:

@@ -77,7 +77,7 @@ class DeadMansSwitch:
 
     def _failed(self, why: str) -> bool:
         if why != self.last_error:  # said once per kind of failure, not at every period
-            log.warning("monitor ping failed", error=why, fix="check [monitor] ping_url")
+            log.warning("monitor.ping_failed", error=why, fix="check [monitor] ping_url")
         self.last_error = why
         return False
 

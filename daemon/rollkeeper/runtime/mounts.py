@@ -98,7 +98,7 @@ class Mounts:
         except EnvironmentProblem as err:
             self.context.ledger.record(happened.watch_failed(volume.volume_id, str(err)))
             volume.watcher = self._watcher(volume, polling=True)
-        log.info("watching", drive=volume.mounted.label, how=volume.watcher.kind)
+        log.info("volume.watching", drive=volume.mounted.label, how=volume.watcher.kind)
 
     def _watcher(self, volume: VolumeState, *, polling: bool) -> VolumeWatcher:
         def changed(change: Change) -> None:

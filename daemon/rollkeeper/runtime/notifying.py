@@ -115,13 +115,13 @@ class Notifying:
         configured = {route.channel for route in self.context.ledger.routes}
         forgotten = self.context.ledger.forget_unconfigured(configured)
         if forgotten:
-            log.warning("deliveries to channels no longer configured given up", count=forgotten)
+            log.warning("notify.forgotten", count=forgotten)
         self._give_up_expired()
 
     def _give_up_expired(self) -> None:
         expired = self.context.ledger.give_up_expired(self.context.config.notify.give_up_after)
         if expired:
-            log.warning("deliveries given up after give_up_after", count=expired)
+            log.warning("notify.given_up", count=expired)
 
     def start(self) -> None:
         """Start the daily summary's schedule (the daemon, not `run --once`)."""
@@ -192,7 +192,7 @@ class Notifying:
         except LookupError as err:
             self._record(Outcome(claim, DeliveryFailed(str(err), permanent=True)))
         except Exception as err:
-            log.exception("composing a notification failed", notice=claim.notice_id, exc_info=err)
+            log.exception("notify.compose_failed", notice=claim.notice_id, exc_info=err)
             reason = f"the notice could not be composed ({type(err).__name__})"
             self._record(Outcome(claim, DeliveryFailed(reason)))
         return None
@@ -217,9 +217,15 @@ class Notifying:
         self._looked_at = float("-inf")  # the next due time moved
         if failure is None:
             ledger.delivery_sent(outcome.claimed)
+            log.info(
+                "notify.sent",
+                channel=outcome.claimed.channel,
+                notice=outcome.claimed.notice_id,
+                events=list(outcome.claimed.event_ids),
+            )
             return
         log.warning(
-            "notification not delivered",
+            "notify.failed",
             channel=outcome.claimed.channel,
             notice=outcome.claimed.notice_id,
             error=failure.reason,
@@ -285,6 +291,4 @@ class Notifying:
             try:
                 channel.close()
             except Exception as err:
-                log.warning(
-                    "closing a channel failed", channel=channel.name, error=type(err).__name__
-                )
+                log.warning("notify.close_failed", channel=channel.name, error=type(err).__name__)

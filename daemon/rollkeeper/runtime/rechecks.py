@@ -168,7 +168,7 @@ class ObjectRechecks:
         try:
             outcomes = job.result()
         except Exception as err:  # a bug must not take the daemon down: log, list again later
-            log.exception("re-checking stored objects failed", exc_info=err)
+            log.exception("storage.recheck_failed", exc_info=err)
             return
         self._record(outcomes)
 

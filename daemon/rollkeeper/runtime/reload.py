@@ -126,16 +126,16 @@ class Reloader:
             new, needs_restart = merge(old, load_config(self.file)[0])
             channels = self.build(new) if new.notify != old.notify else None
         except (ConfigError, RollkeeperError) as err:
-            log.error("configuration not reloaded", file=str(self.file), error=str(err))
+            log.error("config.reload_refused", file=str(self.file), error=str(err))
             return ReloadOutcome(reload_rejected(str(self.file), str(err)))
         except Exception as err:  # a bug must not take the running daemon down with it
-            log.exception("configuration not reloaded", file=str(self.file), exc_info=err)
+            log.exception("config.reload_refused", file=str(self.file), exc_info=err)
             why = f"it could not be applied ({type(err).__name__})"
             return ReloadOutcome(reload_rejected(str(self.file), why))
         if needs_restart:
-            log.warning("restart needed", message=reload_needs_restart(needs_restart))
+            log.warning("config.restart_needed", message=reload_needs_restart(needs_restart))
         self._apply(old, new, channels)
-        log.info("configuration reloaded", file=str(self.file), volumes=len(new.volumes))
+        log.info("config.reloaded", file=str(self.file), volumes=len(new.volumes))
         return ReloadOutcome(None, tuple(needs_restart))
 
     def _apply(self, old: Config, new: Config, channels: list[Channel] | None) -> None:

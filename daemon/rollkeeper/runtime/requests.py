@@ -70,7 +70,7 @@ class RequestInbox:
         try:
             waiting = requests.pending(self.context.state_dir)
         except OSError as err:
-            log.warning("the requests inbox cannot be read", error=str(err))
+            log.warning("request.inbox_unreadable", error=str(err))
             return
         for path in waiting:
             request = requests.read_request(path)
@@ -86,16 +86,17 @@ class RequestInbox:
             except (KeyError, TypeError, RequestRefused) as err:
                 self._set_aside(path, f"cannot be applied ({err})")
                 continue
-            log.info("request applied", request=request.kind, id=request.id, **request.arguments)
+            log.info("request.applied", request=request.kind, id=request.id, **request.arguments)
             requests.done(path)
 
     def _set_aside(self, path: Path, problem: str) -> None:
         try:
             kept = requests.set_aside(path)
         except OSError as err:
-            log.warning("request file cannot be moved aside", file=str(path), error=str(err))
+            log.warning("request.not_moved", file=str(path), error=str(err))
             return
         log.warning(
-            f"request file {path.name} {problem}; moved aside to {kept}, not applied",
+            "request.refused",
+            message=f"request file {path.name} {problem}; moved aside to {kept}, not applied",
             file=str(kept),
         )

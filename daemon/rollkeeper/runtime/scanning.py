@@ -78,7 +78,7 @@ class Scanning:
         inventory = VolumeScan.walk(volume.mounted.path, known, trusted=earlier)
         unreadable = inventory.errors().get("")
         if unreadable is not None or not volume.mounted.path.is_dir():
-            log.warning("volume unreadable", label=volume.mounted.label, error=unreadable or "gone")
+            log.warning("volume.unreadable", label=volume.mounted.label, error=unreadable or "gone")
             return
         volume.inventory = inventory
         self.tracking.update(volume, full=True, first=previous is None)

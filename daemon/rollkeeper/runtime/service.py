@@ -165,7 +165,7 @@ class Service:
         self.steps.archive.prepare()
         self.steps.notifying.prepare()
         log.info(
-            "started",
+            "daemon.started",
             state_dir=str(self.context.state_dir),
             profile=self.profile.name,
             volumes=len(self.config.volumes),
@@ -188,7 +188,7 @@ class Service:
 
     def install_signal_handlers(self) -> None:
         def handler(signum: int, frame: FrameType | None) -> None:
-            log.info("stopping", signal=signal.Signals(signum).name)
+            log.info("daemon.stopping", signal=signal.Signals(signum).name)
             self.stop()
 
         signal.signal(signal.SIGTERM, handler)

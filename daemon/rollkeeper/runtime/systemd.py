@@ -73,7 +73,7 @@ class Notifier:
             self._socket.sendto(message.encode("utf-8"), self._address)
         except OSError as err:
             if not self._failed:  # said once: systemd may simply be gone
-                log.warning("sd_notify failed", error=err.strerror or str(err))
+                log.warning("systemd.notify_failed", error=err.strerror or str(err))
             self._failed = True
 
     def ready(self) -> None:

@@ -95,7 +95,7 @@ class Uploads:
                 f"{prefix}/" if prefix else "", ledger.open_upload_ids()
             )
         except (RollkeeperError, OSError) as err:
-            log.warning("aborting abandoned uploads failed", error=str(err))
+            log.warning("upload.abort_failed", error=str(err))
             return
         for key in aborted:
             ledger.record(happened.upload_abandoned(key))

@@ -80,6 +80,7 @@ def test_an_unknown_format_exits_2(config: Path) -> None:
 
 def test_without_a_ledger_it_says_so_in_a_sentence_and_creates_none(tmp_path: Path) -> None:
     state = tmp_path / "state"
+    state.mkdir()
     config = tmp_path / "rk.toml"
     config.write_text(f'[state]\ndir = "{state}"\n', encoding="utf-8")
     done = rollkeeper("report", "--config", config)
@@ -88,7 +89,7 @@ def test_without_a_ledger_it_says_so_in_a_sentence_and_creates_none(tmp_path: Pa
         f"rollkeeper: {state}: no ledger yet; nothing has been recorded on this cart yet: "
         "start the daemon (`rollkeeper run`)\n"
     )
-    assert not state.exists()
+    assert list(state.iterdir()) == []
 
 
 def test_o_writes_the_file_and_says_where(config: Path, tmp_path: Path) -> None:

@@ -13,22 +13,22 @@ from typing import Any, get_args
 import pytest
 import rollkeeper.config.schema as config_module
 from pydantic import BaseModel
-from rollkeeper.config.errors import ConfigError
+from rollkeeper.config.errors import ConfigError, ConfigUnreadable
 from rollkeeper.config.schema import Config, load_config, parse_config
 from rollkeeper.core.errors import ExitCode
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "rollkeeper.example.toml"
 FILE = Path("/etc/rollkeeper/rollkeeper.toml")
-HEADER = f"{FILE}: the configuration is not valid:"
+WHERE = re.compile(rf"^{re.escape(str(FILE))}(:\d+)?: ")
 
 
 def problems(text: str) -> list[str]:
-    """The lines of the message `text` produces, after the header naming the file."""
+    """The lines of the message `text` produces, each after the `file:line: ` naming where."""
     with pytest.raises(ConfigError) as caught:
         parse_config(text, FILE)
-    first, *rest = str(caught.value).splitlines()
-    assert first == HEADER
-    return [line.strip() for line in rest]
+    lines = str(caught.value).splitlines()
+    assert all(WHERE.match(line) for line in lines), lines
+    return [WHERE.sub("", line) for line in lines]
 
 
 def one_problem(text: str) -> str:
@@ -291,7 +291,7 @@ def test_invalid_toml_names_the_file_and_the_line() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config('[cart]\nname = "A"\n[verify\njobs = 2\n', FILE)
     message = str(caught.value)
-    assert message.startswith(f"{FILE}: not valid TOML (")
+    assert message.startswith(f"{FILE}:3: not valid TOML (")
     assert "line 3" in message
 
 
@@ -331,10 +331,13 @@ def test_missing_explicit_config_file_is_named(tmp_path: Path) -> None:
     assert str(caught.value) == f"{missing}: no such configuration file"
 
 
-def test_config_path_that_is_a_folder_cannot_be_read(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as caught:
+def test_config_path_that_is_a_folder_cannot_be_read_and_is_an_environment_problem(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigUnreadable) as caught:
         load_config(tmp_path)
-    assert str(caught.value).startswith(f"{tmp_path}: cannot be read (")
+    assert str(caught.value).startswith(f"{tmp_path}: the configuration cannot be read (")
+    assert caught.value.exit_code == 3
 
 
 def test_config_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
@@ -350,7 +353,9 @@ def test_errors_in_a_loaded_file_name_that_file(tmp_path: Path) -> None:
     file.write_text("[verify]\njobs = 0\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(file)
-    assert str(caught.value).startswith(f"{file}: the configuration is not valid:")
+    assert str(caught.value) == (
+        f"{file}:2: verify.jobs = 0: Input should be greater than or equal to 1"
+    )
 
 
 # --- the upload target and the archive: incomplete tables say what is missing -------------------

@@ -23,10 +23,17 @@ from rollkeeper.config.status import (
     read_status_config,
     status_config,
 )
+from rollkeeper.config.validated import accepted_before
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "rollkeeper.example.toml"
 
 RAID = '[[volumes]]\npath = "/Volumes/RAID_A"\nrole = "raid"\n'
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test remembers the texts it validated in a cache folder of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def validated(file: Path) -> StatusConfig:
@@ -133,12 +140,31 @@ def test_a_file_that_is_not_utf8_fails_as_the_validation_does(tmp_path: Path) ->
     assert_refused_alike(file)
 
 
-def test_values_outside_state_and_archive_are_left_to_the_daemon(tmp_path: Path) -> None:
-    """A status reads the ledger; `rollkeeper run` still refuses this file."""
+def test_status_validates_the_whole_file_and_names_the_line(tmp_path: Path) -> None:
+    """A bad value outside [state] and [archive] is refused by `status` as by `run`."""
     file = written(tmp_path, '[state]\ndir = "/srv/rk"\n[verify]\njobs = "2"\n')
-    assert status_config(file) == StatusConfig(Path("/srv/rk"), "none")
-    with pytest.raises(ConfigError):
-        load_config(file)
+
+    assert_refused_alike(file)
+    with pytest.raises(ConfigError, match=r":4: verify\.jobs = '2': "):
+        status_config(file)
+
+
+def test_a_text_accepted_once_is_read_quickly_and_the_same_afterwards(tmp_path: Path) -> None:
+    file = written(tmp_path, '[state]\ndir = "/srv/rk"\n')
+
+    assert status_config(file) == validated(file)
+    assert accepted_before(file.read_text(encoding="utf-8"))
+    assert status_config(file) == validated(file)
+
+
+def test_a_text_edited_after_it_was_accepted_is_validated_again(tmp_path: Path) -> None:
+    file = written(tmp_path, '[state]\ndir = "/srv/rk"\n[verify]\njobs = 2\n')
+    status_config(file)
+
+    file.write_text('[state]\ndir = "/srv/rk"\n[verify]\njobs = 0\n', encoding="utf-8")
+
+    assert not accepted_before(file.read_text(encoding="utf-8"))
+    assert_refused_alike(file)
 
 
 # --- the names it knows are the schema's ----------------------------------------------------------

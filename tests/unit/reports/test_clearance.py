@@ -79,6 +79,7 @@ def test_an_unknown_drive_is_refused_naming_the_known_ones(cart: Cart) -> None:
 
 def test_a_cart_without_a_ledger_is_refused_and_gets_none(tmp_path: Path) -> None:
     cart = Cart(tmp_path)
+    cart.state.mkdir(parents=True, exist_ok=True)
     with pytest.raises(BadInputError, match="no ledger yet; nothing has been proven on this cart"):
         ask(cart, None)
     assert not (cart.state / LEDGER_FILE).exists()

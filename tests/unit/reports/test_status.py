@@ -215,6 +215,7 @@ def test_the_json_is_compact_and_is_the_document(state_dir: Path) -> None:
 
 
 def test_a_state_folder_without_a_ledger_is_named(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
     with pytest.raises(BadInputError, match="no ledger yet"):
         load_status(tmp_path / "empty")
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from rollkeeper.core import happened
-from rollkeeper.core.events import Event
-from rollkeeper.core.lifecycle import CopyState
+from rollkeeper.core.events import Event, EventKind
+from rollkeeper.core.lifecycle import CopyState, RollState
 from rollkeeper.core.words import say
 from rollkeeper.ledger.store import Ledger
-from rollkeeper.runtime.event_log import EventLogger
+from rollkeeper.runtime.event_log import LOG_NAMES, EventLogger, log_name
 from structlog.testing import capture_logs
 
 from tests.unit.runtime.conftest import A001, CartMaker
@@ -73,6 +73,45 @@ def test_an_alarm_is_logged_at_error_with_its_roll_drive_and_sentence(ledger: Le
     assert line["roll"] == A001
     assert line["drive"] == "SHUTTLE_01"
     assert line["message"] == say(mismatch(volume_id))
+
+
+def test_an_event_is_logged_under_its_dotted_name_and_keeps_its_kind(ledger: Ledger) -> None:
+    volume_id = shuttle(ledger)
+    logger = begun(ledger)
+
+    (line,) = logged_after(ledger, logger, mismatch(volume_id))
+
+    assert (line["event"], line["kind"], line["volume"]) == (
+        "copy.failed",
+        "copy_failed",
+        volume_id,
+    )
+
+
+def test_every_event_kind_has_one_dotted_log_name_of_its_own() -> None:
+    names = [LOG_NAMES[kind] for kind in EventKind]
+
+    assert len(set(names)) == len(names)
+    assert all(name.count(".") == 1 and name == name.lower() for name in names)
+    assert (log_name("clearance_granted"), log_name("upload_done")) == (
+        "clearance.granted",
+        "upload.done",
+    )
+
+
+def test_a_kind_this_rollkeeper_does_not_list_is_named_from_its_kind() -> None:
+    assert log_name("capacity_low") == "capacity.low"
+
+
+def test_a_state_change_binds_the_new_state(ledger: Ledger) -> None:
+    logger = begun(ledger)
+    became = happened.roll_state(
+        A001, before="settling", after=RollState.READY, copies_disagree=False
+    )
+
+    (line,) = logged_after(ledger, logger, became)
+
+    assert (line["event"], line["state"], line["roll"]) == ("roll.state", "ready", A001)
 
 
 def test_a_warning_is_logged_at_warning(ledger: Ledger) -> None:
