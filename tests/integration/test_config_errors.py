@@ -4,7 +4,6 @@ configuration without [[volumes]], which the commands that only read the ledger 
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -27,10 +26,9 @@ COMMANDS = [
 
 
 def rollkeeper(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The real command, with a cache folder of its own (no verdict remembered from before)."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    """The real command (its state folder is the test's own: no verdict remembered before)."""
     return subprocess.run(
-        [ROLLKEEPER, *args], capture_output=True, text=True, timeout=120, check=False, env=env
+        [ROLLKEEPER, *args], capture_output=True, text=True, timeout=120, check=False
     )
 
 

@@ -4,7 +4,7 @@ whole file validated, without paying for pydantic on every call.
 Validating the whole file (`config.schema`) imports pydantic and builds its models: ~0.2 s of
 CPU, more than everything else `status` does. So a file's verdict is remembered: once `Config`
 has accepted a text, a digest of it (with this rollkeeper's version, the schema's source files and
-HOME, which `~` expands to) is kept in the user's cache folder (`validated`), and the same text is
+HOME, which `~` expands to) is kept in the state folder (`config-validated`), and the same text is
 then read with tomllib alone (`read_status_config`). Any other text, or a cache that cannot be
 read, is validated in full, so a bad value anywhere in the file is named, with its line, by
 `status` exactly as by `run`. The quick read still falls back to the validation whenever it
@@ -82,17 +82,16 @@ def status_config(path: Path | None) -> StatusConfig:
         text: str | None = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = None  # the validation names the problem
-    if text is not None and accepted_before(text):
-        quick = read_status_config(path, text)
-        if quick is not None:
-            return quick
+    quick = None if text is None else read_status_config(path, text)
+    if text is not None and quick is not None and accepted_before(text, quick.state_dir):
+        return quick
     from rollkeeper.config.schema import load_config, parse_config
 
     if text is None:
         config, _file = load_config(path)  # names why the file cannot be read
     else:
         config = parse_config(text, file)  # the very text remembered as accepted
-        remember(text)
+        remember(text, config.state.resolved_dir())
     return StatusConfig(
         config.state.resolved_dir(), config.archive.provider, config.clearance.max_evidence_age
     )

@@ -2,7 +2,8 @@
 
 A digest per text (with what else decides the verdict: this rollkeeper's version, the schema's
 source files as they are now, and HOME, which `~` in a path expands to) is kept, newest last, in
-`validated` under the user's cache folder. A text whose digest is there needs no second full
+`config-validated` in the state folder the text names (rollkeeper writes nowhere else of its
+own accord; the folder is never created for it). A text whose digest is there needs no second full
 validation (`config.status`); anything else is validated again. Losing the cache costs a
 validation, never a wrong answer, so a cache that cannot be read or written is ignored.
 """
@@ -14,17 +15,14 @@ import os
 from pathlib import Path
 
 from rollkeeper import __version__
-from rollkeeper.config.loading import APP_NAME
 
-CACHE_FILE = "validated"
+CACHE_FILE = "config-validated"
 #: Digests kept: a cart has one configuration, a developer a few.
 KEEP = 32
 
 
-def _cache_file() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP_NAME)) / CACHE_FILE
+def _cache_file(state_dir: Path) -> Path:
+    return state_dir / CACHE_FILE
 
 
 def _schema_stamp() -> str:
@@ -45,27 +43,29 @@ def digest(text: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _known() -> list[str]:
+def _known(state_dir: Path) -> list[str]:
     try:
-        return _cache_file().read_text(encoding="ascii").split()
+        return _cache_file(state_dir).read_text(encoding="ascii").split()
     except (OSError, UnicodeDecodeError):
         return []
 
 
-def accepted_before(text: str) -> bool:
-    """Whether `text` was validated in full and accepted by this rollkeeper before."""
-    return digest(text) in _known()
+def accepted_before(text: str, state_dir: Path) -> bool:
+    """Whether `text` (naming `state_dir`) was validated in full and accepted before."""
+    return digest(text) in _known(state_dir)
 
 
-def remember(text: str) -> None:
-    """Note that `text` was validated in full and accepted (best effort)."""
+def remember(text: str, state_dir: Path) -> None:
+    """Note that `text` was validated in full and accepted (best effort; only into a state
+    folder that exists)."""
+    if not state_dir.is_dir():
+        return
     entry = digest(text)
-    older = [d for d in _known() if d != entry][-(KEEP - 1) :]
+    older = [d for d in _known(state_dir) if d != entry][-(KEEP - 1) :]
     known = [*older, entry]
-    file = _cache_file()
+    file = _cache_file(state_dir)
     temporary = file.with_name(f".{CACHE_FILE}.{os.getpid()}")
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text("\n".join(known) + "\n", encoding="ascii")
         os.replace(temporary, file)
     except OSError:

@@ -30,12 +30,6 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "rollkeeper.example.t
 RAID = '[[volumes]]\npath = "/Volumes/RAID_A"\nrole = "raid"\n'
 
 
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test remembers the texts it validated in a cache folder of its own."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
 def validated(file: Path) -> StatusConfig:
     config, _read = load_config(file)
     return StatusConfig(
@@ -150,20 +144,35 @@ def test_status_validates_the_whole_file_and_names_the_line(tmp_path: Path) -> N
 
 
 def test_a_text_accepted_once_is_read_quickly_and_the_same_afterwards(tmp_path: Path) -> None:
-    file = written(tmp_path, '[state]\ndir = "/srv/rk"\n')
+    state = tmp_path / "state"
+    state.mkdir()
+    file = written(tmp_path, f'[state]\ndir = "{state}"\n')
 
     assert status_config(file) == validated(file)
-    assert accepted_before(file.read_text(encoding="utf-8"))
+    assert accepted_before(file.read_text(encoding="utf-8"), state)
     assert status_config(file) == validated(file)
+
+
+def test_the_verdict_is_remembered_in_the_state_folder_only_and_never_creates_it(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "not-yet"
+    file = written(tmp_path, f'[state]\ndir = "{state}"\n')
+
+    assert status_config(file) == validated(file)
+    assert not state.exists()
+    assert not accepted_before(file.read_text(encoding="utf-8"), state)
 
 
 def test_a_text_edited_after_it_was_accepted_is_validated_again(tmp_path: Path) -> None:
-    file = written(tmp_path, '[state]\ndir = "/srv/rk"\n[verify]\njobs = 2\n')
+    state = tmp_path / "state"
+    state.mkdir()
+    file = written(tmp_path, f'[state]\ndir = "{state}"\n[verify]\njobs = 2\n')
     status_config(file)
 
-    file.write_text('[state]\ndir = "/srv/rk"\n[verify]\njobs = 0\n', encoding="utf-8")
+    file.write_text(f'[state]\ndir = "{state}"\n[verify]\njobs = 0\n', encoding="utf-8")
 
-    assert not accepted_before(file.read_text(encoding="utf-8"))
+    assert not accepted_before(file.read_text(encoding="utf-8"), state)
     assert_refused_alike(file)
 
 
