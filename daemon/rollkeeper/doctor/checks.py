@@ -21,6 +21,7 @@ from rollkeeper.doctor.local import (
     state_disk_local,
 )
 from rollkeeper.doctor.model import Finding, fail, ok
+from rollkeeper.doctor.outbox import outbox_findings
 from rollkeeper.doctor.s3_target import s3_findings
 from rollkeeper.doctor.volumes import inotify_limit, volume_findings
 
@@ -91,6 +92,7 @@ def run_checks(path: Path | None, asked: Asked) -> tuple[list[Finding], Path]:
     findings += target_findings(config, asked)
     findings.append(archive_finding(config.archive, config.target))
     findings += channel_findings(config, asked.send_test)
+    findings += outbox_findings(config)
     monitor = monitor_finding(config.monitor, asked.send_test)
     if monitor is not None:
         findings.append(monitor)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState, UploadStage
 from rollkeeper.core.words import file_short, waiting_for_files
 from rollkeeper.core.words.deliveries import channel_line
+from rollkeeper.core.words.reports import clock
 from rollkeeper.core.words.storage import waiting_for_storage
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def target_line(target: dict[str, Any] | None) -> str | None:
     if target["usable"]:
         return f"Target: {target['description']} ok"
     return (
-        f"Target: {target['description']} — NOT USABLE since {_clock(target['since'])}: "
+        f"Target: {target['description']} — NOT USABLE since {clock(target['since'])}: "
         f"{target['problem']}"
     )
 
@@ -31,11 +32,11 @@ def target_line(target: dict[str, Any] | None) -> str | None:
 def daemon_line(daemon: dict[str, Any]) -> str:
     """The first line of the status: is anything keeping these verdicts fresh?"""
     if daemon["running"]:
-        return f"Daemon: running (pid {daemon['pid']}, since {_clock(daemon['started_at'])})"
+        return f"Daemon: running (pid {daemon['pid']}, since {clock(daemon['started_at'])})"
     if daemon["seen_at"] is None:
         return "Daemon: has not run with this state folder"
     return (
-        f"Daemon: NOT running (last seen {_clock(daemon['seen_at'])}); what follows is as it "
+        f"Daemon: NOT running (last seen {clock(daemon['seen_at'])}); what follows is as it "
         "was then"
     )
 
@@ -49,16 +50,12 @@ def notify_lines(channels: list[dict[str, Any]]) -> list[tuple[str, str]]:
             channel["channel"],
             pending=channel["pending"],
             failed=channel["failed"],
-            oldest_pending=_clock(oldest) if oldest else None,
+            oldest_pending=clock(oldest) if oldest else None,
             last_error=channel["last_error"],
         )
         style = "bold red" if channel["failed"] else "yellow" if channel["pending"] else "green"
         lines.append((style, line))
     return lines
-
-
-def _clock(at: str) -> str:
-    return datetime.fromisoformat(at).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _waiting_line(copy: dict[str, Any]) -> str:
