@@ -111,6 +111,8 @@ def work(job: Work) -> VerificationOutcome:
         )
         return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=skipped)
     transfer = _upload(plan, scan, roll_id, job.upload)
+    if transfer.halted:  # the copy stays VERIFYING: the next start verifies it again
+        return VerificationOutcome(key, roll_id, None, None, "the daemon stopped", halted=True)
     if transfer.stage is UploadStage.WAITING_FOR_STORAGE:
         _verify_unread(plan, job)
     settle_verdict(plan.result)
@@ -152,7 +154,10 @@ class Jobs:
 
     def submit(self, volume: VolumeState, tracker: CopyTracker, *, retry: bool = False) -> None:
         """Start verifying a copy (and uploading it, if the roll still needs its primary copy);
-        `retry` when it goes again for another upload attempt."""
+        `retry` when it goes again for another upload attempt. Nothing starts once the daemon
+        is stopping."""
+        if self.uploads.gate.halted:
+            return
         ledger = self.context.ledger
         tracker.verifying = True
         job = (
@@ -235,6 +240,8 @@ class Jobs:
         if tracker:
             tracker.verifying = False
         self.uploads.uploading.discard(outcome.roll_id)
+        if outcome.halted:
+            return  # stopped mid-pass: its parts are checkpointed, the next start resumes it
         self.recording.record(outcome, volume)
         self.context.clearance.note(rolls=[outcome.roll_id], volume=volume.volume_id)
 
@@ -255,13 +262,32 @@ class Jobs:
         )
         self.context.clearance.note(rolls=[roll_id], volume=volume.volume_id)
 
-    def shutdown(self) -> None:
-        """Let running jobs end (their reports made durable as they come), start no more."""
+    def shutdown(self, until: float | None = None) -> None:
+        """Start no more jobs; let the running ones end until `until` (monotonic; None: as
+        long as they take), their reports made durable as they come and each outcome recorded
+        (a roll whose upload finished meanwhile is recorded uploaded). A job still running at
+        `until` is left behind: the next start verifies its copy again, resuming its upload."""
         self.pool.shutdown(wait=False, cancel_futures=True)
-        while self.pending:
+        while self.pending and (until is None or time.monotonic() < until):
             self.drain()
-            wait(self.pending, timeout=DRAIN_EVERY)
-            for future in [f for f in self.pending if f.done()]:
-                del self.pending[future], self.jobs[future]
-        self.pool.shutdown(wait=True)
+            left = DRAIN_EVERY if until is None else min(DRAIN_EVERY, until - time.monotonic())
+            wait(self.pending, timeout=max(0.0, left), return_when=FIRST_COMPLETED)
+            self._record_finished()
+        if not self.pending:
+            self.pool.shutdown(wait=True)
+        elif self.context.is_open:
+            log.warning("stopping with jobs still running", rolls=sorted(self.jobs.values()))
         self.drain()
+
+    def _record_finished(self) -> None:
+        """Record the outcome of every job that ended (after making its reports durable)."""
+        done = [f for f in self.pending if f.done()]
+        if not done:
+            return
+        if not self.context.is_open:  # nothing can be recorded: forget them
+            for future in done:
+                del self.pending[future], self.jobs[future]
+            return
+        self.drain()
+        for future in done:
+            self._finished(future)

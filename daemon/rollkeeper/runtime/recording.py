@@ -42,6 +42,7 @@ class VerificationOutcome:
     error: str | None = None
     device: int | None = None  # st_dev of the roll folder when verification started
     transfer: RollTransferResult | None = None  # set when this pass also uploaded the roll
+    halted: bool = False  # the daemon stopped the pass: nothing is recorded, the start resumes
 
 
 def copy_verdict(result: RollResult) -> tuple[CopyState, list[str]]:

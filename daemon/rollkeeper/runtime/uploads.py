@@ -21,6 +21,7 @@ from rollkeeper.core.lifecycle import RollState, UploadStage
 from rollkeeper.fs.throttle import TokenBucket
 from rollkeeper.ledger.store import Ledger, now_iso
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
+from rollkeeper.transfer.gate import UploadGate
 from rollkeeper.transfer.identity import Adopted, IdentifiedTarget
 from rollkeeper.transfer.keys import roll_key_prefix
 from rollkeeper.transfer.pipeline import TransferSettings
@@ -66,11 +67,18 @@ class Uploads:
         self.seen_down = False  # a check failed since that pass: coming back is news
         settings = config.target
         rate = settings.bandwidth_limit if settings else None
+        gate = UploadGate()
         self.settings = TransferSettings(
             max_concurrency=settings.max_concurrency if settings else 1,
             max_attempts=settings.max_attempts if settings else 1,
-            bandwidth=TokenBucket(rate) if rate else None,
+            bandwidth=TokenBucket(rate, sleep=gate.sleep) if rate else None,
+            gate=gate,
         )
+
+    @property
+    def gate(self) -> UploadGate:
+        """Whether uploads may go on (paused, or halted by a stop), checked at part boundaries."""
+        return self.settings.gate
 
     def prepare(self, ledger: Ledger) -> None:
         """Say at once if the target is unusable, and abort uploads nobody will resume."""
