@@ -112,6 +112,7 @@ class Service:
             ),
         )
         self.loop = Loop(self.steps)
+        self.loop.requests.handle(self.uploads.pausing.handlers())  # `pause`, `resume`
         self.loop.switch = build_switch(config.monitor)  # pinged by `run`, not by `run --once`
 
     # --- what tests and benchmarks look at ------------------------------------------------------

@@ -146,7 +146,7 @@ class Settling:
         ledger = self.context.ledger
         if uploads.check_due(time.monotonic()):
             uploads.check_target(ledger)
-        if uploads.problem is not None:
+        if uploads.problem is not None or uploads.held() is not None:
             return
         due = ledger.uploads_waiting() + ledger.uploads_due(None if ignore_backoff else now_iso())
         if not due:

@@ -20,6 +20,7 @@ from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.core.lifecycle import RollState, UploadStage
 from rollkeeper.fs.throttle import TokenBucket
 from rollkeeper.ledger.store import Ledger, now_iso
+from rollkeeper.runtime.pausing import Pausing
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
 from rollkeeper.transfer.gate import UploadGate
 from rollkeeper.transfer.identity import Adopted, IdentifiedTarget
@@ -74,6 +75,7 @@ class Uploads:
             bandwidth=TokenBucket(rate, sleep=gate.sleep) if rate else None,
             gate=gate,
         )
+        self.pausing = Pausing(gate, config.state.resolved_dir())  # `rollkeeper pause`
 
     @property
     def gate(self) -> UploadGate:
@@ -81,7 +83,9 @@ class Uploads:
         return self.settings.gate
 
     def prepare(self, ledger: Ledger) -> None:
-        """Say at once if the target is unusable, and abort uploads nobody will resume."""
+        """Say at once if the target is unusable, and abort uploads nobody will resume; a pause
+        that outlived the last run holds again."""
+        self.pausing.load()
         if self.target is None or self.config.target is None:
             return
         description = self.target.description
@@ -107,6 +111,12 @@ class Uploads:
             return
         for key in aborted:
             ledger.record(happened.upload_abandoned(key))
+
+    def held(self) -> str | None:
+        """Why no upload may start now (uploads paused: a sentence), or None. A pause whose
+        time is up ends here."""
+        self.pausing.expire()
+        return self.gate.paused
 
     def check_due(self, now: float) -> bool:
         """Whether the target is due its interval check (sooner while it is unusable)."""
@@ -226,6 +236,8 @@ class Uploads:
         roll)."""
         if not self.needs_storage(ledger, roll_id, volume_id, retry=retry):
             return False
+        if self.held() is not None:
+            return False  # verified now, uploaded once the pause ends
         now = time.monotonic()
         if self.problem is not None and not self.check_due(now):
             return False
