@@ -53,7 +53,8 @@ class Pausing:
         control = read_upload_control(self.state_dir)
         if control is None:
             return
-        self.control = control
+        # the bandwidth is told afresh by this run (its windows may have changed)
+        self.control = replace(control, bandwidth=None, bandwidth_window=None, bandwidth_until=None)
         if control.paused:
             self._hold(control.paused_until)
             self.expire()

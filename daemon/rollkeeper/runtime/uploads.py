@@ -15,6 +15,7 @@ from collections.abc import Callable
 import structlog
 
 from rollkeeper.config.schema import Config
+from rollkeeper.config.storage import TargetSettings
 from rollkeeper.core import happened
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.core.lifecycle import RollState, UploadStage
@@ -22,11 +23,13 @@ from rollkeeper.fs.throttle import TokenBucket
 from rollkeeper.ledger.store import Ledger, now_iso
 from rollkeeper.runtime.pausing import Pausing
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
+from rollkeeper.transfer.bandwidth import BandwidthNow, ScheduledBandwidth
 from rollkeeper.transfer.gate import UploadGate
 from rollkeeper.transfer.identity import Adopted, IdentifiedTarget
 from rollkeeper.transfer.keys import roll_key_prefix
 from rollkeeper.transfer.pipeline import TransferSettings
 from rollkeeper.transfer.roll import UploadJob
+from rollkeeper.transfer.settings import Pace
 
 log = structlog.get_logger("rollkeeper")
 
@@ -44,6 +47,19 @@ JUST_CHECKED = 1.0
 PASS_BACKOFF = 30.0
 #: Upload stages after which a roll verified without storage waits for it.
 _NEEDS_STORAGE = frozenset({UploadStage.UPLOADING.value, UploadStage.WAITING_FOR_STORAGE.value})
+
+
+def pace(settings: TargetSettings | None, gate: UploadGate) -> Pace | None:
+    """The upload's bandwidth limit: following its windows, or one rate, or none; a stop cuts
+    its waits short."""
+    if settings is None:
+        return None
+    if settings.bandwidth_windows:
+        return ScheduledBandwidth(
+            settings.bandwidth_limit, settings.bandwidth_windows, sleep=gate.sleep
+        )
+    rate = settings.bandwidth_limit
+    return TokenBucket(rate, sleep=gate.sleep) if rate else None
 
 
 class Uploads:
@@ -67,14 +83,14 @@ class Uploads:
         self.backoff = 0.0  # how long after that the next pass waits, unless it was seen down
         self.seen_down = False  # a check failed since that pass: coming back is news
         settings = config.target
-        rate = settings.bandwidth_limit if settings else None
         gate = UploadGate()
         self.settings = TransferSettings(
             max_concurrency=settings.max_concurrency if settings else 1,
             max_attempts=settings.max_attempts if settings else 1,
-            bandwidth=TokenBucket(rate, sleep=gate.sleep) if rate else None,
+            bandwidth=pace(settings, gate),
             gate=gate,
         )
+        self.bandwidth_noted: BandwidthNow | None = None  # what `status` was last told
         self.pausing = Pausing(gate, config.state.resolved_dir())  # `rollkeeper pause`
 
     @property
@@ -116,7 +132,19 @@ class Uploads:
         """Why no upload may start now (uploads paused: a sentence), or None. A pause whose
         time is up ends here."""
         self.pausing.expire()
+        self._note_bandwidth()
         return self.gate.paused
+
+    def _note_bandwidth(self) -> None:
+        """With bandwidth windows, `status` hears of each change of the limit."""
+        bandwidth = self.settings.bandwidth
+        if not isinstance(bandwidth, ScheduledBandwidth):
+            return
+        now = bandwidth.now()
+        if now != self.bandwidth_noted:
+            self.bandwidth_noted = now
+            self.pausing.note_bandwidth(now.limit, now.window, now.changes_at)
+            log.info("upload bandwidth", limit=now.limit, window=now.window, until=now.changes_at)
 
     def check_due(self, now: float) -> bool:
         """Whether the target is due its interval check (sooner while it is unusable)."""
