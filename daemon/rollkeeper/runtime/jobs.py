@@ -35,7 +35,7 @@ from rollkeeper.runtime.checkpoints import CheckpointInbox, resume_view
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.recording import Recording, VerificationOutcome
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState, volume_key
-from rollkeeper.runtime.uploads import Uploads
+from rollkeeper.runtime.uploads import Uploads, roll_bytes
 from rollkeeper.transfer.checkpoints import ReportingBook, ReportSink
 from rollkeeper.transfer.keys import roll_key_prefix
 from rollkeeper.transfer.roll import RollTransferResult, UploadJob, upload_roll
@@ -160,11 +160,11 @@ class Jobs:
             return
         ledger = self.context.ledger
         tracker.verifying = True
-        job = (
-            self.uploads.job(volume, tracker)
-            if self.uploads.wanted(ledger, tracker.roll_id, volume.volume_id, retry=retry)
-            else None
-        )
+        uploads = self.uploads
+        wanted = uploads.wanted(ledger, tracker.roll_id, volume.volume_id, retry=retry)
+        if wanted and not uploads.room_for(ledger, tracker.roll_id, roll_bytes(tracker)):
+            wanted = False  # verified now; uploaded when there is room
+        job = uploads.job(volume, tracker) if wanted else None
         ledger.set_copy_state(
             tracker.roll_id,
             volume.volume_id,
@@ -197,8 +197,7 @@ class Jobs:
 
     def _upload_started(self, volume: VolumeState, tracker: CopyTracker, job: UploadJob) -> None:
         self.uploads.uploading.add(tracker.roll_id)
-        manifest = tracker.reading.manifest
-        total = sum(e.size or 0 for e in manifest.entries.values()) if manifest else 0
+        total = roll_bytes(tracker)
         self.context.ledger.upload_started(
             tracker.roll_id,
             volume.volume_id,

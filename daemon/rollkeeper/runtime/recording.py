@@ -257,7 +257,7 @@ class Recording:
         upload = ledger.roll_upload(outcome.roll_id)
         said = upload is not None and upload.state == UploadStage.WAITING_FOR_STORAGE.value
         # The target may be back already: the roll still waits (and goes up on the next pass).
-        now = uploads.problem or uploads.held()
+        now = uploads.problem or uploads.held() or uploads.space_problem.get(outcome.roll_id)
         problem = now or (upload.last_error if upload else None) or WAS_UNUSABLE
         ledger.upload_waiting(
             outcome.roll_id,

@@ -24,6 +24,7 @@ from rollkeeper.ledger.store import Ledger, now_iso
 from rollkeeper.runtime.pausing import Pausing
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
 from rollkeeper.transfer.bandwidth import BandwidthNow, ScheduledBandwidth
+from rollkeeper.transfer.capacity import state_space, target_space
 from rollkeeper.transfer.gate import UploadGate
 from rollkeeper.transfer.identity import Adopted, IdentifiedTarget
 from rollkeeper.transfer.keys import roll_key_prefix
@@ -47,6 +48,12 @@ JUST_CHECKED = 1.0
 PASS_BACKOFF = 30.0
 #: Upload stages after which a roll verified without storage waits for it.
 _NEEDS_STORAGE = frozenset({UploadStage.UPLOADING.value, UploadStage.WAITING_FOR_STORAGE.value})
+
+
+def roll_bytes(tracker: CopyTracker) -> int:
+    """The roll's size as its MHLs list it (0 before they were read)."""
+    manifest = tracker.reading.manifest
+    return sum(entry.size or 0 for entry in manifest.entries.values()) if manifest else 0
 
 
 def pace(settings: TargetSettings | None, gate: UploadGate) -> Pace | None:
@@ -91,6 +98,8 @@ class Uploads:
             gate=gate,
         )
         self.bandwidth_noted: BandwidthNow | None = None  # what `status` was last told
+        self.space_problem: dict[str, str] = {}  # rolls waiting for room: why
+        self._space_said: dict[str, tuple[tuple[str, bool], ...]] = {}  # warned of, per roll
         self.pausing = Pausing(gate, config.state.resolved_dir())  # `rollkeeper pause`
 
     @property
@@ -145,6 +154,36 @@ class Uploads:
             self.bandwidth_noted = now
             self.pausing.note_bandwidth(now.limit, now.window, now.changes_at)
             log.info("upload bandwidth", limit=now.limit, window=now.window, until=now.changes_at)
+
+    def room_for(self, ledger: Ledger, roll_id: str, roll_bytes: int) -> bool:
+        """Whether the roll's upload may start: the state disk keeps its minimum and a folder
+        target has room for the roll (`transfer.capacity`). Below a threshold a warning is
+        recorded (once while it stays so); a roll that cannot fit waits, saying why."""
+        checks = [state_space(self.config.state.resolved_dir())]
+        settings = self.config.target
+        if settings is not None and settings.kind == "fs" and settings.path is not None:
+            checks.append(target_space(settings.path, roll_bytes))
+        low = [check for check in checks if check.low]
+        said = tuple((check.disk, check.fits) for check in low)
+        if said and self._space_said.get(roll_id) != said:
+            for check in low:
+                ledger.record(
+                    happened.space_low(
+                        check.disk,
+                        free=check.free or 0,
+                        needed=check.needed,
+                        roll_id=roll_id,
+                        roll_bytes=check.roll_bytes,
+                        fits=check.fits,
+                    )
+                )
+        self._space_said[roll_id] = said
+        blocking = [check for check in low if not check.fits]
+        if blocking:
+            self.space_problem[roll_id] = blocking[0].sentence
+            return False
+        self.space_problem.pop(roll_id, None)
+        return True
 
     def check_due(self, now: float) -> bool:
         """Whether the target is due its interval check (sooner while it is unusable)."""

@@ -89,7 +89,7 @@ def mount_to_upload_again(labels: Sequence[str]) -> str:
 def target_reason(problem: str) -> str:
     """The target's sentence, said as the target's: "TARGET: …" unless it already says so (or
     it is not the target's: uploads paused by a person)."""
-    if problem.startswith(("TARGET", PAUSED)):
+    if problem.startswith(("TARGET", PAUSED, "SPACE LOW")):
         return problem
     return f"TARGET: {problem}"
 
@@ -136,6 +136,31 @@ def bandwidth_now(limit: float | None, window: str | None, changes: str | None) 
     return f"{bandwidth_text(limit)}{where}{then}"
 
 
+def space_needed(disk: str, *, free: int, needed: int, roll_bytes: int | None, fits: bool) -> str:
+    """Why space is short on `disk`, and what follows (the roll waiting, or going on)."""
+    have = f"SPACE LOW: {disk} has {size_text(free)} free"
+    if roll_bytes is None:
+        then = "uploads wait until there is room" if not fits else "make room there"
+        return f"{have}, below the {size_text(needed)} the ledger needs; {then}"
+    if fits:
+        return (
+            f"{have}, below {size_text(needed)} (twice the roll's {size_text(roll_bytes)} and "
+            "a margin); the roll still fits and goes up: make room there soon"
+        )
+    return (
+        f"{have}, and the roll ({size_text(roll_bytes)}) needs {size_text(needed)} with the "
+        "margin; it waits until there is room: make room there"
+    )
+
+
+def _space_low(event: Event) -> str:
+    f = event.facts
+    sentence = space_needed(
+        f["disk"], free=f["free"], needed=f["needed"], roll_bytes=f["roll_bytes"], fits=f["fits"]
+    )
+    return f"roll {event.roll_id}: {sentence}" if event.roll_id else sentence
+
+
 def _target_adopted(event: Event) -> str:
     f = event.facts
     how = "written" if f["written"] else "found there"
@@ -168,4 +193,5 @@ WORDING: Mapping[EventKind, Callable[[Event], str]] = {
     EventKind.TARGET_ADOPTED: _target_adopted,
     EventKind.TARGET_USABLE: _target_usable,
     EventKind.STORAGE_WAITING: _storage_waiting,
+    EventKind.SPACE_LOW: _space_low,
 }
