@@ -281,11 +281,13 @@ class Jobs:
     def _record_finished(self) -> None:
         """Record the outcome of every job that ended (after making its reports durable)."""
         done = [f for f in self.pending if f.done()]
+        never_begun = [f for f in done if f.cancelled()]  # left VERIFYING: the start resumes
+        if not self.context.is_open:  # nothing can be recorded: forget them all
+            never_begun = done
+        for future in never_begun:
+            del self.pending[future], self.jobs[future]
+        done = [f for f in done if f in self.pending]
         if not done:
-            return
-        if not self.context.is_open:  # nothing can be recorded: forget them
-            for future in done:
-                del self.pending[future], self.jobs[future]
             return
         self.drain()
         for future in done:

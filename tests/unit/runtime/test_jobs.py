@@ -188,3 +188,16 @@ def test_a_job_that_crashed_names_the_error_and_when_the_roll_is_tried_again(
         f"internal error while processing roll {A001} (RuntimeError: a bug); it is tried again "
         "in 60s"
     ]
+
+
+def test_stopping_drops_a_job_that_never_began_without_an_alarm(cart: Cart) -> None:
+    jobs = cart.service.steps.jobs
+    queued: Future[VerificationOutcome] = Future()
+    queued.cancel()  # still queued when the pool was shut down
+    jobs.pending[queued] = cart.volume
+    jobs.jobs[queued] = A001
+
+    jobs.shutdown()
+
+    assert jobs.pending == {}
+    assert "internal_error" not in cart.kinds(A001)
