@@ -33,6 +33,7 @@ def build_cli() -> click.Group:
     from rollkeeper.cli.erased import erased_command
     from rollkeeper.cli.ledger import ledger_group
     from rollkeeper.cli.notify import notify_group
+    from rollkeeper.cli.pause import pause_command, resume_command
     from rollkeeper.cli.report import report_command
     from rollkeeper.cli.reverify import reverify_command
     from rollkeeper.cli.run import run_command
@@ -54,6 +55,8 @@ def build_cli() -> click.Group:
         clearance_command(),
         erased_command(),
         reverify_command(),
+        pause_command(),
+        resume_command(),
         report_command(),
         notify_group(),
         service_group(),

@@ -62,8 +62,12 @@ def run_command() -> click.Command:
             answer = service.run_once(wait)
             print_once_summary(config, answer)
             sys.exit(answer.exit_code)
+        from rollkeeper.runtime.stopping import leave
+
         service.install_signal_handlers()
-        sys.exit(service.run())
+        code = service.run()
+        leave(code)  # threads left behind by a stop (a part on the network) are not waited for
+        sys.exit(code)
 
     return run
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from rollkeeper.config.fields import (
     DEFAULT_MAX_CONCURRENCY,
@@ -15,6 +16,7 @@ from rollkeeper.config.fields import (
     Seconds,
     Section,
 )
+from rollkeeper.core.units import parse_rate
 
 
 class S3Connection(Section):
@@ -57,6 +59,75 @@ class S3Connection(Section):
         return self
 
 
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+MINUTES_A_DAY = 24 * 60
+
+
+def _time_of_day(value: str) -> str:
+    if not _CLOCK.match(value):
+        raise ValueError(f"{value!r} is not a time of day; write it HH:MM, 24-hour, e.g. '19:00'")
+    return value
+
+
+def _rate_or_none(value: object) -> object:
+    """A rate such as '20MB/s', or 'none' for no limit."""
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return None
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        try:
+            return parse_rate(value)
+        except ValueError as err:
+            raise ValueError(f"{err}, or 'none' for no limit") from err
+    return value
+
+
+TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]
+RateOrNone = Annotated[Annotated[int, Field(gt=0)] | None, BeforeValidator(_rate_or_none)]
+
+
+def minute_of_day(clock: str) -> int:
+    """Minutes since midnight of an "HH:MM" time."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class BandwidthWindow(Section):
+    """A time of day (the cart's local time) with its own upload bandwidth limit."""
+
+    start: TimeOfDay = Field(description="When the window opens, HH:MM (local time).")
+    end: TimeOfDay = Field(
+        description="When it closes, HH:MM; earlier than start: it runs past midnight."
+    )
+    limit: RateOrNone = Field(description="The limit inside it, e.g. '20MB/s', or 'none'.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> BandwidthWindow:
+        if self.start == self.end:
+            raise ValueError(
+                f"a window from {self.start} to {self.end} is empty; for the whole day set "
+                "bandwidth_limit instead"
+            )
+        return self
+
+    def minutes(self) -> set[int]:
+        """Every minute of the day inside the window (from start, up to but not at end)."""
+        start, end = minute_of_day(self.start), minute_of_day(self.end)
+        length = (end - start) % MINUTES_A_DAY
+        return {(start + step) % MINUTES_A_DAY for step in range(length)}
+
+
+def _overlaps(windows: list[BandwidthWindow]) -> str | None:
+    """The first two windows that share a minute, said; None when none do."""
+    for index, window in enumerate(windows):
+        for other in windows[index + 1 :]:
+            if window.minutes() & other.minutes():
+                return (
+                    f"bandwidth windows {window.start}-{window.end} and {other.start}-{other.end} "
+                    "overlap; make each time of day belong to one window at most"
+                )
+    return None
+
+
 class TargetSettings(S3Connection):
     """Primary storage: where every verified roll is uploaded and proven."""
 
@@ -90,7 +161,14 @@ class TargetSettings(S3Connection):
         "max_concurrency.",
     )
     bandwidth_limit: BytesPerSecond | None = Field(
-        None, description="Upload rate limit, e.g. '200MB/s' (default: none)."
+        None,
+        description="Upload rate limit, e.g. '200MB/s' (default: none); outside every "
+        "bandwidth window.",
+    )
+    bandwidth_windows: list[BandwidthWindow] = Field(
+        [],
+        description="Limits by the cart's local time of day, e.g. full speed 19:00-07:00; "
+        "windows may cross midnight, never overlap.",
     )
     sse: Literal["AES256", "aws:kms"] | None = Field(
         None, description="s3: server-side encryption."
@@ -117,6 +195,9 @@ class TargetSettings(S3Connection):
             raise ValueError("kind 's3' needs a 'bucket'")
         if self.sse == "aws:kms" and not self.sse_kms_key_id:
             raise ValueError("sse = 'aws:kms' needs 'sse_kms_key_id'")
+        overlap = _overlaps(self.bandwidth_windows)
+        if overlap is not None:
+            raise ValueError(overlap)
         return self
 
 

@@ -221,6 +221,18 @@ class TargetUsableFacts(TypedDict):
     target: str
 
 
+class SpaceLowFacts(TypedDict):
+    """Free space below what is needed (SPACE_LOW): on the `disk` ("target folder …", "state
+    folder …"), `free` bytes where `needed` are wanted for `roll_bytes` (None: the state disk's
+    fixed minimum); `fits`: the upload goes on all the same (else the roll waits for room)."""
+
+    disk: str
+    free: int
+    needed: int
+    roll_bytes: int | None
+    fits: bool
+
+
 class StorageWaitingFacts(TypedDict):
     """A verified roll waits for storage (STORAGE_WAITING): read from `label`, not stored
     because of the target's `problem`."""

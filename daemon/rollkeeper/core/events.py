@@ -42,6 +42,7 @@ from rollkeeper.core.event_facts import (
     ObjectsMissingFacts,
     ProblemFacts,
     RollStateFacts,
+    SpaceLowFacts,
     StorageWaitingFacts,
     SummaryFacts,
     TargetAdoptedFacts,
@@ -99,6 +100,7 @@ class EventKind(StrEnum):
     TARGET_ADOPTED = "target_adopted"
     TARGET_USABLE = "target_usable"
     STORAGE_WAITING = "storage_waiting"
+    SPACE_LOW = "space_low"
     # the archival copy
     ARCHIVE_UNUSABLE = "archive_unusable"
     ARCHIVE_DONE = "archive_done"
@@ -164,6 +166,7 @@ FACTS: Mapping[EventKind, type[Mapping[str, object]]] = {
     EventKind.TARGET_ADOPTED: TargetAdoptedFacts,
     EventKind.TARGET_USABLE: TargetUsableFacts,
     EventKind.STORAGE_WAITING: StorageWaitingFacts,
+    EventKind.SPACE_LOW: SpaceLowFacts,
     EventKind.ARCHIVE_UNUSABLE: ArchiveUnusableFacts,
     EventKind.ARCHIVE_DONE: ArchiveDoneFacts,
     EventKind.ARCHIVE_FAILED: ArchiveFailedFacts,
@@ -204,6 +207,7 @@ DEFAULT_SEVERITY: Mapping[EventKind, Severity] = {
     EventKind.TARGET_ADOPTED: _INFO,
     EventKind.TARGET_USABLE: _INFO,
     EventKind.STORAGE_WAITING: _WARNING,
+    EventKind.SPACE_LOW: _WARNING,
     EventKind.ARCHIVE_DONE: _INFO,
     EventKind.ARCHIVE_FAILED: _ALARM,
     EventKind.ARCHIVE_OVERDUE: _ALARM,

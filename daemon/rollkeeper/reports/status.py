@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from rollkeeper.core.lifecycle import CopyState, RollState
 from rollkeeper.core.words import read_file_short
 from rollkeeper.core.words.storage import mount_to_upload_again
 from rollkeeper.fs.presence import Presence, read_presence
+from rollkeeper.fs.upload_control import read_upload_control
 from rollkeeper.ledger.rows import (
     RollRecord,
     RollUpload,
@@ -120,6 +121,7 @@ def status_document(
         "state_dir": str(state_dir),
         "daemon": _daemon_json(state_dir),
         "target": _target_json(ledger),
+        "upload_control": _upload_control_json(state_dir),
         "rolls": [
             _roll_json(ledger, row, copies_by_roll.get(row.id, []), uploads, archive_provider)
             for row in ledger.rolls()
@@ -161,6 +163,13 @@ def _daemon_json(state_dir: Path) -> dict[str, Any]:
         "seen_at": presence.seen_at,
         "config_rejected": presence.config_rejected if running else None,
     }
+
+
+def _upload_control_json(state_dir: Path) -> dict[str, Any] | None:
+    """Uploads paused (since, until) and the bandwidth limit now, as the daemon last wrote them
+    (None: it never did)."""
+    control = read_upload_control(state_dir)
+    return asdict(control) if control is not None else None
 
 
 def _notify_json(ledger: Ledger) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from rollkeeper.core.lifecycle import FAILED_ROLL_STATES, RollState, UploadStage
 from rollkeeper.core.words import file_short, waiting_for_files
 from rollkeeper.core.words.deliveries import channel_line
 from rollkeeper.core.words.reports import clock
-from rollkeeper.core.words.storage import waiting_for_storage
+from rollkeeper.core.words.storage import bandwidth_now, uploads_line, waiting_for_storage
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,6 +26,22 @@ def target_line(target: dict[str, Any] | None) -> str | None:
     return (
         f"Target: {target['description']} — NOT USABLE since {clock(target['since'])}: "
         f"{target['problem']}"
+    )
+
+
+def upload_control_line(control: dict[str, Any] | None) -> str | None:
+    """Uploads paused (since, until when) and the bandwidth window now; None when neither."""
+    if control is None or not (control["paused"] or control["bandwidth_until"]):
+        return None
+    until = control["paused_until"]
+    return uploads_line(
+        paused_since=clock(control["paused_since"]) if control["paused"] else None,
+        paused_until=clock(until) if until else None,
+        bandwidth=bandwidth_now(
+            control["bandwidth"], control["bandwidth_window"], control["bandwidth_until"]
+        )
+        if control["bandwidth_until"]
+        else None,
     )
 
 
@@ -85,6 +101,11 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     if target is not None:
         style = "green" if document["target"]["usable"] else "bold red"
         console.print(f"[{style}]{escape(target)}[/]")
+    control = document.get("upload_control")
+    uploads = upload_control_line(control)
+    if uploads is not None:
+        style = "bold yellow" if control and control["paused"] else "green"
+        console.print(f"[{style}]{escape(uploads)}[/]")
     for style, line in notify_lines(document.get("notify", [])):
         console.print(f"[{style}]{escape(line)}[/]")
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -9,7 +9,7 @@ ledger's one writer, and says whether a running daemon applies it now or the nex
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from rollkeeper.fs.requests import Request, requests_dir, write_request
 from rollkeeper.ledger.rows import RollRecord, VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.ledger_file import require_ledger
+from rollkeeper.runtime.pausing import PAUSE, RESUME
 from rollkeeper.runtime.requests import ERASED, REVERIFY
 
 NO_LEDGER_HINT = "nothing is recorded on this cart yet; start `rollkeeper run` first"
@@ -131,3 +132,22 @@ def find_roll(rolls: list[RollRecord], name: str) -> RollRecord:
         raise BadInputError(f"no roll {name!r} is known; `rollkeeper status` lists the rolls")
     ids = ", ".join(sorted(r.id for r in found))
     raise BadInputError(f"{name!r} names {len(found)} rolls ({ids}); name one by its id")
+
+
+def ask_pause(state_dir: Path, seconds: float | None) -> Asked:
+    """`rollkeeper pause [--for DURATION]`: uploads stop at their next part boundary, for that
+    long from now (or until `rollkeeper resume`); verification goes on."""
+    if seconds is not None and seconds <= 0:
+        raise BadInputError("--for must be longer than nothing, e.g. --for 2h")
+    until = None
+    what = "uploads to pause until `rollkeeper resume`"
+    if seconds is not None:
+        moment = datetime.now(UTC) + timedelta(seconds=seconds)
+        until = moment.isoformat(timespec="seconds")
+        what = f"uploads to pause until {moment:%Y-%m-%d %H:%M} UTC"
+    return _ask(state_dir, PAUSE, {"until": until}, what)
+
+
+def ask_resume(state_dir: Path) -> Asked:
+    """`rollkeeper resume`: paused uploads go on (the rolls waiting are uploaded)."""
+    return _ask(state_dir, RESUME, {}, "uploads to resume")

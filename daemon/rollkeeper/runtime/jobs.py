@@ -35,7 +35,7 @@ from rollkeeper.runtime.checkpoints import CheckpointInbox, resume_view
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.recording import Recording, VerificationOutcome
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState, volume_key
-from rollkeeper.runtime.uploads import Uploads
+from rollkeeper.runtime.uploads import Uploads, roll_bytes
 from rollkeeper.transfer.checkpoints import ReportingBook, ReportSink
 from rollkeeper.transfer.keys import roll_key_prefix
 from rollkeeper.transfer.roll import RollTransferResult, UploadJob, upload_roll
@@ -111,6 +111,8 @@ def work(job: Work) -> VerificationOutcome:
         )
         return VerificationOutcome(key, roll_id, plan.result, scan, device=device, transfer=skipped)
     transfer = _upload(plan, scan, roll_id, job.upload)
+    if transfer.halted:  # the copy stays VERIFYING: the next start verifies it again
+        return VerificationOutcome(key, roll_id, None, None, "the daemon stopped", halted=True)
     if transfer.stage is UploadStage.WAITING_FOR_STORAGE:
         _verify_unread(plan, job)
     settle_verdict(plan.result)
@@ -152,14 +154,17 @@ class Jobs:
 
     def submit(self, volume: VolumeState, tracker: CopyTracker, *, retry: bool = False) -> None:
         """Start verifying a copy (and uploading it, if the roll still needs its primary copy);
-        `retry` when it goes again for another upload attempt."""
+        `retry` when it goes again for another upload attempt. Nothing starts once the daemon
+        is stopping."""
+        if self.uploads.gate.halted:
+            return
         ledger = self.context.ledger
         tracker.verifying = True
-        job = (
-            self.uploads.job(volume, tracker)
-            if self.uploads.wanted(ledger, tracker.roll_id, volume.volume_id, retry=retry)
-            else None
-        )
+        uploads = self.uploads
+        wanted = uploads.wanted(ledger, tracker.roll_id, volume.volume_id, retry=retry)
+        if wanted and not uploads.room_for(ledger, tracker.roll_id, roll_bytes(tracker)):
+            wanted = False  # verified now; uploaded when there is room
+        job = uploads.job(volume, tracker) if wanted else None
         ledger.set_copy_state(
             tracker.roll_id,
             volume.volume_id,
@@ -192,8 +197,7 @@ class Jobs:
 
     def _upload_started(self, volume: VolumeState, tracker: CopyTracker, job: UploadJob) -> None:
         self.uploads.uploading.add(tracker.roll_id)
-        manifest = tracker.reading.manifest
-        total = sum(e.size or 0 for e in manifest.entries.values()) if manifest else 0
+        total = roll_bytes(tracker)
         self.context.ledger.upload_started(
             tracker.roll_id,
             volume.volume_id,
@@ -235,6 +239,8 @@ class Jobs:
         if tracker:
             tracker.verifying = False
         self.uploads.uploading.discard(outcome.roll_id)
+        if outcome.halted:
+            return  # stopped mid-pass: its parts are checkpointed, the next start resumes it
         self.recording.record(outcome, volume)
         self.context.clearance.note(rolls=[outcome.roll_id], volume=volume.volume_id)
 
@@ -255,13 +261,34 @@ class Jobs:
         )
         self.context.clearance.note(rolls=[roll_id], volume=volume.volume_id)
 
-    def shutdown(self) -> None:
-        """Let running jobs end (their reports made durable as they come), start no more."""
+    def shutdown(self, until: float | None = None) -> None:
+        """Start no more jobs; let the running ones end until `until` (monotonic; None: as
+        long as they take), their reports made durable as they come and each outcome recorded
+        (a roll whose upload finished meanwhile is recorded uploaded). A job still running at
+        `until` is left behind: the next start verifies its copy again, resuming its upload."""
         self.pool.shutdown(wait=False, cancel_futures=True)
-        while self.pending:
+        while self.pending and (until is None or time.monotonic() < until):
             self.drain()
-            wait(self.pending, timeout=DRAIN_EVERY)
-            for future in [f for f in self.pending if f.done()]:
-                del self.pending[future], self.jobs[future]
-        self.pool.shutdown(wait=True)
+            left = DRAIN_EVERY if until is None else min(DRAIN_EVERY, until - time.monotonic())
+            wait(self.pending, timeout=max(0.0, left), return_when=FIRST_COMPLETED)
+            self._record_finished()
+        if not self.pending:
+            self.pool.shutdown(wait=True)
+        elif self.context.is_open:
+            log.warning("stopping with jobs still running", rolls=sorted(self.jobs.values()))
         self.drain()
+
+    def _record_finished(self) -> None:
+        """Record the outcome of every job that ended (after making its reports durable)."""
+        done = [f for f in self.pending if f.done()]
+        never_begun = [f for f in done if f.cancelled()]  # left VERIFYING: the start resumes
+        if not self.context.is_open:  # nothing can be recorded: forget them all
+            never_begun = done
+        for future in never_begun:
+            del self.pending[future], self.jobs[future]
+        done = [f for f in done if f in self.pending]
+        if not done:
+            return
+        self.drain()
+        for future in done:
+            self._finished(future)

@@ -42,6 +42,7 @@ class VerificationOutcome:
     error: str | None = None
     device: int | None = None  # st_dev of the roll folder when verification started
     transfer: RollTransferResult | None = None  # set when this pass also uploaded the roll
+    halted: bool = False  # the daemon stopped the pass: nothing is recorded, the start resumes
 
 
 def copy_verdict(result: RollResult) -> tuple[CopyState, list[str]]:
@@ -238,11 +239,12 @@ class Recording:
             )
         )
         self.context.ledger.record_transfer(roll_id, volume.volume_id, finished, event=event)
-        self.uploads.pass_failed(self.context.ledger, storage_problem)
+        if not transfer.paused:  # a pause is no fault of the target's
+            self.uploads.pass_failed(self.context.ledger, storage_problem)
 
     def waiting_for_storage(self, outcome: VerificationOutcome, volume: VolumeState) -> None:
-        """A copy verified without uploading because the target is unusable: its roll waits
-        for storage, said once per roll."""
+        """A copy verified without uploading because the target is unusable (or uploads are
+        paused): its roll waits for storage, said once per roll."""
         uploads, ledger = self.uploads, self.context.ledger
         target = uploads.target
         if target is None or outcome.transfer is not None:
@@ -255,7 +257,8 @@ class Recording:
         upload = ledger.roll_upload(outcome.roll_id)
         said = upload is not None and upload.state == UploadStage.WAITING_FOR_STORAGE.value
         # The target may be back already: the roll still waits (and goes up on the next pass).
-        problem = uploads.problem or (upload.last_error if upload else None) or WAS_UNUSABLE
+        now = uploads.problem or uploads.held() or uploads.space_problem.get(outcome.roll_id)
+        problem = now or (upload.last_error if upload else None) or WAS_UNUSABLE
         ledger.upload_waiting(
             outcome.roll_id,
             volume.volume_id,
@@ -263,7 +266,7 @@ class Recording:
             key_prefix=uploads.key_prefix(tracker),
             problem=problem,
             event=None
-            if said or uploads.problem is None
+            if said or now is None
             else happened.storage_waiting(
                 outcome.roll_id,
                 volume.volume_id,

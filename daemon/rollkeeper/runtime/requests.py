@@ -64,6 +64,24 @@ class RequestInbox:
 
     def __init__(self, context: LoopContext) -> None:
         self.context = context
+        self.others: dict[str, Callable[[Mapping[str, Any]], None]] = {}
+
+    def handle(self, handlers: Mapping[str, Callable[[Mapping[str, Any]], None]]) -> None:
+        """Apply these kinds too, with the handlers of the part that owns them (`pause` and
+        `resume`: `runtime.pausing`)."""
+        self.others.update(handlers)
+
+    def _apply_one(self, kind: str, arguments: Mapping[str, Any]) -> bool:
+        """Apply one request; False when its kind is unknown."""
+        other = self.others.get(kind)
+        if other is not None:
+            other(arguments)
+            return True
+        apply = _APPLY.get(kind)
+        if apply is None:
+            return False
+        apply(self.context, arguments)
+        return True
 
     def apply(self) -> None:
         """Apply every waiting request, oldest first; set aside any that cannot be applied."""
@@ -77,14 +95,13 @@ class RequestInbox:
             if isinstance(request, requests.Unreadable):
                 self._set_aside(path, request.problem)
                 continue
-            apply = _APPLY.get(request.kind)
-            if apply is None:
-                self._set_aside(path, f"asks for {request.kind!r}, which rollkeeper does not do")
-                continue
             try:
-                apply(self.context, request.arguments)
+                known = self._apply_one(request.kind, request.arguments)
             except (KeyError, TypeError, RequestRefused) as err:
                 self._set_aside(path, f"cannot be applied ({err})")
+                continue
+            if not known:
+                self._set_aside(path, f"asks for {request.kind!r}, which rollkeeper does not do")
                 continue
             log.info("request.applied", request=request.kind, id=request.id, **request.arguments)
             requests.done(path)

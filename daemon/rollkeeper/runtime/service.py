@@ -41,6 +41,7 @@ from rollkeeper.runtime.notifying import Notifying
 from rollkeeper.runtime.recording import Recording
 from rollkeeper.runtime.scanning import Scanning
 from rollkeeper.runtime.settling import Settling
+from rollkeeper.runtime.stopping import StopClock
 from rollkeeper.runtime.systemd import Notifier
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
 from rollkeeper.runtime.tracking import Tracking
@@ -96,6 +97,7 @@ class Service:
         self.profile = layout_profile(config)
         self.lock = StateLock(context.state_dir)
         self.stopping = threading.Event()
+        self.stop_clock = StopClock(config.service.stop_grace)
         parts = build_parts(config)
         self.uploads = Uploads(config, parts.target, on_change=context.clearance.note)
         inbox = CheckpointInbox(context.wake)
@@ -113,6 +115,7 @@ class Service:
             ),
         )
         self.loop = Loop(self.steps)
+        self.loop.requests.handle(self.uploads.pausing.handlers())  # `pause`, `resume`
         self.loop.switch = build_switch(config.monitor)  # pinged by `run`, not by `run --once`
         self.notifier = Notifier()
         self.chores = Chores(self.steps, self.notifier, self.loop.heartbeat, config_file)
@@ -173,16 +176,21 @@ class Service:
         return ledger
 
     def close(self) -> None:
+        """Stop every part; after a stop was asked for, within its grace period
+        (`runtime.stopping`): jobs first, then the outbox's last outcomes, then the rest."""
         self.steps.mounts.stop_watchers()
-        self.steps.jobs.shutdown()
+        self.steps.jobs.shutdown(self.stop_clock.jobs_until())
+        self.steps.notifying.shutdown()
         self.steps.archive.shutdown()
         self.steps.judging.shutdown()
-        self.steps.notifying.shutdown()
         self.context.close_ledger()
         self.loop.heartbeat.stop()
         self.lock.release()
 
     def stop(self, *_: object) -> None:
+        """Stop: no more work is taken, uploads end at their next part boundary."""
+        self.stop_clock.begin()
+        self.uploads.gate.halt()
         self.stopping.set()
         self.context.wake.set()
 
@@ -190,6 +198,7 @@ class Service:
         def handler(signum: int, frame: FrameType | None) -> None:
             log.info("daemon.stopping", signal=signal.Signals(signum).name)
             self.stop()
+            self.stop_clock.arm()  # whatever happens, out within stop_grace
 
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)

@@ -24,6 +24,7 @@ from rollkeeper.mhl.model import RollManifest, name_key
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
+from rollkeeper.runtime.uploads import roll_bytes
 
 #: The main loop's rest between turns when nothing wakes it (readiness is judged each turn).
 TICK = 0.5
@@ -146,7 +147,7 @@ class Settling:
         ledger = self.context.ledger
         if uploads.check_due(time.monotonic()):
             uploads.check_target(ledger)
-        if uploads.problem is not None:
+        if uploads.problem is not None or uploads.held() is not None:
             return
         due = ledger.uploads_waiting() + ledger.uploads_due(None if ignore_backoff else now_iso())
         if not due:
@@ -171,8 +172,9 @@ class Settling:
                 and copy.state is CopyState.VERIFIED
                 and ledger.may_upload_from(roll_id, volume.volume_id)
             ):
-                self.jobs.submit(volume, tracker, retry=True)
-                return
+                if self.jobs.uploads.room_for(ledger, roll_id, roll_bytes(tracker)):
+                    self.jobs.submit(volume, tracker, retry=True)
+                return  # else it waits for room, checked again on the next pass
 
 
 def links_leaving(roll_folder: Path, tracker: CopyTracker) -> list[str]:

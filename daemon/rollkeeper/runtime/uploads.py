@@ -15,16 +15,22 @@ from collections.abc import Callable
 import structlog
 
 from rollkeeper.config.schema import Config
+from rollkeeper.config.storage import TargetSettings
 from rollkeeper.core import happened
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.core.lifecycle import RollState, UploadStage
 from rollkeeper.fs.throttle import TokenBucket
 from rollkeeper.ledger.store import Ledger, now_iso
+from rollkeeper.runtime.pausing import Pausing
 from rollkeeper.runtime.trackers import CopyTracker, VolumeState
+from rollkeeper.transfer.bandwidth import BandwidthNow, ScheduledBandwidth
+from rollkeeper.transfer.capacity import state_space, target_space
+from rollkeeper.transfer.gate import UploadGate
 from rollkeeper.transfer.identity import Adopted, IdentifiedTarget
 from rollkeeper.transfer.keys import roll_key_prefix
 from rollkeeper.transfer.pipeline import TransferSettings
 from rollkeeper.transfer.roll import UploadJob
+from rollkeeper.transfer.settings import Pace
 
 log = structlog.get_logger("rollkeeper")
 
@@ -42,6 +48,25 @@ JUST_CHECKED = 1.0
 PASS_BACKOFF = 30.0
 #: Upload stages after which a roll verified without storage waits for it.
 _NEEDS_STORAGE = frozenset({UploadStage.UPLOADING.value, UploadStage.WAITING_FOR_STORAGE.value})
+
+
+def roll_bytes(tracker: CopyTracker) -> int:
+    """The roll's size as its MHLs list it (0 before they were read)."""
+    manifest = tracker.reading.manifest
+    return sum(entry.size or 0 for entry in manifest.entries.values()) if manifest else 0
+
+
+def pace(settings: TargetSettings | None, gate: UploadGate) -> Pace | None:
+    """The upload's bandwidth limit: following its windows, or one rate, or none; a stop cuts
+    its waits short."""
+    if settings is None:
+        return None
+    if settings.bandwidth_windows:
+        return ScheduledBandwidth(
+            settings.bandwidth_limit, settings.bandwidth_windows, sleep=gate.sleep
+        )
+    rate = settings.bandwidth_limit
+    return TokenBucket(rate, sleep=gate.sleep) if rate else None
 
 
 class Uploads:
@@ -65,15 +90,27 @@ class Uploads:
         self.backoff = 0.0  # how long after that the next pass waits, unless it was seen down
         self.seen_down = False  # a check failed since that pass: coming back is news
         settings = config.target
-        rate = settings.bandwidth_limit if settings else None
+        gate = UploadGate()
         self.settings = TransferSettings(
             max_concurrency=settings.max_concurrency if settings else 1,
             max_attempts=settings.max_attempts if settings else 1,
-            bandwidth=TokenBucket(rate) if rate else None,
+            bandwidth=pace(settings, gate),
+            gate=gate,
         )
+        self.bandwidth_noted: BandwidthNow | None = None  # what `status` was last told
+        self.space_problem: dict[str, str] = {}  # rolls waiting for room: why
+        self._space_said: dict[str, tuple[tuple[str, bool], ...]] = {}  # warned of, per roll
+        self.pausing = Pausing(gate, config.state.resolved_dir())  # `rollkeeper pause`
+
+    @property
+    def gate(self) -> UploadGate:
+        """Whether uploads may go on (paused, or halted by a stop), checked at part boundaries."""
+        return self.settings.gate
 
     def prepare(self, ledger: Ledger) -> None:
-        """Say at once if the target is unusable, and abort uploads nobody will resume."""
+        """Say at once if the target is unusable, and abort uploads nobody will resume; a pause
+        that outlived the last run holds again."""
+        self.pausing.load()
         if self.target is None or self.config.target is None:
             return
         description = self.target.description
@@ -99,6 +136,54 @@ class Uploads:
             return
         for key in aborted:
             ledger.record(happened.upload_abandoned(key))
+
+    def held(self) -> str | None:
+        """Why no upload may start now (uploads paused: a sentence), or None. A pause whose
+        time is up ends here."""
+        self.pausing.expire()
+        self._note_bandwidth()
+        return self.gate.paused
+
+    def _note_bandwidth(self) -> None:
+        """With bandwidth windows, `status` hears of each change of the limit."""
+        bandwidth = self.settings.bandwidth
+        if not isinstance(bandwidth, ScheduledBandwidth):
+            return
+        now = bandwidth.now()
+        if now != self.bandwidth_noted:
+            self.bandwidth_noted = now
+            self.pausing.note_bandwidth(now.limit, now.window, now.changes_at)
+            log.info("upload bandwidth", limit=now.limit, window=now.window, until=now.changes_at)
+
+    def room_for(self, ledger: Ledger, roll_id: str, roll_bytes: int) -> bool:
+        """Whether the roll's upload may start: the state disk keeps its minimum and a folder
+        target has room for the roll (`transfer.capacity`). Below a threshold a warning is
+        recorded (once while it stays so); a roll that cannot fit waits, saying why."""
+        checks = [state_space(self.config.state.resolved_dir())]
+        settings = self.config.target
+        if settings is not None and settings.kind == "fs" and settings.path is not None:
+            checks.append(target_space(settings.path, roll_bytes))
+        low = [check for check in checks if check.low]
+        said = tuple((check.disk, check.fits) for check in low)
+        if said and self._space_said.get(roll_id) != said:
+            for check in low:
+                ledger.record(
+                    happened.space_low(
+                        check.disk,
+                        free=check.free or 0,
+                        needed=check.needed,
+                        roll_id=roll_id,
+                        roll_bytes=check.roll_bytes,
+                        fits=check.fits,
+                    )
+                )
+        self._space_said[roll_id] = said
+        blocking = [check for check in low if not check.fits]
+        if blocking:
+            self.space_problem[roll_id] = blocking[0].sentence
+            return False
+        self.space_problem.pop(roll_id, None)
+        return True
 
     def check_due(self, now: float) -> bool:
         """Whether the target is due its interval check (sooner while it is unusable)."""
@@ -218,6 +303,8 @@ class Uploads:
         roll)."""
         if not self.needs_storage(ledger, roll_id, volume_id, retry=retry):
             return False
+        if self.held() is not None:
+            return False  # verified now, uploaded once the pause ends
         now = time.monotonic()
         if self.problem is not None and not self.check_due(now):
             return False

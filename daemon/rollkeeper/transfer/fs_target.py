@@ -101,6 +101,8 @@ def target_failure(root: Path, err: OSError, doing: str) -> TargetFailure:
 class FolderWriter:
     """An object written at part offsets into a temporary file, linked into place on commit."""
 
+    resumable = False  # parts are not fsynced one by one: an interrupted file starts again
+
     def __init__(self, target: FolderTarget, key: str, size: int, upload_id: str | None) -> None:
         self.target = target
         self.key = key

@@ -10,6 +10,7 @@ from concurrent.futures import Future
 
 from rollkeeper.transfer.checkpoints import UploadState
 from rollkeeper.transfer.file_transfer import FileTransfer, PassAborted
+from rollkeeper.transfer.gate import UploadHalted, UploadPaused
 from rollkeeper.transfer.pass_hashes import PassHashes, read_into
 from rollkeeper.transfer.proof import commit_and_prove
 from rollkeeper.transfer.resume import PartsPlan
@@ -40,6 +41,9 @@ class MultipartUpload:
         """Read, hash and send every part; returns what completes the upload once they land."""
         try:
             matches = self._send_parts()
+        except (UploadHalted, UploadPaused):
+            self._leave_for_later()
+            raise
         except BaseException as err:
             if isinstance(err, TargetUnusable | TransientFailure):
                 self._error = self._error or err
@@ -47,14 +51,25 @@ class MultipartUpload:
             raise
         return lambda: self._finish(matches=matches)
 
+    def _leave_for_later(self) -> None:
+        """Stopped at a part boundary (a pause, or the daemon stopping): the parts in flight
+        are not waited for. A store that resumes keeps the upload and its checkpointed parts;
+        one that cannot (a folder) has its temporary file removed now."""
+        if not self._writer.resumable:
+            with contextlib.suppress(TransientFailure, TargetUnusable, OSError):
+                self._writer.abort()
+            self._uplink.book.forget(self._item.path)
+
     def _send_parts(self) -> bool:
         """The reading loop; True when the file matched its MHL."""
         buffers, hashes, part_size = self._uplink.buffers, self._hashes, self._part_size
         checksum = hashes.checksum
         size = 0
         number = 0
+        gate = self._uplink.settings.gate
         with self._item.source.open("rb", buffering=0) as handle:
             while self._error is None:
+                gate.check()  # a pause or a stop takes effect here, between parts
                 part = buffers.take(part_size)
                 try:
                     with memoryview(part) as view:
@@ -91,6 +106,11 @@ class MultipartUpload:
         uplink, item, writer = self._uplink, self._item, self._writer
         if uplink.settings.bandwidth is not None:
             uplink.settings.bandwidth.take(size)
+        try:
+            uplink.settings.gate.check()  # the wait for bandwidth may have been cut short
+        except BaseException:
+            uplink.buffers.give_back(part)
+            raise
         body = memoryview(part)[:size]  # the last part is shorter than its buffer
 
         def upload() -> PartReceipt:

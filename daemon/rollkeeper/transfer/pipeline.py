@@ -73,14 +73,18 @@ class RollUploader:
             raise self._unusable
 
     def close(self) -> None:
-        self._completer.shutdown(wait=True, cancel_futures=True)
-        self._uplink.uploaders.shutdown(wait=True, cancel_futures=True)
+        """Wait for the writes in flight, unless the daemon is stopping: then the part in
+        flight is abandoned (a store that resumes keeps what landed, checkpointed)."""
+        wait = not self.settings.gate.halted
+        self._completer.shutdown(wait=wait, cancel_futures=True)
+        self._uplink.uploaders.shutdown(wait=wait, cancel_futures=True)
 
     def transfer(self, item: FileTransfer) -> None:
         """Read, verify, upload and prove one file; the outcome is recorded on `item` (for a
         small file, possibly after this returns: see `finish`)."""
         if self._unusable is not None:
             raise self._unusable
+        self.settings.gate.check()  # paused or stopping: not another file
         small = item.size <= self.target.part_size(item.size) // 2
         if small and self.target.refuses_overwrite:
             # No lookup first: the write itself refuses a taken key, and that refusal leads to

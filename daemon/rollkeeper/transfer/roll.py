@@ -27,6 +27,7 @@ from rollkeeper.mhl.model import RollManifest
 from rollkeeper.mhl.verify import FAILING, FileStatus, RollPlan
 from rollkeeper.transfer.checkpoints import CheckpointBook, UploadState
 from rollkeeper.transfer.checksums import ObjectChecksum
+from rollkeeper.transfer.gate import UploadHalted, UploadPaused
 from rollkeeper.transfer.keys import manifest_key, object_key, roll_key_prefix
 from rollkeeper.transfer.pipeline import (
     FileTransfer,
@@ -48,6 +49,8 @@ class RollTransferResult:
     checksum_algorithm: str | None = None
     manifest_key: str | None = None
     problems: list[str] = field(default_factory=list)
+    halted: bool = False  # the daemon stopped the pass: nothing of it is to be recorded
+    paused: bool = False  # uploads were paused mid-pass: the roll waits (stage says so)
 
     def uploads(self) -> list[FileUpload]:
         records = []
@@ -120,6 +123,16 @@ def upload_roll(
         if result.stage is UploadStage.UPLOADING:
             _store_roll_metadata(job, manifest, scan, roll_prefix, result)
         return result
+    except UploadHalted:
+        result.halted = True
+        return result
+    except UploadPaused as err:  # the rest of the roll is verified without the target
+        result.stage, result.problems, result.paused = (
+            UploadStage.WAITING_FOR_STORAGE,
+            [str(err)],
+            True,
+        )
+        return result
     except TargetUnusable as err:
         # the target failed, not the copy: what was not read yet is verified without it
         result.stage, result.problems = UploadStage.WAITING_FOR_STORAGE, [str(err)]
@@ -191,7 +204,11 @@ def _store_roll_metadata(
     roll_prefix: str,
     result: RollTransferResult,
 ) -> None:
-    """The roll's MHLs beside the media, unchanged, then the manifest that says it is whole."""
+    """The roll's MHLs beside the media, unchanged, then the manifest that says it is whole.
+
+    No manifest is begun once the daemon is stopping (or uploads are paused): the next pass
+    finds the files stored and writes the roll's one manifest then."""
+    job.settings.gate.check()
     for name in _metadata_files(manifest, scan):
         _store_metadata(job.target, scan.root / name, object_key(roll_prefix, name), result)
     if result.problems:
@@ -201,6 +218,7 @@ def _store_roll_metadata(
     # Two passes over one roll within a second must not collide: milliseconds and a nonce.
     stamp = f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
     key = manifest_key(roll_prefix, job.location.identity.roll, stamp)
+    job.settings.gate.check()
     document = _manifest(
         result,
         job.location,

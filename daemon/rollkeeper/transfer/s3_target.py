@@ -344,6 +344,8 @@ class S3Target:
 class MultipartWriter:
     """One multipart upload; completed only with the full-object checksum we computed."""
 
+    resumable = True  # the store keeps its parts until it is completed or aborted
+
     def __init__(self, target: S3Target, key: str, size: int, upload_id: str) -> None:
         self.target = target
         self.key = key

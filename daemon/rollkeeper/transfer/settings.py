@@ -5,13 +5,19 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
-from rollkeeper.fs.throttle import TokenBucket
+from rollkeeper.transfer.gate import UploadGate
 from rollkeeper.transfer.targets import TransientFailure
 
 T = TypeVar("T")
+
+
+class Pace(Protocol):
+    """An upload's bandwidth limit: `take` blocks until `count` more bytes may go."""
+
+    def take(self, count: int) -> None: ...
 
 
 @dataclass(slots=True)
@@ -20,7 +26,8 @@ class TransferSettings:
 
     max_concurrency: int
     max_attempts: int
-    bandwidth: TokenBucket | None = None
+    bandwidth: Pace | None = None
+    gate: UploadGate = field(default_factory=UploadGate)  # pause and stop, at part boundaries
     sleep: Callable[[float], None] = time.sleep
     backoff_base: float = 1.0
     backoff_cap: float = 30.0

@@ -58,6 +58,7 @@ class ObjectWriter(Protocol):
     """An object being written part by part; `write_part` may be called from several threads."""
 
     upload_id: str
+    resumable: bool  # its parts survive a stop (S3); False: it is written again (a folder)
 
     def write_part(self, number: int, data: Payload, checksum: str | None) -> PartReceipt: ...
     def commit(self, parts: list[PartReceipt], checksum: str | None) -> StoredObject: ...

@@ -76,6 +76,9 @@ SAMPLES: tuple[Event, ...] = (
     happened.target_adopted("folder /mnt/nas", identity="ab12", marker=".m.json", written=True),
     happened.target_usable("folder /mnt/nas"),
     happened.storage_waiting(ROLL, VOLUME, label="RAID_A", problem="TARGET full: 0 bytes free"),
+    happened.space_low(
+        "target folder /mnt/nas", free=10, needed=20, roll_id=ROLL, roll_bytes=5, fits=False
+    ),
     happened.upload_started(ROLL, VOLUME, target="s3://footage", bytes_total=10),
     happened.upload_done(
         ROLL, VOLUME, label="RAID_A", files=3, manifest="show/A001R1AB.mhl", problems=[]

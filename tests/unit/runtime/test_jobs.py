@@ -11,6 +11,7 @@ from rollkeeper.fs.progress import NoProgress
 from rollkeeper.mhl.verify import RollVerdict
 from rollkeeper.runtime.jobs import Work, work
 from rollkeeper.runtime.recording import VerificationOutcome
+from rollkeeper.transfer.gate import UploadGate
 
 from tests.builders import clip
 from tests.unit.runtime.conftest import A001, A001_FILES, Cart, CartMaker, folder_target, make_roll
@@ -125,17 +126,57 @@ def test_a_job_that_crashed_puts_the_copy_back_to_settling_with_an_alarm(cart: C
     assert cart.service.steps.jobs.pending == {}
 
 
-def test_stopping_lets_a_running_job_end_and_keeps_what_it_reported(
+class HaltOnFirstPart:
+    """A bandwidth limit during whose first wait the daemon is told to stop."""
+
+    def __init__(self, gate: UploadGate) -> None:
+        self.gate = gate
+
+    def take(self, count: int) -> None:
+        self.gate.halt()
+
+
+def test_stopping_records_an_upload_that_finished_meanwhile(
     make_cart: CartMaker, tmp_path: Path
 ) -> None:
+    # A roll stored while the daemon stops is recorded uploaded: the next start must not
+    # upload it again (and write a second manifest).
     cart = _uploading_cart(make_cart, tmp_path)
 
     cart.service.steps.jobs.shutdown()
 
     assert cart.service.steps.jobs.pending == {}
-    assert cart.state(A001) is CopyState.VERIFYING  # the outcome waits for the next start
-    upload = cart.ledger.roll_upload(A001)
-    assert upload is not None and upload.bytes_done == sum(map(len, A001_FILES.values()))
+    assert cart.state(A001) is CopyState.VERIFIED
+    roll = cart.ledger.roll(A001)
+    assert roll is not None and roll.state == "uploaded"
+
+
+def test_stopping_starts_no_more_jobs(make_cart: CartMaker, tmp_path: Path) -> None:
+    (tmp_path / "store").mkdir()
+    cart = make_cart(target=folder_target(tmp_path / "store"))
+    cart.scan()
+    cart.service.uploads.gate.halt()
+
+    cart.service.steps.settling.evaluate()
+
+    assert cart.service.steps.jobs.pending == {}
+
+
+def test_a_job_stopped_mid_pass_records_nothing_and_leaves_its_copy_to_the_next_start(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    big = {"Clips/A001C001.mov": clip(7, 40 * MiB)}
+    (tmp_path / "store").mkdir()
+    cart = make_cart({A001: big}, target=folder_target(tmp_path / "store"))
+    cart.scan()
+    gate = cart.service.uploads.gate
+    cart.service.uploads.settings.bandwidth = HaltOnFirstPart(gate)  # stopped mid-file
+    cart.service.steps.settling.evaluate()
+
+    cart.service.steps.jobs.shutdown()
+
+    assert cart.state(A001) is CopyState.VERIFYING  # `resume_interrupted` takes it at the start
+    assert not [p for p in (tmp_path / "store").rglob("*") if p.is_file() and "A001" in str(p)]
 
 
 def test_a_job_that_crashed_names_the_error_and_when_the_roll_is_tried_again(
@@ -147,3 +188,16 @@ def test_a_job_that_crashed_names_the_error_and_when_the_roll_is_tried_again(
         f"internal error while processing roll {A001} (RuntimeError: a bug); it is tried again "
         "in 60s"
     ]
+
+
+def test_stopping_drops_a_job_that_never_began_without_an_alarm(cart: Cart) -> None:
+    jobs = cart.service.steps.jobs
+    queued: Future[VerificationOutcome] = Future()
+    queued.cancel()  # still queued when the pool was shut down
+    jobs.pending[queued] = cart.volume
+    jobs.jobs[queued] = A001
+
+    jobs.shutdown()
+
+    assert jobs.pending == {}
+    assert "internal_error" not in cart.kinds(A001)

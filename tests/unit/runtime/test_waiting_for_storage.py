@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from rollkeeper.core.lifecycle import CopyState, RollState, UploadStage
+from rollkeeper.runtime import uploads as uploads_module
 from rollkeeper.runtime.service import Service
+from rollkeeper.transfer.capacity import SpaceCheck
 from rollkeeper.transfer.identity import MARKER_NAME
 
 from tests.builders import clip
@@ -142,13 +144,19 @@ def test_a_restart_with_a_roll_waiting_uploads_it_at_once(unmounted: Cart, tmp_p
         service.close()
 
 
+def _room_seen(folder: Path, roll_bytes: int) -> SpaceCheck:
+    """The capacity check before the upload saw room (another writer fills the disk after)."""
+    return SpaceCheck(f"target folder {folder}", 10**12, roll_bytes, roll_bytes, False, True)
+
+
 @root_only
-def test_a_full_target_is_blamed_on_the_target_and_the_copy_stays_verified(
-    make_cart: CartMaker, tmp_path: Path
+def test_a_target_that_fills_up_mid_upload_is_blamed_on_the_target_and_the_copy_stays_verified(
+    make_cart: CartMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = tmp_path / "store"
     store.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(store)], check=True)
+    monkeypatch.setattr(uploads_module, "target_space", _room_seen)
     try:
         big = {"Clips/A001C001.mov": clip(1, 3_000_000), "Clips/A001C002.mov": clip(2, 8192)}
         cart = make_cart({A001: big}, target=folder_target(store))
@@ -186,3 +194,35 @@ def test_a_roll_verified_while_the_target_came_back_is_still_uploaded(
     while steps.jobs.pending:
         steps.jobs.collect(wait_for_one=True)
     assert upload_state(unmounted) == UploadStage.UPLOADED.value
+
+
+@root_only
+def test_a_roll_that_cannot_fit_is_not_started_and_waits_for_room_saying_why(
+    make_cart: CartMaker, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(store)], check=True)
+    try:
+        big = {"Clips/A001C001.mov": clip(1, 3_000_000), "Clips/A001C002.mov": clip(2, 8192)}
+        cart = make_cart({A001: big}, target=folder_target(store))
+        try:
+            cart.scan()
+            run_jobs(cart)
+            assert cart.state(A001) is CopyState.VERIFIED  # verification went on
+            assert upload_state(cart) == UploadStage.WAITING_FOR_STORAGE.value
+            (warned,) = cart.said("space_low", A001)
+            assert warned.startswith(f"roll {A001}: SPACE LOW: target folder {store} has ")
+            assert "it waits until there is room: make room there" in warned
+            (said,) = cart.said("storage_waiting", A001)
+            assert "waiting for storage (SPACE LOW: target folder" in said
+            assert [p for p in store.rglob("*") if p.is_file() and A001 in str(p)] == []
+            status = cart.ledger.target_state(f"folder {store}")
+            assert status is not None and status.usable  # the target is not to blame
+            cart.service.steps.settling.retry_uploads()  # still no room: nothing started,
+            assert cart.service.steps.jobs.pending == {}  # and nothing said again
+            assert len(cart.said("space_low", A001)) == 1
+        finally:
+            cart.service.close()
+    finally:
+        subprocess.run(["umount", "-l", str(store)], check=False)

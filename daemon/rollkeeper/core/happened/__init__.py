@@ -56,6 +56,7 @@ from rollkeeper.core.happened.notices import summary_asked
 from rollkeeper.core.happened.storage import (
     objects_changed,
     objects_missing,
+    space_low,
     storage_unchecked,
     storage_waiting,
     target_adopted,
@@ -95,6 +96,7 @@ __all__ = [
     "recorded",
     "reverify_requested",
     "roll_state",
+    "space_low",
     "storage_unchecked",
     "storage_waiting",
     "summary_asked",

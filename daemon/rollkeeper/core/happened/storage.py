@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rollkeeper.core.event_facts import (
+    SpaceLowFacts,
     StorageWaitingFacts,
     TargetAdoptedFacts,
     TargetUsableFacts,
@@ -42,6 +43,21 @@ def storage_waiting(roll_id: str, volume_id: int, *, label: str, problem: str) -
     """A roll verified from the drive `label` waits for storage: the target is unusable."""
     facts: StorageWaitingFacts = {"label": label, "problem": problem}
     return make(EventKind.STORAGE_WAITING, facts, roll_id=roll_id, volume_id=volume_id)
+
+
+def space_low(
+    disk: str, *, free: int, needed: int, roll_id: str | None, roll_bytes: int | None, fits: bool
+) -> Event:
+    """Free space on the target's folder or the state disk is below its threshold: a warning,
+    and unless the upload still `fits`, the roll `roll_id` waits for room."""
+    facts: SpaceLowFacts = {
+        "disk": disk,
+        "free": free,
+        "needed": needed,
+        "roll_bytes": roll_bytes,
+        "fits": fits,
+    }
+    return make(EventKind.SPACE_LOW, facts, roll_id=roll_id)
 
 
 def upload_started(roll_id: str, volume_id: int, *, target: str, bytes_total: int) -> Event:
