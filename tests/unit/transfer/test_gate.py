@@ -54,7 +54,7 @@ class ResumableFolder(SmallPartFolder):
         self, key: str, size: int, metadata: dict[str, str], upload_id: str | None
     ) -> FolderWriter:
         writer = super().open_writer(key, size, metadata, upload_id)
-        writer.resumable = True  # type: ignore[misc]
+        writer.resumable = True
         return writer
 
 
