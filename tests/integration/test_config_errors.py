@@ -8,13 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from rollkeeper.ledger.store import Ledger
 
 from tests.integration.daemon_harness import ROLLKEEPER
 
 COMMANDS = [
     ("run",),
     ("run", "--once"),
-    ("status",),
     ("clearance",),
     ("erased", "SHUTTLE_01"),
     ("reverify", "A001R1AB"),
@@ -52,6 +52,27 @@ def test_a_bad_value_anywhere_is_named_with_file_line_and_key(
         f"rollkeeper: {config}:11: target.part_size = '1MB': must be 'auto' or between 5MiB and "
         "5GiB (the S3 part size limits)\n"
     )
+
+
+def test_status_names_a_bad_value_and_still_shows_the_state_folder_it_names(
+    tmp_path: Path,
+) -> None:
+    """Someone edited the file under a running daemon (which keeps its configuration): the crew
+    still needs to see what may be erased."""
+    Ledger.in_state_dir(tmp_path / "state").close()
+    config = tmp_path / "rollkeeper.toml"
+    config.write_text(
+        f'[state]\ndir = "{tmp_path / "state"}"\n\n[[volumes]]\npath = "{tmp_path}"\n'
+        'role = "raid"\n\n[verify]\njobs = "two"\n',
+        encoding="utf-8",
+    )
+
+    done = rollkeeper(tmp_path, "status", "--config", str(config))
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(f"rollkeeper: {config}:9: verify.jobs = 'two': ")
+    assert "the status below is read from the state folder it names" in done.stderr
+    assert "Daemon: " in done.stdout
 
 
 @pytest.mark.parametrize("command", [("run",), ("run", "--once")], ids=" ".join)

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from rollkeeper.config.status import StatusConfig
 
 
+#: What `status` adds when the configuration is not valid but names its state folder.
+SHOWN_ANYWAY = (
+    "(the status below is read from the state folder it names; `rollkeeper run` refuses this "
+    "file, and a running daemon keeps the configuration it has, until it is fixed)"
+)
+
+
 def status_command() -> click.Command:
     """`status` as click parses it."""
     import click
@@ -40,13 +47,15 @@ def status_command() -> click.Command:
     )
     def status(config_path: Path | None, as_json: bool, watch: bool, interval: float) -> None:
         """Show every roll's state and copies, per shoot day, and every volume."""
-        from rollkeeper.config.status import status_config
+        from rollkeeper.config.status import status_config_or_problem
         from rollkeeper.reports.status import load_status, status_json
         from rollkeeper.reports.status_text import print_status
 
         if watch and as_json:
             raise click.UsageError("--watch shows the status to people; leave out --json")
-        settings = status_config(config_path)
+        settings, problem = status_config_or_problem(config_path)
+        if problem is not None:  # said, and the status shown all the same
+            click.echo(f"rollkeeper: {problem}\n{SHOWN_ANYWAY}", err=True)
         if watch:
             watch_status(settings, interval)
             return

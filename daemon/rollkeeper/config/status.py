@@ -18,6 +18,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from rollkeeper.config.errors import ConfigError
 from rollkeeper.config.loading import default_config_path, default_state_dir
 from rollkeeper.core.units import parse_duration
 
@@ -95,6 +96,20 @@ def status_config(path: Path | None) -> StatusConfig:
     return StatusConfig(
         config.state.resolved_dir(), config.archive.provider, config.clearance.max_evidence_age
     )
+
+
+def status_config_or_problem(path: Path | None) -> tuple[StatusConfig, str | None]:
+    """For `rollkeeper status`: the settings, and the configuration's problem when the file is
+    not valid but still plainly names its state folder — someone edited it while the daemon runs
+    on the one it started with (a reload refuses it), and status must keep answering what may be
+    erased. A file that names nothing usable raises as `status_config` does."""
+    try:
+        return status_config(path), None
+    except ConfigError as err:
+        quick = read_status_config(path)
+        if quick is None:
+            raise
+        return quick, str(err)
 
 
 def read_status_config(path: Path | None, text: str | None = None) -> StatusConfig | None:
