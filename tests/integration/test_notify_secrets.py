@@ -180,7 +180,7 @@ def test_no_secret_appears_in_anything_a_person_sees(tmp_path: Path, servers: Se
 
     everything = "\n".join(seen)
     assert "holds inline secrets" in output  # the start-up warning names the keys, not values
-    assert "monitor ping failed" in output
+    assert "monitor.ping_failed" in output
     assert all(f"{name} (" in seen[6] and "failed: " in seen[6] for name in FAILING)  # test
     assert "[secret]" in everything  # the echoed secrets were there to leak, and were hidden
     leaks = sorted({secret for secret in SECRETS if secret in everything})
