@@ -4,6 +4,7 @@ into a pipe or a log), left with Ctrl-C (exit 0)."""
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -80,7 +81,10 @@ def _snapshot(settings: StatusConfig) -> tuple[dict[str, Any] | None, str | None
 
 
 def watch_status(settings: StatusConfig, interval: float) -> None:
-    """Refresh until Ctrl-C: in place on a terminal, else one plain snapshot per interval."""
+    """Refresh until Ctrl-C: in place on a terminal, else one plain snapshot per interval.
+    Ctrl-C is heard even when the command was started with SIGINT ignored (as a shell's
+    background job, or a service, starts it): the view is left only that way."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         out = console() if may_be_terminal(sys.stdout) else None
         if out is not None and out.is_terminal:
