@@ -10,6 +10,7 @@ validation, never a wrong answer, so a cache that cannot be read or written is i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -68,5 +69,6 @@ def remember(text: str, state_dir: Path) -> None:
     try:
         temporary.write_text("\n".join(known) + "\n", encoding="ascii")
         os.replace(temporary, file)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    except OSError:  # best effort: a folder that cannot be written is the state checks' to name
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
