@@ -438,6 +438,10 @@ def test_a_garbled_request_file_is_moved_aside_with_a_warning_and_the_pass_goes_
     ]
     assert list(inbox.glob("*.json")) == []
     assert roll_states(cart.config) == {A001: "uploaded"}
-    warnings = [line["event"] for line in log_lines(cart.root) if line.get("level") == "warning"]
+    warnings = [
+        line.get("message", "")
+        for line in log_lines(cart.root)
+        if line.get("level") == "warning" and line["event"] == "request.refused"
+    ]
     assert any("garbled.json cannot be read as JSON" in w for w in warnings)
     assert any("asks for 'format_drive', which rollkeeper does not do" in w for w in warnings)

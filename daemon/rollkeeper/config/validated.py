@@ -58,8 +58,12 @@ def accepted_before(text: str, state_dir: Path) -> bool:
 
 def remember(text: str, state_dir: Path) -> None:
     """Note that `text` was validated in full and accepted (best effort; only into a state
-    folder that exists)."""
-    if not state_dir.is_dir():
+    folder the daemon already uses)."""
+    try:
+        in_use = state_dir.is_dir() and any(state_dir.iterdir())
+    except OSError:
+        return
+    if not in_use:  # a folder the daemon has not used yet is left as it is
         return
     entry = digest(text)
     older = [d for d in _known(state_dir) if d != entry][-(KEEP - 1) :]

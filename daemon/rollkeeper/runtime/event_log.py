@@ -56,6 +56,7 @@ LOG_NAMES: dict[str, str] = {
     EventKind.OBJECT_CHANGED: "storage.object_changed",
     EventKind.STORAGE_UNCHECKED: "storage.unchecked",
     EventKind.STORAGE_WAITING: "storage.waiting",
+    EventKind.SPACE_LOW: "storage.space_low",
     EventKind.ARCHIVE_UNUSABLE: "archive.unusable",
     EventKind.ARCHIVE_DONE: "archive.done",
     EventKind.ARCHIVE_FAILED: "archive.failed",

@@ -146,6 +146,7 @@ def test_status_validates_the_whole_file_and_names_the_line(tmp_path: Path) -> N
 def test_a_text_accepted_once_is_read_quickly_and_the_same_afterwards(tmp_path: Path) -> None:
     state = tmp_path / "state"
     state.mkdir()
+    (state / "ledger.sqlite3").touch()  # a state folder the daemon uses
     file = written(tmp_path, f'[state]\ndir = "{state}"\n')
 
     assert status_config(file) == validated(file)
@@ -153,9 +154,13 @@ def test_a_text_accepted_once_is_read_quickly_and_the_same_afterwards(tmp_path: 
     assert status_config(file) == validated(file)
 
 
-def test_the_verdict_is_remembered_in_the_state_folder_only_and_never_creates_it(
+def test_the_verdict_is_remembered_only_in_a_state_folder_in_use_and_never_creates_it(
     tmp_path: Path,
 ) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    status_config(written(tmp_path, f'[state]\ndir = "{empty}"\n'))
+    assert list(empty.iterdir()) == []
     state = tmp_path / "not-yet"
     file = written(tmp_path, f'[state]\ndir = "{state}"\n')
 
@@ -167,6 +172,7 @@ def test_the_verdict_is_remembered_in_the_state_folder_only_and_never_creates_it
 def test_a_text_edited_after_it_was_accepted_is_validated_again(tmp_path: Path) -> None:
     state = tmp_path / "state"
     state.mkdir()
+    (state / "ledger.sqlite3").touch()
     file = written(tmp_path, f'[state]\ndir = "{state}"\n[verify]\njobs = 2\n')
     status_config(file)
 
