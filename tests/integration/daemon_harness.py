@@ -62,6 +62,8 @@ def write_config(
         "[watch]",
         'mount_check_interval = "0.2s"',
         'poll_interval = "0.2s"',
+        "[dashboard]",
+        'listen = ""',  # many daemons run at once: no page on a fixed port
     ]
     if rescan_interval is not None:
         lines.append(f'rescan_interval = "{rescan_interval}"')
