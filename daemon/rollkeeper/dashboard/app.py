@@ -1,0 +1,57 @@
+"""The dashboard's ASGI application: the JSON API under `/api/` (docs/api.md), behind the gate.
+
+Every answer is drawn from the status document of that moment (`dashboard.views`), with the same
+fields as `rollkeeper status --json`; a ledger not there yet (the daemon starting) is 503 with
+the sentence `status` would say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from rollkeeper.core.errors import RollkeeperError
+from rollkeeper.dashboard.guard import Gate, GuardMiddleware
+from rollkeeper.dashboard.views import StatusSource, day_rolls, drives, find_roll
+
+#: One API answer drawn from the status document and the request's path parameters.
+Answer = Callable[[dict[str, Any], dict[str, str]], Any]
+
+
+def _api(source: StatusSource, answer: Answer) -> Callable[[Request], Response]:
+    """A GET route answering `answer(document, path_params)`; None from it is 404."""
+
+    def endpoint(request: Request) -> Response:
+        try:
+            document = source.status()
+        except RollkeeperError as err:
+            return JSONResponse({"error": str(err)}, status_code=503)
+        body = answer(document, dict(request.path_params))
+        if body is None:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return JSONResponse(body)
+
+    return endpoint
+
+
+def _day(document: dict[str, Any], params: dict[str, str]) -> dict[str, Any] | None:
+    rolls = day_rolls(document, params["day"])
+    return {"shoot_day": params["day"], "rolls": rolls} if rolls else None
+
+
+def build_app(source: StatusSource, gate: Gate) -> Starlette:
+    """The dashboard for the ledger `source` reads, readable by whom `gate` lets in."""
+    routes = [
+        Route("/api/status", _api(source, lambda doc, _p: doc)),
+        Route("/api/drives", _api(source, lambda doc, _p: {"volumes": drives(doc)})),
+        Route("/api/days/{day}", _api(source, _day)),
+        Route("/api/rolls/{roll:path}", _api(source, lambda doc, p: find_roll(doc, p["roll"]))),
+        Route("/", lambda _request: PlainTextResponse("rollkeeper dashboard: see /api/status")),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(GuardMiddleware, gate=gate)])
