@@ -90,7 +90,8 @@ class DashboardServer:
         except OSError as err:
             return (
                 f"the dashboard cannot listen on {self.address.host}:{self.address.port} "
-                f"({err.strerror or err}); free that port or set [dashboard] listen to another"
+                f"({os.strerror(err.errno) if err.errno else err}); free that port or set "
+                "[dashboard] listen to another"
             )
         self.address = ListenAddress(self.address.host, sock.getsockname()[1])  # port 0: chosen
         self.url = url_of(self.address, tls=self._config.ssl is not None)
