@@ -16,7 +16,8 @@ def dashboard_for(config: Config) -> DashboardServer | None:
     address = settings.address
     if address is None:
         return None
-    gate = Gate.of(address.host, settings.allowed_hosts, dashboard_token(settings))
+    tls = settings.tls_cert is not None
+    gate = Gate.of(address.host, settings.allowed_hosts, dashboard_token(settings), secure=tls)
     source = StatusSource(
         config.state.resolved_dir(),
         config.archive.provider,

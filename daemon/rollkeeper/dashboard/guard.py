@@ -45,11 +45,14 @@ class Gate:
 
     hosts: frozenset[str]
     token: str | None = None
+    secure: bool = False  # served over TLS: the cookie is sent over HTTPS only
 
     @classmethod
-    def of(cls, listen_host: str, allowed: Iterable[str], token: str | None) -> Gate:
+    def of(
+        cls, listen_host: str, allowed: Iterable[str], token: str | None, *, secure: bool = False
+    ) -> Gate:
         names = {listen_host.lower(), "localhost", *(name.lower() for name in allowed)}
-        return cls(frozenset(names), token)
+        return cls(frozenset(names), token, secure)
 
     def shown(self, candidate: str | None) -> bool:
         """The token was shown (compared in constant time); always true without a token."""
@@ -123,7 +126,9 @@ class GuardMiddleware:
         if offered and gate.shown(offered[0]):
             rest = urlencode([(key, value) for key, value in query if key != "token"])
             redirect = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), 303)
-            redirect.set_cookie(COOKIE, offered[0], httponly=True, samesite="strict")
+            redirect.set_cookie(
+                COOKIE, offered[0], httponly=True, samesite="strict", secure=gate.secure
+            )
             return redirect
         return PlainTextResponse(
             "the dashboard needs its token: open it once with ?token=…", status_code=401
