@@ -8,16 +8,18 @@ the sentence `status` would say.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.dashboard.guard import Gate, GuardMiddleware
+from rollkeeper.dashboard.pages import board_page, style_sheet
 from rollkeeper.dashboard.views import StatusSource, day_rolls, drives, find_roll
 
 #: One API answer drawn from the status document and the request's path parameters.
@@ -45,13 +47,31 @@ def _day(document: dict[str, Any], params: dict[str, str]) -> dict[str, Any] | N
     return {"shoot_day": params["day"], "rolls": rolls} if rolls else None
 
 
-def build_app(source: StatusSource, gate: Gate) -> Starlette:
+def _board(source: StatusSource, cart: str) -> Callable[[Request], Response]:
+    """The drives board page; the status sentence (503) while there is no ledger yet."""
+
+    def endpoint(_request: Request) -> Response:
+        try:
+            document = source.status()
+        except RollkeeperError as err:
+            return PlainTextResponse(str(err), status_code=503)
+        return HTMLResponse(board_page(document, cart, datetime.now(UTC)))
+
+    return endpoint
+
+
+def _css(_request: Request) -> Response:
+    return Response(style_sheet(), media_type="text/css")
+
+
+def build_app(source: StatusSource, gate: Gate, cart: str = "CART") -> Starlette:
     """The dashboard for the ledger `source` reads, readable by whom `gate` lets in."""
     routes = [
         Route("/api/status", _api(source, lambda doc, _p: doc)),
         Route("/api/drives", _api(source, lambda doc, _p: {"volumes": drives(doc)})),
         Route("/api/days/{day}", _api(source, _day)),
         Route("/api/rolls/{roll:path}", _api(source, lambda doc, p: find_roll(doc, p["roll"]))),
-        Route("/", lambda _request: PlainTextResponse("rollkeeper dashboard: see /api/status")),
+        Route("/", _board(source, cart)),
+        Route("/static/board.css", _css),
     ]
     return Starlette(routes=routes, middleware=[Middleware(GuardMiddleware, gate=gate)])

@@ -23,4 +23,4 @@ def dashboard_for(config: Config) -> DashboardServer | None:
         config.archive.provider,
         config.clearance.max_evidence_age,
     )
-    return build_dashboard(settings, build_app(source, gate))
+    return build_dashboard(settings, build_app(source, gate, config.cart.name))
