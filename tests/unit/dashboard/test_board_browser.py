@@ -1,0 +1,43 @@
+"""Specification: the drives board as headless Chromium renders it from the served dashboard, at
+a laptop's width and a phone's: the verdicts are there as text, drives first, and a hostile
+drive name stays text (no element is made from it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rollkeeper.runtime.service import Service
+
+from tests.browser import needs_chromium, rendered_dom, screenshot
+from tests.unit.dashboard.conftest import LOOPBACK_GATE, Serve
+from tests.unit.runtime.conftest import A001, A001_FILES, cart_config, make_roll
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@needs_chromium
+def test_chromium_renders_the_board_with_its_verdicts(serve: Serve, shot: Path) -> None:
+    dom = rendered_dom(serve(shot, LOOPBACK_GATE) + "/", shot.parent)
+    assert dom.index('id="drives"') < dom.index("RAID_A")
+    assert '<p class="verdict">keep</p>' in dom
+
+
+@needs_chromium
+def test_a_hostile_drive_name_makes_no_element_in_the_browser(serve: Serve, tmp_path: Path) -> None:
+    volume = tmp_path / HOSTILE
+    config = cart_config(tmp_path, volumes=[{"path": str(volume), "role": "rotation"}])
+    make_roll(volume, A001, A001_FILES)
+    Service(config).run_once(wait=0)
+    dom = rendered_dom(serve(config.state.resolved_dir(), LOOPBACK_GATE) + "/", tmp_path)
+    assert "<img" not in dom
+    assert "&lt;img src=x onerror=alert(1)&gt;" in dom
+
+
+@needs_chromium
+def test_the_board_is_drawn_at_a_laptops_and_a_phones_width(serve: Serve, shot: Path) -> None:
+    """Screenshots only: that the page draws at both widths. The phone's `scrollWidth` <= 390
+    is not measured yet (it needs a script or the DevTools protocol; see the issue)."""
+    url = serve(shot, LOOPBACK_GATE) + "/"
+    for size in ("1280,900", "390,844"):
+        png = screenshot(url, shot.parent, shot.parent / f"board-{size}.png", size)
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
