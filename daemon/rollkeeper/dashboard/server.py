@@ -69,6 +69,7 @@ class DashboardServer:
             access_log=False,
             lifespan="off",
             server_header=False,
+            timeout_graceful_shutdown=1,  # the daemon's stop_grace is not the page's to spend
             ssl_certfile=str(tls.cert) if tls else None,
             ssl_keyfile=str(tls.key) if tls else None,
         )
