@@ -9,6 +9,7 @@ from pathlib import Path
 from rollkeeper.runtime.service import Service
 
 from tests.browser import needs_chromium, rendered_dom, screenshot
+from tests.cdp import evaluate, page_at
 from tests.unit.dashboard.conftest import LOOPBACK_GATE, Serve
 from tests.unit.runtime.conftest import A001, A001_FILES, cart_config, make_roll
 
@@ -35,9 +36,18 @@ def test_a_hostile_drive_name_makes_no_element_in_the_browser(serve: Serve, tmp_
 
 @needs_chromium
 def test_the_board_is_drawn_at_a_laptops_and_a_phones_width(serve: Serve, shot: Path) -> None:
-    """Screenshots only: that the page draws at both widths. The phone's `scrollWidth` <= 390
-    is not measured yet (it needs a script or the DevTools protocol; see the issue)."""
+    """That the page draws at both widths (the phone's layout is measured below)."""
     url = serve(shot, LOOPBACK_GATE) + "/"
     for size in ("1280,900", "390,844"):
         png = screenshot(url, shot.parent, shot.parent / f"board-{size}.png", size)
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@needs_chromium
+def test_at_a_phones_width_nothing_scrolls_sideways_and_the_drives_come_first(
+    serve: Serve, shot: Path
+) -> None:
+    with page_at(serve(shot, LOOPBACK_GATE) + "/", shot.parent, 390, 844) as page:
+        assert evaluate(page, "document.documentElement.scrollWidth") <= 390
+        assert evaluate(page, "document.querySelector('main > *').id") == "drives"
+        assert evaluate(page, "document.querySelector('.drive .verdict').innerText") == "KEEP"
