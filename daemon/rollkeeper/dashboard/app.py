@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.dashboard.guard import Gate, GuardMiddleware
-from rollkeeper.dashboard.pages import board_page, style_sheet
+from rollkeeper.dashboard.pages import board_page, style_sheet, warm
 from rollkeeper.dashboard.views import StatusSource, day_rolls, drives, find_roll
 
 #: One API answer drawn from the status document and the request's path parameters.
@@ -64,8 +64,10 @@ def _css(_request: Request) -> Response:
     return Response(style_sheet(), media_type="text/css")
 
 
-def build_app(source: StatusSource, gate: Gate, cart: str = "CART") -> Starlette:
-    """The dashboard for the ledger `source` reads, readable by whom `gate` lets in."""
+def build_app(source: StatusSource, gate: Gate, cart: str = "CART") -> ASGIApp:
+    """The dashboard for the ledger `source` reads, readable by whom `gate` lets in. The gate
+    wraps the whole application, so even an error's 500 carries the security headers."""
+    warm()
     routes = [
         Route("/api/status", _api(source, lambda doc, _p: doc)),
         Route("/api/drives", _api(source, lambda doc, _p: {"volumes": drives(doc)})),
@@ -74,4 +76,4 @@ def build_app(source: StatusSource, gate: Gate, cart: str = "CART") -> Starlette
         Route("/", _board(source, cart)),
         Route("/static/board.css", _css),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(GuardMiddleware, gate=gate)])
+    return GuardMiddleware(Starlette(routes=routes), gate)

@@ -4,27 +4,41 @@ is a file of its own (the Content-Security-Policy allows no inline style or scri
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from rollkeeper.dashboard.board import drive_cards
-from rollkeeper.reports.status_text import daemon_line, target_line
+from rollkeeper.reports.status_text import daemon_line, notify_lines, target_line
+from rollkeeper.reports.status_watch import in_flight, problems
 
 #: The board reloads itself this often (seconds): live without a script.
 REFRESH_SECONDS = 10
 
 
+_compiling = threading.Lock()
+
+
 @cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("rollkeeper.dashboard", "templates"),
-        autoescape=True,  # every name on the page is untrusted
-        undefined=StrictUndefined,
-    )
+def _board_template() -> Template:
+    """The page's template, compiled once: requests are served from several threads, and
+    CPython 3.11 can fail compiling in two threads at once (a SystemError seen here)."""
+    with _compiling:
+        environment = Environment(
+            loader=PackageLoader("rollkeeper.dashboard", "templates"),
+            autoescape=True,  # every name on the page is untrusted
+            undefined=StrictUndefined,
+        )
+        return environment.get_template("board.html.j2")
+
+
+def warm() -> None:
+    """Compile the template before the first request (called when the app is built)."""
+    _board_template()
 
 
 @cache
@@ -33,17 +47,26 @@ def style_sheet() -> str:
     return files("rollkeeper.dashboard").joinpath("static/board.css").read_text(encoding="utf-8")
 
 
+def rolls_by_day(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The rolls grouped by shoot day, the latest day first."""
+    days: dict[str, list[dict[str, Any]]] = {}
+    for roll in document["rolls"]:
+        days.setdefault(roll["shoot_day"] or "(no shoot day)", []).append(roll)
+    return sorted(days.items(), reverse=True)
+
+
 def board_page(document: dict[str, Any], cart: str, now: datetime) -> str:
-    """The drives board of `document`, shown at `now`."""
-    return (
-        _environment()
-        .get_template("board.html.j2")
-        .render(
-            cart=cart,
-            daemon=daemon_line(document["daemon"]),
-            target=target_line(document.get("target")),
-            cards=drive_cards(document),
-            shown_at=now.astimezone(UTC).strftime("%H:%M:%S UTC"),
-            refresh=REFRESH_SECONDS,
-        )
+    """The page of `document`, shown at `now`: the drives board first, then the alarms and
+    health (problems, channels), the rolls in flight and the rolls by shoot day."""
+    return _board_template().render(
+        cart=cart,
+        daemon=daemon_line(document["daemon"]),
+        target=target_line(document.get("target")),
+        cards=drive_cards(document),
+        problems=problems(document),
+        channels=[line for _style, line in notify_lines(document.get("notify", []))],
+        flights=in_flight(document),
+        days=rolls_by_day(document),
+        shown_at=now.astimezone(UTC).strftime("%H:%M:%S UTC"),
+        refresh=REFRESH_SECONDS,
     )

@@ -55,8 +55,8 @@ def main(folder: Path) -> None:
         assert server.start() is None and server.wait_started(10)
         try:
             for name, size in (
-                ("dashboard-1280.png", "1280,560"),
-                ("dashboard-390.png", "390,1100"),
+                ("dashboard-1280.png", "1280,900"),
+                ("dashboard-390.png", "390,1500"),
             ):
                 screenshot(server.url, root, folder / name, size)
                 print(f"wrote {folder / name}")

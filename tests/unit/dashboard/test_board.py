@@ -97,4 +97,22 @@ def test_a_hostile_drive_name_renders_as_text(serve: Serve, tmp_path: Path) -> N
     Service(config).run_once(wait=0)
     page = httpx.get(serve(config.state.resolved_dir(), LOOPBACK_GATE) + "/").text
     assert HOSTILE not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown, as text
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_the_page_lists_alarms_then_the_rolls_by_shoot_day(serve: Serve, shot: Path) -> None:
+    page = httpx.get(serve(shot, LOOPBACK_GATE) + "/").text
+    drives, alarms, days = (page.index(f'id="{name}"') for name in ("drives", "alarms", "days"))
+    assert drives < alarms < days
+    assert "No open problem." in page
+    assert page.index("<h3>20261121_Day01</h3>") < page.index(">A001R1AB</a> · <strong>verified")
+
+
+def test_a_hostile_roll_name_renders_as_text(serve: Serve, tmp_path: Path) -> None:
+    config = cart_config(tmp_path)
+    make_roll(tmp_path / "RAID_A", f"20261121_Day01/Camera_Media/{HOSTILE}", A001_FILES)
+    Service(config).run_once(wait=0)
+    page = httpx.get(serve(config.state.resolved_dir(), LOOPBACK_GATE) + "/").text
+    assert HOSTILE not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown, as text

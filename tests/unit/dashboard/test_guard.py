@@ -8,7 +8,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rollkeeper.dashboard.guard import CONTENT_SECURITY_POLICY, COOKIE, Gate, host_name
+from rollkeeper.config.dashboard import ListenAddress
+from rollkeeper.dashboard.guard import (
+    CONTENT_SECURITY_POLICY,
+    COOKIE,
+    Gate,
+    GuardMiddleware,
+    host_name,
+)
+from rollkeeper.dashboard.server import DashboardServer
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from tests.unit.dashboard.conftest import LOOPBACK_GATE, Serve
 
@@ -100,3 +112,21 @@ def test_the_token_never_reaches_the_log(
         if not record.name.startswith(("httpx", "httpcore"))
     ]
     assert not [line for line in server_side if TOKEN in line or "guess" in line]
+
+
+def test_an_error_inside_the_app_still_carries_the_policy() -> None:
+    """A fault injected at a route (it raises): the 500 Starlette answers passes the gate too."""
+
+    def broken(_request: Request) -> Response:
+        raise RuntimeError("a bug in a page")
+
+    app = GuardMiddleware(Starlette(routes=[Route("/", broken)]), LOOPBACK_GATE)
+    server = DashboardServer(app, ListenAddress("127.0.0.1", 0))
+    assert server.start() is None and server.wait_started(10)
+    try:
+        answer = httpx.get(server.url)
+    finally:
+        server.stop()
+    assert answer.status_code == 500
+    assert answer.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "a bug in a page" not in answer.text
