@@ -19,7 +19,7 @@ from starlette.types import ASGIApp
 
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.dashboard.guard import Gate, GuardMiddleware
-from rollkeeper.dashboard.pages import board_page, style_sheet, warm
+from rollkeeper.dashboard.pages import board_page, roll_page, style_sheet, warm
 from rollkeeper.dashboard.views import StatusSource, day_rolls, drives, find_roll
 
 #: One API answer drawn from the status document and the request's path parameters.
@@ -47,6 +47,35 @@ def _day(document: dict[str, Any], params: dict[str, str]) -> dict[str, Any] | N
     return {"shoot_day": params["day"], "rolls": rolls} if rolls else None
 
 
+def _roll_answer(source: StatusSource) -> Answer:
+    """A roll as in the status document, with its files' recorded evidence (`files`)."""
+
+    def answer(document: dict[str, Any], params: dict[str, str]) -> dict[str, Any] | None:
+        roll = find_roll(document, params["roll"])
+        if roll is None:
+            return None
+        return {**roll, "files": source.roll_files(roll["id"])}
+
+    return answer
+
+
+def _roll_page(source: StatusSource, cart: str) -> Callable[[Request], Response]:
+    """A roll's page: its state, drives, upload, clearance and each file's evidence."""
+
+    def endpoint(request: Request) -> Response:
+        try:
+            document = source.status()
+            roll = find_roll(document, request.path_params["roll"])
+            files = source.roll_files(roll["id"]) if roll is not None else []
+        except RollkeeperError as err:
+            return PlainTextResponse(str(err), status_code=503)
+        if roll is None:
+            return PlainTextResponse("no such roll", status_code=404)
+        return HTMLResponse(roll_page(roll, files, cart, datetime.now(UTC)))
+
+    return endpoint
+
+
 def _board(source: StatusSource, cart: str) -> Callable[[Request], Response]:
     """The drives board page; the status sentence (503) while there is no ledger yet."""
 
@@ -72,7 +101,8 @@ def build_app(source: StatusSource, gate: Gate, cart: str = "CART") -> ASGIApp:
         Route("/api/status", _api(source, lambda doc, _p: doc)),
         Route("/api/drives", _api(source, lambda doc, _p: {"volumes": drives(doc)})),
         Route("/api/days/{day}", _api(source, _day)),
-        Route("/api/rolls/{roll:path}", _api(source, lambda doc, p: find_roll(doc, p["roll"]))),
+        Route("/api/rolls/{roll:path}", _api(source, _roll_answer(source))),
+        Route("/rolls/{roll:path}", _roll_page(source, cart)),
         Route("/", _board(source, cart)),
         Route("/static/board.css", _css),
     ]

@@ -24,8 +24,8 @@ _compiling = threading.Lock()
 
 
 @cache
-def _board_template() -> Template:
-    """The page's template, compiled once: requests are served from several threads, and
+def _template(name: str) -> Template:
+    """A page's template, compiled once: requests are served from several threads, and
     CPython 3.11 can fail compiling in two threads at once (a SystemError seen here)."""
     with _compiling:
         environment = Environment(
@@ -33,12 +33,13 @@ def _board_template() -> Template:
             autoescape=True,  # every name on the page is untrusted
             undefined=StrictUndefined,
         )
-        return environment.get_template("board.html.j2")
+        return environment.get_template(name)
 
 
 def warm() -> None:
-    """Compile the template before the first request (called when the app is built)."""
-    _board_template()
+    """Compile the templates before the first request (called when the app is built)."""
+    for name in ("board.html.j2", "roll.html.j2"):
+        _template(name)
 
 
 @cache
@@ -58,7 +59,7 @@ def rolls_by_day(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any
 def board_page(document: dict[str, Any], cart: str, now: datetime) -> str:
     """The page of `document`, shown at `now`: the drives board first, then the alarms and
     health (problems, channels), the rolls in flight and the rolls by shoot day."""
-    return _board_template().render(
+    return _template("board.html.j2").render(
         cart=cart,
         daemon=daemon_line(document["daemon"]),
         target=target_line(document.get("target")),
@@ -67,6 +68,17 @@ def board_page(document: dict[str, Any], cart: str, now: datetime) -> str:
         channels=[line for _style, line in notify_lines(document.get("notify", []))],
         flights=in_flight(document),
         days=rolls_by_day(document),
+        shown_at=now.astimezone(UTC).strftime("%H:%M:%S UTC"),
+        refresh=REFRESH_SECONDS,
+    )
+
+
+def roll_page(roll: dict[str, Any], files: list[dict[str, Any]], cart: str, now: datetime) -> str:
+    """One roll's page: the status document's roll and its files' recorded evidence."""
+    return _template("roll.html.j2").render(
+        cart=cart,
+        roll=roll,
+        files=files,
         shown_at=now.astimezone(UTC).strftime("%H:%M:%S UTC"),
         refresh=REFRESH_SECONDS,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rollkeeper.reports.roll_files import load_roll_files
 from rollkeeper.reports.status import load_status
 
 
@@ -25,6 +26,10 @@ class StatusSource:
     def status(self) -> dict[str, Any]:
         """The whole `rollkeeper.status/1` document, as `status --json` prints it now."""
         return load_status(self.state_dir, self.archive_provider, self.max_evidence_age)
+
+    def roll_files(self, roll_id: str) -> list[dict[str, Any]]:
+        """A roll's files with their recorded evidence (`reports.roll_files`)."""
+        return load_roll_files(self.state_dir, roll_id, self.archive_provider) or []
 
 
 def drives(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from rollkeeper.dashboard.server import DashboardServer
 from rollkeeper.dashboard.views import StatusSource
 from rollkeeper.runtime.service import Service
 
-from tests.unit.runtime.conftest import A001, A001_FILES, cart_config, make_roll
+from tests.unit.runtime.conftest import A001, A001_FILES, cart_config, folder_target, make_roll
 
 #: Serves a dashboard of `state_dir` behind `gate`; its URL.
 Serve = Callable[[Path, Gate], str]
@@ -44,6 +44,16 @@ def serve() -> Iterator[Serve]:
 def shot(tmp_path: Path) -> Path:
     """The state folder of a cart whose RAID holds roll A001, after a real `run --once`."""
     config = cart_config(tmp_path)
+    make_roll(tmp_path / "RAID_A", A001, A001_FILES)
+    Service(config).run_once(wait=0)
+    return config.state.resolved_dir()
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> Path:
+    """As `shot`, with a folder target: A001 verified, uploaded and proven in one pass."""
+    (tmp_path / "nas").mkdir()
+    config = cart_config(tmp_path, target=folder_target(tmp_path / "nas"))
     make_roll(tmp_path / "RAID_A", A001, A001_FILES)
     Service(config).run_once(wait=0)
     return config.state.resolved_dir()

@@ -76,3 +76,13 @@ def test_no_ledger_yet_is_503_with_the_status_sentence(serve: Serve, tmp_path: P
     answer = httpx.get(f"{url}/api/status")
     assert answer.status_code == 503
     assert "rollkeeper run" in answer.json()["error"]
+
+
+def test_api_roll_lists_its_files_with_their_recorded_evidence(serve: Serve, stored: Path) -> None:
+    url = serve(stored, LOOPBACK_GATE)
+    files = httpx.get(f"{url}/api/rolls/{A001}").json()["files"]
+    assert [(f["path"], f["verified"], f["listed_in_mhl"]) for f in files] == [
+        ("Clips/A001C001.mov", True, True),
+        ("Clips/A001C002.mov", True, True),
+    ]
+    assert {f["stored_proven"] for f in files} == {True}

@@ -116,3 +116,17 @@ def test_a_hostile_roll_name_renders_as_text(serve: Serve, tmp_path: Path) -> No
     page = httpx.get(serve(config.state.resolved_dir(), LOOPBACK_GATE) + "/").text
     assert HOSTILE not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown, as text
+
+
+def test_a_rolls_page_lists_its_files_verification(serve: Serve, stored: Path) -> None:
+    url = serve(stored, LOOPBACK_GATE)
+    board = httpx.get(f"{url}/").text
+    assert f'<a href="/rolls/{A001}">A001R1AB</a>' in board
+    page = httpx.get(f"{url}/rolls/{A001}")
+    assert page.status_code == 200
+    assert "<h2>Files (2)</h2>" in page.text
+    assert (
+        '<span class="path">Clips/A001C001.mov</span> · verified yes · stored and proven yes · '
+        "archived no" in page.text
+    )
+    assert httpx.get(f"{url}/rolls/Z999").status_code == 404
