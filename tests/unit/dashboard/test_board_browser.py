@@ -51,3 +51,11 @@ def test_at_a_phones_width_nothing_scrolls_sideways_and_the_drives_come_first(
         assert evaluate(page, "document.documentElement.scrollWidth") <= 390
         assert evaluate(page, "document.querySelector('main > *').id") == "drives"
         assert evaluate(page, "document.querySelector('.drive .verdict').innerText") == "KEEP"
+
+
+@needs_chromium
+def test_a_rolls_page_fits_a_phone(serve: Serve, stored: Path) -> None:
+    url = f"{serve(stored, LOOPBACK_GATE)}/rolls/{A001}"
+    with page_at(url, stored.parent, 390, 844) as page:
+        assert evaluate(page, "document.documentElement.scrollWidth") <= 390
+        assert evaluate(page, "document.querySelectorAll('.files li').length") == 2
