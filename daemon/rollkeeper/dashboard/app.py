@@ -19,7 +19,7 @@ from starlette.types import ASGIApp
 
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.dashboard.guard import Gate, GuardMiddleware
-from rollkeeper.dashboard.pages import board_page, roll_page, style_sheet, warm
+from rollkeeper.dashboard.pages import board_page, roll_page, static_file, warm
 from rollkeeper.dashboard.views import StatusSource, day_rolls, drives, find_roll
 
 #: One API answer drawn from the status document and the request's path parameters.
@@ -90,7 +90,11 @@ def _board(source: StatusSource, cart: str) -> Callable[[Request], Response]:
 
 
 def _css(_request: Request) -> Response:
-    return Response(style_sheet(), media_type="text/css")
+    return Response(static_file("board.css"), media_type="text/css")
+
+
+def _js(_request: Request) -> Response:
+    return Response(static_file("live.js"), media_type="text/javascript")
 
 
 def build_app(source: StatusSource, gate: Gate, cart: str = "CART") -> ASGIApp:
@@ -105,5 +109,6 @@ def build_app(source: StatusSource, gate: Gate, cart: str = "CART") -> ASGIApp:
         Route("/rolls/{roll:path}", _roll_page(source, cart)),
         Route("/", _board(source, cart)),
         Route("/static/board.css", _css),
+        Route("/static/live.js", _js),
     ]
     return GuardMiddleware(Starlette(routes=routes), gate)

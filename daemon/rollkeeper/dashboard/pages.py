@@ -16,7 +16,8 @@ from rollkeeper.dashboard.board import drive_cards
 from rollkeeper.reports.status_text import daemon_line, notify_lines, target_line
 from rollkeeper.reports.status_watch import in_flight, problems
 
-#: The board reloads itself this often (seconds): live without a script.
+#: Without JavaScript the pages reload themselves this often (seconds); with it, `live.js`
+#: swaps in the page fetched again every 5 s, without a reload.
 REFRESH_SECONDS = 10
 
 
@@ -43,9 +44,9 @@ def warm() -> None:
 
 
 @cache
-def style_sheet() -> str:
-    """The board's CSS, served at /static/board.css."""
-    return files("rollkeeper.dashboard").joinpath("static/board.css").read_text(encoding="utf-8")
+def static_file(name: str) -> str:
+    """One of the pages' static files (`board.css`, `live.js`), served under /static/."""
+    return files("rollkeeper.dashboard").joinpath(f"static/{name}").read_text(encoding="utf-8")
 
 
 def rolls_by_day(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:

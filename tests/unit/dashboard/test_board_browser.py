@@ -4,6 +4,7 @@ drive name stays text (no element is made from it)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from rollkeeper.runtime.service import Service
@@ -11,7 +12,7 @@ from rollkeeper.runtime.service import Service
 from tests.browser import needs_chromium, rendered_dom, screenshot
 from tests.cdp import evaluate, page_at
 from tests.unit.dashboard.conftest import LOOPBACK_GATE, Serve
-from tests.unit.runtime.conftest import A001, A001_FILES, cart_config, make_roll
+from tests.unit.runtime.conftest import A001, A001_FILES, A002, cart_config, make_roll
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -59,3 +60,24 @@ def test_a_rolls_page_fits_a_phone(serve: Serve, stored: Path) -> None:
     with page_at(url, stored.parent, 390, 844) as page:
         assert evaluate(page, "document.documentElement.scrollWidth") <= 390
         assert evaluate(page, "document.querySelectorAll('.files li').length") == 2
+
+
+@needs_chromium
+def test_the_board_follows_the_ledger_without_a_reload(serve: Serve, tmp_path: Path) -> None:
+    """A roll offloaded while the page is open appears on it; the page is not reloaded (a
+    mark left on its window stays)."""
+    config = cart_config(tmp_path)
+    make_roll(tmp_path / "RAID_A", A001, A001_FILES)
+    Service(config).run_once(wait=0)
+    url = serve(config.state.resolved_dir(), LOOPBACK_GATE) + "/"
+    with page_at(url, tmp_path, 1280, 900) as page:
+        evaluate(page, "window.notReloaded = 42")
+        assert "A002R1AB" not in evaluate(page, "document.body.innerText")
+        make_roll(tmp_path / "RAID_A", A002, A001_FILES)
+        Service(config).run_once(wait=0)
+        give_up = time.monotonic() + 60  # the page polls every 5 s
+        while "A002R1AB" not in evaluate(page, "document.body.innerText"):
+            assert time.monotonic() < give_up, "the new roll never appeared"
+            time.sleep(0.2)
+        assert evaluate(page, "window.notReloaded") == 42
+        assert evaluate(page, "document.documentElement.dataset.live") == "ok"
