@@ -2,9 +2,9 @@
 and a Content-Security-Policy on every answer.
 
 - Only GET and HEAD: anything else is 405, whatever the path (nothing here changes anything).
-- A `Host` that is not the listen address, `localhost` or an `allowed_hosts` name is 403: a page
-  elsewhere cannot rebind its own name to the cart's address and read the dashboard (DNS
-  rebinding).
+- A `Host` that is not the listen address, `localhost`, an `allowed_hosts` name or an IP
+  address is 403: a page elsewhere cannot rebind its own name to the cart's address and read
+  the dashboard (DNS rebinding).
 - With a token: `Authorization: Bearer <token>`, or the cookie set after `?token=<token>` was
   shown once (then the browser is sent to the same address without it, so the token does not
   stay in its history); otherwise 401. The token is never written to any log.
@@ -13,6 +13,7 @@ and a Content-Security-Policy on every answer.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -53,6 +54,17 @@ class Gate:
     ) -> Gate:
         names = {listen_host.lower(), "localhost", *(name.lower() for name in allowed)}
         return cls(frozenset(names), token, secure)
+
+    def admits(self, host: str) -> bool:
+        """A Host the page answers: one of its names, or an IP address as such (DNS rebinding
+        needs a name: a page can only send an address as Host from that address's own origin)."""
+        if host in self.hosts:
+            return True
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return True
 
     def shown(self, candidate: str | None) -> bool:
         """The token was shown (compared in constant time); always true without a token."""
@@ -110,7 +122,7 @@ class GuardMiddleware:
                 "the dashboard is read-only", status_code=405, headers={"Allow": "GET, HEAD"}
             )
         headers = Headers(scope=scope)
-        if host_name(headers.get("host", "")) not in self.gate.hosts:
+        if not self.gate.admits(host_name(headers.get("host", ""))):
             return PlainTextResponse(
                 "this host name is not the dashboard's; add it to [dashboard] allowed_hosts",
                 status_code=403,

@@ -42,6 +42,17 @@ def test_localhost_and_the_allowed_names_are_answered(serve: Serve, shot: Path) 
         assert httpx.get(f"{url}/api/status", headers={"Host": host}).status_code == 200
 
 
+def test_an_address_typed_as_such_is_answered(serve: Serve, shot: Path) -> None:
+    """The cart's own address on the set network (an IP, not a name: nothing to rebind)."""
+    url = serve(shot, LOOPBACK_GATE)
+    for host in ("192.168.1.20:8642", "[fe80::1]:8642", "127.0.0.1"):
+        assert httpx.get(f"{url}/api/status", headers={"Host": host}).status_code == 200
+    assert (
+        httpx.get(f"{url}/api/status", headers={"Host": "192.168.1.20.evil.example"}).status_code
+        == 403
+    )
+
+
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
 def test_only_reading_is_allowed(serve: Serve, shot: Path, method: str) -> None:
     url = serve(shot, LOOPBACK_GATE)
