@@ -8,6 +8,7 @@ installs no signal handler (not the main thread): the daemon's own handlers stop
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import ssl
@@ -52,6 +53,20 @@ class Tls:
     key: Path
 
 
+def _reason(err: OSError) -> str:
+    """Why a bind failed, in the system's words ("Address already in use"; a name that does not
+    resolve: the resolver's)."""
+    if isinstance(err, socket.gaierror) or not err.errno:
+        return err.strerror or str(err)
+    return os.strerror(err.errno)
+
+
+def _fix(err: OSError) -> str:
+    if err.errno == errno.EADDRINUSE:
+        return "free that port or set [dashboard] listen to another"
+    return "set [dashboard] listen to an address of this machine (e.g. 127.0.0.1:8642)"
+
+
 def _bind(address: ListenAddress) -> socket.socket:
     family = socket.getaddrinfo(address.host, address.port, type=socket.SOCK_STREAM)[0][0]
     return socket.create_server((address.host, address.port), family=family)
@@ -91,8 +106,7 @@ class DashboardServer:
         except OSError as err:
             return (
                 f"the dashboard cannot listen on {self.address.host}:{self.address.port} "
-                f"({os.strerror(err.errno) if err.errno else err}); free that port or set "
-                "[dashboard] listen to another"
+                f"({_reason(err)}); {_fix(err)}"
             )
         self.address = ListenAddress(self.address.host, sock.getsockname()[1])  # port 0: chosen
         self.url = url_of(self.address, tls=self._config.ssl is not None)

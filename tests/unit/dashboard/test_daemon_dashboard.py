@@ -12,8 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rollkeeper.config.dashboard import ListenAddress
 from rollkeeper.config.errors import ConfigError
 from rollkeeper.core.errors import ExitCode
+from rollkeeper.dashboard.app import build_app
+from rollkeeper.dashboard.guard import Gate
+from rollkeeper.dashboard.server import DashboardServer
+from rollkeeper.dashboard.views import StatusSource
 from rollkeeper.fs.dashboard_state import DashboardState, read_dashboard_state
 from rollkeeper.reports.status import load_status
 from rollkeeper.runtime.service import Service
@@ -102,3 +107,13 @@ def test_a_token_variable_not_set_refuses_the_start(
         "is not set; set it to the dashboard's token, or remove token_env and listen on 127.0.0.1"
     )
     assert not (tmp_path / "state").exists()  # refused before anything was opened
+
+
+def test_an_address_not_on_this_machine_is_a_sentence(tmp_path: Path) -> None:
+    """192.0.2.1 (documentation's TEST-NET) is no address of this cart: nothing to bind."""
+    app = build_app(StatusSource(tmp_path), Gate.of("192.0.2.1", [], None))
+    problem = DashboardServer(app, ListenAddress("192.0.2.1", 8642)).start()
+    assert problem == (
+        "the dashboard cannot listen on 192.0.2.1:8642 (Cannot assign requested address); "
+        "set [dashboard] listen to an address of this machine (e.g. 127.0.0.1:8642)"
+    )
