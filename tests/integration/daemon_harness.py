@@ -64,12 +64,13 @@ def write_config(
         "[watch]",
         'mount_check_interval = "0.2s"',
         'poll_interval = "0.2s"',
+        "[dashboard]",
+        f'listen = "{dashboard}"',  # none by default: many daemons run at once
     ]
     if rescan_interval is not None:
         lines.append(f'rescan_interval = "{rescan_interval}"')
     if restat_interval is not None:
         lines.append(f'restat_interval = "{restat_interval}"')
-    lines += ["[dashboard]", f'listen = "{dashboard}"']  # none by default: many daemons at once
     for volume, role in volumes:
         lines += ["[[volumes]]", f'path = "{volume}"', f'role = "{role}"']
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
