@@ -46,13 +46,11 @@ def write_config(
     extra: str = "",
     rescan_interval: str | None = None,
     restat_interval: str | None = None,
-    dashboard: str = "",
 ) -> Path:
     """A configuration with `volumes` as (path or glob, role) pairs, a copy still short of
     files after `stall_after` seconds being INCOMPLETE (and, with
     `rescan_interval`, that many seconds between safety-net full rescans, e.g. "1h"; with
-    `restat_interval`, the longest time before such a rescan stats a verified roll's files; with
-    `dashboard`, the `[dashboard] listen` address, else no dashboard)."""
+    `restat_interval`, the longest time before such a rescan stats a verified roll's files)."""
     lines = [
         "[cart]",
         'name = "TEST-CART"',
@@ -64,8 +62,6 @@ def write_config(
         "[watch]",
         'mount_check_interval = "0.2s"',
         'poll_interval = "0.2s"',
-        "[dashboard]",
-        f'listen = "{dashboard}"',  # none by default: many daemons run at once
     ]
     if rescan_interval is not None:
         lines.append(f'rescan_interval = "{rescan_interval}"')

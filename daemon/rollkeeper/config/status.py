@@ -39,7 +39,6 @@ TOP_LEVEL_KEYS = frozenset(
         "monitor",
         "service",
         "log",
-        "dashboard",
     }
 )
 STATE_KEYS = frozenset({"dir", "keep_backups"})

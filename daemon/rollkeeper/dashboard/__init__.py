@@ -1,1 +1,0 @@
-"""The daemon's local, read-only page of drives, rolls and alarms, and its JSON API."""
