@@ -237,7 +237,7 @@ def test_files_first_and_mhl_last_waits_for_the_mhl_to_settle(cart: dict[str, Pa
     finally:
         daemon.stop()
     (ready,) = [e for e in events(cart, "copy_state") if "is ready" in str(e["message"])]
-    assert when(ready) >= mhl_written + 1.5
+    assert when(ready) >= mhl_written + 1.5 - 0.001  # the ledger keeps times to the millisecond
 
 
 def test_rotation_drives_matching_a_glob_come_and_go_without_restart(
