@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.s3server import S3Server
+from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +32,10 @@ def bucket(s3_server: S3Server) -> str:
 @pytest.fixture
 def tmp_root(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture
+def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's keys in the variables the test configurations name (`target_table`)."""
+    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)

@@ -30,15 +30,12 @@ from tests.integration.daemon_harness import (
     wait_until,
     write_config,
 )
-from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
+from tests.s3server import S3Server
 
 FILES = {"Clips/A001C001.mov": clip(1, 6 * 1024 * 1024), "Clips/A001C002.mov": clip(2, 4000)}
 
 
-@pytest.fixture(autouse=True)
-def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+pytestmark = pytest.mark.usefixtures("s3_credentials")  # tests/integration/conftest.py
 
 
 def s3_lines(endpoint: str, bucket: str) -> list[str]:

@@ -20,10 +20,7 @@ OTHER_A001 = "20261122_Day02/Camera_Media/A001R1AB"
 B002 = f"{DAY}/Camera_Media/B002R1AB"
 
 
-@pytest.fixture(autouse=True)
-def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+pytestmark = pytest.mark.usefixtures("s3_credentials")  # tests/integration/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -9,40 +9,17 @@ a subprocess (`python -m rollkeeper doctor`), as a person would run it.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.doctor_cli import checks, doctor
 from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
-
-
-def doctor(
-    config: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`rollkeeper doctor --config CONFIG ARGS` (the timeout only guards against a hang)."""
-    return subprocess.run(
-        [sys.executable, "-m", "rollkeeper", "doctor", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def checks(done: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:
-    document = json.loads(done.stdout)
-    assert document["schema"] == "rollkeeper.doctor/1"
-    assert document["exit_code"] == done.returncode
-    return {check["name"]: check for check in document["checks"]}
-
 
 KEYS = {"RK_DOC_KEY_ID": ACCESS_KEY, "RK_DOC_SECRET": SECRET_KEY}
 

@@ -21,16 +21,13 @@ from rollkeeper.transfer.s3_target import S3Target
 
 from tests.integration.daemon_harness import A001, Daemon, run_cli, wait_until
 from tests.integration.test_archive_and_clearance import FILES, Cart, reasons
-from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
+from tests.s3server import SECRET_KEY, S3Server
 
 RECHECK_ALWAYS = '[clearance]\nrecheck_interval = "0s"'
 CLIP = f"{A001}/Clips/A001C002.mov"
 
 
-@pytest.fixture(autouse=True)
-def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+pytestmark = pytest.mark.usefixtures("s3_credentials")  # tests/integration/conftest.py
 
 
 @pytest.fixture

@@ -23,16 +23,13 @@ from tests.integration.daemon_harness import (
 from tests.integration.test_stopping import parts_checkpointed
 from tests.integration.test_upload_fs import events
 from tests.integration.test_upload_s3 import objects, target_table
-from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
+from tests.s3server import S3Server
 from tests.tcpproxy import CountingProxy
 
 MiB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+pytestmark = pytest.mark.usefixtures("s3_credentials")  # tests/integration/conftest.py
 
 
 def test_a_pause_mid_file_holds_the_upload_and_resume_sends_only_the_parts_left(

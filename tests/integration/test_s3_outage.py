@@ -23,7 +23,7 @@ from tests.integration.daemon_harness import (
     wait_until,
 )
 from tests.integration.test_upload_s3 import cart, parts_checkpointed
-from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
+from tests.s3server import S3Server
 from tests.tcpproxy import CountingProxy
 
 MiB = 1024 * 1024
@@ -34,10 +34,7 @@ def uploaded(state: Path) -> str | None:
     return upload_state_in_ledger(state, A001)
 
 
-@pytest.fixture(autouse=True)
-def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+pytestmark = pytest.mark.usefixtures("s3_credentials")  # tests/integration/conftest.py
 
 
 def test_a_store_gone_mid_upload_leaves_the_copy_verified_and_uploads_when_it_answers(

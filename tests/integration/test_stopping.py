@@ -26,7 +26,7 @@ from tests.integration.daemon_harness import (
     write_config,
 )
 from tests.integration.test_upload_s3 import objects, open_uploads, target_table
-from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
+from tests.s3server import S3Server
 
 MiB = 1024 * 1024
 #: The grace period the tests give the daemon (seconds), and the file it is stopped in: at the
@@ -39,10 +39,7 @@ BIG = 40 * MiB
 SLACK = 3.0
 
 
-@pytest.fixture(autouse=True)
-def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+pytestmark = pytest.mark.usefixtures("s3_credentials")  # tests/integration/conftest.py
 
 
 def service_table() -> str:

@@ -15,13 +15,9 @@ from rollkeeper.transfer.factory import build_target
 from rollkeeper.transfer.identity import MARKER_NAME, IdentifiedTarget
 from rollkeeper.transfer.targets import TargetUnusable
 
-from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
+from tests.s3server import S3Server
 
-
-@pytest.fixture(autouse=True)
-def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+pytestmark = pytest.mark.usefixtures("s3_credentials")  # tests/integration/conftest.py
 
 
 def _target(endpoint: str, bucket: str) -> IdentifiedTarget:

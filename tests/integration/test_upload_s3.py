@@ -25,16 +25,13 @@ from tests.integration.daemon_harness import (
     wait_until,
     write_config,
 )
-from tests.s3server import ACCESS_KEY, SECRET_KEY, WRITER_KEY, WRITER_SECRET, S3Server
+from tests.s3server import WRITER_KEY, WRITER_SECRET, S3Server
 from tests.tcpproxy import CountingProxy
 
 MiB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def s3_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RK_TEST_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("RK_TEST_SECRET", SECRET_KEY)
+pytestmark = pytest.mark.usefixtures("s3_credentials")  # tests/integration/conftest.py
 
 
 def target_table(endpoint: str, bucket: str, **extra: Any) -> str:

@@ -11,33 +11,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.doctor_cli import checks, doctor
 from tests.httpreceiver import Answer, HttpReceiver
 from tests.smtpserver import SmtpServer
 
 SLACK_TOKEN = "T0000/B0000/doctor-secret-token"
-
-
-def doctor(
-    config: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "rollkeeper", "doctor", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def checks(done: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:
-    document = json.loads(done.stdout)
-    assert document["schema"] == "rollkeeper.doctor/1"
-    return {check["name"]: check for check in document["checks"]}
 
 
 def folder_config(tmp_path: Path, extra: str = "") -> Path:
