@@ -79,11 +79,10 @@ def _send_summary(config: Config, day: str | None) -> tuple[list[str], bool]:
     from rollkeeper.ledger.routing import routes_for
     from rollkeeper.ledger.store import Ledger
     from rollkeeper.notify.build import build_channels
-    from rollkeeper.notify.compose import Composer
     from rollkeeper.notify.sending import send_event_now
-    from rollkeeper.notify.summaries import report_summarizer
     from rollkeeper.reports.ledger_file import require_ledger
     from rollkeeper.reports.outbox import NO_LEDGER_HINT, ask_summary, check_day
+    from rollkeeper.runtime.reload import composer_for
 
     check_day(day)
     state_dir = config.state.resolved_dir()
@@ -93,7 +92,7 @@ def _send_summary(config: Config, day: str | None) -> tuple[list[str], bool]:
     ledger = Ledger.in_state_dir(state_dir, routes=routes)
     try:
         event_id, said = ask_summary(ledger, routes, day)
-        composer = Composer(config.cart.name, summarizer=report_summarizer(config))
+        composer = composer_for(config)
         results = send_event_now(ledger, event_id, channels, composer, config.notify.give_up_after)
     finally:
         ledger.close()

@@ -85,24 +85,23 @@ def require_volumes(config: Config, file: Path) -> None:
 
 
 def _service(config: Config, file: Path) -> Service:
-    """The daemon `config` describes, with its channels (built, secrets resolved, before
-    anything runs: a missing secret stops it here) and its warnings about unwise settings
-    logged. Without channels nothing of the notify room is imported."""
+    """The daemon `config` describes, its channels built before anything runs (a missing
+    secret stops it here) and its warnings about unwise settings logged. Without channels
+    nothing of the notify room's channels is imported."""
     import structlog
 
+    from rollkeeper.runtime.reload import composer_for, configured_channels
     from rollkeeper.runtime.service import Service
 
-    if not config.notify.channels():
-        return Service(config, config_file=file)
-    from rollkeeper.notify.build import build_channels, startup_warnings
-    from rollkeeper.notify.summaries import report_summarizer
+    if config.notify.channels():
+        from rollkeeper.notify.build import startup_warnings
 
-    log = structlog.get_logger("rollkeeper")
-    for warning in startup_warnings(config, file):
-        log.warning("config.unwise", warning=warning)
-    return Service(
-        config, channels=build_channels, summarizer=report_summarizer(config), config_file=file
-    )
+        log = structlog.get_logger("rollkeeper")
+        for warning in startup_warnings(config, file):
+            log.warning("config.unwise", warning=warning)
+    # the channels and the summary chosen as a reload (SIGHUP) chooses them
+    summarizer = composer_for(config).summarizer
+    return Service(config, channels=configured_channels, summarizer=summarizer, config_file=file)
 
 
 def print_once_summary(config: Config, answer: OnceAnswer) -> None:

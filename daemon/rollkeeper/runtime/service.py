@@ -57,7 +57,8 @@ ONCE_WAIT_SETTLES = 3
 #: `run --once` waits at most this long (seconds) for its last notifications to go out.
 ONCE_NOTIFY_WAIT = 30.0
 
-#: Builds the configured channels (`notify.build.build_channels` once wired).
+#: Builds the channels a configuration describes (`runtime.reload.configured_channels`, as
+#: `rollkeeper run` and a reload build them; tests give channels of their own).
 ChannelBuilder = Callable[[Config], Sequence[Channel]]
 
 
