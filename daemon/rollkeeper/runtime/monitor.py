@@ -12,13 +12,14 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import httpx
 import structlog
 
 from rollkeeper.config.notify import MonitorSettings, secret
-from rollkeeper.notify.http import HttpOptions, build_client
-from rollkeeper.notify.scrub import register, scrub
+
+if TYPE_CHECKING:  # httpx is imported only by a daemon that has a switch: not at every start
+    import httpx
 
 log = structlog.get_logger("rollkeeper")
 
@@ -66,6 +67,8 @@ class DeadMansSwitch:
 
     def ping(self, suffix: str = "", body: str = "") -> bool:
         """One ping; True when the server took it. Failures are remembered and logged."""
+        import httpx
+
         try:
             response = self.client.post(self.url + suffix, content=body.encode("utf-8"))
         except httpx.HTTPError as err:
@@ -89,6 +92,8 @@ class DeadMansSwitch:
 
 def _without_url(err: httpx.HTTPError) -> str:
     """An httpx error's message with the ping URL left out (httpx names the request's URL)."""
+    from rollkeeper.notify.scrub import scrub
+
     text = str(err)
     try:
         url = str(err.request.url)
@@ -102,6 +107,9 @@ def build_switch(settings: MonitorSettings) -> DeadMansSwitch | None:
     url = secret(settings.ping_url, settings.ping_url_env, "ping_url", "[monitor]")
     if url is None:
         return None
+    from rollkeeper.notify.http import HttpOptions, build_client
+    from rollkeeper.notify.scrub import register
+
     register([url])  # httpx's own log lines name it: scrubbed like a channel's secrets
     options = HttpOptions(PING_TIMEOUT, settings.verify_tls, settings.ca_bundle)
     return DeadMansSwitch(url, settings.ping_every, build_client(options))
