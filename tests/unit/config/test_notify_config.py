@@ -35,7 +35,7 @@ def test_a_channel_naming_an_unknown_event_kind_is_refused_with_the_known_ones()
     message = refused(SLACK + 'events = ["upload_finished"]\n')
     assert (
         "notify.slack[0].events = ['upload_finished']: 'upload_finished' is not an event kind"
-        in (message)
+        in message
     )
     assert "upload_done" in message
 
