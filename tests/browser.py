@@ -32,12 +32,13 @@ def chromium() -> str | None:
 needs_chromium = pytest.mark.skipif(chromium() is None, reason=MISSING)
 
 
-def _run(page: Path, scratch: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def _run(page: Path | str, scratch: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Chromium on `page`: a file, or a URL (the dashboard served on loopback)."""
     browser = chromium()
     assert browser is not None, MISSING
     profile = scratch / f"chromium-profile-{len(list(scratch.glob('chromium-profile-*')))}"
     return subprocess.run(
-        [browser, *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()],
+        [browser, *FLAGS, f"--user-data-dir={profile}", *extra, _address(page)],
         capture_output=True,
         text=True,
         check=False,
@@ -45,14 +46,18 @@ def _run(page: Path, scratch: Path, *extra: str) -> subprocess.CompletedProcess[
     )
 
 
-def rendered_dom(page: Path, scratch: Path) -> str:
+def _address(page: Path | str) -> str:
+    return page if isinstance(page, str) else page.resolve().as_uri()
+
+
+def rendered_dom(page: Path | str, scratch: Path) -> str:
     """The page's DOM as Chromium built it (`--dump-dom`): what a person's browser shows."""
     done = _run(page, scratch, "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
 
-def screenshot(page: Path, scratch: Path, png: Path, size: str = "1280,2000") -> Path:
+def screenshot(page: Path | str, scratch: Path, png: Path, size: str = "1280,2000") -> Path:
     """A PNG of the page as Chromium draws it."""
     done = _run(page, scratch, f"--screenshot={png.resolve()}", f"--window-size={size}")
     assert done.returncode == 0, done.stderr[-2000:]

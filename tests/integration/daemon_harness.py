@@ -46,11 +46,13 @@ def write_config(
     extra: str = "",
     rescan_interval: str | None = None,
     restat_interval: str | None = None,
+    dashboard: str = "",
 ) -> Path:
     """A configuration with `volumes` as (path or glob, role) pairs, a copy still short of
     files after `stall_after` seconds being INCOMPLETE (and, with
     `rescan_interval`, that many seconds between safety-net full rescans, e.g. "1h"; with
-    `restat_interval`, the longest time before such a rescan stats a verified roll's files)."""
+    `restat_interval`, the longest time before such a rescan stats a verified roll's files; with
+    `dashboard`, the `[dashboard] listen` address, else no dashboard)."""
     lines = [
         "[cart]",
         'name = "TEST-CART"',
@@ -62,11 +64,14 @@ def write_config(
         "[watch]",
         'mount_check_interval = "0.2s"',
         'poll_interval = "0.2s"',
+        "[dashboard]",
+        f'listen = "{dashboard}"',  # none by default: many daemons run at once
     ]
     if rescan_interval is not None:
         lines.append(f'rescan_interval = "{rescan_interval}"')
     if restat_interval is not None:
         lines.append(f'restat_interval = "{restat_interval}"')
+    lines += ["[dashboard]", f'listen = "{dashboard}"']  # none by default: many daemons at once
     for volume, role in volumes:
         lines += ["[[volumes]]", f'path = "{volume}"', f'role = "{role}"']
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import xxhash
 
+from rollkeeper.config.dashboard import DEFAULT_LISTEN
 from rollkeeper.mhl.model import HashKind
 from rollkeeper.mhl.seal import seal_asc, seal_legacy
 
@@ -197,6 +198,10 @@ def prepare(root: Path) -> DemoCart:
     return cart
 
 
+#: Where the demo's daemon serves its dashboard (the default `[dashboard] listen`).
+DEMO_DASHBOARD = f"http://{DEFAULT_LISTEN}/"
+
+
 def introduction(cart: DemoCart, rollkeeper: Path) -> str:
     """What `make run` says before the daemon's log starts: where everything is."""
     return (
@@ -205,6 +210,7 @@ def introduction(cart: DemoCart, rollkeeper: Path) -> str:
         f"  storage: {cart.target} (the target), {cart.archive} (the archive)\n"
         f"  config:  {cart.config}\n"
         f"  status in another shell: {rollkeeper} status --config {cart.config}\n"
+        f"  dashboard: {DEMO_DASHBOARD} (the drives board in a browser; JSON under /api/)\n"
         "Watch for: rolls verified and uploaded, the archive made, 'SHUTTLE_01 may be erased', "
         "then the RAID.\n"
         "Notifications that would be sent are printed between rules. Ctrl-C stops the daemon.\n"

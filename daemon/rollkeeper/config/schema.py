@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
+from rollkeeper.config.dashboard import DashboardSettings
 from rollkeeper.config.errors import ConfigError, ConfigUnreadable
 from rollkeeper.config.fields import Section
 from rollkeeper.config.lines import key_lines, line_of
@@ -50,6 +51,7 @@ class Config(Section):
     service: ServiceSettings = ServiceSettings()
     log: LogSettings = LogSettings()
     monitor: MonitorSettings = MonitorSettings()
+    dashboard: DashboardSettings = DashboardSettings()
 
     @field_validator("volumes", mode="after")
     @classmethod

@@ -39,6 +39,7 @@ TOP_LEVEL_KEYS = frozenset(
         "monitor",
         "service",
         "log",
+        "dashboard",
     }
 )
 STATE_KEYS = frozenset({"dir", "keep_backups"})

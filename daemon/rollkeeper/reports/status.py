@@ -28,6 +28,7 @@ from rollkeeper.core.clearance import judge_roll
 from rollkeeper.core.lifecycle import CopyState, RollState
 from rollkeeper.core.words import read_file_short
 from rollkeeper.core.words.storage import mount_to_upload_again
+from rollkeeper.fs.dashboard_state import read_dashboard_state
 from rollkeeper.fs.presence import Presence, read_presence
 from rollkeeper.fs.upload_control import read_upload_control
 from rollkeeper.ledger.rows import (
@@ -122,6 +123,7 @@ def status_document(
         "daemon": _daemon_json(state_dir),
         "target": _target_json(ledger),
         "upload_control": _upload_control_json(state_dir),
+        "dashboard": _dashboard_json(state_dir),
         "rolls": [
             _roll_json(ledger, row, copies_by_roll.get(row.id, []), uploads, archive_provider)
             for row in ledger.rolls()
@@ -170,6 +172,13 @@ def _upload_control_json(state_dir: Path) -> dict[str, Any] | None:
     (None: it never did)."""
     control = read_upload_control(state_dir)
     return asdict(control) if control is not None else None
+
+
+def _dashboard_json(state_dir: Path) -> dict[str, Any] | None:
+    """The dashboard's URL, whether it listens and why not, as the daemon last wrote them (None:
+    no dashboard was started with this state folder)."""
+    state = read_dashboard_state(state_dir)
+    return asdict(state) if state is not None else None
 
 
 def _notify_json(ledger: Ledger) -> list[dict[str, Any]]:

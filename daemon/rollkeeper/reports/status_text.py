@@ -45,6 +45,15 @@ def upload_control_line(control: dict[str, Any] | None) -> str | None:
     )
 
 
+def dashboard_line(dashboard: dict[str, Any] | None, daemon: dict[str, Any]) -> str | None:
+    """The dashboard's address while the daemon runs, or why it does not listen."""
+    if dashboard is None or not daemon["running"]:
+        return None
+    if dashboard["listening"]:
+        return f"Dashboard: {dashboard['url']}"
+    return f"Dashboard: NOT LISTENING: {dashboard['problem']} (the backup goes on)"
+
+
 def daemon_line(daemon: dict[str, Any]) -> str:
     """The first line of the status: is anything keeping these verdicts fresh?"""
     if daemon["running"]:
@@ -94,20 +103,7 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     """Rolls grouped by shoot day, then volumes."""
     from rich.markup import escape
 
-    console.print(escape(daemon_line(document["daemon"])))
-    if document["daemon"].get("config_rejected"):
-        console.print(f"[bold red]{escape(document['daemon']['config_rejected'])}[/]")
-    target = target_line(document.get("target"))
-    if target is not None:
-        style = "green" if document["target"]["usable"] else "bold red"
-        console.print(f"[{style}]{escape(target)}[/]")
-    control = document.get("upload_control")
-    uploads = upload_control_line(control)
-    if uploads is not None:
-        style = "bold yellow" if control and control["paused"] else "green"
-        console.print(f"[{style}]{escape(uploads)}[/]")
-    for style, line in notify_lines(document.get("notify", [])):
-        console.print(f"[{style}]{escape(line)}[/]")
+    _print_head(console, document)
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for roll in document["rolls"]:
         by_day[roll["shoot_day"] or "(no shoot day)"].append(roll)
@@ -120,6 +116,30 @@ def print_status(console: Console, document: dict[str, Any]) -> None:
     console.print("[bold]Volumes[/]")
     for volume in document["volumes"]:
         _print_volume(console, volume)
+
+
+def _print_head(console: Console, document: dict[str, Any]) -> None:
+    """The lines above the rolls: the daemon, the target, uploads, the dashboard, channels."""
+    from rich.markup import escape
+
+    console.print(escape(daemon_line(document["daemon"])))
+    if document["daemon"].get("config_rejected"):
+        console.print(f"[bold red]{escape(document['daemon']['config_rejected'])}[/]")
+    target = target_line(document.get("target"))
+    if target is not None:
+        style = "green" if document["target"]["usable"] else "bold red"
+        console.print(f"[{style}]{escape(target)}[/]")
+    control = document.get("upload_control")
+    uploads = upload_control_line(control)
+    if uploads is not None:
+        style = "bold yellow" if control and control["paused"] else "green"
+        console.print(f"[{style}]{escape(uploads)}[/]")
+    dashboard = dashboard_line(document.get("dashboard"), document["daemon"])
+    if dashboard is not None:
+        style = "green" if document["dashboard"]["listening"] else "bold yellow"
+        console.print(f"[{style}]{escape(dashboard)}[/]")
+    for style, line in notify_lines(document.get("notify", [])):
+        console.print(f"[{style}]{escape(line)}[/]")
 
 
 def _print_roll(console: Console, roll: dict[str, Any]) -> None:

@@ -32,7 +32,7 @@ from rollkeeper.runtime.loop import Steps
 log = structlog.get_logger("rollkeeper")
 
 #: Sections a running daemon cannot change: kept until it restarts.
-RESTART_ONLY = ("cart", "state", "target", "verify", "service", "log", "monitor")
+RESTART_ONLY = ("cart", "state", "target", "verify", "service", "log", "monitor", "dashboard")
 #: Sections only some keys of which change live (the rest need a restart).
 LIVE_KEYS = {
     "layout": ("settle_seconds", "stall_after"),

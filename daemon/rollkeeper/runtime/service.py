@@ -32,6 +32,7 @@ from rollkeeper.runtime.archive_step import ArchiveSchedule
 from rollkeeper.runtime.checkpoints import CheckpointInbox
 from rollkeeper.runtime.chores import Chores
 from rollkeeper.runtime.context import LoopContext
+from rollkeeper.runtime.dashboard import DashboardLife
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.loop import Loop, Steps
@@ -120,6 +121,7 @@ class Service:
         self.loop.switch = build_switch(config.monitor)  # pinged by `run`, not by `run --once`
         self.notifier = Notifier()
         self.chores = Chores(self.steps, self.notifier, self.loop.heartbeat, config_file)
+        self.dashboard = DashboardLife(config, context.state_dir)  # started by `run` only
 
     # --- what tests and benchmarks look at ------------------------------------------------------
 
@@ -231,6 +233,7 @@ class Service:
             self.steps.mounts.refresh(start_watchers=True)
             self.steps.archive.start()
             self.steps.notifying.start()
+            self.dashboard.start()
             notifier.ready()
             self.loop.run(self.stopping, notifier, self.chores.each())
             notifier.stopping()
@@ -240,6 +243,7 @@ class Service:
                 switch.fail(f"rollkeeper stopped on an error: {err}")
             raise
         finally:
+            self.dashboard.stop()
             self.chores.close()
             self.close()
             notifier.close()

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from rollkeeper.cli.demo import MARKER, prepare
+from rollkeeper.cli.demo import MARKER, introduction, prepare
 from rollkeeper.config.schema import load_config
 
 #: How long the headless demo may take before the test gives up on it (it takes seconds).
@@ -115,3 +115,13 @@ def test_make_run_refuses_a_foreign_demo_folder_with_a_sentence_and_exit_3(tmp_p
         "run `make run` from another folder\n"
     )
     assert (tmp_path / "demo" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_make_run_prints_the_dashboards_address(tmp_path: Path) -> None:
+    cart = prepare(tmp_path / "demo")
+    said = introduction(cart, Path("/usr/bin/rollkeeper"))
+    assert (
+        "  dashboard: http://127.0.0.1:8642/ (the drives board in a browser; JSON under /api/)\n"
+        in said
+    )
+    assert load_config(cart.config)[0].dashboard.listen == "127.0.0.1:8642"

@@ -42,6 +42,7 @@ def cart_config(tmp_path: Path, *, role: str = "raid", **sections: Any) -> Confi
         "state": {"dir": str(tmp_path / "state")},
         "layout": {"settle_seconds": 0},
         "volumes": [{"path": str(tmp_path / "RAID_A"), "role": role}],
+        "dashboard": {"listen": ""},  # no page on a fixed port while tests run side by side
     }
     raw.update(sections)
     return Config.model_validate(raw)

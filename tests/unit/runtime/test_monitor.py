@@ -160,7 +160,7 @@ def test_the_daemon_pings_fail_when_its_loop_dies_of_an_error(
     made to raise here, and the real service, ledger and switch do the rest."""
     config = parse_config(
         f'[state]\ndir = "{tmp_path / "state"}"\n'
-        f'[monitor]\nping_url = "{pings.url}"\nping_every = "1h"\n',
+        f'[monitor]\nping_url = "{pings.url}"\nping_every = "1h"\n[dashboard]\nlisten = ""\n',
         tmp_path / "rollkeeper.toml",
     )
     service = Service(config)

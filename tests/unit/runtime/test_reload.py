@@ -26,6 +26,7 @@ def toml(cart: Cart, extra: str = "") -> Path:
     file.write_text(
         f'[cart]\nname = "TEST-CART"\n[state]\ndir = "{cart.root.parent / "state"}"\n'
         f"[layout]\nsettle_seconds = 0\n"
+        f'[dashboard]\nlisten = ""\n'  # as the cart's configuration (no page in tests)
         f'[[volumes]]\npath = "{cart.root}"\nrole = "raid"\n{extra}',
         encoding="utf-8",
     )
@@ -60,6 +61,14 @@ def test_what_cannot_change_live_is_kept_and_named(tmp_path: Path) -> None:
     assert merged.state == old.state and merged.target is None
     assert merged.layout.profile == old.layout.profile
     assert merged.layout.settle_seconds == 30.0  # the live key of the same section changes
+
+
+def test_a_new_dashboard_address_waits_for_a_restart(tmp_path: Path) -> None:
+    old = config(tmp_path)
+    new = config(tmp_path, dashboard={"listen": "127.0.0.1:9999"})
+    merged, needs_restart = merge(old, new)
+    assert needs_restart == ["[dashboard]"]
+    assert merged.dashboard == old.dashboard
 
 
 def test_the_signal_only_raises_a_flag_the_loop_takes_once(cart: Cart) -> None:

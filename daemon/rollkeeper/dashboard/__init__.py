@@ -1,0 +1,1 @@
+"""The daemon's local, read-only page of drives, rolls and alarms, and its JSON API."""
