@@ -64,8 +64,6 @@ def write_config(
         "[watch]",
         'mount_check_interval = "0.2s"',
         'poll_interval = "0.2s"',
-        "[dashboard]",
-        f'listen = "{dashboard}"',  # none by default: many daemons run at once
     ]
     if rescan_interval is not None:
         lines.append(f'rescan_interval = "{rescan_interval}"')

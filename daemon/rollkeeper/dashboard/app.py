@@ -48,13 +48,15 @@ def _day(document: dict[str, Any], params: dict[str, str]) -> dict[str, Any] | N
 
 
 def _roll_answer(source: StatusSource) -> Answer:
-    """A roll as in the status document, with its files' recorded evidence (`files`)."""
+    """A roll as in the status document, with its files' recorded evidence (`files`) and when
+    each kind of it was checked (`checked_at`, as in `clearance --json`)."""
 
     def answer(document: dict[str, Any], params: dict[str, str]) -> dict[str, Any] | None:
         roll = find_roll(document, params["roll"])
         if roll is None:
             return None
-        return {**roll, "files": source.roll_files(roll["id"])}
+        evidence = source.roll_files(roll["id"])
+        return {**roll, "files": evidence.files, "checked_at": evidence.checked_at}
 
     return answer
 
@@ -66,12 +68,12 @@ def _roll_page(source: StatusSource, cart: str) -> Callable[[Request], Response]
         try:
             document = source.status()
             roll = find_roll(document, request.path_params["roll"])
-            files = source.roll_files(roll["id"]) if roll is not None else []
+            if roll is None:
+                return PlainTextResponse("no such roll", status_code=404)
+            evidence = source.roll_files(roll["id"])
         except RollkeeperError as err:
             return PlainTextResponse(str(err), status_code=503)
-        if roll is None:
-            return PlainTextResponse("no such roll", status_code=404)
-        return HTMLResponse(roll_page(roll, files, cart, datetime.now(UTC)))
+        return HTMLResponse(roll_page(roll, evidence, cart, datetime.now(UTC)))
 
     return endpoint
 
@@ -81,10 +83,10 @@ def _board(source: StatusSource, cart: str) -> Callable[[Request], Response]:
 
     def endpoint(_request: Request) -> Response:
         try:
-            document = source.status()
+            document, report = source.board()
         except RollkeeperError as err:
             return PlainTextResponse(str(err), status_code=503)
-        return HTMLResponse(board_page(document, cart, datetime.now(UTC)))
+        return HTMLResponse(board_page(document, report, cart, datetime.now(UTC)))
 
     return endpoint
 

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES
+from rollkeeper.core.words.reports import NOT_JUDGED
 
 Verdict = Literal["may be erased", "keep", "alarm"]
 _FAILED = frozenset(state.value for state in FAILED_ROLL_STATES)
-NOT_JUDGED = "not judged yet: the daemon judges a drive once its rolls are known"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class DriveCard:
     label: str
     role: str
     mounted: bool
-    rolls: list[str]
+    rolls: list[str]  # the roll names on it
     verdict: Verdict
     reason: str | None
     as_of: str | None  # "HH:MM UTC" of the verdict's oldest evidence
@@ -71,7 +71,7 @@ def _card(volume: dict[str, Any], rolls: dict[str, dict[str, Any]]) -> DriveCard
         label=volume["label"],
         role=volume["role"],
         mounted=bool(volume["mounted"]),
-        rolls=list(volume["rolls"]),
+        rolls=[rolls[r]["roll"] if r in rolls else r for r in volume["rolls"]],
         verdict=verdict,
         reason=reason,
         as_of=_clock(clearance.get("as_of")),

@@ -12,8 +12,13 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
+from rollkeeper.core.words.lines import size_text
 from rollkeeper.dashboard.board import drive_cards
-from rollkeeper.reports.status_text import daemon_line, notify_lines, target_line
+from rollkeeper.reports.report_html import state_class
+from rollkeeper.reports.roll_clearance import EVIDENCE_NAMES
+from rollkeeper.reports.roll_files import RollFiles
+from rollkeeper.reports.roll_report import RollReport, RollRow
+from rollkeeper.reports.status_text import daemon_line, health_lines, notify_lines, target_line
 from rollkeeper.reports.status_watch import in_flight, problems
 
 #: Without JavaScript the pages reload themselves this often (seconds); with it, `live.js`
@@ -34,6 +39,7 @@ def _template(name: str) -> Template:
             autoescape=True,  # every name on the page is untrusted
             undefined=StrictUndefined,
         )
+        environment.globals.update(size=size_text, state_class=state_class)
         return environment.get_template(name)
 
 
@@ -49,37 +55,53 @@ def static_file(name: str) -> str:
     return files("rollkeeper.dashboard").joinpath(f"static/{name}").read_text(encoding="utf-8")
 
 
-def rolls_by_day(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The rolls grouped by shoot day, the latest day first."""
-    days: dict[str, list[dict[str, Any]]] = {}
-    for roll in document["rolls"]:
-        days.setdefault(roll["shoot_day"] or "(no shoot day)", []).append(roll)
+def rolls_by_day(report: RollReport) -> list[tuple[str, list[RollRow]]]:
+    """The report's rolls grouped by shoot day, the latest day first."""
+    days: dict[str, list[RollRow]] = {}
+    for row in report.rows:
+        days.setdefault(row.shoot_day or "(no shoot day)", []).append(row)
     return sorted(days.items(), reverse=True)
 
 
-def board_page(document: dict[str, Any], cart: str, now: datetime) -> str:
-    """The page of `document`, shown at `now`: the drives board first, then the alarms and
-    health (problems, channels), the rolls in flight and the rolls by shoot day."""
+def _health(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """The health lines as `status` words them, each with its tone: the target, the archive
+    tier, the dead-man's switch and each notification channel."""
+    lines: list[tuple[str, str]] = []
+    target = document.get("target")
+    target_text = target_line(target)
+    if target is not None and target_text is not None:
+        lines.append(("ok" if target["usable"] else "bad", target_text))
+    styled = [*health_lines(document), *notify_lines(document.get("notify", []))]
+    lines += [("bad" if "red" in style else "warn" if "yellow" in style else "ok", line)
+              for style, line in styled]  # fmt: skip
+    return lines
+
+
+def board_page(document: dict[str, Any], report: RollReport, cart: str, now: datetime) -> str:
+    """The page of one moment (`document` and `report` of the same snapshot), shown at `now`:
+    the drives board first, then alarms and health, the rolls in flight and the rolls by
+    shoot day (the report's rows: files, size, verification, upload, archive, clearance)."""
     return _template("board.html.j2").render(
         cart=cart,
         daemon=daemon_line(document["daemon"]),
-        target=target_line(document.get("target")),
         cards=drive_cards(document),
         problems=problems(document),
-        channels=[line for _style, line in notify_lines(document.get("notify", []))],
+        health=_health(document),
         flights=in_flight(document),
-        days=rolls_by_day(document),
+        days=rolls_by_day(report),
         shown_at=now.astimezone(UTC).strftime("%H:%M:%S UTC"),
         refresh=REFRESH_SECONDS,
     )
 
 
-def roll_page(roll: dict[str, Any], files: list[dict[str, Any]], cart: str, now: datetime) -> str:
-    """One roll's page: the status document's roll and its files' recorded evidence."""
+def roll_page(roll: dict[str, Any], evidence: RollFiles, cart: str, now: datetime) -> str:
+    """One roll's page: the status document's roll, its files' recorded evidence and when
+    each kind of that evidence was checked."""
     return _template("roll.html.j2").render(
         cart=cart,
         roll=roll,
-        files=files,
+        files=evidence.files,
+        checked=[(EVIDENCE_NAMES[kind], at) for kind, at in evidence.checked_at.items()],
         shown_at=now.astimezone(UTC).strftime("%H:%M:%S UTC"),
         refresh=REFRESH_SECONDS,
     )

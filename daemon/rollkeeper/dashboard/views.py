@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rollkeeper.reports.roll_files import load_roll_files
+from rollkeeper.reports.roll_files import RollFiles, load_roll_files
+from rollkeeper.reports.roll_report import RollReport, load_status_and_report
 from rollkeeper.reports.status import load_status
 
 
@@ -27,9 +28,16 @@ class StatusSource:
         """The whole `rollkeeper.status/1` document, as `status --json` prints it now."""
         return load_status(self.state_dir, self.archive_provider, self.max_evidence_age)
 
-    def roll_files(self, roll_id: str) -> list[dict[str, Any]]:
-        """A roll's files with their recorded evidence (`reports.roll_files`)."""
-        return load_roll_files(self.state_dir, roll_id, self.archive_provider) or []
+    def board(self) -> tuple[dict[str, Any], RollReport]:
+        """The status document and the roll report of one moment (one snapshot): the board's
+        drives and health from the first, its rolls by shoot day from the second."""
+        return load_status_and_report(self.state_dir, self.archive_provider, self.max_evidence_age)
+
+    def roll_files(self, roll_id: str) -> RollFiles:
+        """A roll's files with their recorded evidence and when it was checked
+        (`reports.roll_files`); none for a roll gone from the ledger since."""
+        found = load_roll_files(self.state_dir, roll_id, self.archive_provider)
+        return found or RollFiles([], {})
 
 
 def drives(document: dict[str, Any]) -> list[dict[str, Any]]:

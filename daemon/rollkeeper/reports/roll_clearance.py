@@ -93,9 +93,16 @@ def find_day(rolls: Sequence[RollRecord], day: str) -> list[RollRecord]:
 
 
 def _checked(
-    ledger: Ledger, roll_id: str, objects: LiveObjects | None, archive_provider: str
+    ledger: Ledger,
+    roll_id: str,
+    objects: LiveObjects | None,
+    archive_provider: str,
+    *,
+    sources_now: bool,
 ) -> EvidenceChecked:
-    """When each piece of the roll's evidence was last checked (no archive tier: never)."""
+    """When each piece of the roll's evidence was last checked (no archive tier: never). With
+    `sources_now` the source files are re-stat'ed by this very answer; else they were as of the
+    last judgment of the drive the roll was uploaded from."""
     upload = ledger.roll_upload(roll_id)
     copies = ledger.copies(roll_id=roll_id)
     source = next((c for c in copies if upload and c.volume_id == upload.volume_id), None)
@@ -105,12 +112,22 @@ def _checked(
     stored = [u.checked_at for u in ledger.file_uploads(roll_id).values() if u.state == "stored"]
     archive = ledger.archive_check(roll_id) if archive_provider != "none" else None
     live = objects.checked_at if objects is not None else None
+    sources: str | None = None
+    if volume is not None and volume.mounted:
+        judged = None if sources_now else ledger.last_drive_clearance(volume.id)
+        sources = now_iso() if sources_now else judged.at if judged is not None else None
     return EvidenceChecked(
         mhl_verification=mhl,
-        source_files=now_iso() if volume is not None and volume.mounted else None,
+        source_files=sources,
         stored_objects=live or _oldest(stored),
         archive_copy=archive.checked_at if archive is not None else None,
     )
+
+
+def recorded_checks(ledger: Ledger, roll_id: str, archive_provider: str) -> EvidenceChecked:
+    """When each piece of the roll's evidence was last checked, as the ledger records it
+    (nothing is checked again: the dashboard's roll page)."""
+    return _checked(ledger, roll_id, None, archive_provider, sources_now=False)
 
 
 def _oldest(moments: list[str | None]) -> str | None:
@@ -130,7 +147,9 @@ def judge_one(ledger: Ledger, roll_id: str, judges: Judges) -> RollAnswer:
     )
     verdict = judge_roll(evidence, judges.policy)
     answer = RollAnswer(
-        verdict, describe_roll(verdict), _checked(ledger, roll_id, objects, judges.archive_provider)
+        verdict,
+        describe_roll(verdict),
+        _checked(ledger, roll_id, objects, judges.archive_provider, sources_now=True),
     )
     ledger.record_roll_clearance(
         roll_id=roll_id,
@@ -160,13 +179,19 @@ def _when(moment: str | None) -> str:
     return moment if moment is not None else "never"
 
 
+#: Each kind of evidence in words, by its field in `EvidenceChecked` (and in `checked_at`).
+EVIDENCE_NAMES = {
+    "mhl_verification": "MHL verification",
+    "source_files": "source files",
+    "stored_objects": "stored objects",
+    "archive_copy": "archive copy",
+}
+
+
 def checked_line(c: EvidenceChecked) -> str:
     """When each piece of evidence under an answer was checked, in one line."""
-    return (
-        f"  checked: MHL verification {_when(c.mhl_verification)}; source files "
-        f"{_when(c.source_files)}; stored objects {_when(c.stored_objects)}; archive copy "
-        f"{_when(c.archive_copy)}"
-    )
+    kinds = (f"{name} {_when(getattr(c, field))}" for field, name in EVIDENCE_NAMES.items())
+    return "  checked: " + "; ".join(kinds)
 
 
 def roll_answers_text(answers: Sequence[RollAnswer]) -> str:

@@ -120,6 +120,17 @@ def load_report(
     """The report of shoot day `day` (YYYYMMDD; None: the whole show) from the ledger."""
     if day is not None:
         shoot_date(day)
+    return load_status_and_report(state_dir, archive_provider, max_evidence_age, day)[1]
+
+
+def load_status_and_report(
+    state_dir: Path,
+    archive_provider: str = "none",
+    max_evidence_age: float = 600.0,
+    day: str | None = None,
+) -> tuple[dict[str, Any], RollReport]:
+    """The status document and the report of one moment of the ledger (one snapshot), so the
+    two can be shown side by side (the dashboard) without ever disagreeing."""
     require_ledger(state_dir, NO_LEDGER_HINT)
     freshness = Freshness(read_presence(state_dir), datetime.now(UTC), max_evidence_age)
     with read_snapshot(state_dir) as ledger:
@@ -135,7 +146,7 @@ def load_report(
     )
     ids = {r.roll_id for r in chosen}
     drives = tuple(_drive(v) for v in document["volumes"] if day is None or ids & set(v["rolls"]))
-    return RollReport(
+    report = RollReport(
         generated_at=utc(freshness.now.isoformat()) or "",
         day=day,
         daemon=document["daemon"],
@@ -144,6 +155,7 @@ def load_report(
         drives=drives,
         completeness=show,
     )
+    return document, report
 
 
 def _row(ledger: LedgerSnapshot, roll: dict[str, Any], counted: CopyTotals) -> RollRow:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rollkeeper import __version__
 from rollkeeper.core.clearance import judge_roll
@@ -41,9 +41,7 @@ from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
 from rollkeeper.reports.evidence_age import drive_as_of, is_stale_verdict
 from rollkeeper.reports.ledger_file import require_ledger
-
-if TYPE_CHECKING:
-    pass
+from rollkeeper.reports.status_health import archive_json, monitor_json, roll_archive_json
 
 STATUS_SCHEMA = "rollkeeper.status/1"
 
@@ -116,6 +114,7 @@ def status_document(
     volumes = {v.id: v for v in ledger.volumes()}
     copies_by_roll, rolls_by_volume = _copies_json(ledger, volumes)
     uploads = _uploads_json(ledger)
+    rolls = ledger.rolls()
     document = {
         "schema": STATUS_SCHEMA,
         "tool": {"name": "rollkeeper", "version": __version__},
@@ -126,13 +125,15 @@ def status_document(
         "dashboard": _dashboard_json(state_dir),
         "rolls": [
             _roll_json(ledger, row, copies_by_roll.get(row.id, []), uploads, archive_provider)
-            for row in ledger.rolls()
+            for row in rolls
         ],
         "volumes": [
             _volume_json(ledger, v, rolls_by_volume.get(v.id, []), freshness)
             for v in volumes.values()
         ],
         "notify": _notify_json(ledger),
+        "archive": archive_json(archive_provider, (ledger.archive_check(r.id) for r in rolls)),
+        "monitor": monitor_json(state_dir),
     }
     if _says_may_be_erased(document):
         ledger.check_integrity(thorough=True)
@@ -271,6 +272,7 @@ def _roll_json(
         "copies": copies,
         "upload": upload,
         "clearance": _roll_clearance(ledger, row.id, archive_provider),
+        "archive": roll_archive_json(ledger.archive_check(row.id)),
     }
 
 

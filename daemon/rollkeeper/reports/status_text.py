@@ -29,6 +29,35 @@ def target_line(target: dict[str, Any] | None) -> str | None:
     )
 
 
+def archive_line(archive: dict[str, Any] | None) -> str | None:
+    """The archive tier's line: its rolls by answer, when it was last asked, and the latest
+    reason a roll is not archived yet (an unreachable portal shows here first)."""
+    if archive is None:
+        return None
+    name = f"Archive ({archive['provider']})"
+    if archive["last_checked_at"] is None:
+        return f"{name}: not asked yet"
+    line = (
+        f"{name}: {archive['archived']} archived, {archive['pending']} pending, "
+        f"{archive['failed']} failed; last asked {clock(archive['last_checked_at'])}"
+    )
+    return f"{line} — {archive['problem']}" if archive["problem"] else line
+
+
+def monitor_line(monitor: dict[str, Any] | None) -> str | None:
+    """The dead-man's switch's line: when a ping last got through, or why the last did not."""
+    if monitor is None:
+        return None
+    success = monitor["last_success"]
+    got_through = f"last got through {clock(success)}" if success else "never got through"
+    if monitor["last_error"] is None:
+        return f"Dead-man's switch: pinged, {got_through}"
+    return (
+        f"Dead-man's switch: ping FAILED at {clock(monitor['last_attempt'])} "
+        f"({monitor['last_error']}); {got_through}"
+    )
+
+
 def upload_control_line(control: dict[str, Any] | None) -> str | None:
     """Uploads paused (since, until when) and the bandwidth window now; None when neither."""
     if control is None or not (control["paused"] or control["bandwidth_until"]):
@@ -140,6 +169,25 @@ def _print_head(console: Console, document: dict[str, Any]) -> None:
         console.print(f"[{style}]{escape(dashboard)}[/]")
     for style, line in notify_lines(document.get("notify", [])):
         console.print(f"[{style}]{escape(line)}[/]")
+    for style, line in health_lines(document):
+        console.print(f"[{style}]{escape(line)}[/]")
+
+
+def health_lines(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """The archive tier's and the dead-man's switch's lines with their styles (none when
+    neither is configured)."""
+    archive, monitor = document.get("archive"), document.get("monitor")
+    lines: list[tuple[str, str]] = []
+    archive_text = archive_line(archive)
+    if archive is not None and archive_text is not None:
+        troubled = archive["failed"] or archive["problem"]
+        lines.append(
+            ("bold red" if archive["failed"] else "yellow" if troubled else "green", archive_text)
+        )
+    monitor_text = monitor_line(monitor)
+    if monitor is not None and monitor_text is not None:
+        lines.append(("bold red" if monitor["last_error"] else "green", monitor_text))
+    return lines
 
 
 def _print_roll(console: Console, roll: dict[str, Any]) -> None:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import structlog
 
 from rollkeeper.config.notify import MonitorSettings, secret
+from rollkeeper.fs.monitor_state import MonitorState, write_monitor_state
 
 if TYPE_CHECKING:  # httpx is imported only by a daemon that has a switch: not at every start
     import httpx
@@ -31,10 +34,17 @@ class DeadMansSwitch:
     """Pings `url` from a thread of its own: `start`, then each `every` seconds while `beat`
     was called within the last period (a hung loop stops the pings), `fail` once, `stop`."""
 
-    def __init__(self, url: str, every: float, client: httpx.Client) -> None:
+    def __init__(
+        self,
+        url: str,
+        every: float,
+        client: httpx.Client,
+        on_ping: Callable[[MonitorState], None] | None = None,
+    ) -> None:
         self.url = url.rstrip("/")
         self.every = every
         self.client = client
+        self.on_ping = on_ping  # told how each ping fared (the daemon keeps it for `status`)
         self.last_success: datetime | None = None
         self.last_error: str | None = None
         self._last_beat = time.monotonic()
@@ -72,11 +82,22 @@ class DeadMansSwitch:
         try:
             response = self.client.post(self.url + suffix, content=body.encode("utf-8"))
         except httpx.HTTPError as err:
-            return self._failed(f"{type(err).__name__} ({_without_url(err)})")
-        if response.status_code >= 300:
-            return self._failed(f"the server answered HTTP {response.status_code}")
-        self.last_success, self.last_error = datetime.now(UTC), None
-        return True
+            took = self._failed(f"{type(err).__name__} ({_without_url(err)})")
+        else:
+            if response.status_code >= 300:
+                took = self._failed(f"the server answered HTTP {response.status_code}")
+            else:
+                self.last_success, self.last_error, took = datetime.now(UTC), None, True
+        self._tell()
+        return took
+
+    def _tell(self) -> None:
+        """Hand how the last ping fared to `on_ping` (never the URL)."""
+        if self.on_ping is None:
+            return
+        success = self.last_success.isoformat(timespec="seconds") if self.last_success else None
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.on_ping(MonitorState(success, now, self.last_error))
 
     def _failed(self, why: str) -> bool:
         if why != self.last_error:  # said once per kind of failure, not at every period
@@ -102,7 +123,9 @@ def _without_url(err: httpx.HTTPError) -> str:
     return scrub(text.replace(url, "[ping_url]"))
 
 
-def build_switch(settings: MonitorSettings) -> DeadMansSwitch | None:
+def build_switch(
+    settings: MonitorSettings, on_ping: Callable[[MonitorState], None] | None = None
+) -> DeadMansSwitch | None:
     """The switch `[monitor]` describes, or None when no ping URL is set."""
     url = secret(settings.ping_url, settings.ping_url_env, "ping_url", "[monitor]")
     if url is None:
@@ -112,4 +135,17 @@ def build_switch(settings: MonitorSettings) -> DeadMansSwitch | None:
 
     register([url])  # httpx's own log lines name it: scrubbed like a channel's secrets
     options = HttpOptions(PING_TIMEOUT, settings.verify_tls, settings.ca_bundle)
-    return DeadMansSwitch(url, settings.ping_every, build_client(options))
+    return DeadMansSwitch(url, settings.ping_every, build_client(options), on_ping)
+
+
+def kept_in(state_dir: Path) -> Callable[[MonitorState], None]:
+    """Each ping's outcome written to the state folder (`monitor.json`) for `status` and the
+    dashboard; a state disk that cannot take it costs that record, never the ping."""
+
+    def keep(state: MonitorState) -> None:
+        try:
+            write_monitor_state(state_dir, state)
+        except OSError as err:
+            log.warning("monitor.state_not_written", path=str(state_dir), error=str(err))
+
+    return keep

@@ -24,6 +24,7 @@ import structlog
 from rollkeeper.config.schema import Config
 from rollkeeper.core.layout import LayoutProfile, build_profile
 from rollkeeper.core.lifecycle import FAILED_ROLL_STATES
+from rollkeeper.fs.monitor_state import clear_monitor_state
 from rollkeeper.fs.watch import Change
 from rollkeeper.ledger.store import Ledger, StateLock
 from rollkeeper.notify.compose import Composer, Summarizer, count_summary
@@ -36,7 +37,7 @@ from rollkeeper.runtime.dashboard import DashboardLife
 from rollkeeper.runtime.jobs import Jobs
 from rollkeeper.runtime.judging import Judging
 from rollkeeper.runtime.loop import Loop, Steps
-from rollkeeper.runtime.monitor import build_switch
+from rollkeeper.runtime.monitor import build_switch, kept_in
 from rollkeeper.runtime.mounts import Mounts
 from rollkeeper.runtime.notifying import Notifying
 from rollkeeper.runtime.recording import Recording
@@ -118,7 +119,10 @@ class Service:
         )
         self.loop = Loop(self.steps)
         self.loop.requests.handle(self.uploads.pausing.handlers())  # `pause`, `resume`
-        self.loop.switch = build_switch(config.monitor)  # pinged by `run`, not by `run --once`
+        # pinged by `run`, not by `run --once`; how it fares is kept for `status` (monitor.json)
+        self.loop.switch = build_switch(config.monitor, kept_in(context.state_dir))
+        if self.loop.switch is None:
+            clear_monitor_state(context.state_dir)
         self.notifier = Notifier()
         self.chores = Chores(self.steps, self.notifier, self.loop.heartbeat, config_file)
         self.dashboard = DashboardLife(config, context.state_dir)  # started by `run` only

@@ -86,3 +86,9 @@ def test_api_roll_lists_its_files_with_their_recorded_evidence(serve: Serve, sto
         ("Clips/A001C002.mov", True, True),
     ]
     assert {f["stored_proven"] for f in files} == {True}
+
+
+def test_api_roll_says_when_each_kind_of_evidence_was_checked(serve: Serve, stored: Path) -> None:
+    checked = httpx.get(f"{serve(stored, LOOPBACK_GATE)}/api/rolls/{A001}").json()["checked_at"]
+    assert list(checked) == ["mhl_verification", "source_files", "stored_objects", "archive_copy"]
+    assert checked["mhl_verification"] is not None and checked["archive_copy"] is None

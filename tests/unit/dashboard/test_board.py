@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from rollkeeper.dashboard.board import NOT_JUDGED, drive_cards
+from rollkeeper.core.words.reports import NOT_JUDGED
+from rollkeeper.dashboard.board import drive_cards
+from rollkeeper.fs.monitor_state import MonitorState, write_monitor_state
 from rollkeeper.runtime.service import Service
 
 from tests.unit.dashboard.conftest import LOOPBACK_GATE, Serve
@@ -101,7 +103,6 @@ def test_a_hostile_drive_name_renders_as_text(serve: Serve, tmp_path: Path) -> N
     page = httpx.get(serve(config.state.resolved_dir(), LOOPBACK_GATE) + "/").text
     assert HOSTILE not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown, as text
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_the_page_lists_alarms_then_the_rolls_by_shoot_day(serve: Serve, shot: Path) -> None:
@@ -109,7 +110,17 @@ def test_the_page_lists_alarms_then_the_rolls_by_shoot_day(serve: Serve, shot: P
     drives, alarms, days = (page.index(f'id="{name}"') for name in ("drives", "alarms", "days"))
     assert drives < alarms < days
     assert "No open problem." in page
-    assert page.index("<h3>20261121_Day01</h3>") < page.index(">A001R1AB</a> · <strong>verified")
+    assert page.index("<h3>20261121_Day01</h3>") < page.index(">A001R1AB</a> · <strong")
+
+
+def test_a_roll_by_shoot_day_shows_its_files_size_and_each_stage(
+    serve: Serve, stored: Path
+) -> None:
+    page = httpx.get(serve(stored, LOOPBACK_GATE) + "/").text
+    line = page[page.index(">A001R1AB</a>") :].split("</li>")[0]
+    text = re.sub(r"<[^>]+>", "", line)
+    assert "2 file(s), 12.3 kB" in text
+    assert "verification verified · upload uploaded · archive pending · clearance cards" in text
 
 
 def test_a_hostile_roll_name_renders_as_text(serve: Serve, tmp_path: Path) -> None:
@@ -133,3 +144,27 @@ def test_a_rolls_page_lists_its_files_verification(serve: Serve, stored: Path) -
         "archived no" in page.text
     )
     assert httpx.get(f"{url}/rolls/Z999").status_code == 404
+
+
+def test_a_rolls_page_says_when_each_kind_of_evidence_was_checked(
+    serve: Serve, stored: Path
+) -> None:
+    page = httpx.get(serve(stored, LOOPBACK_GATE) + f"/rolls/{A001}").text
+    checked = re.findall(r"<li>([a-zA-Z ]+): ([^<]+)</li>", page.split('id="evidence"')[1])
+    kinds = dict(checked[:4])
+    assert list(kinds) == ["MHL verification", "source files", "stored objects", "archive copy"]
+    assert kinds["MHL verification"].startswith("20") and kinds["stored objects"].startswith("20")
+    assert kinds["archive copy"] == "never"  # no archive tier on this cart
+
+
+def test_health_shows_the_target_and_the_dead_mans_switchs_last_ping(
+    serve: Serve, stored: Path
+) -> None:
+    write_monitor_state(stored, MonitorState(None, "2026-12-06T10:05:00+00:00", "HTTP 500"))
+    page = httpx.get(serve(stored, LOOPBACK_GATE) + "/").text
+    health = page.split('class="health"')[1].split("</ul>")[0]
+    assert '<li class="ok">Target: ' in health
+    assert (
+        '<li class="bad">Dead-man&#39;s switch: ping FAILED at 2026-12-06 10:05 UTC (HTTP 500); '
+        "never got through</li>" in health
+    )

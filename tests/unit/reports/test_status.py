@@ -185,9 +185,9 @@ def test_a_status_is_one_consistent_read_of_the_ledger(
 # --- the document ---------------------------------------------------------------------------------
 
 DOCUMENT_KEYS = ["schema", "tool", "state_dir", "daemon", "target", "upload_control", "dashboard",
-                 "rolls", "volumes", "notify"]  # fmt: skip
+                 "rolls", "volumes", "notify", "archive", "monitor"]  # fmt: skip
 ROLL_KEYS = ["id", "shoot_day", "media_type", "roll", "camera_format", "state", "problems",
-             "volumes", "copies", "upload", "clearance"]  # fmt: skip
+             "volumes", "copies", "upload", "clearance", "archive"]  # fmt: skip
 VOLUME_KEYS = ["label", "role", "mounted", "mount_path", "fs_uuid", "last_full_scan", "problems",
                "rolls", "unaccounted", "clearance", "erased_at"]  # fmt: skip
 CLEARANCE_KEYS = ["cards_clear", "raid_clear", "reasons", "warnings"]

@@ -15,7 +15,8 @@ from pydantic import SecretStr
 from rollkeeper.config.errors import ConfigError
 from rollkeeper.config.notify import MonitorSettings
 from rollkeeper.config.schema import parse_config
-from rollkeeper.runtime.monitor import DeadMansSwitch, build_switch
+from rollkeeper.fs.monitor_state import MONITOR_FILE, read_monitor_state
+from rollkeeper.runtime.monitor import DeadMansSwitch, build_switch, kept_in
 from rollkeeper.runtime.service import Service
 
 from tests.httpreceiver import Answer, HttpReceiver
@@ -173,3 +174,37 @@ def test_the_daemon_pings_fail_when_its_loop_dies_of_an_error(
         service.run()
     assert pings.wait_for(2) == [f"{CHECK}/start", f"{CHECK}/fail"]
     assert pings.bodies[1] == b"rollkeeper stopped on an error: a bug in a step"
+
+
+# --- how the switch last fared, kept for `status` and the dashboard -----------------------------
+
+
+def test_each_ping_is_kept_in_the_state_folder_without_its_url(
+    pings: Pings, tmp_path: Path
+) -> None:
+    switch = DeadMansSwitch(pings.url, 60, httpx.Client(timeout=5), kept_in(tmp_path))
+    assert switch.ping()
+    kept = read_monitor_state(tmp_path)
+    assert kept is not None and kept.last_success is not None and kept.last_error is None
+    assert CHECK not in (tmp_path / MONITOR_FILE).read_text(encoding="utf-8")
+
+
+def test_a_refused_ping_is_kept_with_why_and_the_last_that_got_through(
+    pings: Pings, tmp_path: Path
+) -> None:
+    switch = DeadMansSwitch(pings.url, 60, httpx.Client(timeout=5), kept_in(tmp_path))
+    switch.ping()
+    pings.answer(500)
+    switch.ping()
+    kept = read_monitor_state(tmp_path)
+    assert kept is not None and kept.last_error == "the server answered HTTP 500"
+    assert kept.last_success is not None and kept.last_success <= kept.last_attempt
+
+
+def test_a_state_folder_that_cannot_be_written_costs_the_record_not_the_ping(
+    pings: Pings, tmp_path: Path
+) -> None:
+    gone = tmp_path / "not-there"
+    switch = DeadMansSwitch(pings.url, 60, httpx.Client(timeout=5), kept_in(gone))
+    assert switch.ping() and pings.paths == [CHECK]
+    assert read_monitor_state(gone) is None

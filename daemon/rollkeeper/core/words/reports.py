@@ -138,11 +138,15 @@ class DriveWords:
     rolls: int = 0  # rolls with a copy on it
 
 
+#: Why a drive has no verdict: the same words in reports, summaries and on the dashboard.
+NOT_JUDGED = "not judged yet"
+
+
 def drive_line(drive: DriveWords, *, first_reason: bool = True) -> str:
     """One drive's answer as recorded, never more than `rollkeeper status` would claim; a
     refusal names its first reason unless the reasons are listed beneath it."""
     if not drive.judged:
-        return f"{drive.label} ({drive.role}): keep — not judged yet"
+        return f"{drive.label} ({drive.role}): keep — {NOT_JUDGED}"
     as_of = f"as of {clock(drive.as_of)}" if drive.as_of else "as recorded"
     if drive.clear and drive.stale:
         return (
