@@ -135,6 +135,12 @@ def test_a_roll_whose_archive_was_polled_since_its_last_listing_is_due() -> None
     assert not due(NOW - timedelta(minutes=1), NOW - timedelta(minutes=2))
 
 
+def test_a_poll_recorded_in_the_same_millisecond_as_the_listing_makes_it_due() -> None:
+    """The ledger keeps milliseconds: at the same one, the poll may have come after."""
+    listed = NOW - timedelta(minutes=1)
+    assert due(listed, listed)
+
+
 def roll(problem: str | None) -> RollEvidence:
     file = FileEvidence("a.mov", True, False, True, True, None, True, None if problem else True)
     return RollEvidence(

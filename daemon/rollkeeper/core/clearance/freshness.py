@@ -152,7 +152,8 @@ def recheck_due(
     checked = times.objects_checked_at
     if checked is None:
         return True
-    if times.archive_checked_at is not None and times.archive_checked_at > checked:
+    # at the same millisecond (what the ledger keeps) the poll may have come after: list again
+    if times.archive_checked_at is not None and times.archive_checked_at >= checked:
         return True
     every = min(interval, max_age / 2) if cleared else interval
     return now - checked >= timedelta(seconds=every)
