@@ -38,8 +38,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Four workers on two cores: most tests wait on a daemon, a server or a settle time, not the
+# CPU (measured: 7 min 14 s in 4 workers, 13 min 22 s in one). Each worker starts its own
+# SeaweedFS; tests share nothing else.
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 4 --dist worksteal
 
 ## Benchmarks (installs xxhsum from Debian when missing); results go in bench/RESULTS.md.
 bench: $(STAMP)

@@ -42,9 +42,11 @@ def notify_config(
     channels: str,
     *,
     target: bool | str = True,
+    dashboard: str = "",
 ) -> Path:
     """The configuration of a cart with `volumes` (path, role), the `channels` tables and a
-    target: a folder `nas` (True), none (False) or the `[target]` table given."""
+    target: a folder `nas` (True), none (False) or the `[target]` table given; with
+    `dashboard`, its listen address (else no dashboard)."""
     extra = target if isinstance(target, str) else ""
     if target is True:
         (tmp_path / "nas").mkdir(exist_ok=True)
@@ -55,6 +57,7 @@ def notify_config(
         volumes,
         settle=0.2,
         extra=extra + channels,
+        dashboard=dashboard,
     )
 
 

@@ -7,8 +7,8 @@ that offers no STARTTLS, a certificate that does not verify. The real daemon run
 channel has been tried and pinged; then everything a person sees is scanned for every secret and
 its distinctive pieces: the daemon's output and its log file, `status` and `status --json`,
 `notify outbox` and `--json`, `notify test`, `report` as CSV, JSON and HTML, `notify summary`,
-`run --once` (which delivers the summary asked for, failing again), its log lines, and the
-messages the servers received."""
+`run --once` (which delivers the summary asked for, failing again), its log lines, the
+dashboard's pages and API, and the messages the servers received."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.httpreceiver import Answer, HttpReceiver
@@ -162,10 +163,17 @@ def test_no_secret_appears_in_anything_a_person_sees(tmp_path: Path, servers: Se
     raid = tmp_path / "RAID_A"
     make_roll(raid, A001, sample_files(1))
     flip_a_byte(make_roll(raid, A002, sample_files(2)))
-    config = notify_config(tmp_path, [(str(raid), "raid")], channels(servers))
+    page = f"http://127.0.0.1:{free_port()}"
+    config = notify_config(
+        tmp_path, [(str(raid), "raid")], channels(servers), dashboard=page.removeprefix("http://")
+    )
     daemon = Daemon(config).start()
     try:
         wait_until(lambda: tried_everywhere(config, servers), what="every channel tried")
+        pages = [
+            httpx.get(page + path, timeout=10).text
+            for path in ("/", "/api/status", "/api/drives", f"/api/rolls/{A001}", f"/rolls/{A001}")
+        ]
     finally:
         output = daemon.stop()
     seen = [output, (tmp_path / "state" / "rollkeeper.log").read_text(encoding="utf-8")]
@@ -176,11 +184,12 @@ def test_no_secret_appears_in_anything_a_person_sees(tmp_path: Path, servers: Se
     ):  # fmt: skip
         seen.append(shown(config, *command))
     seen.append((tmp_path / "state" / "rollkeeper.log").read_text(encoding="utf-8"))  # run --once's
-    seen += received(servers)
+    seen += received(servers) + pages
 
     everything = "\n".join(seen)
     assert "holds inline secrets" in output  # the start-up warning names the keys, not values
     assert "monitor.ping_failed" in output
+    assert "Dead-man&#39;s switch: ping FAILED" in pages[0]  # the page says so, without the URL
     assert all(f"{name} (" in seen[6] and "failed: " in seen[6] for name in FAILING)  # test
     assert "[secret]" in everything  # the echoed secrets were there to leak, and were hidden
     leaks = sorted({secret for secret in SECRETS if secret in everything})
