@@ -37,6 +37,8 @@ def prove(
     else:
         proven = stored.size == item.size and checksum.matches(stored.checksum, multipart=multipart)
         how = f"store's {target.checksum_algorithm} {stored.checksum}"
+        if stored.size != item.size:  # the same checksum over other bytes cannot be: say why
+            how += f", {stored.size} bytes stored of {item.size}"
     if proven:
         item.state = UploadState.STORED
         item.proof = ("found identical; " if found else "") + how

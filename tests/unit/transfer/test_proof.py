@@ -142,3 +142,25 @@ def test_a_write_that_keeps_failing_with_nothing_under_the_key_raises_its_failur
     with pytest.raises(TransientFailure):
         commit_and_prove(uplink, item, verified(item, content), write, multipart=False)
     assert item.state is UploadState.UPLOADING
+
+
+class _ChecksummingStore:
+    """A store proven by its own checksum (as S3 is), never read back."""
+
+    proven_by_read_back = False
+    checksum_algorithm = "crc64nvme"
+
+
+def test_a_store_reporting_our_checksum_with_another_size_fails_naming_both_sizes(
+    source_file: FileMaker,
+) -> None:
+    """The same checksum over other bytes cannot be: the message must not read as a match."""
+    content = media(9, 5_000)
+    item = source_file("clip.mov", content)
+    checksum = verified(item, content)
+    stored = StoredObject(item.key, 0, item.local_checksum)  # a proxy lost the size, say
+
+    prove(_ChecksummingStore(), item, stored, checksum, multipart=False, found=False)  # type: ignore[arg-type]
+
+    assert item.state is UploadState.FAILED
+    assert f"{item.local_checksum}, 0 bytes stored of 5000" in (item.detail or "")
