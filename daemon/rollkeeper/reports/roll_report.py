@@ -23,7 +23,7 @@ from rollkeeper.core.layout.shoot_day import calendar_date, parse_shoot_day_name
 from rollkeeper.core.lifecycle import FAILED_COPY_STATES, FAILED_ROLL_STATES
 from rollkeeper.core.words.reports import DriveWords
 from rollkeeper.fs.presence import read_presence
-from rollkeeper.ledger.rows import CopyRow
+from rollkeeper.ledger.rows import ArchiveCheck, CopyRow
 from rollkeeper.ledger.snapshot import LedgerSnapshot, read_snapshot
 from rollkeeper.ledger.totals import CopyTotal
 from rollkeeper.reports.ledger_file import require_ledger
@@ -185,13 +185,21 @@ def _row(ledger: LedgerSnapshot, roll: dict[str, Any], counted: CopyTotals) -> R
         verification_at=utc(verified_at),
         upload=upload.get("state") or "",
         upload_at=utc(upload.get("finished_at") or upload.get("started_at")),
-        archive=archive.state if archive is not None else "",
+        archive=_archive_state(archive),
         archive_at=utc(archive.archived_at or archive.checked_at) if archive else None,
         clearance="raid" if clearance["raid_clear"] else "cards" if clearance["cards_clear"]
         else "none",
         copies=tuple(roll["volumes"]),
         problems=tuple(roll["problems"]),
     )  # fmt: skip
+
+
+def _archive_state(check: ArchiveCheck | None) -> str:
+    """The archive's last answer; "none" without an archive tier (whose answer, "pending"
+    forever, would read as something still to come); "" before it was asked."""
+    if check is None:
+        return ""
+    return "none" if check.provider == "none" else check.state
 
 
 def _verification(copies: list[dict[str, Any]]) -> tuple[str, str | None]:

@@ -120,7 +120,7 @@ def test_a_roll_by_shoot_day_shows_its_files_size_and_each_stage(
     line = page[page.index(">A001R1AB</a>") :].split("</li>")[0]
     text = re.sub(r"<[^>]+>", "", line)
     assert "2 file(s), 12.3 kB" in text
-    assert "verification verified · upload uploaded · archive pending · clearance cards" in text
+    assert "verification verified · upload uploaded · archive none · clearance cards" in text
 
 
 def test_a_hostile_roll_name_renders_as_text(serve: Serve, tmp_path: Path) -> None:
