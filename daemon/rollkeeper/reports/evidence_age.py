@@ -9,7 +9,7 @@ Only `rollkeeper clearance` re-proves a verdict on demand; `status` says how old
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from rollkeeper.core.clearance.freshness import is_stale
 from rollkeeper.core.lifecycle import CopyState
@@ -38,8 +38,6 @@ def drive_as_of(ledger: Ledger, volume_id: int, verdict: DriveClearance) -> str:
 
 def is_stale_verdict(as_of: str, presence: Presence | None, now: datetime, max_age: float) -> bool:
     """Evidence older than `max_age`, or no daemon seen within it to keep the verdict fresh."""
-    if presence is None or now - datetime.fromisoformat(presence.seen_at) > timedelta(
-        seconds=max_age
-    ):
+    if presence is None or is_stale(datetime.fromisoformat(presence.seen_at), now, max_age):
         return True
     return is_stale(datetime.fromisoformat(as_of), now, max_age)

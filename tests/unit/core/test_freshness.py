@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from rollkeeper.core.clearance import RollEvidence, judge_roll
 from rollkeeper.core.clearance.evidence import FileEvidence
 from rollkeeper.core.clearance.freshness import (
+    FUTURE_TOLERANCE,
     ListedObject,
     RecheckTimes,
     RecordedObject,
@@ -102,6 +103,14 @@ def test_evidence_checked_within_the_age_is_fresh_and_older_is_stale() -> None:
     assert is_stale(NOW - timedelta(seconds=601), NOW, 600)
 
 
+def test_evidence_checked_at_a_time_still_to_come_is_stale_the_clock_was_set_back() -> None:
+    assert is_stale(NOW + timedelta(minutes=30), NOW, 600)
+
+
+def test_evidence_a_few_seconds_ahead_is_not_a_clock_set_back() -> None:
+    assert not is_stale(NOW + timedelta(seconds=FUTURE_TOLERANCE), NOW, 600)
+
+
 def test_the_oldest_evidence_is_the_age_and_one_never_checked_makes_it_unknown() -> None:
     earlier = NOW - timedelta(minutes=5)
     assert oldest([NOW, earlier]) == earlier
@@ -133,6 +142,10 @@ def test_a_roll_a_clearance_rests_on_is_due_at_half_the_evidence_age() -> None:
 def test_a_roll_whose_archive_was_polled_since_its_last_listing_is_due() -> None:
     assert due(NOW - timedelta(minutes=1), NOW - timedelta(seconds=10))
     assert not due(NOW - timedelta(minutes=1), NOW - timedelta(minutes=2))
+
+
+def test_a_roll_listed_at_a_time_still_to_come_is_due_the_clock_was_set_back() -> None:
+    assert due(NOW + timedelta(hours=1))
 
 
 def test_a_poll_recorded_in_the_same_millisecond_as_the_listing_makes_it_due() -> None:

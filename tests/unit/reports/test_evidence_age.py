@@ -87,6 +87,15 @@ def test_a_clearance_from_a_daemon_not_seen_for_longer_than_the_limit_is_stale(
     assert shuttle(cart)["stale"]
 
 
+def test_a_clearance_after_the_clock_was_set_back_an_hour_is_stale(cart: Cart) -> None:
+    """Evidence recorded at a time still to come cannot be aged: it is not believed."""
+    daemon_seen(cart, datetime.now(UTC))
+    earlier = datetime.now(UTC) - timedelta(hours=1)
+    with time_machine.travel(earlier, tick=False):
+        daemon_seen(cart, earlier)  # the daemon goes on beating, on the new clock
+        assert shuttle(cart)["stale"]
+
+
 def test_a_clearance_beside_no_presence_file_is_stale(cart: Cart) -> None:
     (cart.state / PRESENCE_FILE).unlink()
     assert shuttle(cart)["stale"]

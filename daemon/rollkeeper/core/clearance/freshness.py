@@ -122,9 +122,24 @@ def _compared(record: RecordedObject, entry: ListedObject | None) -> str | None:
     return "restored" if known_changed else None
 
 
+#: A check recorded further than this in the future (seconds) means the clock was set back
+#: since: its age is unknown, so its evidence is not believed (and is checked again at once).
+#: A step back of the clock would otherwise make old evidence look fresh until the clock
+#: caught up with it again.
+FUTURE_TOLERANCE = 5.0
+
+
+def from_the_future(checked_at: datetime, now: datetime) -> bool:
+    """Was this recorded at a moment the clock has not reached yet (the clock set back)?"""
+    return checked_at - now > timedelta(seconds=FUTURE_TOLERANCE)
+
+
 def is_stale(checked_at: datetime | None, now: datetime, max_age: float) -> bool:
-    """Evidence never checked, or checked longer than `max_age` seconds ago, is stale."""
-    return checked_at is None or now - checked_at > timedelta(seconds=max_age)
+    """Evidence never checked, checked longer than `max_age` seconds ago, or checked at a time
+    still to come (the clock was set back since) is stale."""
+    if checked_at is None or from_the_future(checked_at, now):
+        return True
+    return now - checked_at > timedelta(seconds=max_age)
 
 
 def oldest(moments: Sequence[datetime | None]) -> datetime | None:
@@ -150,7 +165,7 @@ def recheck_due(
     clearance rests on (`cleared`), older than half of `max_age`, so that clearance stays fresh
     while the daemon runs."""
     checked = times.objects_checked_at
-    if checked is None:
+    if checked is None or from_the_future(checked, now):
         return True
     # at the same millisecond (what the ledger keeps) the poll may have come after: list again
     if times.archive_checked_at is not None and times.archive_checked_at >= checked:
