@@ -25,6 +25,7 @@ _DAMAGE = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 _ACCESS = {3, 14, 23}  # SQLITE_PERM, SQLITE_CANTOPEN, SQLITE_AUTH
 _READONLY = 8  # SQLITE_READONLY
 _BUSY = 5  # SQLITE_BUSY: another connection holds the lock past our timeout
+_FULL = 13  # SQLITE_FULL: the disk holding it is full
 # What Python's sqlite3 says (no result code) when a garbled row's text is not UTF-8.
 _NOT_TEXT = re.compile(r"Could not decode to UTF-8 column '([^']*)'")
 
@@ -58,6 +59,12 @@ def unusable(path: Path, err: sqlite3.Error) -> LedgerUnusable:
         return LedgerUnusable(
             f"{path} is locked by another process ({problem}); {KEPT}: stop whatever holds it "
             "(another rollkeeper, a backup, an SQLite browser) and try again"
+        )
+    if code == _FULL:
+        return LedgerUnusable(
+            f"the disk holding {path} is full ({problem}); {KEPT}: free space on it and start "
+            f"rollkeeper again (what was recorded before is all there); {NOTHING_CLEARED} "
+            "meanwhile"
         )
     if code == _READONLY:
         return LedgerUnusable(
