@@ -3,7 +3,9 @@
 It forwards each request to the real server and its answer back, except those a rule picks:
 those it answers itself as a failing S3 server would (500 InternalError, 503 SlowDown, with the
 XML error body), after reading the request whole so the client sees a clean answer, not a reset.
-It can also hold every answer back (`latency`): a slow server. Each request it saw is noted.
+It can also hold every answer back (`latency`): a slow server; or hold one request (`hold`),
+before the server sees it or after the server did its work, until the test has done something
+(killed the client, say): a crash at that exact moment. Each request it saw is noted.
 """
 
 from __future__ import annotations
@@ -40,12 +42,32 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """The next request `matches` picks waits: before it reaches the server, or after the
+    server answered it (`after_upstream`), until `release`; then it is dropped unanswered."""
+
+    matches: Callable[[str, str], bool]
+    after_upstream: bool
+    taken: bool = False  # a request was picked
+    reached: threading.Event = field(default_factory=threading.Event)  # and is held now
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def wait_reached(self, timeout: float = 60.0) -> None:
+        if not self.reached.wait(timeout):
+            raise AssertionError("the held request never came")
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class FaultProxy:
     """The proxy in front of `upstream_port`; `endpoint` is where clients point."""
 
     upstream_port: int
     latency: float = 0.0  # seconds every answer is held back
     faults: list[Fault] = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)
     seen: list[tuple[str, str, int]] = field(default_factory=list)  # method, path, status sent
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -58,6 +80,22 @@ class FaultProxy:
     def fail_next(self, count: int, matches: Callable[[str, str], bool], status: int) -> None:
         with self._lock:
             self.faults.append(Fault(matches, status, count))
+
+    def hold(self, matches: Callable[[str, str], bool], *, after_upstream: bool) -> Hold:
+        """Hold the next request `matches` picks (see `Hold`)."""
+        hold = Hold(matches, after_upstream)
+        with self._lock:
+            self.holds.append(hold)
+        return hold
+
+    def hold_for(self, method: str, path: str) -> Hold | None:
+        """The hold waiting for this request, if any (each holds one request)."""
+        with self._lock:
+            for hold in self.holds:
+                if not hold.taken and hold.matches(method, path):
+                    hold.taken = True
+                    return hold
+        return None
 
     def served(self, status: int) -> int:
         """How many answers with `status` the proxy sent itself or passed on."""
@@ -85,6 +123,8 @@ class FaultProxy:
         return self
 
     def stop(self) -> None:
+        for hold in self.holds:
+            hold.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -140,14 +180,28 @@ class _Forwarding(BaseHTTPRequestHandler):
             error = f"<Error><Code>{code}</Code><Message>injected by the test</Message></Error>"
             self._answer(status, [("Content-Type", "application/xml")], error.encode())
             return
+        hold = self.owner.hold_for(self.command, self.path)
+        if hold is not None and not hold.after_upstream:
+            self._drop(hold)
+            return
         upstream = http.client.HTTPConnection("127.0.0.1", self.owner.upstream_port, timeout=60)
         try:
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
             headers["Content-Length"] = str(len(body))
             upstream.request(self.command, self.path, body=body, headers=headers)
             response = upstream.getresponse()
-            self._answer(response.status, response.getheaders(), response.read())
+            answer = (response.status, response.getheaders(), response.read())
         finally:
             upstream.close()
+        if hold is not None:
+            self._drop(hold)
+            return
+        self._answer(*answer)
+
+    def _drop(self, hold: Hold) -> None:
+        """Tell the test the request is held; wait for it, then close without an answer."""
+        hold.reached.set()
+        hold.released.wait()
+        self.close_connection = True
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _handle  # noqa: N815 - http.server's names

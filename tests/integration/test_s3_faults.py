@@ -100,3 +100,62 @@ def test_a_store_refusing_every_part_leaves_the_roll_verified_and_clears_nothing
     assert not roll["clearance"]["cards_clear"]
     assert all(not (v["clearance"] or {}).get("clear_to_erase") for v in document["volumes"])
     assert s3_server.client().get_object(Bucket=bucket, Key=KEY)["Body"].read() == content
+
+
+# --- kill -9 at the exact moments of a multipart upload's end -------------------------------
+
+
+def _killed_at(
+    tmp_path: Path, s3_server: S3Server, bucket: str, *, after_upstream: bool
+) -> tuple[bytes, int]:
+    """Upload A001 (a 20 MiB clip, four parts) through a proxy holding its completion — before
+    the server sees it, or after the server completed the object — kill -9 the daemon there,
+    then start it again without the proxy's hold until the roll is uploaded. The content, and
+    how many parts the restart sent."""
+    content = clip(34, 20 * MiB)
+    with FaultProxy(s3_server.s3_port) as proxy:
+        held = proxy.hold(is_complete, after_upstream=after_upstream)
+        volume, config = cart(tmp_path, proxy.endpoint, bucket)
+        make_roll(volume, A001, {CLIP: content})
+        daemon = Daemon(config).start()
+        try:
+            held.wait_reached()
+        finally:
+            daemon.kill()
+        held.release()
+        assert upload_state_in_ledger(tmp_path / "state", A001) == "uploading"
+        before = len(proxy.seen)
+        output = _upload_again(tmp_path, config)
+        parts_again = sum(1 for method, path, _ in proxy.seen[before:] if is_part(method, path))
+    assert "Traceback" not in output
+    return content, parts_again
+
+
+def _upload_again(tmp_path: Path, config: Path) -> str:
+    daemon = Daemon(config).start()
+    try:
+        wait_until(
+            lambda: upload_state_in_ledger(tmp_path / "state", A001) == "uploaded",
+            what="A001 uploaded after the restart", timeout=120,
+        )  # fmt: skip
+    finally:
+        output = daemon.stop()
+    return output
+
+
+def test_kill_9_between_the_last_part_and_the_completion_finishes_on_restart(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    content, parts_again = _killed_at(tmp_path, s3_server, bucket, after_upstream=False)
+    assert parts_again == 0  # the four parts were proven before the kill: only completed now
+    assert s3_server.client().get_object(Bucket=bucket, Key=KEY)["Body"].read() == content
+    assert open_uploads(s3_server, bucket) == []
+
+
+def test_kill_9_after_the_completion_before_the_ledger_knew_proves_the_object_on_restart(
+    tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    content, parts_again = _killed_at(tmp_path, s3_server, bucket, after_upstream=True)
+    assert parts_again == 0  # found complete under its key and proven: nothing sent again
+    assert s3_server.client().get_object(Bucket=bucket, Key=KEY)["Body"].read() == content
+    assert open_uploads(s3_server, bucket) == []
