@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from rollkeeper.ledger.store import Ledger
+from rollkeeper.transfer.keys import MANIFEST_SUFFIX
 
+from tests.builders import clip
 from tests.httpreceiver import HttpReceiver
 from tests.integration.daemon_harness import (
     A001,
@@ -23,6 +25,7 @@ from tests.integration.daemon_harness import (
     run_cli,
     sample_files,
     status,
+    upload_state_in_ledger,
     wait_until,
     write_config,
 )
@@ -198,3 +201,37 @@ def test_the_state_folder_cannot_change_without_a_restart_and_the_log_says_so(
     (line,) = [x for x in log_lines(cart) if x.get("event") == "config.restart_needed"]
     assert line["message"].startswith("[state] changed: kept as before until the daemon restarts")
     assert not (cart / "elsewhere").exists()
+
+
+#: A roll's states once its copy is verified.
+PROVEN = ("verified", "uploading", "uploaded")
+
+
+def test_a_reload_mid_upload_leaves_the_upload_going_and_applies_what_it_may(cart: Path) -> None:
+    """A new drive is watched at once; the target's new bandwidth waits for a restart (said);
+    the upload in flight goes on and finishes once, byte for byte, with one manifest."""
+    nas = cart / "NAS"
+    nas.mkdir()
+    target = f'[target]\nkind = "fs"\npath = "{nas}"\nbandwidth_limit = "8MB/s"\n'
+    content = clip(5, 24 * 1024 * 1024)
+    make_roll(cart / "RAID_A", A001, {"Clips/BIG.mov": content})
+    daemon = Daemon(configure(cart, "RAID_A", extra=target)).start()
+    try:
+        wait_until(lambda: upload_state_in_ledger(cart / "state", A001) == "uploading",
+                   what="A001 uploading")  # fmt: skip
+        make_roll(cart / "SHUTTLE_01", S001, sample_files(3))
+        configure(cart, "RAID_A", "SHUTTLE_01", extra=target.replace("8MB/s", "1MB/s"))
+        reload(daemon)
+        wait_until(lambda: reloads_logged(cart) == 1, what="the reload")
+        wait_until(lambda: upload_state_in_ledger(cart / "state", A001) == "uploaded",
+                   what="A001 uploaded after the reload")  # fmt: skip
+        wait_until(lambda: roll_state_in_ledger(cart / "state", S001) in PROVEN,
+                   what="S001, on the drive the reload added, verified")  # fmt: skip
+    finally:
+        output = daemon.stop()
+    assert "Traceback" not in output
+    restart = [line for line in log_lines(cart) if line.get("event") == "config.restart_needed"]
+    assert restart and restart[0]["message"].startswith("[target] changed: kept as before")
+    (stored,) = nas.rglob(f"{A001}/Clips/BIG.mov")
+    assert stored.read_bytes() == content
+    assert len(list(nas.rglob(f"*{A001.split('/')[-1]}*{MANIFEST_SUFFIX}"))) == 1
