@@ -12,6 +12,7 @@ from pathlib import Path
 from rollkeeper.transfer.keys import MANIFEST_SUFFIX
 
 from tests.builders import clip
+from tests.httpreceiver import Answer, HttpReceiver
 from tests.integration.daemon_harness import (
     A001,
     Daemon,
@@ -23,6 +24,7 @@ from tests.integration.daemon_harness import (
     write_config,
 )
 from tests.integration.faults import GrowingFile, paused
+from tests.integration.test_upload_fs import events
 
 CLIP = "Clips/C001_00.mov"
 
@@ -33,7 +35,11 @@ def _raid(tmp_path: Path) -> Path:
     return raid
 
 
-def _with_folder_target(tmp_path: Path, *, stall_after: float = 5.0, target: str = "") -> Path:
+def _with_folder_target(
+    tmp_path: Path, *, stall_after: float = 5.0, target: str = "", extra: str = ""
+) -> Path:
+    """A cart whose target is the folder `store` (`target`: more of its keys; `extra`: more
+    tables after it)."""
     store = tmp_path / "store"
     store.mkdir()
     return write_config(
@@ -41,7 +47,7 @@ def _with_folder_target(tmp_path: Path, *, stall_after: float = 5.0, target: str
         tmp_path / "state",
         [(str(_raid(tmp_path)), "raid")],
         stall_after=stall_after,
-        extra=f'[target]\nkind = "fs"\npath = "{store}"\n{target}',
+        extra=f'[target]\nkind = "fs"\npath = "{store}"\n{target}{extra}',
     )
 
 
@@ -145,3 +151,35 @@ def test_status_read_while_the_daemon_is_killed_always_answers_in_sentences(
     final = run_cli("status", "--config", str(config))
     assert final.returncode == 0, final.stderr
     assert "Daemon: NOT running" in final.stdout
+
+
+def test_kill_9_while_the_archive_is_being_asked_archives_the_roll_once_after_restart(
+    tmp_path: Path,
+) -> None:
+    """The portal holds its answer while the daemon is killed -9 mid-poll; the restart asks
+    again and records the roll archived exactly once (one event, one announcement)."""
+    held = threading.Event()
+    archived = json.dumps({"archive": {"state": "archived"}}).encode()
+    with HttpReceiver([Answer(body=archived, held_until=held)]) as portal:
+        archive = (
+            '[archive]\nprovider = "http"\n'
+            f'url = "{portal.url("/rolls/{roll}")}"\n'
+            'status_pointer = "/archive/state"\npoll_interval = "1s"\n'
+        )
+        config = _with_folder_target(tmp_path, target="", extra=archive)
+        make_roll(tmp_path / "RAID_A", A001, sample_files(1))
+        state = tmp_path / "state"
+        daemon = Daemon(config).start()
+        try:
+            wait_until(lambda: len(portal.requests) >= 1, what="the archive asked")
+        finally:
+            daemon.kill()
+        portal.answers = [Answer(body=archived)]
+        held.set()
+        daemon = Daemon(config).start()
+        try:
+            wait_until(lambda: roll_state_in_ledger(state, A001) == "archived", what="archived")
+        finally:
+            output = daemon.stop()
+    assert "Traceback" not in output
+    assert len(events(state, "archive_done")) == 1
