@@ -730,6 +730,49 @@ for _ in range(int(sys.argv[2])):
 print(json.dumps({"runs": runs, "bytes": len(text)}))
 """
 
+#: Serves the dashboard of a state folder (the daemon's own app and server) and prints its URL.
+_DASHBOARD_SERVE = """
+import sys, time
+from pathlib import Path
+from rollkeeper.config.dashboard import ListenAddress
+from rollkeeper.dashboard.app import build_app
+from rollkeeper.dashboard.guard import Gate
+from rollkeeper.dashboard.server import DashboardServer
+from rollkeeper.dashboard.views import StatusSource
+app = build_app(StatusSource(Path(sys.argv[1])), Gate.of("127.0.0.1", [], None))
+server = DashboardServer(app, ListenAddress("127.0.0.1", 0))
+assert server.start() is None and server.wait_started(30)
+print(server.url, flush=True)
+time.sleep(3600)
+"""
+
+
+def time_dashboard(tools: Tools, state: Path, reps: int) -> dict[str, list[float]]:
+    """Seconds per answer of `/api/status` and of the page `/`, each asked `reps` times over
+    HTTP from this process, of a dashboard serving `state` in a child process."""
+    import httpx
+
+    child = subprocess.Popen(
+        [tools.python, "-c", _DASHBOARD_SERVE, str(state)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        url = child.stdout.readline().strip().rstrip("/")
+        times: dict[str, list[float]] = {"/api/status": [], "/": []}
+        with httpx.Client(timeout=60) as client:
+            for path in times:
+                client.get(url + path).raise_for_status()  # warm: templates, first snapshot
+            for _ in range(reps):
+                for path, answers in times.items():
+                    started = time.perf_counter()
+                    client.get(url + path).raise_for_status()
+                    answers.append(time.perf_counter() - started)
+        return times
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+
+
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
 
 
@@ -845,6 +888,21 @@ def bench_status(
         + typical.heaviest(lambda n: "." not in n and n not in ("rollkeeper", "site"), 10),
         "",
     )
+    served = time_dashboard(tools, state, args.reps)
+    report.add(
+        "Dashboard (the daemon's app and server, in a child process, asked over HTTP; "
+        f"{args.reps} runs each, after one to warm up):",
+        "",
+        "| request | median s | runs (s) |",
+        "|---|---:|---|",
+        *(
+            f"| `GET {path}` | {statistics.median(answers):.3f} | "
+            + " ".join(f"{a:.3f}" for a in answers)
+            + " |"
+            for path, answers in served.items()
+        ),
+        "",
+    )
     if args.profile:
         profile = data / "status.prof"
         run_child(
@@ -866,6 +924,18 @@ def bench_status(
             status_s < STATUS_SECONDS,
         )
     )
+    for path, answers in served.items():
+        answer_s = statistics.median(answers)
+        report.checks.append(
+            Check(
+                f"4b. dashboard `GET {path}`, {rolls} rolls",
+                f"{answer_s:.3f} s",
+                f"`status --json` {status_s:.3f} s",
+                f"{answer_s / status_s:.1f}x",
+                f"< {STATUS_SECONDS:g} s",
+                answer_s < STATUS_SECONDS,
+            )
+        )
 
 
 # --- 3. idle CPU (and latency on the big volume) --------------------------------------------------

@@ -9,9 +9,12 @@ no announced event is ever without its deliveries, nor a delivery without its ev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rollkeeper.config.notify import NotifySettings, batch_every
 from rollkeeper.core.events import SEVERITY_ORDER, Event
+
+if TYPE_CHECKING:  # the settings (pydantic, 0.17 s to import) only where routes are made
+    from rollkeeper.config.notify import NotifySettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,8 @@ class Route:
 def routes_for(notify: NotifySettings) -> tuple[Route, ...]:
     """The routes of every configured channel, in the order `NotifySettings.channels` names
     them."""
+    from rollkeeper.config.notify import batch_every
+
     return tuple(
         Route(
             channel=name,

@@ -13,8 +13,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
-from awscrt import checksums as crt
-
 Algorithm = Literal["crc64nvme", "crc32c", "sha256", "md5-etag", "off"]
 
 #: The S3 API's name for each algorithm (None: nothing to send).
@@ -35,6 +33,11 @@ class _Running:
     """One incremental digest of the algorithm, whatever its library's shape."""
 
     def __init__(self, algorithm: Algorithm) -> None:
+        # awscrt costs 70 ms to import: only a digest that is computed pays it (`status` and
+        # `clearance` import this module but never hash)
+        from awscrt import checksums as crt
+
+        self._crt = crt
         self.algorithm = algorithm
         self._crc = 0
         self._hash = (
@@ -47,9 +50,9 @@ class _Running:
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
         if self.algorithm == "crc64nvme":
-            self._crc = crt.crc64nvme(data, self._crc)
+            self._crc = self._crt.crc64nvme(data, self._crc)
         elif self.algorithm == "crc32c":
-            self._crc = crt.crc32c(data, self._crc)
+            self._crc = self._crt.crc32c(data, self._crc)
         elif self._hash is not None:
             self._hash.update(data)
 

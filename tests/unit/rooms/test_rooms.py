@@ -98,3 +98,16 @@ def test_python_dash_m_rollkeeper_runs_the_command_line(tmp_path: Path) -> None:
     )
     assert run.returncode == 0
     assert "verify" in run.stdout
+
+
+def test_the_status_views_import_neither_the_settings_nor_the_storage_libraries() -> None:
+    """`status`, `clearance` and the dashboard's views are asked often and must answer fast:
+    pydantic (0.17 s to import), awscrt (0.07 s) and boto3 stay out of them."""
+    statement = (
+        "import sys, rollkeeper.reports.status, rollkeeper.reports.clearance; "
+        "print(sorted(m for m in ('pydantic', 'awscrt', 'boto3') if m in sys.modules))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", statement], capture_output=True, text=True, check=False
+    )
+    assert run.stdout.strip() == "[]", run.stderr
