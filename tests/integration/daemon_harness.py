@@ -152,28 +152,44 @@ class Daemon:
     """`rollkeeper run` (with `options`, e.g. "--once") in the background; stopped (or killed)
     by the test."""
 
-    def __init__(self, config: Path, *options: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: Path,
+        *options: str,
+        env: dict[str, str] | None = None,
+        output: Path | None = None,
+    ) -> None:
         self.config = config
         self.options = options  # e.g. "--once"
         self.env = env or {}  # added to the environment (e.g. NOTIFY_SOCKET)
+        # where its output goes: a pipe read at the end holds 64 KiB, then blocks the daemon's
+        # logging, so a long run (the soak) writes it to a file
+        self.output = output
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> Daemon:
-        self.process = subprocess.Popen(
+        if self.output is None:
+            self.process = self._spawn(subprocess.PIPE)
+        else:
+            with self.output.open("w", encoding="utf-8") as sink:  # the child keeps its own
+                self.process = self._spawn(sink)
+        return self
+
+    def _spawn(self, sink: Any) -> subprocess.Popen[str]:
+        return subprocess.Popen(
             [ROLLKEEPER, "run", *self.options, "--config", str(self.config)],
-            stdout=subprocess.PIPE,
+            stdout=sink,
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
         )
-        return self
 
     def stop(self) -> str:
         """SIGTERM and wait; returns everything the daemon printed."""
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
         output, _ = self.process.communicate(timeout=30)
-        return output
+        return output if self.output is None else self.output.read_text(encoding="utf-8")
 
     def kill(self) -> None:
         assert self.process is not None
