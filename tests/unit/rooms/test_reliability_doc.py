@@ -4,30 +4,11 @@ on the same line), so the page cannot drift from the suite."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[3]
-DOC = ROOT / "docs" / "RELIABILITY.md"
-NAMED = re.compile(r"`((?:unit|integration)/[\w/]+\.py|…)(?:::(\w+))?`")
-
-
-def named_tests() -> list[tuple[str, str | None]]:
-    """Every (file, test name) the page names; a bare file name has no test name."""
-    named: list[tuple[str, str | None]] = []
-    for line in DOC.read_text(encoding="utf-8").splitlines():
-        loose = [t for t in re.findall(r"`(…[^`]*)`", line) if not t.startswith("…::")]
-        assert loose == [], f"a test named in part: {loose}"
-        file = None
-        for path, name in NAMED.findall(line):
-            file = file if path == "…" else path
-            assert file is not None, f"'…' with no file before it: {line}"
-            named.append((file, name or None))
-    return named
+from tests.reliability import ROOT, rows
 
 
 def test_every_test_the_reliability_page_names_exists() -> None:
-    named = named_tests()
+    named = [test for row in rows() for test in row.tests]
     assert len(named) >= 40
     missing = []
     for file, name in named:
@@ -37,3 +18,10 @@ def test_every_test_the_reliability_page_names_exists() -> None:
         ):
             missing.append(f"{file}::{name}")
     assert missing == []
+
+
+def test_the_page_lists_the_faults_hostile_inputs_and_security_claims_it_counts() -> None:
+    sections = [row.section for row in rows()]
+    assert sections.count("Fault matrix") >= 38
+    assert sections.count("Hostile inputs") >= 18
+    assert sections.count("Security") >= 6
