@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit browser bench report-sample clean
+.PHONY: run test lint typecheck unit browser fuse bench report-sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,17 @@ run: $(STAMP)
 
 ## Set up, then lint, type-check and run the whole test suite (installs chromium when missing,
 ## for the HTML report's browser tests; where it cannot, those tests are skipped and say why).
-test: $(STAMP) browser lint typecheck unit
+test: $(STAMP) browser fuse lint typecheck unit
 
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || \
 		echo "chromium could not be installed: the HTML report's browser tests will be skipped"
+
+# libfuse 2, for the FUSE pass-through whose reads fail on demand (tests/fusefail.py); where it
+# cannot be installed, those tests are skipped and say why.
+fuse:
+	ls /usr/lib/*/libfuse.so.2 >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq libfuse2) || \
+		echo "libfuse2 could not be installed: the failing-read tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
