@@ -35,11 +35,16 @@ def _upload(tmp_path: Path, proxy: FaultProxy, bucket: str, content: bytes) -> s
     """Run the daemon on roll A001 (one clip) through `proxy` until it is uploaded; its output."""
     volume, config = cart(tmp_path, proxy.endpoint, bucket)
     make_roll(volume, A001, {CLIP: content})
+    return _run_until_uploaded(tmp_path, config)
+
+
+def _run_until_uploaded(tmp_path: Path, config: Path) -> str:
+    """Run the daemon until A001 is uploaded; what it printed."""
     daemon = Daemon(config).start()
     try:
         wait_until(
             lambda: upload_state_in_ledger(tmp_path / "state", A001) == "uploaded",
-            what="A001 uploaded through the failing store", timeout=120,
+            what="A001 uploaded", timeout=120,
         )  # fmt: skip
     finally:
         output = daemon.stop()
@@ -125,22 +130,10 @@ def _killed_at(
         held.release()
         assert upload_state_in_ledger(tmp_path / "state", A001) == "uploading"
         before = len(proxy.seen)
-        output = _upload_again(tmp_path, config)
+        output = _run_until_uploaded(tmp_path, config)
         parts_again = sum(1 for method, path, _ in proxy.seen[before:] if is_part(method, path))
     assert "Traceback" not in output
     return content, parts_again
-
-
-def _upload_again(tmp_path: Path, config: Path) -> str:
-    daemon = Daemon(config).start()
-    try:
-        wait_until(
-            lambda: upload_state_in_ledger(tmp_path / "state", A001) == "uploaded",
-            what="A001 uploaded after the restart", timeout=120,
-        )  # fmt: skip
-    finally:
-        output = daemon.stop()
-    return output
 
 
 def test_kill_9_between_the_last_part_and_the_completion_finishes_on_restart(
