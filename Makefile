@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit browser fuse bench report-sample clean
+.PHONY: run test lint typecheck unit browser fuse faketime bench report-sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(STAMP)
 
 ## Set up, then lint, type-check and run the whole test suite (installs chromium when missing,
 ## for the HTML report's browser tests; where it cannot, those tests are skipped and say why).
-test: $(STAMP) browser fuse lint typecheck unit
+test: $(STAMP) browser fuse faketime lint typecheck unit
 
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || \
@@ -35,6 +35,13 @@ browser:
 fuse:
 	ls /usr/lib/*/libfuse.so.2 >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq libfuse2) || \
 		echo "libfuse2 could not be installed: the failing-read tests will be skipped"
+
+# libfaketime, to move the daemon's wall clock under it (tests/integration/test_clock_jumps.py);
+# where it cannot be installed, that test is skipped and says why.
+faketime:
+	ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq faketime) || \
+		echo "libfaketime could not be installed: the clock-jump test will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

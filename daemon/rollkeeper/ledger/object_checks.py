@@ -30,6 +30,7 @@ class RecheckCandidate:
     key_prefix: str
     objects_checked_at: str | None
     archive_checked_at: str | None
+    finished_at: str | None  # when its upload finished: a listing begun before it is stale
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ class ListingOutcome:
     checked_at: str
     findings: ListingFindings | None = None
     problem: str | None = None
+    #: The upload the listing was of (its finish time when the listing began); None: compared
+    #: by the clock instead, which a clock set back fools.
+    uploaded_at: str | None = None
 
 
 class ObjectCheckRecords(UploadRecords):
@@ -49,7 +53,7 @@ class ObjectCheckRecords(UploadRecords):
     def recheck_candidates(self) -> list[RecheckCandidate]:
         """Every roll uploaded (or held back by a changed object), oldest listing first."""
         rows = self.db.execute(
-            "SELECT u.roll_id, u.key_prefix, u.objects_checked_at, a.checked_at "
+            "SELECT u.roll_id, u.key_prefix, u.objects_checked_at, a.checked_at, u.finished_at "
             "FROM roll_uploads u LEFT JOIN archive_checks a ON a.roll_id = u.roll_id "
             "WHERE u.state IN (?, ?) ORDER BY u.objects_checked_at IS NOT NULL, "
             "u.objects_checked_at",
@@ -77,6 +81,14 @@ class ObjectCheckRecords(UploadRecords):
         )
         return [RecordedObject(*row) for row in rows if row[4] in CHECKED_STATES]
 
+    @staticmethod
+    def _uploaded_since(finished_at: str | None, outcome: ListingOutcome) -> bool:
+        """Was the roll uploaded again after its listing began? Known by the upload itself
+        when the listing says which one it was of, else by the clock."""
+        if outcome.uploaded_at is not None:
+            return finished_at != outcome.uploaded_at
+        return finished_at is not None and finished_at > outcome.checked_at
+
     def record_listing(self, outcome: ListingOutcome) -> bool:
         """Record one roll's listing; True when its clearances may have changed (something
         found gone, changed or restored, or storage newly uncheckable)."""
@@ -84,7 +96,7 @@ class ObjectCheckRecords(UploadRecords):
             upload = self.roll_upload(outcome.roll_id)
             if upload is None or upload.state not in _RECHECKED_STAGES:
                 return False  # failed (or uploading again) meanwhile: this listing is stale
-            if upload.finished_at is not None and upload.finished_at > outcome.checked_at:
+            if self._uploaded_since(upload.finished_at, outcome):
                 return False  # uploaded again since the listing began
             if outcome.problem is not None:
                 return self._unchecked(outcome.roll_id, outcome.problem, upload.objects_check_error)

@@ -48,6 +48,7 @@ class DueRoll:
     roll_id: str
     prefix: str
     recorded: tuple[RecordedObject, ...]
+    uploaded_at: str | None = None  # the upload listed (when it finished)
 
 
 def list_rolls(target: Target, rolls: Sequence[DueRoll]) -> list[ListingOutcome]:
@@ -64,9 +65,17 @@ def list_rolls(target: Target, rolls: Sequence[DueRoll]) -> list[ListingOutcome]
             if findings.suspect:
                 findings = _settle(target, roll, findings, listed)
         except (RollkeeperError, OSError) as err:
-            outcomes.append(ListingOutcome(roll.roll_id, checked_at, problem=str(err)))
+            outcomes.append(
+                ListingOutcome(
+                    roll.roll_id, checked_at, problem=str(err), uploaded_at=roll.uploaded_at
+                )
+            )
             continue
-        outcomes.append(ListingOutcome(roll.roll_id, checked_at, findings=findings))
+        outcomes.append(
+            ListingOutcome(
+                roll.roll_id, checked_at, findings=findings, uploaded_at=roll.uploaded_at
+            )
+        )
     return outcomes
 
 
@@ -150,7 +159,12 @@ class ObjectRechecks:
         cleared = ledger.rolls_under_clearance()
         now = datetime.now(UTC)
         return [
-            DueRoll(row.roll_id, row.key_prefix, tuple(ledger.recorded_objects(row.roll_id)))
+            DueRoll(
+                row.roll_id,
+                row.key_prefix,
+                tuple(ledger.recorded_objects(row.roll_id)),
+                row.finished_at,
+            )
             for row in ledger.recheck_candidates()
             if recheck_due(
                 _times(row),

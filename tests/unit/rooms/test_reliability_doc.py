@@ -22,6 +22,6 @@ def test_every_test_the_reliability_page_names_exists() -> None:
 
 def test_the_page_lists_the_faults_hostile_inputs_and_security_claims_it_counts() -> None:
     sections = [row.section for row in rows()]
-    assert sections.count("Fault matrix") >= 39
+    assert sections.count("Fault matrix") >= 40
     assert sections.count("Hostile inputs") >= 18
     assert sections.count("Security") >= 6

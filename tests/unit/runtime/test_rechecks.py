@@ -141,6 +141,24 @@ def test_a_listing_started_before_the_roll_was_uploaded_again_is_not_recorded(
     assert "object_missing" not in uploaded.kinds()
 
 
+def test_a_listing_of_the_same_upload_is_recorded_after_the_clock_was_set_back(
+    uploaded: Cart,
+) -> None:
+    """The upload finished at a time the clock has not reached again: its listing still counts
+    (by which upload it was of, not by the clock)."""
+    uploaded.ledger.db.execute(
+        "UPDATE roll_uploads SET finished_at = '9999-01-01T00:00:00.000+00:00'"
+    )
+    job = rechecks(uploaded)
+    assert job.target is not None
+    (outcome,) = list_rolls(job.target, job.due())
+
+    uploaded.ledger.record_listing(outcome)
+
+    upload = uploaded.ledger.roll_upload(A001)
+    assert upload is not None and upload.objects_checked_at == outcome.checked_at
+
+
 def test_a_roll_is_listed_again_once_its_archive_status_was_polled(
     make_cart: CartMaker, tmp_path: Path
 ) -> None:
