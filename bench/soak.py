@@ -9,7 +9,8 @@ daemon is given time to catch up and stopped, and the run is counted: rolls, byt
 injected, **bytes lost** (any stored object that is missing or differs from its source),
 **false clearances** (a drive cleared while a roll on it was not yet uploaded, or for a RAID not
 yet archived, by the event log's order), **notifications lost** (deliveries failed or still
-pending at the end), and the daemon's RSS and open files at the start and the end.
+pending at the end), and the daemon's RSS and open files once the first roll went through and at
+the end.
 
 Run: `.venv/bin/python bench/soak.py [--minutes M]`; it prints the counts, and exits 1 if any
 must-be-zero count is not.
@@ -277,12 +278,13 @@ def _soak_with_daemon(soak: Soak, config: Path) -> SoakReport:
     daemon = Daemon(config, output=soak.root / "daemon-output.log").start()
     assert daemon.process is not None
     try:
-        time.sleep(2)
-        first = _process(daemon.process.pid)
-        started = time.monotonic()
+        started, first = time.monotonic(), None
         for at, step in _timeline(soak):
             time.sleep(max(0.0, started + at * soak.seconds - time.monotonic()))
+            if first is None and at > 0:  # the start: once the first roll went through (the
+                first = _process(daemon.process.pid)  # watchers and pools it opens are open)
             step()
+        assert first is not None
         time.sleep(max(0.0, started + soak.seconds - time.monotonic()))
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and not _caught_up(soak, config):
