@@ -1,9 +1,9 @@
 """How the dead-man's switch last fared, as a small JSON file in the state folder
 (`monitor.json`): when a ping last got through and, when the last one did not, why.
 
-The switch's thread writes it after each ping whose outcome differs from the last or once a
-period; `status` and the dashboard read it, so "is anyone watching this cart?" is answered
-where the DIT already looks. The ping URL is never written (its path is the check's secret).
+The switch's thread writes it after each ping (once a `ping_every` period); `status` and the
+dashboard read it, so "is anyone watching this cart?" is answered where the DIT already looks.
+The ping URL is never written (its path is the check's secret).
 """
 
 from __future__ import annotations

@@ -113,9 +113,11 @@ def _checked(
     archive = ledger.archive_check(roll_id) if archive_provider != "none" else None
     live = objects.checked_at if objects is not None else None
     sources: str | None = None
-    if volume is not None and volume.mounted:
-        judged = None if sources_now else ledger.last_drive_clearance(volume.id)
-        sources = now_iso() if sources_now else judged.at if judged is not None else None
+    if volume is not None and volume.mounted and sources_now:
+        sources = now_iso()
+    elif volume is not None and volume.mounted:
+        judged = ledger.last_drive_clearance(volume.id)
+        sources = judged.at if judged is not None else None
     return EvidenceChecked(
         mhl_verification=mhl,
         source_files=sources,

@@ -47,7 +47,8 @@ def archive_json(provider: str, checks: Iterable[ArchiveCheck | None]) -> dict[s
     answered = [c for c in checks if c is not None]
     counts = Counter(c.state for c in answered)
     waiting = sorted((c for c in answered if c.state != "archived"), key=lambda c: c.checked_at)
-    latest_reasons = next((_reasons(c) for c in reversed(waiting) if _reasons(c)), [])
+    # each check's reasons are parsed once: the latest that has any says why
+    latest_reasons = next((r for r in map(_reasons, reversed(waiting)) if r), [])
     return {
         "provider": provider,
         "archived": counts.get("archived", 0),
