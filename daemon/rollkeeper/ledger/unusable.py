@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -19,6 +19,8 @@ from rollkeeper.core.errors import EnvironmentProblem
 
 KEPT = "it is kept untouched"
 NOTHING_CLEARED = "nothing will be cleared for erasure from it"
+#: Rows a cursor fetches at a time when iterated.
+ROWS_PER_FETCH = 512
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html) that say what is wrong.
 _DAMAGE = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
@@ -116,6 +118,12 @@ class GuardedCursor(sqlite3.Cursor):
             return super().__next__()
         except sqlite3.DatabaseError as err:
             raise self._fault(err) from err
+
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+        """The rows, fetched a batch at a time: a Python `__next__` per row made reading a
+        200,000-file drive's records cost a second and a half of a clearance judgment."""
+        while batch := self.fetchmany(ROWS_PER_FETCH):
+            yield from batch
 
 
 class GuardedConnection(sqlite3.Connection):

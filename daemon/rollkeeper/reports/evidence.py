@@ -135,11 +135,47 @@ def _holding(copies: list[CopyRow], content: RollContent | None) -> list[CopyRow
     return [c for c in copies if c.mhl_fingerprint in (None, content.fingerprint)]
 
 
+@dataclass(frozen=True, slots=True)
+class CopyLook:
+    """One copy's file records and each file's live re-check, as its drive's judgment took
+    them: a roll uploaded from the drive being judged is not read and stat'ed a second time."""
+
+    volume_id: int
+    records: list[FileIdentity]
+    unchanged: dict[str, bool | None]
+
+
+def _source_files(
+    ledger: Ledger,
+    roll_id: str,
+    source: tuple[int | None, CopyRow | None],
+    rechecks: Rechecks,
+    seen: CopyLook | None,
+) -> tuple[list[FileIdentity], Callable[[FileIdentity], bool | None]]:
+    """The upload copy's file records (`source`: the volume uploaded from, and the copy there),
+    and how each file is re-checked on its drive."""
+    volume_id, copy = source
+    if volume_id is None:
+        return [], lambda record: None
+    if seen is not None and seen.volume_id == volume_id:
+        return seen.records, lambda record: seen.unchanged[record.path]
+    records = ledger.file_identities(roll_id, volume_id)
+    root = (
+        _copy_root(ledger, volume_id, copy.folder if copy else None) if rechecks.sources else None
+    )
+    return records, lambda record: _unchanged(root, record)
+
+
 def roll_evidence(
-    ledger: Ledger, roll_id: str, *, archive_provider: str, rechecks: Rechecks
+    ledger: Ledger,
+    roll_id: str,
+    *,
+    archive_provider: str,
+    rechecks: Rechecks,
+    seen: CopyLook | None = None,
 ) -> RollEvidence:
     """Everything proven about one roll: its upload copy's verification, the stored objects,
-    their archive, and the re-checks asked for."""
+    their archive, and the re-checks asked for (`seen`: a copy already looked at)."""
     roll = ledger.roll(roll_id)
     copies = ledger.copies(roll_id=roll_id)
     upload = ledger.roll_upload(roll_id)
@@ -148,18 +184,15 @@ def roll_evidence(
     content = ledger.roll_content(roll_id)
     source_volume = upload.volume_id if upload is not None else None
     source_copy = next((c for c in copies if c.volume_id == source_volume), None)
-    records = ledger.file_identities(roll_id, source_volume) if source_volume is not None else []
-    root = (
-        _copy_root(ledger, source_volume, source_copy.folder if source_copy else None)
-        if rechecks.sources
-        else None
+    records, unchanged = _source_files(
+        ledger, roll_id, (source_volume, source_copy), rechecks, seen
     )
     source_still_verified = source_copy is not None and source_copy.state is CopyState.VERIFIED
     objects, storage_problem = _object_facts(rechecks, upload)
     files = []
     for record in records:
         stored = uploads.get(record.path)
-        live = _unchanged(root, record)
+        live = unchanged(record)
         files.append(
             FileEvidence(
                 path=record.path,
@@ -201,10 +234,15 @@ def drive_evidence(
         content = ledger.roll_content(copy.roll_id)
         records = ledger.file_identities(copy.roll_id, volume.id)
         root = os.path.join(mount, copy.folder) if mount is not None and rechecks.sources else None
+        seen = CopyLook(volume.id, records, {r.path: _unchanged(root, r) for r in records})
         rolls.append(
             RollOnDrive(
                 roll=roll_evidence(
-                    ledger, copy.roll_id, archive_provider=archive_provider, rechecks=rechecks
+                    ledger,
+                    copy.roll_id,
+                    archive_provider=archive_provider,
+                    rechecks=rechecks,
+                    seen=seen,
                 ),
                 copy_state=_copy_state(copy.state, root),
                 extras=tuple(r.path for r in records if not _listed(r)),
@@ -214,7 +252,7 @@ def drive_evidence(
                         listed_in_mhl=_listed(r),
                         hidden=_hidden(r),
                         verified=r.status == _OK,
-                        unchanged=_unchanged(root, r),
+                        unchanged=seen.unchanged[r.path],
                     )
                     for r in records
                 ),
