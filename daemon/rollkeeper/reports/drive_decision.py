@@ -26,6 +26,7 @@ from rollkeeper.reports.evidence import (
     as_recorded,
     drive_evidence,
 )
+from rollkeeper.reports.evidence_audit import audit_json
 from rollkeeper.reports.live_objects import object_check
 from rollkeeper.transfer.targets import Target
 
@@ -135,7 +136,7 @@ def record_judgment(ledger: Ledger, judgment: Judgment, *, record_unchanged: boo
         clear=verdict.clear_to_erase,
         level=verdict.level,
         verdict=as_json(verdict),
-        evidence=as_json(judgment.evidence),
+        evidence=audit_json(judgment.evidence),
         event=_announcement(ledger, judgment, last),
     )
     return changed
