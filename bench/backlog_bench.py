@@ -25,6 +25,7 @@ Run: `.venv/bin/python bench/backlog_bench.py` (the full load, ~1 h on 2 cores);
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -32,7 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -362,13 +363,18 @@ class Memory:
 
     marks: list[Sample]  # the first samples with 25, 50, 75 and 100 % of the backlog uploaded
     last: Sample  # after the idle window
-    peak_kb: int
+    peak: Sample  # the first sample to show the peak RSS (VmHWM)
 
     @classmethod
     def of(cls, run: Run) -> Memory:
         samples = run.samples
         marks = [rss_when(samples, max(1, round(run.total * q))) for q in (0.25, 0.5, 0.75, 1.0)]
-        return cls(marks, samples[-1], max(s.peak_kb for s in samples))
+        highest = max(s.peak_kb for s in samples)
+        return cls(marks, samples[-1], next(s for s in samples if s.peak_kb == highest))
+
+    @property
+    def peak_kb(self) -> int:
+        return self.peak.peak_kb
 
     @property
     def growth(self) -> float:
@@ -421,7 +427,8 @@ def sections(run: Run, memory: Memory, args: argparse.Namespace) -> list[str]:
         f"apart while it uploaded; settle_seconds = {args.settle:g}.",
         "",
         f"Every roll uploaded and proven {memory.marks[-1].at:.0f} s after the daemon started; "
-        f"{run.objects} objects in the bucket. Peak RSS (VmHWM) {memory.peak_kb / 1024:.0f} MB; "
+        f"{run.objects} objects in the bucket. Peak RSS (VmHWM) {memory.peak_kb / 1024:.0f} MB, "
+        f"first seen {memory.peak.at:.0f} s in ({memory.peak.uploaded} rolls uploaded); "
         "RSS at 25/50/75/100 % of the backlog uploaded: "
         + ", ".join(f"{m.rss_kb / 1024:.0f} MB ({m.at:.0f} s)" for m in memory.marks)
         + f", after the idle window {memory.last.rss_kb / 1024:.0f} MB; open files "
@@ -496,6 +503,9 @@ def bench(args: argparse.Namespace) -> tuple[list[str], bool]:
         if not args.keep:
             shutil.rmtree(cart, ignore_errors=True)
     memory = Memory.of(run)
+    if args.keep:  # the daemon's memory and progress, second by second, for a closer look
+        samples = [asdict(sample) for sample in run.samples]
+        (cart / "samples.json").write_text(json.dumps(samples), encoding="utf-8")
     found = checks(run, memory, args)
     command = " ".join(["python bench/backlog_bench.py", *(sys.argv[1:])])
     lines = [

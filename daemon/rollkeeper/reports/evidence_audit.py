@@ -55,7 +55,10 @@ def _files(
     return {
         "count": len(files),
         "facts": {fact: dict(sorted(counts.items())) for fact, counts in counted.items()},
-        "not_proven": _named([as_json(f) for f in unproven]),
+        "not_proven": {
+            "count": len(unproven),
+            "first": [as_json(f) for f in unproven[:FILES_NAMED]],
+        },
     }
 
 
