@@ -6,7 +6,7 @@ JSON, written again each time its reasons changed (bench/RESULTS.md, the backlog
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rollkeeper.core.clearance import CopyFileEvidence, DriveEvidence, FileEvidence, RollOnDrive
@@ -22,6 +22,7 @@ _COPY_FACTS = ("verified", "unchanged")
 def audit_json(evidence: DriveEvidence) -> dict[str, Any]:
     """The drive's evidence for the audit trail: its own facts whole, each roll summarised."""
     drive = _fields(evidence, but="rolls")
+    drive["unaccounted"] = _named(list(evidence.unaccounted))
     drive["rolls"] = [_roll_on_drive(on_drive) for on_drive in evidence.rolls]
     return drive
 
@@ -66,6 +67,6 @@ def _shown(fact: bool | None) -> str:
     return "unknown" if fact is None else str(fact).lower()
 
 
-def _named(items: list[Any]) -> dict[str, Any]:
-    """The first FILES_NAMED of `items`, and how many there are."""
-    return {"count": len(items), "first": items[:FILES_NAMED]}
+def _named(items: Sequence[Any], shown: Callable[[Any], Any] = str) -> dict[str, Any]:
+    """The first FILES_NAMED of `items` (each as `shown` makes it), and how many there are."""
+    return {"count": len(items), "first": [shown(item) for item in items[:FILES_NAMED]]}

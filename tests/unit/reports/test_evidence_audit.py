@@ -22,12 +22,14 @@ def _file(n: int, **facts: bool | None) -> FileEvidence:
     return replace(proven, **facts)  # type: ignore[arg-type]
 
 
-def _drive(files: list[FileEvidence], extras: tuple[str, ...] = ()) -> DriveEvidence:
+def _drive(
+    files: list[FileEvidence], extras: tuple[str, ...] = (), unaccounted: tuple[str, ...] = ()
+) -> DriveEvidence:
     roll = RollEvidence("20261121_Day01/Camera_Media/A001R1AB", "uploaded", (), tuple(files),
                         True, "archived", 2)  # fmt: skip
     copy_files = tuple(CopyFileEvidence(f.path, True, False, True, True) for f in files)
     on_drive = RollOnDrive(roll, "verified", extras, copy_files, True, "RAID_A")
-    return DriveEvidence("SHUTTLE_01", "rotation", 3, True, True, (), (), (on_drive,))
+    return DriveEvidence("SHUTTLE_01", "rotation", 3, True, True, (), unaccounted, (on_drive,))
 
 
 def test_every_roll_is_kept_with_its_own_facts() -> None:
@@ -73,3 +75,9 @@ def test_extras_on_the_drive_are_named_up_to_the_limit_and_counted() -> None:
     assert (
         roll["extras"]["count"] == FILES_NAMED + 1 and len(roll["extras"]["first"]) == FILES_NAMED
     )
+
+
+def test_what_lies_outside_every_roll_is_named_up_to_the_limit_and_counted() -> None:
+    outside = tuple(f"stray_{n}.mov" for n in range(FILES_NAMED + 3))
+    unaccounted = audit_json(_drive([_file(1)], unaccounted=outside))["unaccounted"]
+    assert unaccounted == {"count": FILES_NAMED + 3, "first": list(outside[:FILES_NAMED])}
