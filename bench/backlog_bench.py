@@ -60,7 +60,7 @@ from bench.daemon_bench import (
     wait_until_quiet,
     write_roll,
 )
-from bench.harness import CLOCK_TICK, REPO, date_line, process_cpu_ticks, run_main
+from bench.harness import CLOCK_TICK, REPO, date_line, process_cpu_ticks, process_memory, run_main
 from bench.harness import wait_for as wait_until
 from tests.s3server import ACCESS_KEY, SECRET_KEY, S3Server
 
@@ -110,7 +110,7 @@ class Sampler:
         started = time.monotonic()
         while not self._stop.wait(1.0):
             try:
-                rss, peak, files = memory(self.pid)
+                rss, peak, files = process_memory(self.pid)
             except OSError:
                 return  # the daemon is gone
             self.samples.append(
@@ -122,23 +122,13 @@ class Sampler:
         return self.samples[-1] if self.samples else None
 
 
-def memory(pid: int) -> tuple[int, int, int]:
-    """The process's RSS and peak RSS in kB, and its open files."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        fields[key] = value
-    rss, peak = (int(fields[k].split()[0]) for k in ("VmRSS", "VmHWM"))
-    return rss, peak, len(os.listdir(f"/proc/{pid}/fd"))
-
-
 def uploaded(state: Path, *, backlog_only: bool = False) -> int:
     """Rolls uploaded (and proven) so far; with `backlog_only`, not counting the arrivals."""
-    rows = ledger_query(
-        state,
-        "SELECT COUNT(*) FROM rolls WHERE state IN (?, ?) AND id NOT LIKE ?",
-        (*DONE, f"{ARRIVAL_DAY}/%" if backlog_only else ""),
-    )
+    query = "SELECT COUNT(*) FROM rolls WHERE state IN (?, ?)"
+    params: tuple[str, ...] = DONE
+    if backlog_only:
+        query, params = query + " AND id NOT LIKE ?", (*DONE, f"{ARRIVAL_DAY}/%")
+    rows = ledger_query(state, query, params)
     return int(rows[0][0]) if rows else 0  # the ledger not migrated yet: nothing uploaded
 
 
@@ -286,7 +276,7 @@ class Idle:
 
     @property
     def quiet_percent(self) -> float:
-        """Between re-checks: the quietest quarter of the slices (their upper bound)."""
+        """The rate between re-checks: the lower quartile of the slices."""
         return sorted(self.slices)[len(self.slices) // 4]
 
     @property

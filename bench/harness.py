@@ -75,6 +75,15 @@ def process_cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
+def process_memory(pid: int) -> tuple[int, int, int]:
+    """Process `pid`'s resident memory and its peak (VmRSS, VmHWM) in kB, and its open files."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    rss, peak = (int(fields[name].split()[0]) for name in ("VmRSS", "VmHWM"))
+    return rss, peak, len(os.listdir(f"/proc/{pid}/fd"))
+
+
 # --- the machine and the code measured --------------------------------------------------------
 
 

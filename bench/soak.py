@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repositor
 
 from rollkeeper.ledger.store import Ledger
 
+from bench.harness import process_memory
 from tests.builders import clip
 from tests.httpreceiver import Answer, HttpReceiver
 from tests.integration.daemon_harness import DAY, Daemon, make_roll, run_cli, write_config
@@ -121,9 +122,8 @@ def _portal(state: str) -> bytes:
 
 def _process(pid: int) -> tuple[int, int]:
     """The daemon's resident memory (kB) and open files now."""
-    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
-    rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-    return rss, len(os.listdir(f"/proc/{pid}/fd"))
+    rss, _, files = process_memory(pid)
+    return rss, files
 
 
 def _timeline(soak: Soak) -> list[tuple[float, Callable[[], None]]]:
