@@ -43,6 +43,19 @@ def _connect(path: Path, *, readonly: bool) -> GuardedConnection:
     return connect(path, str(path), uri=False)
 
 
+def statements(script: str) -> Iterator[str]:
+    """A migration script's statements, one by one: it is split at each semicolon that ends
+    a complete statement (not those inside a trigger's body). `executescript` would do it, but
+    commits first, and an upgrade is one transaction."""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement
+            statement = ""
+
+
 class LedgerConnection:
     """The connection every part of the `Ledger` shares; `transaction()` makes a write atomic.
     `routes` are the configured channels each recorded event is routed to (`ledger.routing`):
@@ -52,6 +65,7 @@ class LedgerConnection:
         self.path = path
         self.routes = tuple(routes)
         self._depth = 0  # transactions open, the outermost one real (see `transaction`)
+        self._found = integrity.file_state(path)  # before any read (`check_whole`)
         self.db = _connect(path, readonly=readonly)
         try:
             self._refuse_newer_schema()
@@ -80,6 +94,11 @@ class LedgerConnection:
         """Refuse this ledger (`LedgerUnusable`) if SQLite finds it damaged (`integrity`)."""
         integrity.check(self.db, self.path, thorough=thorough)
 
+    def check_whole(self, *, trust_for: float) -> None:
+        """The thorough check, unless one passed on the file as this connection found it
+        (unchanged since) within `trust_for` seconds (`integrity.check_unless_checked`)."""
+        integrity.check_unless_checked(self.db, self.path, self._found, trust_for=trust_for)
+
     def _schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
@@ -107,9 +126,8 @@ class LedgerConnection:
             return
         with self.transaction():
             for script in migrations[version:]:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in statements(script):
+                    self.db.execute(statement)
             self.db.execute(f"PRAGMA user_version = {len(migrations)}")
 
     @contextmanager

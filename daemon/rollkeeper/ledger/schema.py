@@ -2,6 +2,7 @@
 
 A ledger file's `PRAGMA user_version` counts the scripts it has had; `connection` applies the rest
 in one transaction. A script, once released, never changes: a new column is a new script.
+A script is run statement by statement (a trigger's body holds semicolons of its own).
 """
 
 from __future__ import annotations
@@ -216,5 +217,84 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (event_id, channel)
     );
     CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
+    """,
+    # 9: each roll's clearance as its recorded evidence stands, kept for `status` (which would
+    # otherwise read every file's rows to judge it); a row is deleted by these triggers the
+    # moment anything its verdict is drawn from changes, so a kept verdict is never stale
+    """
+    CREATE TABLE roll_verdicts (
+        roll_id         TEXT PRIMARY KEY,
+        judge           TEXT NOT NULL,              -- the release and archive provider judging
+        clearance       TEXT NOT NULL,              -- JSON: cards_clear, raid_clear, reasons...
+        judged_at       TEXT NOT NULL
+    );
+    CREATE TRIGGER verdict_roll_new AFTER INSERT ON rolls BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = NEW.id;
+    END;
+    CREATE TRIGGER verdict_roll_changed AFTER UPDATE ON rolls BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id IN (OLD.id, NEW.id);
+    END;
+    CREATE TRIGGER verdict_roll_gone AFTER DELETE ON rolls BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = OLD.id;
+    END;
+    CREATE TRIGGER verdict_copy_new AFTER INSERT ON roll_copies BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = NEW.roll_id;
+    END;
+    CREATE TRIGGER verdict_copy_changed AFTER UPDATE ON roll_copies
+    WHEN OLD.state IS NOT NEW.state OR OLD.problems IS NOT NEW.problems
+        OR OLD.mhl_fingerprint IS NOT NEW.mhl_fingerprint OR OLD.roll_id IS NOT NEW.roll_id
+        OR OLD.volume_id IS NOT NEW.volume_id OR OLD.folder IS NOT NEW.folder
+    BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id IN (OLD.roll_id, NEW.roll_id);
+    END;
+    CREATE TRIGGER verdict_copy_gone AFTER DELETE ON roll_copies BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = OLD.roll_id;
+    END;
+    CREATE TRIGGER verdict_file_new AFTER INSERT ON files BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = NEW.roll_id;
+    END;
+    CREATE TRIGGER verdict_file_changed AFTER UPDATE ON files BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id IN (OLD.roll_id, NEW.roll_id);
+    END;
+    CREATE TRIGGER verdict_file_gone AFTER DELETE ON files BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = OLD.roll_id;
+    END;
+    CREATE TRIGGER verdict_roll_upload_new AFTER INSERT ON roll_uploads BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = NEW.roll_id;
+    END;
+    CREATE TRIGGER verdict_roll_upload_changed AFTER UPDATE ON roll_uploads
+    WHEN OLD.state IS NOT NEW.state OR OLD.volume_id IS NOT NEW.volume_id
+        OR OLD.manifest_key IS NOT NEW.manifest_key OR OLD.roll_id IS NOT NEW.roll_id
+        OR OLD.objects_check_error IS NOT NEW.objects_check_error
+    BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id IN (OLD.roll_id, NEW.roll_id);
+    END;
+    CREATE TRIGGER verdict_roll_upload_gone AFTER DELETE ON roll_uploads BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = OLD.roll_id;
+    END;
+    CREATE TRIGGER verdict_upload_new AFTER INSERT ON uploads BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = NEW.roll_id;
+    END;
+    CREATE TRIGGER verdict_upload_changed AFTER UPDATE ON uploads
+    WHEN OLD.state IS NOT NEW.state OR OLD.proof IS NOT NEW.proof OR OLD.key IS NOT NEW.key
+        OR OLD.path IS NOT NEW.path OR OLD.roll_id IS NOT NEW.roll_id
+    BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id IN (OLD.roll_id, NEW.roll_id);
+    END;
+    CREATE TRIGGER verdict_upload_gone AFTER DELETE ON uploads BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = OLD.roll_id;
+    END;
+    CREATE TRIGGER verdict_archive_new AFTER INSERT ON archive_checks BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = NEW.roll_id;
+    END;
+    CREATE TRIGGER verdict_archive_changed AFTER UPDATE ON archive_checks
+    WHEN OLD.state IS NOT NEW.state OR OLD.objects IS NOT NEW.objects
+        OR OLD.roll_id IS NOT NEW.roll_id
+    BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id IN (OLD.roll_id, NEW.roll_id);
+    END;
+    CREATE TRIGGER verdict_archive_gone AFTER DELETE ON archive_checks BEGIN
+        DELETE FROM roll_verdicts WHERE roll_id = OLD.roll_id;
+    END;
     """,
 )

@@ -1,8 +1,10 @@
-"""One consistent moment of the ledger, with whole tables read once for views of every roll.
+"""One consistent moment of the ledger, with its per-roll tables read once for views of every roll.
 
-`rollkeeper status` judges every roll from the same evidence as everywhere; the per-roll lookups
-that evidence makes are answered here from a few queries over the whole ledger, so a status of a
-thousand rolls costs a handful of queries, not thousands. The SQL stays in the ledger package.
+`rollkeeper status` shows every roll: the per-roll lookups it makes (copies, upload, archive
+check, content) are answered here from a few queries over the whole ledger, so a status of a
+thousand rolls costs a handful of queries, not thousands. Per-file rows (200 per roll, 200,000 on
+a big show) are not read whole: they are read roll by roll, only for a roll judged here (one the
+daemon has not judged yet, `reports.recorded_verdict`). The SQL stays in the ledger package.
 """
 
 from __future__ import annotations
@@ -16,25 +18,23 @@ from rollkeeper.ledger.contents import RollContent
 from rollkeeper.ledger.rows import (
     ArchiveCheck,
     CopyRow,
-    FileIdentity,
-    FileUpload,
     RollRecord,
     RollUpload,
     archive_check,
     copy_row,
-    file_upload,
     roll_upload,
 )
 from rollkeeper.ledger.store import Ledger
 
 
 class LedgerSnapshot(Ledger):
-    """The open read-only ledger, answering the per-roll lookups of the clearance evidence from
-    whole tables read once. Any other lookup goes to the ledger itself, as before."""
+    """The open read-only ledger, answering the per-roll lookups from whole tables read once.
+    Any other lookup (every per-file one) goes to the ledger itself, as before."""
 
     def __init__(self, ledger: Ledger) -> None:  # shares `ledger`'s connection; opens nothing
         self.path = ledger.path
         self.db = ledger.db
+        self._found = ledger._found  # the file as the connection found it (`check_whole`)
         self._rolls = {row.id: row for row in ledger.rolls()}
         self._labels = {v.id: v.label for v in ledger.volumes()}
         self._copies: dict[str, list[CopyRow]] = defaultdict(list)
@@ -48,19 +48,6 @@ class LedgerSnapshot(Ledger):
             row["roll_id"]: archive_check(row)
             for row in self.db.execute("SELECT * FROM archive_checks")
         }
-        self._file_uploads: dict[str, dict[str, FileUpload]] = defaultdict(dict)
-        for row in self.db.execute("SELECT * FROM uploads"):
-            self._file_uploads[row["roll_id"]][row["path"]] = file_upload(row)
-        # What the evidence reads of each roll's files: the copy its upload was read from.
-        self._verified: dict[tuple[str, int], list[FileIdentity]] = defaultdict(list)
-        for roll_id, volume_id, *identity in self.db.execute(
-            # CROSS JOIN: from each upload into the files' primary key, not a scan of all files
-            "SELECT f.roll_id, f.volume_id, f.path, f.size, f.mtime_ns, f.inode, f.status "
-            "FROM roll_uploads u CROSS JOIN files f "
-            "ON f.roll_id = u.roll_id AND f.volume_id = u.volume_id "
-            "ORDER BY f.roll_id, f.volume_id, f.path"
-        ):
-            self._verified[(roll_id, volume_id)].append(FileIdentity(*identity))
 
     def roll(self, roll_id: str) -> RollRecord | None:
         return self._rolls.get(roll_id)
@@ -86,17 +73,8 @@ class LedgerSnapshot(Ledger):
     def roll_upload(self, roll_id: str) -> RollUpload | None:
         return self._roll_uploads.get(roll_id)
 
-    def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
-        return dict(self._file_uploads.get(roll_id, {}))
-
     def archive_check(self, roll_id: str) -> ArchiveCheck | None:
         return self._archive_checks.get(roll_id)
-
-    def file_identities(self, roll_id: str, volume_id: int) -> list[FileIdentity]:
-        upload = self._roll_uploads.get(roll_id)
-        if upload is None or upload.volume_id != volume_id:
-            return super().file_identities(roll_id, volume_id)
-        return list(self._verified.get((roll_id, volume_id), []))
 
 
 @contextmanager

@@ -10,7 +10,8 @@ by numbered migrations (`PRAGMA user_version`).
 `discovery` (what a scan saw), `erasures` (drives erased), `reverify`, `evidence` (verified
 files), `uploads`, `object_checks` (their re-checks by listing), `checkpoints` (unfinished
 multipart uploads), `archive_checks`, `clearances`, `totals` (the roll report's counts),
-`outbox` (delivering routed events, see `routing`) and `notice_facts` (what notices lay out).
+`outbox` (delivering routed events, see `routing`), `notice_facts` (what notices lay out)
+and `roll_verdicts` (each roll's clearance as recorded, kept for `status`).
 The schema itself is in `schema`.
 """
 
@@ -26,6 +27,7 @@ from rollkeeper.ledger.notice_facts import NoticeFactRecords
 from rollkeeper.ledger.object_checks import ObjectCheckRecords
 from rollkeeper.ledger.outbox import DeliveryRecords
 from rollkeeper.ledger.reverify import ReverifyRecords
+from rollkeeper.ledger.roll_verdicts import RollVerdictRecords
 from rollkeeper.ledger.schema import MIGRATIONS
 from rollkeeper.ledger.state_lock import LOCK_FILE, StateLock
 from rollkeeper.ledger.target_state import TargetRecords
@@ -48,5 +50,6 @@ class Ledger(
     TotalRecords,
     DeliveryRecords,
     NoticeFactRecords,
+    RollVerdictRecords,
 ):
     """Typed access to the ledger; each public method that writes is one transaction."""

@@ -105,6 +105,17 @@ class UploadRecords(EvidenceRecords):
         rows = self.db.execute("SELECT * FROM uploads WHERE roll_id = ?", (roll_id,))
         return {r["path"]: file_upload(r) for r in rows}
 
+    def rolls_with_lost_objects(self) -> set[str]:
+        """The rolls with stored objects found missing, each to be uploaded again. Such a
+        roll's upload is not "uploaded" again until it is: only the others' files are read."""
+        rows = self.db.execute(
+            # CROSS JOIN: from each such upload into the files' primary key, not a scan of all
+            "SELECT DISTINCT f.roll_id FROM roll_uploads r CROSS JOIN uploads f "
+            "ON f.roll_id = r.roll_id WHERE r.state != ? AND f.state = 'missing'",
+            (UploadStage.UPLOADED.value,),
+        )
+        return {str(row[0]) for row in rows}
+
     def uploads_due(self, now: str | None) -> list[str]:
         """Rolls whose failed upload waited long enough to be tried again at `now`; with `now`
         None, every roll whose upload failed, however long ago."""

@@ -1,9 +1,10 @@
 """The main loop and its pass.
 
 One pass (`Loop.tick`) makes the workers' reports durable, notices drives come and go, walks
-what is due, sends settled copies to workers, records finished jobs, keeps the archive schedule
-judges the drives and hands what is due to the notification channels (`runtime.notifying`),
-then logs every event it recorded (`runtime.event_log`); between passes the loop rests until
+what is due, sends settled copies to workers, records finished jobs, keeps the archive schedule,
+judges the drives, keeps each roll's recorded clearance judged (`runtime.roll_verdicts`) and
+hands what is due to the notification channels (`runtime.notifying`), then logs every event it
+recorded (`runtime.event_log`); between passes the loop rests until
 something wakes it (an event on a drive, a job ending, a report, the archive timer, a channel's
 outcome, the daily summary) or a copy settles or a notification is due.
 """
@@ -26,6 +27,7 @@ from rollkeeper.runtime.monitor import DeadMansSwitch
 from rollkeeper.runtime.mounts import Mounts
 from rollkeeper.runtime.notifying import Notifying
 from rollkeeper.runtime.requests import RequestInbox
+from rollkeeper.runtime.roll_verdicts import RollVerdicts
 from rollkeeper.runtime.scanning import Scanning
 from rollkeeper.runtime.settling import TICK, Settling
 from rollkeeper.runtime.systemd import Notifier
@@ -43,6 +45,7 @@ class Steps:
     jobs: Jobs
     archive: ArchiveSchedule
     judging: Judging
+    verdicts: RollVerdicts
     notifying: Notifying
 
 
@@ -79,6 +82,7 @@ class Loop:
         steps.archive.step(hold=steps.judging.running is not None)
         steps.judging.rechecks.step()
         steps.judging.judge_drives()
+        steps.verdicts.step()
         steps.notifying.step()
         self.log_events()
 
@@ -105,9 +109,9 @@ class Loop:
 
     def sleep_for(self, ping_due: float | None = None) -> float:
         """How long to rest: until a copy settles, a notification or the watchdog's ping is
-        due, at most a tick."""
+        due, or (while rolls are left to judge) soon; at most a tick."""
         rest = self.steps.settling.sleep_for()
-        for due in (self.steps.notifying.sleep_for(), ping_due):
+        for due in (self.steps.notifying.sleep_for(), self.steps.verdicts.sleep_for(), ping_due):
             if due is not None:
                 rest = max(0.01, min(rest, due))
         return rest
@@ -116,8 +120,9 @@ class Loop:
         """One full answer (`run --once`): walk every volume, verify (and upload) every ready
         roll and retry every failed upload at once; wait up to `wait` seconds for copies still
         settling, walking the volumes again as they change; then poll the archive for every roll
-        not yet archived and judge every drive, whatever their schedules say. Returns the rolls
-        still settling when the wait ran out (sorted ids)."""
+        not yet archived and judge every drive, whatever their schedules say, and every roll as
+        recorded (for `status`). Returns the rolls still settling when the wait ran out (sorted
+        ids)."""
         steps = self.steps
         self.requests.apply()
         steps.mounts.refresh(start_watchers=False)
@@ -135,6 +140,7 @@ class Loop:
         # Judging with force first lists, here and now, every roll whose stored objects are
         # due (each roll just polled is: a listing follows every archive poll).
         steps.judging.judge_drives(force=True)
+        steps.verdicts.judge_all()
         self.log_events()
         return settling
 

@@ -41,6 +41,7 @@ from rollkeeper.runtime.monitor import build_switch, kept_in
 from rollkeeper.runtime.mounts import Mounts
 from rollkeeper.runtime.notifying import Notifying
 from rollkeeper.runtime.recording import Recording
+from rollkeeper.runtime.roll_verdicts import RollVerdicts
 from rollkeeper.runtime.scanning import Scanning
 from rollkeeper.runtime.settling import Settling
 from rollkeeper.runtime.stopping import StopClock
@@ -113,6 +114,7 @@ class Service:
             jobs=jobs,
             archive=ArchiveSchedule(context, parts.provider),
             judging=Judging(context, parts.judges()),
+            verdicts=RollVerdicts(context, config.archive.provider),
             notifying=Notifying(
                 context, channels(config), Composer(config.cart.name, summarizer=summarizer)
             ),
@@ -174,6 +176,7 @@ class Service:
         self.uploads.prepare(ledger)
         self.steps.archive.prepare()
         self.steps.notifying.prepare()
+        self.steps.verdicts.prepare()
         log.info(
             "daemon.started",
             state_dir=str(self.context.state_dir),

@@ -25,85 +25,7 @@ from rollkeeper.reports.evidence import Rechecks, as_recorded, roll_evidence
 from rollkeeper.reports.status import STATUS_SCHEMA, load_status, status_json
 from rollkeeper.reports.status_text import daemon_line, print_status
 
-AT = "2026-11-21T10:00:00+00:00"
-ROLL_STATES = ["uploaded", "verified", "mismatch", "conflict", "archived", "uploading"]
-
-
-def roll_id(index: int) -> str:
-    return f"20261121/Camera_Media/A{index + 1:03d}R1AB"
-
-
-def fill(ledger: Ledger, rolls: int) -> None:
-    """Three volumes and `rolls` rolls in every kind of state: copies verified or failed, files
-    ok, extra, hidden or bad, uploads stored or not, archive checks, and drive clearances."""
-    db = ledger.db
-    for label, role, mounted in (("RAID_A", "raid", 1), ("SHUTTLE_01", "rotation", 1),
-                                 ("RAID_B", "raid", 0)):  # fmt: skip
-        db.execute(
-            "INSERT INTO volumes (label, role, fs_uuid, mount_path, mounted, first_seen, "
-            "last_full_scan, scan_problems, unaccounted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (label, role, f"UUID-{label}", f"/Volumes/{label}", mounted, AT, AT,
-             json.dumps([f"{label}: a warning"]), json.dumps([f"{label}/stray.mov"])),
-        )  # fmt: skip
-    volumes = [row[0] for row in db.execute("SELECT id FROM volumes ORDER BY id")]
-    for index in range(rolls):
-        rid = roll_id(index)
-        state = ROLL_STATES[index % len(ROLL_STATES)]
-        db.execute(
-            "INSERT INTO rolls (id, shoot_day, media_type, roll, state, first_seen, updated_at) "
-            "VALUES (?, '20261121', 'Camera_Media', ?, ?, ?, ?)",
-            (rid, rid.rsplit("/", 1)[1], state, AT, AT),
-        )
-        on = volumes if index % 3 == 0 else volumes[:2]
-        for volume in on:
-            failed = index % 4 == 2 and volume == volumes[1]
-            db.execute(
-                "INSERT INTO roll_copies (roll_id, volume_id, folder, state, problems, "
-                "verified_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (rid, volume, rid, "mismatch" if failed else "verified",
-                 json.dumps(["C001.mov: hash differs"] if failed else []), AT, AT),
-            )  # fmt: skip
-            for path, status in (("C001.mov", "mismatch" if failed else "ok"),
-                                 ("C002.mov", "ok"), ("notes.txt", "extra"),
-                                 (".DS_Store", "ignored")):  # fmt: skip
-                db.execute(
-                    "INSERT INTO files (roll_id, volume_id, path, size, expected, status, "
-                    "verified, mtime_ns, inode, verified_at) "
-                    "VALUES (?, ?, ?, 10, ?, ?, ?, ?, ?, ?)",
-                    (rid, volume, path, json.dumps({"xxh64": "0" * 16}), status,
-                     json.dumps({"xxh64": "0" * 16}), 1_800_000_000 + index, 40 + index, AT),
-                )  # fmt: skip
-        if index % 5 == 4:
-            continue  # never uploaded
-        source = volumes[index % 2]
-        db.execute(
-            "INSERT INTO roll_uploads (roll_id, state, volume_id, target, key_prefix, "
-            "manifest_key, bytes_total, bytes_done, started_at, progress_at, attempts) "
-            "VALUES (?, ?, ?, 's3://bucket', ?, ?, 30, 20, ?, ?, 1)",
-            (rid, "uploading" if state == "uploading" else "uploaded", source, rid,
-             None if index % 7 == 6 else f"{rid}/manifest.json", AT,
-             "2026-11-21T10:00:10+00:00"),
-        )  # fmt: skip
-        for number, path in enumerate(("C001.mov", "C002.mov")):
-            db.execute(
-                "INSERT INTO uploads (roll_id, path, key, size, state, proof, updated_at) "
-                "VALUES (?, ?, ?, 10, ?, ?, ?)",
-                (rid, path, f"{rid}/{path}", "failed" if index % 4 == number else "stored",
-                 None if index % 6 == 1 else "crc64nvme equal", AT),
-            )  # fmt: skip
-        if index % 2 == 0:
-            db.execute(
-                "INSERT INTO archive_checks (roll_id, state, provider, checked_at, next_check_at, "
-                "objects) VALUES (?, ?, 's3-copy', ?, ?, ?)",
-                (rid, "archived" if index % 4 == 0 else "pending", AT, AT,
-                 json.dumps({f"{rid}/C001.mov": "archived", f"{rid}/C002.mov": "pending"})),
-            )  # fmt: skip
-    for clear in (0, 1):
-        db.execute(
-            "INSERT INTO clearances (at, subject, volume_id, clear, level, verdict, evidence) "
-            "VALUES (?, 'drive', ?, ?, 'raid', ?, '{}')",
-            (AT, volumes[0], clear, json.dumps({"blocking": [], "warnings": [f"w{clear}"]})),
-        )
+from tests.unit.reports.status_ledger import AT, ROLL_STATES, fill, keep_every_verdict, roll_id
 
 
 @pytest.fixture
@@ -162,7 +84,7 @@ def statements_of_a_status(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return seen
 
 
-def test_a_status_reads_the_ledger_in_as_many_queries_for_many_rolls_as_for_few(
+def test_a_status_of_rolls_the_daemon_judged_reads_as_many_queries_for_many_rolls_as_for_few(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counts = []
@@ -170,9 +92,34 @@ def test_a_status_reads_the_ledger_in_as_many_queries_for_many_rolls_as_for_few(
         ledger = Ledger.in_state_dir(tmp_path / str(rolls))
         with ledger.transaction():
             fill(ledger, rolls)
+        keep_every_verdict(ledger, "s3-copy")
         ledger.close()
         counts.append(len(statements_of_a_status(tmp_path / str(rolls), monkeypatch)))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("provider", ["none", "s3-copy"])
+def test_a_status_says_of_each_roll_what_the_daemon_judged_or_else_judges_it_alike(
+    state_dir: Path, provider: str
+) -> None:
+    judged_here = load_status(state_dir, provider)
+    ledger = Ledger.in_state_dir(state_dir)
+    keep_every_verdict(ledger, provider)
+    ledger.close()
+
+    assert load_status(state_dir, provider) == judged_here
+
+
+def test_a_status_reads_no_file_of_a_roll_the_daemon_judged(
+    state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = Ledger.in_state_dir(state_dir)
+    keep_every_verdict(ledger, "s3-copy")
+    ledger.close()
+
+    statements = statements_of_a_status(state_dir, monkeypatch)
+
+    assert not [s for s in statements if "FROM files" in s or "FROM uploads" in s]
 
 
 def test_a_status_is_one_consistent_read_of_the_ledger(

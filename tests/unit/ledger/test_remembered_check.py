@@ -1,0 +1,123 @@
+"""Specification: a thorough check that passed is taken by the next answer on the very same,
+unchanged ledger file within `trust_for` seconds, and by no other
+(`integrity.check_unless_checked`).
+
+Each specification opens a real ledger read-only, as `status` does, and sees whether SQLite was
+asked for its integrity check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rollkeeper.core import happened
+from rollkeeper.ledger.integrity import CHECKED_FILE
+from rollkeeper.ledger.store import LEDGER_FILE, Ledger
+from rollkeeper.ledger.unusable import LedgerUnusable
+
+from tests.ledger_damage import garble_a_page
+
+TRUST = 600.0
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    """A state folder whose ledger holds enough events to fill many pages."""
+    ledger = Ledger.in_state_dir(tmp_path)
+    try:
+        for n in range(400):
+            ledger.record(happened.target_unusable(f"the NAS did not answer, attempt {n}"))
+    finally:
+        ledger.close()
+    return tmp_path
+
+
+@contextmanager
+def reader(state: Path) -> Iterator[tuple[Ledger, list[str]]]:
+    """The ledger opened read-only, and the statements run on it from then on."""
+    ledger = Ledger.in_state_dir(state, readonly=True)
+    ran: list[str] = []
+    ledger.db.set_trace_callback(ran.append)
+    try:
+        yield ledger, ran
+    finally:
+        ledger.close()
+
+
+def checked_in_full(state: Path, trust_for: float = TRUST) -> bool:
+    """Did an answer's check of the ledger ask SQLite for its integrity check?"""
+    with reader(state) as (ledger, ran):
+        ledger.check_whole(trust_for=trust_for)
+    return any("integrity_check" in statement for statement in ran)
+
+
+def test_the_first_answer_checks_in_full_and_remembers_it(state: Path) -> None:
+    assert checked_in_full(state)
+    assert (state / CHECKED_FILE).exists()
+
+
+def test_an_answer_on_the_unchanged_file_takes_the_remembered_check(state: Path) -> None:
+    checked_in_full(state)
+
+    assert not checked_in_full(state)
+
+
+def test_a_ledger_written_since_is_checked_in_full_again(state: Path) -> None:
+    checked_in_full(state)
+    writer = Ledger.in_state_dir(state)
+    writer.record(happened.target_unusable("once more"))
+
+    assert checked_in_full(state)
+    writer.close()
+
+
+def test_a_page_garbled_after_a_remembered_check_is_found(state: Path) -> None:
+    checked_in_full(state)
+    garble_a_page(state / LEDGER_FILE, "events")
+
+    with pytest.raises(LedgerUnusable, match="is damaged"):
+        checked_in_full(state)
+
+
+def test_a_remembered_check_older_than_the_trust_is_not_taken(state: Path) -> None:
+    checked_in_full(state)
+
+    assert checked_in_full(state, trust_for=0.0)
+
+
+def _move_remembered_check(state: Path, by: timedelta) -> None:
+    file = state / CHECKED_FILE
+    kept = json.loads(file.read_text(encoding="utf-8"))
+    kept["checked_at"] = (datetime.now(UTC) + by).isoformat()
+    file.write_text(json.dumps(kept), encoding="utf-8")
+
+
+def test_a_remembered_check_from_the_future_is_not_taken(state: Path) -> None:
+    checked_in_full(state)
+    _move_remembered_check(state, timedelta(hours=1))  # the clock was set back since
+
+    assert checked_in_full(state)
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"checked_at": "yesterday"}', "[]", '{"x": 1}'])
+def test_a_garbled_remembered_check_is_not_taken(state: Path, text: str) -> None:
+    checked_in_full(state)
+    (state / CHECKED_FILE).write_text(text, encoding="utf-8")
+
+    assert checked_in_full(state)
+    assert not checked_in_full(state)  # remembered afresh
+
+
+def test_a_check_while_the_ledger_is_written_is_not_remembered(state: Path) -> None:
+    writer = Ledger.in_state_dir(state)
+    with reader(state) as (ledger, _ran):
+        writer.record(happened.target_unusable("written while the reader reads"))
+        ledger.check_whole(trust_for=TRUST)
+    writer.close()
+
+    assert not (state / CHECKED_FILE).exists()

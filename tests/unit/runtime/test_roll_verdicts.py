@@ -1,0 +1,71 @@
+"""Specification: the loop keeps each roll's recorded clearance judged for `status`
+(`runtime.roll_verdicts`), a little per pass, and judges again a roll whose evidence changed."""
+
+from __future__ import annotations
+
+import pytest
+from rollkeeper.reports.recorded_verdict import recorded_clearance, recorded_judge
+from rollkeeper.runtime import roll_verdicts
+from rollkeeper.runtime.roll_verdicts import SOON, RollVerdicts
+
+from tests.unit.runtime.conftest import A001, A001_FILES, A002, Cart, CartMaker
+
+JUDGE = recorded_judge("none")
+
+
+def _verdicts(cart: Cart) -> RollVerdicts:
+    return cart.service.steps.verdicts
+
+
+def test_a_pass_keeps_the_verdict_of_every_roll_it_has_not_judged(cart: Cart) -> None:
+    cart.service.loop.tick()
+
+    kept = cart.ledger.kept_roll_verdicts(JUDGE)
+    assert kept == {A001: recorded_clearance(cart.ledger, A001, "none")}
+
+
+def test_a_roll_verified_since_its_verdict_was_kept_is_judged_again(
+    make_cart: CartMaker,
+) -> None:
+    cart = make_cart()
+    cart.scan()
+    _verdicts(cart).step()
+    before = cart.ledger.kept_roll_verdicts(JUDGE)[A001]
+
+    cart.service.loop.once()  # verified (and judged again by the pass)
+
+    after = cart.ledger.kept_roll_verdicts(JUDGE)[A001]
+    assert after == recorded_clearance(cart.ledger, A001, "none") != before
+
+
+def test_a_daemon_starting_judges_every_roll_afresh(cart: Cart) -> None:
+    _verdicts(cart).step()
+
+    _verdicts(cart).prepare()
+
+    assert cart.ledger.kept_roll_verdicts(JUDGE) == {}
+    assert _verdicts(cart).sleep_for() == SOON
+
+
+def test_a_pass_whose_budget_is_spent_leaves_the_rest_to_the_next_soon(
+    make_cart: CartMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cart = make_cart({A001: A001_FILES, A002: A001_FILES})
+    cart.scan()
+    monkeypatch.setattr(roll_verdicts, "BUDGET", 0.0)
+    verdicts = _verdicts(cart)
+
+    verdicts.step()
+    assert list(cart.ledger.kept_roll_verdicts(JUDGE)) == [A001]
+    assert cart.service.loop.sleep_for() == SOON
+
+    verdicts.step()
+    assert sorted(cart.ledger.kept_roll_verdicts(JUDGE)) == [A001, A002]
+
+
+def test_with_every_roll_judged_the_loop_rests_as_before(cart: Cart) -> None:
+    verdicts = _verdicts(cart)
+    verdicts.step()
+    verdicts.step()
+
+    assert verdicts.sleep_for() is None
