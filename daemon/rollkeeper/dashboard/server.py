@@ -3,11 +3,13 @@
 The socket is bound before the thread starts, so a port already taken is known at once, as a
 sentence the daemon logs and `status` shows, and the daemon goes on backing up: the page is a
 convenience, the backup is not. uvicorn's access log is off (a `?token=` would be in it), and it
-installs no signal handler (not the main thread): the daemon's own handlers stop it.
+installs no signal handler (not the main thread): the daemon's own handlers stop it. Idle, it
+wakes once a second, not ten times as uvicorn does (0.26 % of a core on the cart, for nothing).
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 import socket
@@ -72,6 +74,18 @@ def _bind(address: ListenAddress) -> socket.socket:
     return socket.create_server((address.host, address.port), family=family)
 
 
+#: How often the idle server wakes to renew its Date header and see whether it is to stop.
+WAKE_EVERY = 1.0
+
+
+class QuietServer(uvicorn.Server):
+    """uvicorn's server, waking every `WAKE_EVERY` seconds while idle."""
+
+    async def main_loop(self) -> None:
+        while not await self.on_tick(0):  # tick 0: the Date header is renewed at every wake
+            await asyncio.sleep(WAKE_EVERY)
+
+
 class DashboardServer:
     """One uvicorn server on one address, in its own thread."""
 
@@ -88,7 +102,7 @@ class DashboardServer:
             ssl_certfile=str(tls.cert) if tls else None,
             ssl_keyfile=str(tls.key) if tls else None,
         )
-        self._server = uvicorn.Server(self._config)
+        self._server = QuietServer(self._config)
         self._thread: threading.Thread | None = None
 
     def start(self) -> str | None:

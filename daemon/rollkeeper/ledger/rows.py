@@ -182,9 +182,14 @@ def copy_row(row: sqlite3.Row) -> CopyRow:
     )
 
 
+#: The `uploads` columns of a `FileUpload`, in its fields' order: a judgment reads 200,000 of
+#: them on a big RAID, built from their values in order (a third of the time by name).
+FILE_UPLOAD_COLUMNS = ", ".join(f.name for f in fields(FileUpload))
+
+
 def file_upload(row: sqlite3.Row) -> FileUpload:
-    """An `uploads` row as the evidence reads it."""
-    return from_row(FileUpload, row)
+    """An `uploads` row read as `SELECT {FILE_UPLOAD_COLUMNS}`, as the evidence reads it."""
+    return FileUpload(*row)
 
 
 @dataclass(frozen=True, slots=True)

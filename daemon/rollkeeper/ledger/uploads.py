@@ -10,6 +10,7 @@ from rollkeeper.core.words import missing_from_storage
 from rollkeeper.ledger.connection import now_iso
 from rollkeeper.ledger.evidence import EvidenceRecords
 from rollkeeper.ledger.rows import (
+    FILE_UPLOAD_COLUMNS,
     FileUpload,
     FinishedTransfer,
     RollUpload,
@@ -102,8 +103,11 @@ class UploadRecords(EvidenceRecords):
         return roll_upload(row) if row else None
 
     def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
-        rows = self.db.execute("SELECT * FROM uploads WHERE roll_id = ?", (roll_id,))
-        return {r["path"]: file_upload(r) for r in rows}
+        rows = self.db.execute(
+            f"SELECT {FILE_UPLOAD_COLUMNS} FROM uploads WHERE roll_id = ?",  # noqa: S608
+            (roll_id,),
+        )
+        return {upload.path: upload for upload in map(file_upload, rows)}
 
     def rolls_with_lost_objects(self) -> set[str]:
         """The rolls with stored objects found missing, each to be uploaded again. Such a

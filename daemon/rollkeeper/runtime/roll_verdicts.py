@@ -19,6 +19,9 @@ BUDGET = 0.1
 BATCH = 100
 #: How long the loop rests while rolls are left to judge.
 SOON = 0.05
+#: With nothing recorded by the loop, how often it looks for rolls to judge all the same (a
+#: command such as `clearance` may have recorded objects found gone).
+LOOK_EVERY = 30.0
 
 
 class RollVerdicts:
@@ -29,6 +32,8 @@ class RollVerdicts:
         self.archive_provider = archive_provider
         self.judge = recorded_judge(archive_provider)
         self.behind = True  # until a pass finds every roll judged
+        self._written = -1  # the ledger's rows written when the rolls were last looked at
+        self._looked_at = 0.0  # when (monotonic)
 
     def prepare(self) -> None:
         """Judge every roll afresh: the verdicts kept by an earlier run of the daemon were
@@ -37,10 +42,18 @@ class RollVerdicts:
         self.behind = True
 
     def step(self) -> None:
-        """Judge and keep rolls without a verdict, for at most `BUDGET` seconds."""
-        unjudged = self.context.ledger.rolls_unjudged(self.judge, BATCH)
-        judged = self._judge(unjudged, give_up_at=time.monotonic() + BUDGET)
+        """Judge and keep rolls without a verdict, for at most `BUDGET` seconds. With every
+        roll judged and nothing recorded since by the loop (nearly the ledger's only writer), a
+        pass asks the ledger nothing, but every `LOOK_EVERY` seconds."""
+        ledger = self.context.ledger
+        now = time.monotonic()
+        quiet = ledger.rows_written() == self._written and now < self._looked_at + LOOK_EVERY
+        if quiet and not self.behind:
+            return
+        unjudged = ledger.rolls_unjudged(self.judge, BATCH)
+        judged = self._judge(unjudged, give_up_at=now + BUDGET)
         self.behind = judged == BATCH or judged < len(unjudged)
+        self._written, self._looked_at = ledger.rows_written(), now
 
     def judge_all(self) -> None:
         """Judge and keep every roll without a verdict, however long it takes (`run --once`,
@@ -48,6 +61,7 @@ class RollVerdicts:
         while unjudged := self.context.ledger.rolls_unjudged(self.judge, BATCH):
             self._judge(unjudged, give_up_at=None)
         self.behind = False
+        self._written, self._looked_at = self.context.ledger.rows_written(), time.monotonic()
 
     def _judge(self, roll_ids: list[str], give_up_at: float | None) -> int:
         """Judge and keep `roll_ids` in order until `give_up_at` (monotonic); how many."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.recorded_verdict import recorded_clearance, recorded_judge
 from rollkeeper.runtime import roll_verdicts
 from rollkeeper.runtime.roll_verdicts import SOON, RollVerdicts
@@ -69,3 +70,35 @@ def test_with_every_roll_judged_the_loop_rests_as_before(cart: Cart) -> None:
     verdicts.step()
 
     assert verdicts.sleep_for() is None
+
+
+def test_with_nothing_recorded_since_a_pass_asks_the_ledger_nothing(cart: Cart) -> None:
+    verdicts = _verdicts(cart)
+    verdicts.step()
+    verdicts.step()
+    asked: list[str] = []
+    cart.ledger.db.set_trace_callback(asked.append)
+
+    verdicts.step()
+
+    assert asked == []
+
+
+def test_a_verdict_dropped_by_another_writer_is_judged_again_when_the_loop_looks(
+    cart: Cart, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verdicts = _verdicts(cart)
+    verdicts.step()
+    other = Ledger.in_state_dir(cart.service.context.state_dir)
+    with other.transaction():
+        other.db.execute("UPDATE rolls SET state = 'mismatch' WHERE id = ?", (A001,))
+    other.close()
+
+    verdicts.step()  # the loop recorded nothing: it does not look yet
+    assert cart.ledger.kept_roll_verdicts(JUDGE) == {}
+    monkeypatch.setattr(roll_verdicts, "LOOK_EVERY", 0.0)
+    verdicts.step()
+
+    assert cart.ledger.kept_roll_verdicts(JUDGE) == {
+        A001: recorded_clearance(cart.ledger, A001, "none")
+    }
