@@ -32,8 +32,8 @@ class RollVerdictRecords(LedgerConnection):
     def keep_roll_verdicts(
         self, judge: str, verdicts: Iterable[tuple[str, dict[str, Any]]]
     ) -> None:
-        """Keep each (roll id, clearance) as `judge` judged it, in one transaction. Judged on
-        the loop's own connection, between its writes: nothing changed since."""
+        """Keep each (roll id, clearance) as `judge` judged it, in one transaction: within the
+        transaction they were judged in (`transaction()` nests), so nothing changed since."""
         at = now_iso()
         with self.transaction():
             self.db.executemany(

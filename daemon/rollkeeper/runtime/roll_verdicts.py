@@ -64,14 +64,19 @@ class RollVerdicts:
         self._written, self._looked_at = self.context.ledger.rows_written(), time.monotonic()
 
     def _judge(self, roll_ids: list[str], give_up_at: float | None) -> int:
-        """Judge and keep `roll_ids` in order until `give_up_at` (monotonic); how many."""
+        """Judge and keep `roll_ids` in order until `give_up_at` (monotonic); how many. Read
+        and kept in one transaction: a command writing meanwhile (`clearance` recording objects
+        found gone) waits, and its change drops the verdict after, not before, it is kept."""
+        if not roll_ids:
+            return 0
         ledger = self.context.ledger
         judged = []
-        for roll_id in roll_ids:
-            judged.append((roll_id, recorded_clearance(ledger, roll_id, self.archive_provider)))
-            if give_up_at is not None and time.monotonic() >= give_up_at:
-                break
-        if judged:
+        with ledger.transaction():
+            for roll_id in roll_ids:
+                clearance = recorded_clearance(ledger, roll_id, self.archive_provider)
+                judged.append((roll_id, clearance))
+                if give_up_at is not None and time.monotonic() >= give_up_at:
+                    break
             ledger.keep_roll_verdicts(self.judge, judged)
         return len(judged)
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.recorded_verdict import recorded_clearance, recorded_judge
@@ -102,3 +104,26 @@ def test_a_verdict_dropped_by_another_writer_is_judged_again_when_the_loop_looks
     assert cart.ledger.kept_roll_verdicts(JUDGE) == {
         A001: recorded_clearance(cart.ledger, A001, "none")
     }
+
+
+def test_no_other_writer_can_change_a_roll_between_its_judgment_and_its_keeping(
+    cart: Cart, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger_file = cart.service.context.state_dir / "ledger.sqlite3"
+    refused: list[str] = []
+
+    def judged_while_another_writes(*args: object) -> dict[str, object]:
+        other = sqlite3.connect(ledger_file, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            refused.append(str(err))
+        finally:
+            other.close()
+        return {"cards_clear": False}
+
+    monkeypatch.setattr(roll_verdicts, "recorded_clearance", judged_while_another_writes)
+    _verdicts(cart).step()
+
+    assert refused == ["database is locked"]
+    assert cart.ledger.kept_roll_verdicts(JUDGE) == {A001: {"cards_clear": False}}
