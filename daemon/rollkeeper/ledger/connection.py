@@ -99,6 +99,11 @@ class LedgerConnection:
         (unchanged since) within `trust_for` seconds (`integrity.check_unless_checked`)."""
         integrity.check_unless_checked(self.db, self.path, self._found, trust_for=trust_for)
 
+    def rows_written(self) -> int:
+        """How many rows this connection has written since it opened (triggers' included): a
+        count that did not move means this connection recorded nothing meanwhile."""
+        return self.db.total_changes
+
     def _schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 

@@ -57,16 +57,19 @@ def file_state(path: Path) -> FileState:
     """The ledger's and its write-ahead log's size, modification time and inode (None: absent,
     or an empty log, which a reader opening the ledger creates). Any write to the ledger changes
     one of them (a write goes to the log, a checkpoint to the ledger)."""
-    found: list[tuple[int, int, int] | None] = []
-    for file in (path, path.with_name(path.name + "-wal")):
-        try:
-            info = file.stat()
-        except OSError:
-            found.append(None)
-        else:
-            held = info.st_size or file == path
-            found.append((info.st_size, info.st_mtime_ns, info.st_ino) if held else None)
-    return tuple(found)
+    ledger = _identity(path, empty_is_none=False)
+    log = _identity(path.with_name(path.name + "-wal"), empty_is_none=True)
+    return ledger, log
+
+
+def _identity(file: Path, *, empty_is_none: bool) -> tuple[int, int, int] | None:
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    if empty_is_none and info.st_size == 0:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def check_unless_checked(

@@ -49,11 +49,6 @@ class RollVerdictRecords(LedgerConnection):
         )
         return {str(row[0]): json.loads(row[1]) for row in rows}
 
-    def rows_written(self) -> int:
-        """How many rows this connection has written since it opened (triggers' included): a
-        count that did not move means nothing was recorded, so nothing is to be judged again."""
-        return self.db.total_changes
-
     def forget_roll_verdicts(self) -> None:
         """Drop every kept verdict (a daemon starting judges each roll afresh)."""
         with self.transaction():

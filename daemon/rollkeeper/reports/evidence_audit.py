@@ -6,7 +6,7 @@ JSON, written again each time its reasons changed (bench/RESULTS.md, the backlog
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from rollkeeper.core.clearance import CopyFileEvidence, DriveEvidence, FileEvidence, RollOnDrive
@@ -67,6 +67,6 @@ def _shown(fact: bool | None) -> str:
     return "unknown" if fact is None else str(fact).lower()
 
 
-def _named(items: Sequence[Any], shown: Callable[[Any], Any] = str) -> dict[str, Any]:
-    """The first FILES_NAMED of `items` (each as `shown` makes it), and how many there are."""
-    return {"count": len(items), "first": [shown(item) for item in items[:FILES_NAMED]]}
+def _named(items: Sequence[str]) -> dict[str, Any]:
+    """The first FILES_NAMED of `items`, and how many there are."""
+    return {"count": len(items), "first": list(items[:FILES_NAMED])}
