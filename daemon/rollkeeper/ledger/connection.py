@@ -138,7 +138,8 @@ class LedgerConnection:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Inside `batch()` it joins the
-        batch's transaction: committed (or rolled back) with it."""
+        batch's transaction: committed (or rolled back) with it. A remembered integrity check of
+        the file as the transaction found it is carried to the file as it leaves it."""
         if self._depth:
             self._depth += 1
             try:
@@ -148,14 +149,17 @@ class LedgerConnection:
             return
         self.db.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        found = integrity.file_state(self.path)  # the write lock held: no one else writes now
         try:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        else:
+            self.db.execute("COMMIT")
         finally:
             self._depth = 0
-        self.db.execute("COMMIT")
+            integrity.carry_forward(self.path, found)
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -10,21 +10,27 @@ dashboard, every 5 s) would pay it on each answer. So a check that passed is rem
 the ledger (`ledger.checked.json`: when, and the size, modification time and inode of the ledger
 and its write-ahead log as the checking connection found them before reading anything); an
 answer on the very same file, unchanged since, within `[clearance] max_evidence_age`, takes that
-check as its own. Any write, copy or cut changes what is remembered and the next answer checks
-in full. Nothing here writes to the ledger: it is checked through a read-only connection and
-never repaired; the remembered check is a small file of its own, written when the folder can be.
+check as its own. rollkeeper's own writes carry it forward: a transaction notes the file as it
+found it once it holds the write lock, and if that is the file the check was of, the file as the
+transaction left it is (`carry_forward`) — SQLite wrote every byte of the difference. Any other
+change (another program's write, a copy, a cut, a restored backup) and the next answer checks in
+full. A page garbled in place by the disk changes none of the three: what the remembered check
+trusts, within `max_evidence_age`, is the disk since it was checked. Nothing here writes to the
+ledger: it is checked through a read-only connection and never repaired; the remembered check is
+a small file of its own, written when the folder can be.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import secrets
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rollkeeper.core.clearance.freshness import is_stale
-from rollkeeper.fs.durable import replace_file
 from rollkeeper.ledger.unusable import connect, damaged
 
 #: Where a passing thorough check is remembered, beside the ledger.
@@ -45,12 +51,16 @@ def check(db: sqlite3.Connection, path: Path, *, thorough: bool) -> None:
 
 def check_file(path: Path) -> None:
     """Check the ledger file at `path` thoroughly through a read-only connection of its own, so
-    a damaged file is not opened for writing at all (closing a writer may checkpoint into it)."""
+    a damaged file is not opened for writing at all (closing a writer may checkpoint into it);
+    a pass is remembered (`check_unless_checked`)."""
+    found = file_state(path)
     db = connect(path, f"file:{path}?mode=ro", uri=True)
     try:
         check(db, path, thorough=True)
     finally:
         db.close()
+    if file_state(path) == found:
+        _remember(path, found, datetime.now(UTC))
 
 
 def file_state(path: Path) -> FileState:
@@ -82,22 +92,50 @@ def check_unless_checked(
         return
     check(db, path, thorough=True)
     if file_state(path) == found:
-        _remember(path, found)
+        _remember(path, found, datetime.now(UTC))
+
+
+def carry_forward(path: Path, before: FileState) -> None:
+    """After a rollkeeper transaction on the ledger at `path`, which found the file as `before`
+    once it held the write lock: a remembered check of that very file now stands for the file as
+    the transaction left it (only SQLite wrote between the two)."""
+    kept = _remembered(path)
+    if kept is None or kept[1] != before:
+        return
+    after = file_state(path)
+    if after != before:
+        _remember(path, after, kept[0])
 
 
 def _checked_before(path: Path, found: FileState, trust_for: float) -> bool:
+    kept = _remembered(path)
+    if kept is None:
+        return False
+    at, state = kept
+    return not is_stale(at, datetime.now(UTC), trust_for) and state == found
+
+
+def _remembered(path: Path) -> tuple[datetime, FileState] | None:
+    """When the remembered check was made and of which file state (None: none, unreadable,
+    garbled or without a time zone, each meaning "check in full")."""
     try:
         kept = json.loads((path.parent / CHECKED_FILE).read_text(encoding="utf-8"))
         at = datetime.fromisoformat(kept["checked_at"])
         state = tuple(tuple(f) if f is not None else None for f in kept["file_state"])
     except (OSError, ValueError, KeyError, TypeError):
-        return False  # none, unreadable or garbled: check in full
-    if at.tzinfo is None or is_stale(at, datetime.now(UTC), trust_for):
-        return False
-    return state == found
+        return None
+    return (at, state) if at.tzinfo is not None else None
 
 
-def _remember(path: Path, found: FileState) -> None:
-    record = {"checked_at": datetime.now(UTC).isoformat(), "file_state": found}
-    with contextlib.suppress(OSError):  # a reader who may not write the folder checks each time
-        replace_file(path.parent / CHECKED_FILE, json.dumps(record).encode())
+def _remember(path: Path, state: FileState, at: datetime) -> None:
+    """Keep the record, replaced atomically but not synced: after a power cut a lost or stale
+    record only means the next answer checks in full."""
+    file = path.parent / CHECKED_FILE
+    temporary = file.with_name(f".{CHECKED_FILE}.{secrets.token_hex(4)}")  # threads share a pid
+    record = {"checked_at": at.isoformat(), "file_state": state}
+    try:  # a reader who may not write the folder checks each time
+        temporary.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temporary, file)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)

@@ -1,6 +1,6 @@
-"""Specification: a thorough check that passed is taken by the next answer on the very same,
-unchanged ledger file within `trust_for` seconds, and by no other
-(`integrity.check_unless_checked`).
+"""Specification: a thorough check that passed is taken by the next answer on the very same
+ledger file within `trust_for` seconds — unchanged, or changed only by rollkeeper's own
+transactions — and by no other (`integrity.check_unless_checked`, `integrity.carry_forward`).
 
 Each specification opens a real ledger read-only, as `status` does, and sees whether SQLite was
 asked for its integrity check.
@@ -9,8 +9,9 @@ asked for its integrity check.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -61,19 +62,72 @@ def test_the_first_answer_checks_in_full_and_remembers_it(state: Path) -> None:
     assert (state / CHECKED_FILE).exists()
 
 
+def test_the_check_a_writer_makes_on_opening_the_ledger_is_remembered(state: Path) -> None:
+    Ledger.in_state_dir(state).close()
+
+    assert not checked_in_full(state)
+
+
 def test_an_answer_on_the_unchanged_file_takes_the_remembered_check(state: Path) -> None:
     checked_in_full(state)
 
     assert not checked_in_full(state)
 
 
-def test_a_ledger_written_since_is_checked_in_full_again(state: Path) -> None:
+def test_a_ledger_written_since_by_another_program_is_checked_in_full_again(state: Path) -> None:
     checked_in_full(state)
-    writer = Ledger.in_state_dir(state)
-    writer.record(happened.target_unusable("once more"))
+    with closing(sqlite3.connect(state / LEDGER_FILE)) as other, other:
+        other.execute("UPDATE events SET message = 'changed behind our back' WHERE id = 1")
 
     assert checked_in_full(state)
-    writer.close()
+
+
+def test_rollkeepers_own_write_carries_the_remembered_check_forward(state: Path) -> None:
+    checked_in_full(state)
+    writer = Ledger.in_state_dir(state)
+    try:
+        writer.record(happened.target_unusable("once more"))
+
+        assert not checked_in_full(state)
+    finally:
+        writer.close()
+
+
+def test_a_carried_check_keeps_the_time_it_was_made(state: Path) -> None:
+    writer = Ledger.in_state_dir(state)  # its opening check is remembered
+    made = json.loads((state / CHECKED_FILE).read_text(encoding="utf-8"))["checked_at"]
+    try:
+        writer.record(happened.target_unusable("once more"))
+    finally:
+        writer.close()
+
+    assert json.loads((state / CHECKED_FILE).read_text(encoding="utf-8"))["checked_at"] == made
+
+
+def test_a_page_garbled_after_a_carried_check_is_found(state: Path) -> None:
+    writer = Ledger.in_state_dir(state)  # its opening check is remembered
+    try:
+        writer.record(happened.target_unusable("once more"))
+        garble_a_page(state / LEDGER_FILE, "events")
+
+        with pytest.raises(LedgerUnusable, match="is damaged"):
+            checked_in_full(state)
+    finally:
+        writer.close()
+
+
+def test_a_check_of_a_file_another_program_changed_is_not_carried_by_a_later_write(
+    state: Path,
+) -> None:
+    writer = Ledger.in_state_dir(state)  # its opening check is remembered
+    try:
+        with closing(sqlite3.connect(state / LEDGER_FILE)) as other, other:
+            other.execute("UPDATE events SET message = 'changed behind our back' WHERE id = 1")
+        writer.record(happened.target_unusable("written after the other program"))
+
+        assert checked_in_full(state)
+    finally:
+        writer.close()
 
 
 def test_a_page_garbled_after_a_remembered_check_is_found(state: Path) -> None:
@@ -115,6 +169,7 @@ def test_a_garbled_remembered_check_is_not_taken(state: Path, text: str) -> None
 
 def test_a_check_while_the_ledger_is_written_is_not_remembered(state: Path) -> None:
     writer = Ledger.in_state_dir(state)
+    (state / CHECKED_FILE).unlink()  # the writer's opening check, not the one this is about
     with reader(state) as (ledger, _ran):
         writer.record(happened.target_unusable("written while the reader reads"))
         ledger.check_whole(trust_for=TRUST)
