@@ -26,6 +26,7 @@ from botocore.exceptions import (
 
 from rollkeeper.config.sections import TargetSettings
 from rollkeeper.mhl.hashing import CHUNK_SIZE
+from rollkeeper.transfer import s3_listing
 from rollkeeper.transfer.checksums import S3_NAMES, Algorithm, ObjectChecksum
 from rollkeeper.transfer.s3_client import make_client
 from rollkeeper.transfer.targets import (
@@ -124,6 +125,7 @@ class S3Target:
         where = settings.endpoint_url or f"AWS {settings.region or 'default region'}"
         self.description = f"s3://{self.bucket}/{settings.prefix} at {where}"
         self.client = make_client(settings, pool=max(10, settings.max_concurrency * 2))
+        s3_listing.read_listings_fast(self.client)
 
     # --- errors ---------------------------------------------------------------------------------
 
@@ -223,11 +225,7 @@ class S3Target:
         )
         try:
             for page in pages:
-                for entry in page.get("Contents", []):
-                    yield StoredObject(
-                        key=entry["Key"], size=int(entry["Size"]), checksum=None,
-                        etag=entry.get("ETag"),
-                    )  # fmt: skip
+                yield from s3_listing.listed_objects(page)
         except (ClientError, BotoCoreError, OSError) as err:
             if isinstance(err, ClientError) and _status(err) == 404:
                 raise TargetUnusable(

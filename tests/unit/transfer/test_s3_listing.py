@@ -1,0 +1,114 @@
+"""Specification: a listing page's objects are read with lxml before botocore parses the page
+(`transfer.s3_listing.take_contents`), and any page it does not plainly recognise is left whole
+to botocore.
+
+The pages are S3's ListObjectsV2 answers as bytes; the real server's listings are
+`integration/test_s3_listing.py`'s.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rollkeeper.transfer.s3_listing import CONTENTS, take_contents
+
+HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+S3 = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+
+
+def _page(*entries: bytes, encoded: bool = True, namespace: bytes = S3) -> bytes:
+    encoding = b"<EncodingType>url</EncodingType>" if encoded else b""
+    return (
+        HEAD + b"<ListBucketResult " + namespace + b"><Name>footage</Name><Prefix>show%2F</Prefix>"
+        + encoding + b"<IsTruncated>true</IsTruncated>"
+        + b"<NextContinuationToken>next-page</NextContinuationToken>"
+        + b"".join(entries) + b"</ListBucketResult>"
+    )  # fmt: skip
+
+
+def _entry(key: bytes, size: bytes = b"12", etag: bytes = b'"e1"') -> bytes:
+    return (
+        b"<Contents><Key>" + key + b"</Key><LastModified>2026-12-06T10:00:00.000Z</LastModified>"
+        b"<ETag>" + etag + b"</ETag><Size>" + size + b"</Size>"
+        b"<StorageClass>STANDARD</StorageClass></Contents>"
+    )
+
+
+def _take(body: bytes, status: int = 200) -> tuple[dict[str, Any], dict[str, Any]]:
+    answer: dict[str, Any] = {"status_code": status, "body": body, "headers": {}}
+    taken: dict[str, Any] = {}
+    take_contents(response_dict=answer, customized_response_dict=taken)
+    return answer, taken
+
+
+def test_each_objects_key_size_and_etag_are_taken_in_order() -> None:
+    _, taken = _take(
+        _page(_entry(b"show/A001/clip.mov"), _entry(b"show/A001/b.wav", b"0", b'"e2"'))
+    )
+
+    assert taken[CONTENTS] == [("show/A001/clip.mov", 12, '"e1"'), ("show/A001/b.wav", 0, '"e2"')]
+
+
+def test_url_encoded_keys_are_decoded_as_botocore_decodes_them() -> None:
+    _, taken = _take(_page(_entry(b"show/Day+1/a%2Bb%25c%C3%A9%26.mov")))
+
+    assert taken[CONTENTS][0][0] == "show/Day 1/a+b%cé&.mov"
+
+
+def test_keys_of_a_page_not_url_encoded_are_taken_as_written() -> None:
+    _, taken = _take(_page(_entry(b"show/Day+1/a%2Bb &amp; c.mov"), encoded=False))
+
+    assert taken[CONTENTS][0][0] == "show/Day+1/a%2Bb & c.mov"
+
+
+def test_a_page_without_the_s3_namespace_is_read_too() -> None:
+    _, taken = _take(_page(_entry(b"show/clip.mov"), namespace=b""))
+
+    assert taken[CONTENTS] == [("show/clip.mov", 12, '"e1"')]
+
+
+def test_the_rest_of_the_page_is_left_for_the_paginator() -> None:
+    answer, _ = _take(_page(_entry(b"show/clip.mov")))
+
+    assert b"<Contents>" not in answer["body"]
+    assert b"<NextContinuationToken>next-page</NextContinuationToken>" in answer["body"]
+    assert b"<IsTruncated>true</IsTruncated>" in answer["body"]
+
+
+def test_an_empty_page_lists_nothing() -> None:
+    _, taken = _take(_page())
+
+    assert taken[CONTENTS] == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _page(_entry(b"show/clip.mov", size=b"twelve")),
+        _page(_entry(b"show/clip.mov", size=b"-1")),
+        _page(b"<Contents><Size>1</Size></Contents>"),
+        _page(_entry(b"show/clip.mov"))[:-20],
+        HEAD + b'<!DOCTYPE x [<!ENTITY k "show/clip.mov">]>'
+        + b"<ListBucketResult><Contents><Key>&k;</Key><Size>1</Size></Contents></ListBucketResult>",
+        HEAD + b'<!DOCTYPE ListBucketResult SYSTEM "http://127.0.0.1:9/list.dtd">'
+        + b"<ListBucketResult><Contents><Key>k</Key><Size>1</Size></Contents></ListBucketResult>",
+        HEAD + b"<Error><Code>SlowDown</Code><Message>Please reduce your rate</Message></Error>",
+        b"",
+    ],
+    ids=["size not a number", "negative size", "no key", "cut short", "internal DTD",
+         "external DTD", "an error in a 200", "empty"],
+)  # fmt: skip
+def test_a_page_it_does_not_plainly_recognise_is_left_whole_to_botocore(body: bytes) -> None:
+    answer, taken = _take(body)
+
+    assert taken == {}
+    assert answer["body"] == body
+
+
+def test_an_error_answer_is_left_whole_to_botocore() -> None:
+    body = _page(_entry(b"show/clip.mov"))
+
+    answer, taken = _take(body, status=503)
+
+    assert taken == {} and answer["body"] == body
