@@ -16,7 +16,7 @@ import pytest
 from rollkeeper.config.sections import TargetSettings
 from rollkeeper.core.clearance.freshness import RecordedObject
 from rollkeeper.core.errors import EnvironmentProblem
-from rollkeeper.runtime.rechecks import DueRoll, list_rolls
+from rollkeeper.runtime.roll_listings import DueRoll, list_rolls
 from rollkeeper.transfer.s3_target import S3Target
 
 from tests.integration.daemon_harness import A001, Daemon, run_cli, wait_until

@@ -94,7 +94,8 @@ def status_document(
 ) -> dict[str, Any]:
     """The status document of an open ledger (a snapshot: one moment of it). The roll report
     builds on it, so both say the same of every roll and drive. A document that says anything
-    may be erased is drawn from a ledger checked whole first (or changed only by rollkeeper since)."""
+    may be erased is drawn from a ledger checked whole first (or changed only by rollkeeper
+    since)."""
     volumes = {v.id: v for v in ledger.volumes()}
     copies_by_roll, rolls_by_volume = _copies_json(ledger, volumes)
     uploads = _uploads_json(ledger)

@@ -1,6 +1,6 @@
 """Re-checking every uploaded roll's stored objects, cheaply, by listing them, on a schedule.
 
-A roll's objects are listed (`Target.list_objects`: S3 one request per 1,000 keys) when it was
+A roll's objects are listed (`roll_listings`: S3 one request per 1,000 keys) when it was
 never listed since its upload, when its archive status was polled since, when its last listing is
 older than `[clearance] recheck_interval`, and — for a roll a drive's clearance rests on — older
 than half of `max_evidence_age`, so that clearance stays fresh while the daemon runs
@@ -13,25 +13,16 @@ changed is an alarm and is never written over, storage that cannot be checked cl
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
 
-from rollkeeper.core.clearance.freshness import (
-    ListedObject,
-    ListingFindings,
-    RecheckTimes,
-    RecordedObject,
-    compare_listing,
-    recheck_due,
-)
-from rollkeeper.core.errors import RollkeeperError
+from rollkeeper.core.clearance.freshness import RecheckTimes, recheck_due
 from rollkeeper.ledger.object_checks import ListingOutcome, RecheckCandidate
-from rollkeeper.ledger.store import now_iso
 from rollkeeper.runtime.context import LoopContext
+from rollkeeper.runtime.roll_listings import DueRoll, list_rolls
 from rollkeeper.transfer.targets import Target
 
 log = structlog.get_logger("rollkeeper")
@@ -39,74 +30,6 @@ log = structlog.get_logger("rollkeeper")
 #: The loop looks for rolls due at most this often (seconds): an idle pass asks the ledger
 #: nothing.
 LOOK_EVERY = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class DueRoll:
-    """A roll whose objects are to be listed: under which prefix, compared with what."""
-
-    roll_id: str
-    prefix: str
-    recorded: tuple[RecordedObject, ...]
-    uploaded_at: str | None = None  # the upload listed (when it finished)
-
-
-def list_rolls(target: Target, rolls: Sequence[DueRoll]) -> list[ListingOutcome]:
-    """List each roll's objects and compare them with the record (off the loop's thread)."""
-    outcomes = []
-    for roll in rolls:
-        checked_at = now_iso()
-        try:
-            listed = [
-                ListedObject(found.key, found.size, found.etag)
-                for found in target.list_objects(f"{roll.prefix}/")
-            ]
-            findings = compare_listing(roll.recorded, listed)
-            if findings.suspect:
-                findings = _settle(target, roll, findings, listed)
-        except (RollkeeperError, OSError) as err:
-            outcomes.append(
-                ListingOutcome(
-                    roll.roll_id, checked_at, problem=str(err), uploaded_at=roll.uploaded_at
-                )
-            )
-            continue
-        outcomes.append(
-            ListingOutcome(
-                roll.roll_id, checked_at, findings=findings, uploaded_at=roll.uploaded_at
-            )
-        )
-    return outcomes
-
-
-def _settle(
-    target: Target, roll: DueRoll, findings: ListingFindings, listed: list[ListedObject]
-) -> ListingFindings:
-    """An object listed with its size but another ETag may hold the very bytes uploaded (copied
-    onto itself, into another storage class): its checksum, or its bytes read back, settle it."""
-    records = {record.path: record for record in roll.recorded}
-    etags = {entry.key: entry.etag for entry in listed}
-    changed: list[str] = []
-    same: dict[str, str] = {}
-    for path in findings.suspect:
-        record = records[path]
-        etag = etags.get(record.key)
-        if etag is not None and _same_bytes(target, record):
-            same[path] = etag
-        else:
-            changed.append(path)
-    return findings.settled(changed, same)
-
-
-def _same_bytes(target: Target, record: RecordedObject) -> bool:
-    """The stored checksum as proven at upload, or else the bytes read back hash as uploaded."""
-    if not target.proven_by_read_back and record.stored_checksum is not None:
-        stored = target.head(record.key)
-        if stored is not None and stored.checksum == record.stored_checksum:
-            return stored.size == record.size
-    if record.xxh64 is None:
-        return False
-    return target.read_back(record.key).xxh64 == record.xxh64
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -146,10 +69,11 @@ class ObjectRechecks:
         due = self.due()
         if not due:
             return
+        uploaded = [row.key_prefix for row in self.context.ledger.recheck_candidates()]
         if force:
-            self._record(list_rolls(self.target, due))
+            self._record(list_rolls(self.target, due, uploaded))
             return
-        self.running = self.pool.submit(list_rolls, self.target, due)
+        self.running = self.pool.submit(list_rolls, self.target, due, uploaded)
         self.running.add_done_callback(self.context.wake_up)
 
     def due(self) -> list[DueRoll]:

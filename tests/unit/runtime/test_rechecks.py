@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from rollkeeper.reports.status import load_status
-from rollkeeper.runtime.rechecks import ObjectRechecks, list_rolls
+from rollkeeper.runtime.rechecks import ObjectRechecks
+from rollkeeper.runtime.roll_listings import list_rolls
 
 from tests.unit.runtime.conftest import A001, Cart, CartMaker, folder_target
 
