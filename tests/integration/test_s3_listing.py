@@ -9,6 +9,7 @@ Real SeaweedFS (the session's server); the listing of 2,500 keys over three page
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import pytest
 from rollkeeper.config.sections import TargetSettings
@@ -80,3 +81,29 @@ def test_the_targets_listing_pages_carry_the_objects_read_with_lxml(
 
     assert page[CONTENTS] == [("show/Day 01/clip.mov", 5, page[CONTENTS][0][2])]
     assert "Contents" not in page
+
+
+def _status_after_checks(client: Any, operation: str, body: bytes) -> int:
+    """Emit the client's own before-parse event for `operation` with a 200 answer of `body`."""
+    answer: dict[str, Any] = {"status_code": 200, "body": body, "headers": {}}
+    model = client.meta.service_model.operation_model(operation)
+    client.meta.events.emit(
+        f"before-parse.s3.{operation}",
+        operation_model=model,
+        response_dict=answer,
+        customized_response_dict={},
+    )
+    return int(answer["status_code"])
+
+
+ERROR_IN_A_200 = b'<?xml version="1.0"?>\n<Error><Code>InternalError</Code></Error>'
+
+
+def test_botocores_check_for_errors_in_a_200_still_guards_every_other_answer(
+    s3_server: S3Server, bucket: str
+) -> None:
+    target = _target(s3_server, bucket)
+
+    assert _status_after_checks(target.client, "ListObjectsV2", ERROR_IN_A_200) == 500
+    assert _status_after_checks(target.client, "CompleteMultipartUpload", ERROR_IN_A_200) == 500
+    assert _status_after_checks(s3_server.client(), "ListObjectsV2", ERROR_IN_A_200) == 500

@@ -12,9 +12,11 @@ reader does not recognise (an error, a DTD, an element it cannot read) is left w
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 from urllib.parse import unquote_plus
 
+import botocore.handlers
 from lxml import etree
 
 from rollkeeper.transfer.targets import StoredObject
@@ -24,6 +26,7 @@ CONTENTS = "RollkeeperContents"
 
 #: The event botocore emits with a listing page's raw answer, before it parses it.
 EVENT = "before-parse.s3.ListObjectsV2"
+_EVERY_ANSWER = "before-parse.s3.*"
 
 _NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 
@@ -32,8 +35,25 @@ Listed = tuple[str, int, str]
 
 def read_listings_fast(client: Any) -> None:
     """Have `client` read its listing pages' objects with `take_contents`: its listings' pages
-    then carry them as `CONTENTS`, not as botocore's `Contents` (`listed_objects` reads both)."""
-    client.meta.events.register(EVENT, take_contents)
+    then carry them as `CONTENTS`, not as botocore's `Contents` (`listed_objects` reads both).
+
+    botocore (1.36 on) also parses every S3 answer of status 200 whole, once more, to tell an
+    error in disguise (an `<Error>` page, or a page cut short in transit) and have it retried:
+    for a listing that was a third of its CPU. For listing pages `take_contents` makes that
+    check itself, on the parse it makes anyway; every other answer is checked by botocore."""
+    events = client.meta.events  # the client's own copy: no other client is changed
+    botocores_check = getattr(botocore.handlers, "_handle_200_error", None)
+    if botocores_check is None:  # an older botocore: it checks no listing page
+        events.register(EVENT, take_contents)
+        return
+    events.unregister(_EVERY_ANSWER, botocores_check)
+    events.register_first(_EVERY_ANSWER, partial(_unless_listing, botocores_check))
+    events.register(EVENT, partial(take_contents, errors_in_disguise=True))
+
+
+def _unless_listing(check: Any, operation_model: Any, **kwargs: Any) -> None:
+    if operation_model.name != "ListObjectsV2":
+        check(operation_model=operation_model, **kwargs)
 
 
 def listed_objects(page: dict[str, Any]) -> Iterator[StoredObject]:
@@ -50,15 +70,29 @@ def listed_objects(page: dict[str, Any]) -> Iterator[StoredObject]:
 
 
 def take_contents(
-    response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any
+    response_dict: dict[str, Any],
+    customized_response_dict: dict[str, Any],
+    *,
+    errors_in_disguise: bool = False,
+    **_: Any,
 ) -> None:
     """Move a successful page's objects from its body to `customized_response_dict[CONTENTS]`
-    (which botocore adds to the parsed page); anything else is left to botocore."""
+    (which botocore adds to the parsed page); anything else is left to botocore.
+    `errors_in_disguise`: a page of status 200 that is an `<Error>`, or is not well-formed XML
+    (cut short), is made a 500, which botocore retries — botocore's own rule, kept."""
     body = response_dict.get("body")
-    if response_dict.get("status_code") != 200 or not isinstance(body, bytes):
+    if response_dict.get("status_code") != 200 or not isinstance(body, bytes) or not body:
         return
-    page = _page(body)
-    if page is None:
+    try:
+        tree = etree.ElementTree(etree.fromstring(body, _parser()))
+    except etree.XMLSyntaxError:
+        if errors_in_disguise:
+            response_dict["status_code"] = 500
+        return
+    page = tree.getroot()
+    if page.tag == "Error" and errors_in_disguise:
+        response_dict["status_code"] = 500
+    if not _plain_listing(tree):
         return
     listed = _listed(page)
     if listed is None:
@@ -69,18 +103,14 @@ def take_contents(
     customized_response_dict[CONTENTS] = listed
 
 
-def _page(body: bytes) -> etree._Element | None:
-    """The page's root element, if it is a plain ListBucketResult without a DTD."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        tree = etree.ElementTree(etree.fromstring(body, parser))
-    except etree.XMLSyntaxError:
-        return None
-    root = tree.getroot()
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _plain_listing(tree: etree._ElementTree) -> bool:
+    """Is it a plain ListBucketResult, without a DTD?"""
     declared = tree.docinfo.internalDTD is not None or tree.docinfo.externalDTD is not None
-    if declared or etree.QName(root).localname != "ListBucketResult":
-        return None
-    return root
+    return not declared and etree.QName(tree.getroot()).localname == "ListBucketResult"
 
 
 def _namespace(page: etree._Element) -> str:

@@ -112,3 +112,23 @@ def test_an_error_answer_is_left_whole_to_botocore() -> None:
     answer, taken = _take(body, status=503)
 
     assert taken == {} and answer["body"] == body
+
+
+def _checked(body: bytes) -> int:
+    """The status botocore is left with after the page was read with the 200-error check."""
+    answer: dict[str, Any] = {"status_code": 200, "body": body, "headers": {}}
+    take_contents(response_dict=answer, customized_response_dict={}, errors_in_disguise=True)
+    return int(answer["status_code"])
+
+
+def test_a_page_cut_short_in_transit_is_made_a_500_that_botocore_retries() -> None:
+    assert _checked(_page(_entry(b"show/clip.mov"))[:-20]) == 500
+
+
+def test_an_error_in_a_200_is_made_a_500_that_botocore_retries() -> None:
+    assert _checked(HEAD + b"<Error><Code>InternalError</Code></Error>") == 500
+
+
+def test_a_whole_page_and_an_empty_answer_stay_200() -> None:
+    assert _checked(_page(_entry(b"show/clip.mov"))) == 200
+    assert _checked(b"") == 200
