@@ -120,3 +120,16 @@ def test_a_sweep_the_store_cannot_answer_leaves_each_roll_unchecked_with_the_rea
 
     assert [o.findings for o in outcomes] == [None, None]
     assert all(o.problem and bucket in o.problem for o in outcomes)
+
+
+def test_rolls_sharing_one_prefix_are_each_listed_alone_and_see_all_under_it(
+    s3_server: S3Server, bucket: str
+) -> None:
+    roll, other = _upload(s3_server, bucket, "A001"), _upload(s3_server, bucket, "A002")
+    twin = DueRoll("A001 (another card, the same name)", roll.prefix, roll.recorded)
+    target, sent = _target(s3_server, bucket)
+
+    outcomes = list_rolls(target, [roll, twin, other])
+
+    assert len(sent) == 3
+    assert _findings(outcomes) == {roll.roll_id: ((), ()), twin.roll_id: ((), ()), "A002": ((), ())}

@@ -9,15 +9,17 @@ A thorough check costs about 0.5 s on a ledger of 200,000 uploaded files, and `s
 dashboard, every 5 s) would pay it on each answer. So a check that passed is remembered beside
 the ledger (`ledger.checked.json`: when, and the size, modification time and inode of the ledger
 and its write-ahead log as the checking connection found them before reading anything); an
-answer on the very same file, unchanged since, within `[clearance] max_evidence_age`, takes that
-check as its own. rollkeeper's own writes carry it forward: a transaction notes the file as it
-found it once it holds the write lock, and if that is the file the check was of, the file as the
-transaction left it is (`carry_forward`) — SQLite wrote every byte of the difference. Any other
-change (another program's write, a copy, a cut, a restored backup) and the next answer checks in
-full. A page garbled in place by the disk changes none of the three: what the remembered check
-trusts, within `max_evidence_age`, is the disk since it was checked. Nothing here writes to the
-ledger: it is checked through a read-only connection and never repaired; the remembered check is
-a small file of its own, written when the folder can be.
+answer on the very same file — as it found it, and as it is when it would check — within
+`[clearance] max_evidence_age`, takes that check as its own. rollkeeper's own writes carry it
+forward: a transaction notes the file as it found it once it holds the write lock, and if the
+check stands for that file, it stands for the file as the transaction left it too
+(`carry_forward`: SQLite wrote every byte of the difference; the last few such states are kept,
+so an answer drawn while the daemon writes still takes it). Any other change (another program's
+write, a copy, a cut, a restored backup) and the next answer checks in full. A page garbled in
+place by the disk changes none of the three: what the remembered check trusts, within
+`max_evidence_age`, is the disk since it was checked. Nothing here writes to the ledger: it is
+checked through a read-only connection and never repaired; the remembered check is a small file
+of its own, written when the folder can be.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import secrets
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rollkeeper.core.clearance.freshness import is_stale
 from rollkeeper.ledger.unusable import connect, damaged
@@ -38,6 +41,9 @@ CHECKED_FILE = "ledger.checked.json"
 
 #: The ledger file's and its log's (size, mtime in ns, inode); None where there is no log.
 FileState = tuple[tuple[int, int, int] | None, ...]
+
+#: How many file states, written by rollkeeper since, a remembered check stands for.
+CARRIED = 32
 
 
 def check(db: sqlite3.Connection, path: Path, *, thorough: bool) -> None:
@@ -60,7 +66,7 @@ def check_file(path: Path) -> None:
     finally:
         db.close()
     if file_state(path) == found:
-        _remember(path, found, datetime.now(UTC))
+        _remember(path, [found], datetime.now(UTC))
 
 
 def file_state(path: Path) -> FileState:
@@ -85,54 +91,60 @@ def _identity(file: Path, *, empty_is_none: bool) -> tuple[int, int, int] | None
 def check_unless_checked(
     db: sqlite3.Connection, path: Path, found: FileState, *, trust_for: float
 ) -> None:
-    """The thorough check of the open ledger, unless one passed on the file as the connection
-    `found` it, within `trust_for` seconds; a check that passes is remembered if nothing was
-    written since the connection found the file (else what it checked is not what is there)."""
-    if _checked_before(path, found, trust_for):
+    """The thorough check of the open ledger, unless one passed within `trust_for` seconds on
+    the file as the connection `found` it and as it is now (the same, or changed since only by
+    rollkeeper's own transactions); a check that passes is remembered if nothing was written
+    since the connection found the file (else what it checked is not what is there)."""
+    if _checked_before(path, (found, file_state(path)), trust_for):
         return
     check(db, path, thorough=True)
     if file_state(path) == found:
-        _remember(path, found, datetime.now(UTC))
+        _remember(path, [found], datetime.now(UTC))
 
 
 def carry_forward(path: Path, before: FileState) -> None:
     """After a rollkeeper transaction on the ledger at `path`, which found the file as `before`
     once it held the write lock: a remembered check of that very file now stands for the file as
-    the transaction left it (only SQLite wrote between the two)."""
+    the transaction left it too (only SQLite wrote between the two). The last `CARRIED` states
+    are kept, so an answer that found the file a moment before a write still takes it."""
     kept = _remembered(path)
-    if kept is None or kept[1] != before:
+    if kept is None or before not in kept[1]:
         return
     after = file_state(path)
     if after != before:
-        _remember(path, after, kept[0])
+        _remember(path, [*kept[1], after][-CARRIED:], kept[0])
 
 
-def _checked_before(path: Path, found: FileState, trust_for: float) -> bool:
+def _checked_before(path: Path, seen: tuple[FileState, ...], trust_for: float) -> bool:
     kept = _remembered(path)
     if kept is None:
         return False
-    at, state = kept
-    return not is_stale(at, datetime.now(UTC), trust_for) and state == found
+    at, states = kept
+    return not is_stale(at, datetime.now(UTC), trust_for) and all(s in states for s in seen)
 
 
-def _remembered(path: Path) -> tuple[datetime, FileState] | None:
-    """When the remembered check was made and of which file state (None: none, unreadable,
-    garbled or without a time zone, each meaning "check in full")."""
+def _remembered(path: Path) -> tuple[datetime, list[FileState]] | None:
+    """When the remembered check was made, and the file states it stands for (None: none,
+    unreadable, garbled or without a time zone, each meaning "check in full")."""
     try:
         kept = json.loads((path.parent / CHECKED_FILE).read_text(encoding="utf-8"))
         at = datetime.fromisoformat(kept["checked_at"])
-        state = tuple(tuple(f) if f is not None else None for f in kept["file_state"])
+        states = [_state(state) for state in kept["file_states"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return (at, state) if at.tzinfo is not None else None
+    return (at, states) if at.tzinfo is not None else None
 
 
-def _remember(path: Path, state: FileState, at: datetime) -> None:
+def _state(recorded: Any) -> FileState:
+    return tuple(tuple(f) if f is not None else None for f in recorded)
+
+
+def _remember(path: Path, states: list[FileState], at: datetime) -> None:
     """Keep the record, replaced atomically but not synced: after a power cut a lost or stale
     record only means the next answer checks in full."""
     file = path.parent / CHECKED_FILE
     temporary = file.with_name(f".{CHECKED_FILE}.{secrets.token_hex(4)}")  # threads share a pid
-    record = {"checked_at": at.isoformat(), "file_state": state}
+    record = {"checked_at": at.isoformat(), "file_states": states}
     try:  # a reader who may not write the folder checks each time
         temporary.write_text(json.dumps(record), encoding="utf-8")
         os.replace(temporary, file)

@@ -76,9 +76,12 @@ def _parent(prefix: str) -> str:
 
 
 def _sweep(target: Target, folder: str, rolls: list[DueRoll]) -> list[ListingOutcome]:
-    """One listing of `folder` for every roll in it (objects of other rolls are passed over)."""
-    checked_at = now_iso()
+    """One listing of `folder` for every roll in it (objects of other rolls are passed over).
+    Rolls sharing one prefix are each listed alone: each of them sees all that is under it."""
     by_name = {roll.prefix[len(folder) + 1 :]: roll for roll in rolls}
+    if len(by_name) < len(rolls):
+        return [_list_one(target, roll) for roll in rolls]
+    checked_at = now_iso()
     listed: dict[str, list[ListedObject]] = {roll.roll_id: [] for roll in rolls}
     try:
         for found in target.list_objects(f"{folder}/"):

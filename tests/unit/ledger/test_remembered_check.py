@@ -93,6 +93,33 @@ def test_rollkeepers_own_write_carries_the_remembered_check_forward(state: Path)
         writer.close()
 
 
+def test_an_answer_that_found_the_file_just_before_rollkeeper_wrote_takes_the_carried_check(
+    state: Path,
+) -> None:
+    writer = Ledger.in_state_dir(state)  # its opening check is remembered
+    try:
+        with reader(state) as (ledger, ran):  # found the file as checked
+            writer.record(happened.target_unusable("written while the answer was drawn"))
+            ledger.check_whole(trust_for=TRUST)
+
+        assert not any("integrity_check" in statement for statement in ran)
+    finally:
+        writer.close()
+
+
+def test_another_programs_write_while_an_answer_is_drawn_is_checked_in_full(state: Path) -> None:
+    writer = Ledger.in_state_dir(state)  # its opening check is remembered
+    try:
+        with reader(state) as (ledger, ran):  # found the file as checked
+            with closing(sqlite3.connect(state / LEDGER_FILE)) as other, other:
+                other.execute("UPDATE events SET message = 'changed behind our back' WHERE id = 1")
+            ledger.check_whole(trust_for=TRUST)
+
+        assert any("integrity_check" in statement for statement in ran)
+    finally:
+        writer.close()
+
+
 def test_a_carried_check_keeps_the_time_it_was_made(state: Path) -> None:
     writer = Ledger.in_state_dir(state)  # its opening check is remembered
     made = json.loads((state / CHECKED_FILE).read_text(encoding="utf-8"))["checked_at"]
