@@ -136,6 +136,17 @@ def upload_state_in_ledger(state_dir: Path, roll_id: str) -> str | None:
     return _state_in_ledger(state_dir, "roll_uploads", roll_id)
 
 
+def parts_in_ledger(state_dir: Path, roll_id: str) -> int:
+    """How many multipart parts of a roll's uploads the ledger holds as done (0: none yet)."""
+    path = state_dir / "ledger.sqlite3"
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
+            row = db.execute("SELECT COUNT(*) FROM upload_parts WHERE roll_id = ?", (roll_id,))
+            return int(row.fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
 def wait_until(
     condition: Callable[[], bool], *, timeout: float = 30.0, what: str = "condition"
 ) -> None:

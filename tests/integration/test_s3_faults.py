@@ -17,6 +17,7 @@ from tests.integration.daemon_harness import (
     A001,
     Daemon,
     make_roll,
+    parts_in_ledger,
     status,
     upload_state_in_ledger,
     wait_until,
@@ -125,6 +126,9 @@ def _killed_at(
         daemon = Daemon(config).start()
         try:
             held.wait_reached()
+            # The worker reports each part to the loop, which records it a moment later: the
+            # kill is meant for a roll whose four parts are all on record.
+            wait_until(lambda: parts_in_ledger(tmp_path / "state", A001) == 4, what="4 parts")
         finally:
             daemon.kill()
         held.release()
