@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
 import pytest
-from rollkeeper.transfer.s3_listing import CONTENTS, take_contents
+from rollkeeper.transfer.s3_listing import CONTENTS, read_listings_fast, take_contents
 
 HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 S3 = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
@@ -132,3 +133,26 @@ def test_an_error_in_a_200_is_made_a_500_that_botocore_retries() -> None:
 def test_a_whole_page_and_an_empty_answer_stay_200() -> None:
     assert _checked(_page(_entry(b"show/clip.mov"))) == 200
     assert _checked(b"") == 200
+
+
+def _status_after_checks(client: Any, operation: str) -> int:
+    """The status a client's own before-parse handlers leave on a 200 that is an error."""
+    answer: dict[str, Any] = {"status_code": 200, "body": HEAD + b"<Error/>", "headers": {}}
+    client.meta.events.emit(
+        f"before-parse.s3.{operation}",
+        operation_model=client.meta.service_model.operation_model(operation),
+        response_dict=answer,
+        customized_response_dict={},
+    )
+    return int(answer["status_code"])
+
+
+def test_only_the_client_told_to_read_listings_fast_is_changed() -> None:
+    session = boto3.session.Session(aws_access_key_id="id", aws_secret_access_key="secret")
+    fast, plain = (session.client("s3", region_name="us-east-1") for _ in range(2))
+
+    read_listings_fast(fast)
+
+    assert _status_after_checks(fast, "ListObjectsV2") == 500  # checked on our parse
+    assert _status_after_checks(fast, "CompleteMultipartUpload") == 500  # by botocore
+    assert _status_after_checks(plain, "ListObjectsV2") == 500  # by botocore
