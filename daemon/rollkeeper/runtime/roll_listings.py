@@ -3,7 +3,7 @@
 A roll is listed under its own folder (`<prefix>/`), or — when most of the uploaded rolls under
 one folder are due together, as every roll under a cleared drive is — all of them in one sweep
 of that folder: a listing answers up to 1,000 keys per request, and a roll holds a few hundred,
-so a sweep asks the store a fifth as often and costs the daemon about a third less CPU
+so a sweep asks the store a fifth as often and costs the daemon about 30 % less CPU
 (bench/RESULTS.md, the backlog). Every roll of a sweep is checked as of the moment the sweep
 began; a sweep the store cannot answer leaves each of its rolls unchecked, with the reason.
 """
