@@ -74,87 +74,77 @@ def test_an_answer_on_the_unchanged_file_takes_the_remembered_check(state: Path)
     assert not checked_in_full(state)
 
 
-def test_a_ledger_written_since_by_another_program_is_checked_in_full_again(state: Path) -> None:
-    checked_in_full(state)
+def _write_as_another_program(state: Path) -> None:
     with closing(sqlite3.connect(state / LEDGER_FILE)) as other, other:
         other.execute("UPDATE events SET message = 'changed behind our back' WHERE id = 1")
+
+
+@pytest.fixture
+def writer(state: Path) -> Iterator[Ledger]:
+    """The ledger open for writing, as the daemon holds it: its opening check remembered."""
+    ledger = Ledger.in_state_dir(state)
+    yield ledger
+    ledger.close()
+
+
+def test_a_ledger_written_since_by_another_program_is_checked_in_full_again(state: Path) -> None:
+    checked_in_full(state)
+    _write_as_another_program(state)
 
     assert checked_in_full(state)
 
 
-def test_rollkeepers_own_write_carries_the_remembered_check_forward(state: Path) -> None:
-    checked_in_full(state)
-    writer = Ledger.in_state_dir(state)
-    try:
-        writer.record(happened.target_unusable("once more"))
+def test_rollkeepers_own_write_carries_the_remembered_check_forward(
+    state: Path, writer: Ledger
+) -> None:
+    writer.record(happened.target_unusable("once more"))
 
-        assert not checked_in_full(state)
-    finally:
-        writer.close()
+    assert not checked_in_full(state)
 
 
 def test_an_answer_that_found_the_file_just_before_rollkeeper_wrote_takes_the_carried_check(
-    state: Path,
+    state: Path, writer: Ledger
 ) -> None:
-    writer = Ledger.in_state_dir(state)  # its opening check is remembered
-    try:
-        with reader(state) as (ledger, ran):  # found the file as checked
-            writer.record(happened.target_unusable("written while the answer was drawn"))
-            ledger.check_whole(trust_for=TRUST)
+    with reader(state) as (ledger, ran):  # found the file as checked
+        writer.record(happened.target_unusable("written while the answer was drawn"))
+        ledger.check_whole(trust_for=TRUST)
 
-        assert not any("integrity_check" in statement for statement in ran)
-    finally:
-        writer.close()
+    assert not any("integrity_check" in statement for statement in ran)
 
 
-def test_another_programs_write_while_an_answer_is_drawn_is_checked_in_full(state: Path) -> None:
-    writer = Ledger.in_state_dir(state)  # its opening check is remembered
-    try:
-        with reader(state) as (ledger, ran):  # found the file as checked
-            with closing(sqlite3.connect(state / LEDGER_FILE)) as other, other:
-                other.execute("UPDATE events SET message = 'changed behind our back' WHERE id = 1")
-            ledger.check_whole(trust_for=TRUST)
+def test_another_programs_write_while_an_answer_is_drawn_is_checked_in_full(
+    state: Path, writer: Ledger
+) -> None:
+    with reader(state) as (ledger, ran):  # found the file as checked
+        _write_as_another_program(state)
+        ledger.check_whole(trust_for=TRUST)
 
-        assert any("integrity_check" in statement for statement in ran)
-    finally:
-        writer.close()
+    assert any("integrity_check" in statement for statement in ran)
 
 
-def test_a_carried_check_keeps_the_time_it_was_made(state: Path) -> None:
-    writer = Ledger.in_state_dir(state)  # its opening check is remembered
+def test_a_carried_check_keeps_the_time_it_was_made(state: Path, writer: Ledger) -> None:
     made = json.loads((state / CHECKED_FILE).read_text(encoding="utf-8"))["checked_at"]
-    try:
-        writer.record(happened.target_unusable("once more"))
-    finally:
-        writer.close()
+
+    writer.record(happened.target_unusable("once more"))
 
     assert json.loads((state / CHECKED_FILE).read_text(encoding="utf-8"))["checked_at"] == made
 
 
-def test_a_page_garbled_after_a_carried_check_is_found(state: Path) -> None:
-    writer = Ledger.in_state_dir(state)  # its opening check is remembered
-    try:
-        writer.record(happened.target_unusable("once more"))
-        garble_a_page(state / LEDGER_FILE, "events")
+def test_a_page_garbled_after_a_carried_check_is_found(state: Path, writer: Ledger) -> None:
+    writer.record(happened.target_unusable("once more"))
+    garble_a_page(state / LEDGER_FILE, "events")
 
-        with pytest.raises(LedgerUnusable, match="is damaged"):
-            checked_in_full(state)
-    finally:
-        writer.close()
+    with pytest.raises(LedgerUnusable, match="is damaged"):
+        checked_in_full(state)
 
 
 def test_a_check_of_a_file_another_program_changed_is_not_carried_by_a_later_write(
-    state: Path,
+    state: Path, writer: Ledger
 ) -> None:
-    writer = Ledger.in_state_dir(state)  # its opening check is remembered
-    try:
-        with closing(sqlite3.connect(state / LEDGER_FILE)) as other, other:
-            other.execute("UPDATE events SET message = 'changed behind our back' WHERE id = 1")
-        writer.record(happened.target_unusable("written after the other program"))
+    _write_as_another_program(state)
+    writer.record(happened.target_unusable("written after the other program"))
 
-        assert checked_in_full(state)
-    finally:
-        writer.close()
+    assert checked_in_full(state)
 
 
 def test_a_page_garbled_after_a_remembered_check_is_found(state: Path) -> None:
