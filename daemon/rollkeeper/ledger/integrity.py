@@ -62,11 +62,9 @@ def check_file(path: Path) -> None:
     found = file_state(path)
     db = connect(path, f"file:{path}?mode=ro", uri=True)
     try:
-        check(db, path, thorough=True)
+        _check_remembering(db, path, found)
     finally:
         db.close()
-    if file_state(path) == found:
-        _remember(path, [found], datetime.now(UTC))
 
 
 def file_state(path: Path) -> FileState:
@@ -93,10 +91,14 @@ def check_unless_checked(
 ) -> None:
     """The thorough check of the open ledger, unless one passed within `trust_for` seconds on
     the file as the connection `found` it and as it is now (the same, or changed since only by
-    rollkeeper's own transactions); a check that passes is remembered if nothing was written
-    since the connection found the file (else what it checked is not what is there)."""
-    if _checked_before(path, (found, file_state(path)), trust_for):
-        return
+    rollkeeper's own transactions); a check that passes is remembered."""
+    if not _checked_before(path, (found, file_state(path)), trust_for):
+        _check_remembering(db, path, found)
+
+
+def _check_remembering(db: sqlite3.Connection, path: Path, found: FileState) -> None:
+    """The thorough check, remembered when the file is still as the connection `found` it
+    (else what it checked is not what is there)."""
     check(db, path, thorough=True)
     if file_state(path) == found:
         _remember(path, [found], datetime.now(UTC))

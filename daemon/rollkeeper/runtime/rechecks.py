@@ -66,10 +66,11 @@ class ObjectRechecks:
         if not force and now < self.next_look:
             return
         self.next_look = now + self._look_every()
-        due = self.due()
+        candidates = self.context.ledger.recheck_candidates()
+        due = self._due(candidates)
         if not due:
             return
-        uploaded = [row.key_prefix for row in self.context.ledger.recheck_candidates()]
+        uploaded = [row.key_prefix for row in candidates]  # which folders are worth a sweep
         if force:
             self._record(list_rolls(self.target, due, uploaded))
             return
@@ -78,6 +79,9 @@ class ObjectRechecks:
 
     def due(self) -> list[DueRoll]:
         """The rolls whose stored objects are due to be listed, oldest listing first."""
+        return self._due(self.context.ledger.recheck_candidates())
+
+    def _due(self, candidates: list[RecheckCandidate]) -> list[DueRoll]:
         ledger = self.context.ledger
         settings = self.context.config.clearance
         cleared = ledger.rolls_under_clearance()
@@ -89,7 +93,7 @@ class ObjectRechecks:
                 tuple(ledger.recorded_objects(row.roll_id)),
                 row.finished_at,
             )
-            for row in ledger.recheck_candidates()
+            for row in candidates
             if recheck_due(
                 _times(row),
                 now,

@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from rollkeeper.core.clearance.freshness import (
-    ListedObject,
+    Listed,
     ListingFindings,
     RecordedObject,
     compare_listing,
@@ -82,13 +82,13 @@ def _sweep(target: Target, folder: str, rolls: list[DueRoll]) -> list[ListingOut
     if len(by_name) < len(rolls):
         return [_list_one(target, roll) for roll in rolls]
     checked_at = now_iso()
-    listed: dict[str, list[ListedObject]] = {roll.roll_id: [] for roll in rolls}
+    listed: dict[str, list[Listed]] = {roll.roll_id: [] for roll in rolls}
     try:
         for found in target.list_objects(f"{folder}/"):
             name, slash, _rest = found.key[len(folder) + 1 :].partition("/")
             roll = by_name.get(name)
             if roll is not None and slash:
-                listed[roll.roll_id].append(ListedObject(found.key, found.size, found.etag))
+                listed[roll.roll_id].append(found)
     except (RollkeeperError, OSError) as err:
         return [_unchecked(roll, checked_at, err) for roll in rolls]
     return [_compared(target, roll, checked_at, listed[roll.roll_id]) for roll in rolls]
@@ -98,17 +98,14 @@ def _list_one(target: Target, roll: DueRoll) -> ListingOutcome:
     """One roll listed under its own folder."""
     checked_at = now_iso()
     try:
-        listed = [
-            ListedObject(found.key, found.size, found.etag)
-            for found in target.list_objects(f"{roll.prefix}/")
-        ]
+        listed: list[Listed] = list(target.list_objects(f"{roll.prefix}/"))
     except (RollkeeperError, OSError) as err:
         return _unchecked(roll, checked_at, err)
     return _compared(target, roll, checked_at, listed)
 
 
 def _compared(
-    target: Target, roll: DueRoll, checked_at: str, listed: list[ListedObject]
+    target: Target, roll: DueRoll, checked_at: str, listed: list[Listed]
 ) -> ListingOutcome:
     try:
         findings = compare_listing(roll.recorded, listed)
@@ -124,7 +121,7 @@ def _unchecked(roll: DueRoll, checked_at: str, err: Exception) -> ListingOutcome
 
 
 def _settle(
-    target: Target, roll: DueRoll, findings: ListingFindings, listed: list[ListedObject]
+    target: Target, roll: DueRoll, findings: ListingFindings, listed: list[Listed]
 ) -> ListingFindings:
     """An object listed with its size but another ETag may hold the very bytes uploaded (copied
     onto itself, into another storage class): its checksum, or its bytes read back, settle it."""

@@ -94,10 +94,12 @@ def take_contents(
         response_dict["status_code"] = 500
     if not _plain_listing(tree):
         return
-    listed = _listed(page)
+    ns = _NS if page.tag.startswith(_NS) else ""
+    entries = page.findall(f"{ns}Contents")
+    listed = _listed(page, ns, len(entries))
     if listed is None:
         return
-    for entry in page.findall(f"{_namespace(page)}Contents"):
+    for entry in entries:
         page.remove(entry)
     response_dict["body"] = etree.tostring(page)
     customized_response_dict[CONTENTS] = listed
@@ -113,10 +115,6 @@ def _plain_listing(tree: etree._ElementTree) -> bool:
     return not declared and etree.QName(tree.getroot()).localname == "ListBucketResult"
 
 
-def _namespace(page: etree._Element) -> str:
-    return _NS if page.tag.startswith(_NS) else ""
-
-
 #: Every entry's key, size and ETag, each in one pass over the page (plain strings: lxml's
 #: "smart" ones would keep the whole page alive as long as a key is kept).
 _FIELDS = {
@@ -130,12 +128,10 @@ _FIELDS = {
 }
 
 
-def _listed(page: etree._Element) -> list[Listed] | None:
-    """Each entry's key (URL-decoded when the page says its keys are), size and ETag; None when
-    an entry lacks one or a size is not a count of bytes (botocore then reads the page, and
-    says what is wrong)."""
-    ns = _namespace(page)
-    entries = len(page.findall(f"{ns}Contents"))
+def _listed(page: etree._Element, ns: str, entries: int) -> list[Listed] | None:
+    """Each of the page's `entries` key (URL-decoded when the page says its keys are), size
+    and ETag; None when an entry lacks one or a size is not a count of bytes (botocore then
+    reads the page, and says what is wrong)."""
     keys, sizes, etags = ([str(text) for text in _texts(field, page)] for field in _FIELDS[ns])
     if not len(keys) == len(sizes) == len(etags) == entries:
         return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 #: Upload states whose objects a re-check compares with storage.
 CHECKED_STATES = frozenset({"stored", "changed"})
@@ -33,9 +34,21 @@ class RecordedObject:
     xxh64: str | None = None  # the MHL hash of the bytes uploaded
 
 
+class Listed(Protocol):
+    """An object as a listing shows it: key, size and ETag (a target's own listed objects are
+    compared as they come, not copied)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def etag(self) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ListedObject:
-    """An object as a listing shows it."""
+    """An object as a listing shows it, written out."""
 
     key: str
     size: int
@@ -77,7 +90,7 @@ def same_etag(left: str | None, right: str | None) -> bool:
     return (left or "").strip('"') == (right or "").strip('"')
 
 
-def _etag_differs(record: RecordedObject, listed: ListedObject) -> bool:
+def _etag_differs(record: RecordedObject, listed: Listed) -> bool:
     return (
         record.etag is not None
         and listed.etag is not None
@@ -86,7 +99,7 @@ def _etag_differs(record: RecordedObject, listed: ListedObject) -> bool:
 
 
 def compare_listing(
-    recorded: Iterable[RecordedObject], listed: Iterable[ListedObject]
+    recorded: Iterable[RecordedObject], listed: Iterable[Listed]
 ) -> ListingFindings:
     """Compare each stored (or known changed) object with the listing of its roll."""
     seen = {entry.key: entry for entry in listed}
@@ -110,7 +123,7 @@ def compare_listing(
     )
 
 
-def _compared(record: RecordedObject, entry: ListedObject | None) -> str | None:
+def _compared(record: RecordedObject, entry: Listed | None) -> str | None:
     """One object's finding: "missing", "changed", "suspect", "restored" or None (as stored)."""
     if entry is None:
         return "missing"
