@@ -112,7 +112,7 @@ def test_a_sweep_the_store_cannot_answer_leaves_each_roll_unchecked_with_the_rea
     target, _sent = _target(s3_server, bucket)
     client = s3_server.client()
     for roll in rolls:
-        for record in roll.recorded:
+        for record in roll.recorded or ():
             client.delete_object(Bucket=bucket, Key=record.key)
     client.delete_bucket(Bucket=bucket)
 

@@ -31,6 +31,7 @@ class RecheckCandidate:
     objects_checked_at: str | None
     archive_checked_at: str | None
     finished_at: str | None  # when its upload finished: a listing begun before it is stale
+    listing_digest: str | None = None  # of its last listing found as recorded (None: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,11 @@ class ListingOutcome:
     #: The upload the listing was of (its finish time when the listing began); None: compared
     #: by the clock instead, which a clock set back fools.
     uploaded_at: str | None = None
+    #: The listing's digest (`freshness.listing_digest`), kept when it was found as recorded.
+    listing_digest: str | None = None
+    #: The listing differs from the last one found as recorded, and was not compared (the
+    #: record was not read): nothing is recorded; the roll is listed again and compared whole.
+    differs: bool = False
 
 
 class ObjectCheckRecords(UploadRecords):
@@ -53,7 +59,8 @@ class ObjectCheckRecords(UploadRecords):
     def recheck_candidates(self) -> list[RecheckCandidate]:
         """Every roll uploaded (or held back by a changed object), oldest listing first."""
         rows = self.db.execute(
-            "SELECT u.roll_id, u.key_prefix, u.objects_checked_at, a.checked_at, u.finished_at "
+            "SELECT u.roll_id, u.key_prefix, u.objects_checked_at, a.checked_at, u.finished_at, "
+            "u.listing_digest "
             "FROM roll_uploads u LEFT JOIN archive_checks a ON a.roll_id = u.roll_id "
             "WHERE u.state IN (?, ?) ORDER BY u.objects_checked_at IS NOT NULL, "
             "u.objects_checked_at",
@@ -92,6 +99,8 @@ class ObjectCheckRecords(UploadRecords):
     def record_listing(self, outcome: ListingOutcome) -> bool:
         """Record one roll's listing; True when its clearances may have changed (something
         found gone, changed or restored, or storage newly uncheckable)."""
+        if outcome.differs:
+            return False  # not compared: nothing to record
         with self.transaction():
             upload = self.roll_upload(outcome.roll_id)
             if upload is None or upload.state not in _RECHECKED_STAGES:
@@ -112,6 +121,11 @@ class ObjectCheckRecords(UploadRecords):
                     (UploadStage.UPLOADED.value, outcome.roll_id),
                 )
                 self._refresh_roll(outcome.roll_id)
+            if not findings.alarming:  # last: a change to the records above forgets a digest
+                self.db.execute(
+                    "UPDATE roll_uploads SET listing_digest = ? WHERE roll_id = ?",
+                    (outcome.listing_digest, outcome.roll_id),
+                )
             return bool(findings.alarming or findings.restored or upload.objects_check_error)
 
     def _unchecked(self, roll_id: str, problem: str, before: str | None) -> bool:
@@ -125,24 +139,22 @@ class ObjectCheckRecords(UploadRecords):
         return before is None
 
     def _stamp(self, outcome: ListingOutcome, findings: ListingFindings) -> None:
-        """When storage was checked; each object found as stored, and its first-seen ETag."""
+        """When storage was checked (for the roll: every object it holds as stored was found
+        then, so `file_uploads` reads that time for each, and nothing is stamped per file), the
+        objects found as stored again, and the ETags seen first."""
         roll_id, at = outcome.roll_id, outcome.checked_at
-        self.db.execute(
-            "UPDATE roll_uploads SET objects_checked_at = ?, objects_check_error = NULL "
-            "WHERE roll_id = ?",
-            (at, roll_id),
-        )
         self.db.executemany(
             "UPDATE uploads SET state = 'stored', updated_at = ? WHERE roll_id = ? AND path = ?",
             [(now_iso(), roll_id, path) for path in findings.restored],
         )
-        self.db.execute(
-            "UPDATE uploads SET checked_at = ? WHERE roll_id = ? AND state = 'stored'",
-            (at, roll_id),
-        )
         self.db.executemany(
             "UPDATE uploads SET listed_etag = ? WHERE roll_id = ? AND path = ?",
             [(etag, roll_id, path) for path, etag in findings.baselines.items()],
+        )
+        self.db.execute(
+            "UPDATE roll_uploads SET objects_checked_at = ?, objects_check_error = NULL, "
+            "listing_digest = NULL WHERE roll_id = ?",
+            (at, roll_id),
         )
 
     def _mark_changed(self, roll_id: str, paths: list[str]) -> None:

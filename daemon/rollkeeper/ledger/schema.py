@@ -297,4 +297,29 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM roll_verdicts WHERE roll_id = OLD.roll_id;
     END;
     """,
+    # 10: the digest of each roll's last listing found exactly as recorded: the same listing
+    # again is known as recorded without comparing object by object; any change to what is
+    # recorded of the roll's objects (or to its upload) forgets it
+    """
+    ALTER TABLE roll_uploads ADD COLUMN listing_digest TEXT;
+    CREATE TRIGGER listing_upload_new AFTER INSERT ON uploads BEGIN
+        UPDATE roll_uploads SET listing_digest = NULL WHERE roll_id = NEW.roll_id;
+    END;
+    CREATE TRIGGER listing_upload_changed AFTER UPDATE ON uploads
+    WHEN OLD.state IS NOT NEW.state OR OLD.key IS NOT NEW.key OR OLD.size IS NOT NEW.size
+        OR OLD.etag IS NOT NEW.etag OR OLD.listed_etag IS NOT NEW.listed_etag
+        OR OLD.path IS NOT NEW.path OR OLD.roll_id IS NOT NEW.roll_id
+    BEGIN
+        UPDATE roll_uploads SET listing_digest = NULL WHERE roll_id IN (OLD.roll_id, NEW.roll_id);
+    END;
+    CREATE TRIGGER listing_upload_gone AFTER DELETE ON uploads BEGIN
+        UPDATE roll_uploads SET listing_digest = NULL WHERE roll_id = OLD.roll_id;
+    END;
+    CREATE TRIGGER listing_roll_upload_changed AFTER UPDATE ON roll_uploads
+    WHEN NEW.listing_digest IS NOT NULL AND (OLD.state IS NOT NEW.state
+        OR OLD.key_prefix IS NOT NEW.key_prefix OR OLD.finished_at IS NOT NEW.finished_at)
+    BEGIN
+        UPDATE roll_uploads SET listing_digest = NULL WHERE roll_id = NEW.roll_id;
+    END;
+    """,
 )

@@ -104,7 +104,8 @@ class UploadRecords(EvidenceRecords):
 
     def file_uploads(self, roll_id: str) -> dict[str, FileUpload]:
         rows = self.db.execute(
-            f"SELECT {FILE_UPLOAD_COLUMNS} FROM uploads WHERE roll_id = ?",  # noqa: S608
+            f"SELECT {FILE_UPLOAD_COLUMNS} FROM uploads u "  # noqa: S608
+            "LEFT JOIN roll_uploads r ON r.roll_id = u.roll_id WHERE u.roll_id = ?",
             (roll_id,),
         )
         return {upload.path: upload for upload in map(file_upload, rows)}

@@ -8,6 +8,8 @@ than half of `max_evidence_age`, so that clearance stays fresh while the daemon 
 records what they found (`Ledger.record_listing`): an object gone revokes every clearance resting
 on the roll and has it uploaded again from a mounted copy (verified again on the way), an object
 changed is an alarm and is never written over, storage that cannot be checked clears nothing.
+A roll whose last listing was found as recorded is listed against that listing's digest, its
+record not read; should the listing differ, the roll is listed again at once and compared whole.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class ObjectRechecks:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recheck")
         self.running: Future[list[ListingOutcome]] | None = None
         self.next_look = 0.0  # monotonic
+        self.compare_whole: set[str] = set()  # rolls listed otherwise than last found
 
     def _look_every(self) -> float:
         settings = self.context.config.clearance
@@ -67,7 +70,7 @@ class ObjectRechecks:
             return
         self.next_look = now + self._look_every()
         candidates = self.context.ledger.recheck_candidates()
-        due = self._due(candidates)
+        due = self._due(candidates, whole=force)
         if not due:
             return
         uploaded = [row.key_prefix for row in candidates]  # which folders are worth a sweep
@@ -81,27 +84,30 @@ class ObjectRechecks:
         """The rolls whose stored objects are due to be listed, oldest listing first."""
         return self._due(self.context.ledger.recheck_candidates())
 
-    def _due(self, candidates: list[RecheckCandidate]) -> list[DueRoll]:
+    def _due(self, candidates: list[RecheckCandidate], *, whole: bool = False) -> list[DueRoll]:
+        """The rolls due, each with its record to compare a listing with — or, when its last
+        listing was found as recorded (and `whole` is not asked), that listing's digest."""
         ledger = self.context.ledger
         settings = self.context.config.clearance
         cleared = ledger.rolls_under_clearance()
         now = datetime.now(UTC)
-        return [
-            DueRoll(
-                row.roll_id,
-                row.key_prefix,
-                tuple(ledger.recorded_objects(row.roll_id)),
-                row.finished_at,
-            )
-            for row in candidates
-            if recheck_due(
+        due: list[DueRoll] = []
+        for row in candidates:
+            if not recheck_due(
                 _times(row),
                 now,
                 interval=settings.recheck_interval,
                 max_age=settings.max_evidence_age,
                 cleared=row.roll_id in cleared,
-            )
-        ]
+            ):
+                continue
+            digest = row.listing_digest
+            if digest is None or whole or row.roll_id in self.compare_whole:
+                recorded = tuple(ledger.recorded_objects(row.roll_id))
+                due.append(DueRoll(row.roll_id, row.key_prefix, recorded, row.finished_at))
+            else:
+                due.append(DueRoll(row.roll_id, row.key_prefix, None, row.finished_at, digest))
+        return due
 
     def _collect(self) -> None:
         if self.running is None or not self.running.done():
@@ -120,6 +126,11 @@ class ObjectRechecks:
         once."""
         lost = []
         for outcome in outcomes:
+            if outcome.differs:  # listed again at once, and compared whole
+                self.compare_whole.add(outcome.roll_id)
+                self.next_look = 0.0
+                continue
+            self.compare_whole.discard(outcome.roll_id)
             if self.context.ledger.record_listing(outcome):
                 self.context.clearance.note(rolls=[outcome.roll_id])
                 if outcome.problem is not None or (outcome.findings and outcome.findings.alarming):

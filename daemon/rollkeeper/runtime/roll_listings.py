@@ -6,6 +6,11 @@ of that folder: a listing answers up to 1,000 keys per request, and a roll holds
 so a sweep asks the store a fifth as often and costs the daemon about 30 % less CPU
 (bench/RESULTS.md, the backlog). Every roll of a sweep is checked as of the moment the sweep
 began; a sweep the store cannot answer leaves each of its rolls unchecked, with the reason.
+
+A roll whose listing is exactly its last one found as recorded (the same digest: every key,
+size and ETag) is found as recorded without reading its record or comparing object by object —
+a cleared drive's rolls, listed every few minutes, cost little more than their listing. One
+that differs is listed again and compared whole (`differs`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from rollkeeper.core.clearance.freshness import (
     ListingFindings,
     RecordedObject,
     compare_listing,
+    listing_digest,
 )
 from rollkeeper.core.errors import RollkeeperError
 from rollkeeper.ledger.object_checks import ListingOutcome
@@ -31,12 +37,14 @@ SWEEP_SHARE = 0.8
 
 @dataclass(frozen=True, slots=True)
 class DueRoll:
-    """A roll whose objects are to be listed: under which prefix, compared with what."""
+    """A roll whose objects are to be listed: under which prefix, compared with what — its
+    record, or (`recorded` None: not read) the digest of its last listing found as recorded."""
 
     roll_id: str
     prefix: str
-    recorded: tuple[RecordedObject, ...]
+    recorded: tuple[RecordedObject, ...] | None
     uploaded_at: str | None = None  # the upload listed (when it finished)
+    listing_digest: str | None = None
 
 
 def list_rolls(
@@ -107,13 +115,25 @@ def _list_one(target: Target, roll: DueRoll) -> ListingOutcome:
 def _compared(
     target: Target, roll: DueRoll, checked_at: str, listed: list[Listed]
 ) -> ListingOutcome:
+    digest = listing_digest(listed)
+    if roll.recorded is None:
+        return ListingOutcome(
+            roll.roll_id,
+            checked_at,
+            uploaded_at=roll.uploaded_at,
+            listing_digest=digest,
+            differs=digest != roll.listing_digest,
+        )
     try:
         findings = compare_listing(roll.recorded, listed)
         if findings.suspect:
-            findings = _settle(target, roll, findings, listed)
+            findings = _settle(target, roll.recorded, findings, listed)
     except (RollkeeperError, OSError) as err:
         return _unchecked(roll, checked_at, err)
-    return ListingOutcome(roll.roll_id, checked_at, findings=findings, uploaded_at=roll.uploaded_at)
+    return ListingOutcome(
+        roll.roll_id, checked_at, findings=findings, uploaded_at=roll.uploaded_at,
+        listing_digest=digest,
+    )  # fmt: skip
 
 
 def _unchecked(roll: DueRoll, checked_at: str, err: Exception) -> ListingOutcome:
@@ -121,11 +141,14 @@ def _unchecked(roll: DueRoll, checked_at: str, err: Exception) -> ListingOutcome
 
 
 def _settle(
-    target: Target, roll: DueRoll, findings: ListingFindings, listed: list[Listed]
+    target: Target,
+    recorded: tuple[RecordedObject, ...],
+    findings: ListingFindings,
+    listed: list[Listed],
 ) -> ListingFindings:
     """An object listed with its size but another ETag may hold the very bytes uploaded (copied
     onto itself, into another storage class): its checksum, or its bytes read back, settle it."""
-    records = {record.path: record for record in roll.recorded}
+    records = {record.path: record for record in recorded}
     etags = {entry.key: entry.etag for entry in listed}
     changed: list[str] = []
     same: dict[str, str] = {}

@@ -164,4 +164,5 @@ def _decoded(keys: list[str]) -> Iterator[str]:
             continue
         if folder not in folders:
             folders[folder] = unquote_plus(folder)
-        yield f"{folders[folder]}/{unquote_plus(name)}"
+        plain = "%" not in name and "+" not in name  # most names: nothing to decode
+        yield f"{folders[folder]}/{name if plain else unquote_plus(name)}"

@@ -14,6 +14,7 @@ from rollkeeper.core.clearance.freshness import (
     RecordedObject,
     compare_listing,
     is_stale,
+    listing_digest,
     oldest,
     recheck_due,
 )
@@ -172,3 +173,21 @@ def test_storage_that_cannot_be_checked_keeps_the_cards_with_one_reason() -> Non
 
 def test_storage_checked_clears_the_cards() -> None:
     assert judge_roll(roll(None)).cards_clear
+
+
+def test_a_listing_digest_does_not_depend_on_the_order_objects_were_listed_in() -> None:
+    other = ListedObject(KEY + ".xml", 7, '"def"')
+    assert listing_digest([listed(), other]) == listing_digest([other, listed()])
+
+
+def test_another_size_etag_or_key_makes_another_listing_digest() -> None:
+    digests = {
+        listing_digest([listed()]),
+        listing_digest([listed(size=101)]),
+        listing_digest([listed(etag='"abd"')]),
+        listing_digest([listed(etag=None)]),
+        listing_digest([ListedObject(KEY + "x", 100, '"abc"')]),
+        listing_digest([listed(), listed()]),
+        listing_digest([]),
+    }
+    assert len(digests) == 7

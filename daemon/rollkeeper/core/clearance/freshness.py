@@ -11,6 +11,7 @@ checksum, made before a `clearance` answer on stale evidence, can.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -121,6 +122,14 @@ def compare_listing(
         baselines=baselines,
         suspect=tuple(found["suspect"]),
     )
+
+
+def listing_digest(listed: Iterable[Listed]) -> str:
+    """A digest of a listing: every object's key, size and ETag, in key order. Two listings
+    with one digest list the very same objects, so the second compares with the record exactly
+    as the first did (`runtime.roll_listings`: a roll listed as last found needs no comparison)."""
+    entries = sorted((entry.key, entry.size, entry.etag) for entry in listed)
+    return hashlib.blake2b(repr(entries).encode(), digest_size=16).hexdigest()
 
 
 def _compared(record: RecordedObject, entry: Listed | None) -> str | None:
