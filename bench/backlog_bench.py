@@ -12,11 +12,13 @@ SeaweedFS on loopback (tests/s3server), its dashboard on. While that backlog upl
 3. the daemon's memory: RSS sampled every second; peak RSS (VmHWM) reported, and RSS once all is
    uploaded against RSS when a quarter was; target: <= 1.25 x (memory does not grow with the
    rolls uploaded);
-4. idle CPU once all is uploaded, over one `[clearance] recheck_interval` (set to
-   --idle-seconds, 300 s: the window holds one listing of every stored object and one judgment
-   of every drive), read in 5 s slices. What one such re-check costs (the window's CPU beyond
-   its quiet rate) is then spread over the default interval (an hour) and over 300 s (how often
-   the rolls under a drive's clearance are listed: half of `max_evidence_age`); target: < 1 %.
+4. idle CPU once all is uploaded and every roll listed once since (the steady state of a drive
+   kept fresh: the same objects listed again and again), over one `[clearance]
+   recheck_interval` (set to --idle-seconds, 300 s: the window holds one listing of every
+   stored object and one judgment of every drive), read in 5 s slices. What one such re-check
+   costs (the window's CPU beyond its quiet rate) is then spread over the default interval (an
+   hour) and over 300 s (how often the rolls under a drive's clearance are listed: half of
+   `max_evidence_age`); target: < 1 %.
 
 Run: `.venv/bin/python bench/backlog_bench.py` (the full load, ~1 h on 2 cores); small:
 `--rolls 20 --files-per-roll 50 --large-rolls 1 --large-mib 32 --idle-seconds 30`.
@@ -232,6 +234,21 @@ class Run:
     objects: int = 0
 
 
+def wait_listed(daemon: Daemon, state: Path, timeout: float) -> None:
+    """Wait until every uploaded roll's objects were listed once since its upload."""
+    query = (
+        "SELECT COUNT(*) FROM roll_uploads WHERE state = 'uploaded' "
+        "AND (objects_checked_at IS NULL OR objects_checked_at <= finished_at)"
+    )
+
+    def done() -> bool:
+        daemon.alive()
+        rows = ledger_query(state, query, ())
+        return bool(rows) and int(rows[0][0]) == 0
+
+    wait_until(done, timeout, "every roll listed once since its upload", poll=5.0)
+
+
 def wait_uploaded(daemon: Daemon, state: Path, count: int, timeout: float, what: str) -> None:
     """Wait until `count` rolls are uploaded; a BenchError if the daemon exits first."""
 
@@ -325,6 +342,7 @@ def measure(tools: Tools, cart: Path, args: argparse.Namespace) -> Run:
         try:
             during_backlog(run, tools, daemon, cart, config, args)
             run.answers_after = time_answers(tools, config, args.dashboard_port, args.reps)
+            wait_listed(daemon, state, args.drain_timeout)
             wait_until_quiet(daemon, args.quiet_timeout)
             time.sleep(args.idle_warmup)
             print(f"4. idle CPU over {args.idle_seconds:g} s", flush=True)

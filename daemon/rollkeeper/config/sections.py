@@ -52,6 +52,14 @@ class ServiceSettings(Section):
     prevent_sleep: bool = Field(
         True, description="Keep the cart from idle-sleeping while rolls verify or upload."
     )
+    background_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="Verification, upload, listing and judgment threads run this much nicer "
+        "than the daemon (Linux), so the offload software, the page and status stay quick "
+        "(0: as the daemon).",
+    )
 
 
 class LogSettings(Section):

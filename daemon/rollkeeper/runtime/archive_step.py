@@ -8,7 +8,7 @@ its time over the network) and records the answers (`Ledger.record_archive_check
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 import structlog
 
@@ -16,6 +16,7 @@ from rollkeeper.archive.model import ArchiveProvider, ArchiveRoll
 from rollkeeper.archive.poller import ArchiveAnswer, archive_roll, poll
 from rollkeeper.core import happened
 from rollkeeper.ledger.store import now_iso
+from rollkeeper.runtime.background import background_pool
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.intervals import IntervalTimer
 
@@ -29,7 +30,7 @@ class ArchiveSchedule:
         self.context = context
         self.provider = provider
         self.requested = threading.Event()
-        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
+        self.background = background_pool(1, "archive", context.config.service.background_nice)
         self.job: Future[list[ArchiveAnswer]] | None = None
         self.timer: IntervalTimer | None = None  # started by `start` (the daemon, not --once)
 

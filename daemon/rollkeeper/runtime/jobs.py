@@ -8,7 +8,7 @@ Workers run on a bounded pool and write nothing: their checkpoint reports go to 
 from __future__ import annotations
 
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from rollkeeper.mhl.verify import (
     settle_verdict,
     verify_plans,
 )
+from rollkeeper.runtime.background import background_pool
 from rollkeeper.runtime.checkpoints import CheckpointInbox, resume_view
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.recording import Recording, VerificationOutcome
@@ -143,7 +144,8 @@ class Jobs:
         self.recording = recording
         self.inbox = inbox
         verify = context.config.verify
-        self.pool = ThreadPoolExecutor(max_workers=verify.workers, thread_name_prefix="verify")
+        nice = context.config.service.background_nice
+        self.pool = background_pool(verify.workers, "verify", nice)
         self.pending: dict[Future[VerificationOutcome], VolumeState] = {}
         self.jobs: dict[Future[VerificationOutcome], str] = {}
         self.read_limit = TokenBucket(verify.read_rate) if verify.read_rate else None

@@ -12,7 +12,7 @@ again on the next pass.
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 
 import structlog
@@ -20,6 +20,7 @@ import structlog
 from rollkeeper.ledger.rows import VolumeRow
 from rollkeeper.ledger.store import Ledger
 from rollkeeper.reports.drive_decision import Judges, Judgment, judge, record_judgment
+from rollkeeper.runtime.background import background_pool
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.rechecks import ObjectRechecks
 
@@ -38,7 +39,7 @@ class Judging:
         # looked up again before a drive is announced clear.
         self.judges = replace(judges, max_evidence_age=context.config.clearance.max_evidence_age)
         self.rechecks = ObjectRechecks(context, judges.target, self.withdraw)
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clearance")
+        self.pool = background_pool(1, "clearance", context.config.service.background_nice)
         self.running: Future[tuple[list[Judgment], float]] | None = None
         self.last = 0.0  # monotonic start of the last judging
         self.seconds = 0.0  # how long the last judging took

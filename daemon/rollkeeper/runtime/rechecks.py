@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import UTC, datetime
 
 import structlog
 
 from rollkeeper.core.clearance.freshness import RecheckTimes, recheck_due
 from rollkeeper.ledger.object_checks import ListingOutcome, RecheckCandidate
+from rollkeeper.runtime.background import background_pool
 from rollkeeper.runtime.context import LoopContext
 from rollkeeper.runtime.roll_listings import DueRoll, list_rolls
 from rollkeeper.transfer.targets import Target
@@ -50,7 +51,7 @@ class ObjectRechecks:
         self.context = context
         self.target = target
         self.withdraw = withdraw  # records at once the verdicts resting on rolls found lost
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recheck")
+        self.pool = background_pool(1, "recheck", context.config.service.background_nice)
         self.running: Future[list[ListingOutcome]] | None = None
         self.next_look = 0.0  # monotonic
         self.compare_whole: set[str] = set()  # rolls listed otherwise than last found

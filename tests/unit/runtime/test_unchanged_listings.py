@@ -143,9 +143,7 @@ def test_a_change_to_a_stored_objects_record_by_another_program_forgets_the_dige
     assert due.recorded is not None
 
 
-def test_a_stamp_of_when_a_file_was_updated_keeps_the_digest(
-    listed: Cart, tmp_path: Path
-) -> None:
+def test_a_stamp_of_when_a_file_was_updated_keeps_the_digest(listed: Cart, tmp_path: Path) -> None:
     """Only what a listing is compared with forgets it: key, size, ETag, state."""
     with sqlite3.connect(tmp_path / "state" / "ledger.sqlite3") as db:
         db.execute("UPDATE uploads SET updated_at = '2026-01-01T00:00:00+00:00'")
