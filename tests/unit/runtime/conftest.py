@@ -94,6 +94,21 @@ def started(cart: Cart, roll_id: str = A001) -> Event:
 CartMaker = Callable[..., Cart]
 
 
+def uploaded_to_a_folder(make_cart: CartMaker, store: Path, recheck_interval: str) -> Cart:
+    """A rotation drive's roll A001 verified, uploaded to a folder target at `store` (made
+    here) and proven; its objects due a listing every `recheck_interval`."""
+    store.mkdir()
+    cart = make_cart(
+        role="rotation",
+        target=folder_target(store),
+        clearance={"recheck_interval": recheck_interval},
+    )
+    cart.scan()
+    cart.service.steps.settling.evaluate()
+    cart.service.steps.jobs.collect(wait_for_one=True)
+    return cart
+
+
 @pytest.fixture
 def make_cart(tmp_path: Path) -> Iterator[CartMaker]:
     """Open a service on RAID_A (created, with roll A001 unless `rolls` says otherwise)."""

@@ -12,22 +12,13 @@ from rollkeeper.reports.status import load_status
 from rollkeeper.runtime.rechecks import ObjectRechecks
 from rollkeeper.runtime.roll_listings import list_rolls
 
-from tests.unit.runtime.conftest import A001, Cart, CartMaker, folder_target
+from tests.unit.runtime.conftest import A001, Cart, CartMaker, uploaded_to_a_folder
 
 
 @pytest.fixture
 def uploaded(make_cart: CartMaker, tmp_path: Path) -> Cart:
     """RAID_A's roll verified, uploaded to a folder, proven; its objects listed every pass."""
-    (tmp_path / "store").mkdir()
-    cart = make_cart(
-        role="rotation",
-        target=folder_target(tmp_path / "store"),
-        clearance={"recheck_interval": "0s"},
-    )
-    cart.scan()
-    cart.service.steps.settling.evaluate()
-    cart.service.steps.jobs.collect(wait_for_one=True)
-    return cart
+    return uploaded_to_a_folder(make_cart, tmp_path / "store", "0s")
 
 
 def rechecks(cart: Cart) -> ObjectRechecks:
@@ -163,15 +154,7 @@ def test_a_listing_of_the_same_upload_is_recorded_after_the_clock_was_set_back(
 def test_a_roll_is_listed_again_once_its_archive_status_was_polled(
     make_cart: CartMaker, tmp_path: Path
 ) -> None:
-    (tmp_path / "store").mkdir()
-    cart = make_cart(
-        role="rotation",
-        target=folder_target(tmp_path / "store"),
-        clearance={"recheck_interval": "1h"},
-    )
-    cart.scan()
-    cart.service.steps.settling.evaluate()
-    cart.service.steps.jobs.collect(wait_for_one=True)
+    cart = uploaded_to_a_folder(make_cart, tmp_path / "store", "1h")
     rechecks(cart).step(force=True)
     assert rechecks(cart).due() == []  # listed at upload, an hour to go
 

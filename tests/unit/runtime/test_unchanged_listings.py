@@ -13,22 +13,14 @@ from pathlib import Path
 import pytest
 from rollkeeper.runtime.rechecks import ObjectRechecks
 
-from tests.unit.runtime.conftest import A001, Cart, CartMaker, folder_target
+from tests.unit.runtime.conftest import A001, Cart, CartMaker, uploaded_to_a_folder
 
 
 @pytest.fixture
 def listed(make_cart: CartMaker, tmp_path: Path) -> Cart:
     """RAID_A's roll uploaded to a folder, listed once and found as recorded; due again at
     every look."""
-    (tmp_path / "store").mkdir()
-    cart = make_cart(
-        role="rotation",
-        target=folder_target(tmp_path / "store"),
-        clearance={"recheck_interval": "0s"},
-    )
-    cart.scan()
-    cart.service.steps.settling.evaluate()
-    cart.service.steps.jobs.collect(wait_for_one=True)
+    cart = uploaded_to_a_folder(make_cart, tmp_path / "store", "0s")
     rechecks(cart).step(force=True)
     assert digest(cart) is not None
     return cart
