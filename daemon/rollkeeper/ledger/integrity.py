@@ -19,7 +19,9 @@ write, a copy, a cut, a restored backup) and the next answer checks in full. A p
 place by the disk changes none of the three: what the remembered check trusts, within
 `max_evidence_age`, is the disk since it was checked. Nothing here writes to the ledger: it is
 checked through a read-only connection and never repaired; the remembered check is a small file
-of its own, written when the folder can be.
+of its own, written when the folder can be. The daemon makes the check again before the
+remembered one lapses (`renew`), so an answer rarely has to, and a page garbled meanwhile is
+found within `max_evidence_age`.
 """
 
 from __future__ import annotations
@@ -94,6 +96,16 @@ def check_unless_checked(
     rollkeeper's own transactions); a check that passes is remembered."""
     if not _checked_before(path, (found, file_state(path)), trust_for):
         _check_remembering(db, path, found)
+
+
+def renew(path: Path, *, trust_for: float, margin: float) -> bool:
+    """Check the ledger at `path` thoroughly again when its remembered check lapses within
+    `margin` seconds, or stands for another file (the daemon's loop, the ledger's only writer,
+    calls this: the file stays as checked while it is read); True when it checked."""
+    if _checked_before(path, (file_state(path),), trust_for - margin):
+        return False
+    check_file(path)
+    return True
 
 
 def _check_remembering(db: sqlite3.Connection, path: Path, found: FileState) -> None:

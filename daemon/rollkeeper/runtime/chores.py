@@ -1,6 +1,7 @@
 """What the daemon does between passes of its loop, on the loop's thread: a reload asked for
-(SIGHUP), the daily ledger backup, the supervisor's status line, and keeping the cart awake
-while rolls are read. Each is cheap when there is nothing to do."""
+(SIGHUP), the daily ledger backup, the ledger's thorough check made again before the remembered
+one lapses, the supervisor's status line, and keeping the cart awake while rolls are read. Each
+is cheap when there is nothing to do."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import structlog
 
 from rollkeeper.core.errors import RollkeeperError
+from rollkeeper.ledger import integrity
 from rollkeeper.ledger.backup import BACKUP_FOLDER, DailyBackups
 from rollkeeper.runtime.heartbeat import Heartbeat
 from rollkeeper.runtime.inhibit import SleepInhibitor
@@ -25,6 +27,8 @@ log = structlog.get_logger("rollkeeper")
 BACKUP_RETRY = 3600.0
 #: Whether a daily backup is due is looked at this often (seconds), not every pass.
 BACKUP_LOOK = 60.0
+#: Whether the ledger's remembered check is about to lapse is looked at this often (seconds).
+CHECK_LOOK = 15.0
 
 
 class Chores:
@@ -44,9 +48,16 @@ class Chores:
         self.inhibitor = SleepInhibitor(config.service.prevent_sleep)
         self.status_line = StatusLine(notifier.status)
         self._backup_after = 0.0
+        self._check_after = 0.0
 
     def each(self) -> list[Callable[[], None]]:
-        return [self.reload_if_asked, self.back_up_if_due, self.tell_status, self.stay_awake]
+        return [
+            self.reload_if_asked,
+            self.back_up_if_due,
+            self.renew_ledger_check,
+            self.tell_status,
+            self.stay_awake,
+        ]
 
     def reload_if_asked(self) -> None:
         """SIGHUP: RELOADING=1, the reload, READY=1; a refusal shown in `status` until a
@@ -72,6 +83,19 @@ class Chores:
             log.error("ledger.backup_failed", folder=str(self.backups.folder), error=str(err))
             return
         log.info("ledger.backed_up", path=str(path), keep=self.backups.keep)
+
+    def renew_ledger_check(self) -> None:
+        """The ledger's thorough check made again before the remembered one lapses, so that
+        `status` and the page answer without making it (about 0.5 s on 200,000 uploaded files,
+        once per `max_evidence_age`). A ledger found damaged stops the daemon, as at start."""
+        now = time.monotonic()
+        if now < self._check_after:
+            return
+        self._check_after = now + CHECK_LOOK
+        trust = self.steps.context.config.clearance.max_evidence_age
+        margin = min(4 * CHECK_LOOK, trust / 2)
+        if integrity.renew(self.steps.context.ledger.path, trust_for=trust, margin=margin):
+            log.debug("ledger.check_renewed")
 
     def tell_status(self) -> None:
         if self.notifier.active:
