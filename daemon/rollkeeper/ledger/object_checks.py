@@ -48,8 +48,10 @@ class ListingOutcome:
     uploaded_at: str | None = None
     #: The listing's digest (`freshness.listing_digest`), kept when it was found as recorded.
     listing_digest: str | None = None
-    #: The listing differs from the last one found as recorded, and was not compared (the
-    #: record was not read): nothing is recorded; the roll is listed again and compared whole.
+    #: Told by its digest alone, the record not read: the same as the last listing found as
+    #: recorded (`as_last_found`), or not (`differs`: nothing is recorded; the roll is listed
+    #: again and compared whole).
+    as_last_found: bool = False
     differs: bool = False
 
 
@@ -107,6 +109,8 @@ class ObjectCheckRecords(UploadRecords):
                 return False  # failed (or uploading again) meanwhile: this listing is stale
             if self._uploaded_since(upload.finished_at, outcome):
                 return False  # uploaded again since the listing began
+            if outcome.as_last_found and self._digest(outcome.roll_id) != outcome.listing_digest:
+                return False  # its record changed since it was due: compared whole next time
             if outcome.problem is not None:
                 return self._unchecked(outcome.roll_id, outcome.problem, upload.objects_check_error)
             findings = outcome.findings or ListingFindings()
@@ -127,6 +131,12 @@ class ObjectCheckRecords(UploadRecords):
                     (outcome.listing_digest, outcome.roll_id),
                 )
             return bool(findings.alarming or findings.restored or upload.objects_check_error)
+
+    def _digest(self, roll_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT listing_digest FROM roll_uploads WHERE roll_id = ?", (roll_id,)
+        ).fetchone()
+        return None if row is None else row[0]
 
     def _unchecked(self, roll_id: str, problem: str, before: str | None) -> bool:
         """Storage could not be checked: said once (until it can be checked again)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from rollkeeper.runtime.rechecks import ObjectRechecks
+from rollkeeper.runtime.roll_listings import list_rolls
 
 from tests.unit.runtime.conftest import A001, Cart, CartMaker, uploaded_to_a_folder
 
@@ -151,3 +152,23 @@ def test_a_file_of_the_roll_recorded_anew_forgets_the_digest(listed: Cart, tmp_p
     db.close()
 
     assert digest(listed) is None
+
+
+def test_a_listing_found_as_last_time_is_not_recorded_once_the_record_changed_meanwhile(
+    listed: Cart, tmp_path: Path
+) -> None:
+    """Told by a digest whose record another write changed while the listing ran: the roll
+    stays due, and is compared whole."""
+    job = rechecks(listed)
+    assert job.target is not None
+    before = checked_at(listed)
+    (outcome,) = list_rolls(job.target, job.due())
+    assert outcome.as_last_found
+    with sqlite3.connect(tmp_path / "state" / "ledger.sqlite3") as db:
+        db.execute("UPDATE uploads SET listed_etag = 'x' WHERE path = 'Clips/A001C001.mov'")
+    db.close()
+
+    assert not listed.ledger.record_listing(outcome)
+    assert checked_at(listed) == before
+    (due,) = job.due()
+    assert due.recorded is not None
