@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from rollkeeper.core import happened
 from rollkeeper.ledger import integrity
 from rollkeeper.ledger.integrity import CHECKED_FILE
-from rollkeeper.ledger.store import LEDGER_FILE, Ledger
+from rollkeeper.ledger.store import LEDGER_FILE
 from rollkeeper.ledger.unusable import LedgerUnusable
 
 from tests.ledger_damage import garble_a_page
+from tests.unit.ledger.conftest import fill_pages
 
 TRUST, MARGIN = 600.0, 60.0
 
@@ -22,12 +22,7 @@ TRUST, MARGIN = 600.0, 60.0
 @pytest.fixture
 def state(tmp_path: Path) -> Path:
     """A state folder whose ledger fills pages, checked as the daemon checks it on opening."""
-    ledger = Ledger.in_state_dir(tmp_path)
-    try:
-        for n in range(400):
-            ledger.record(happened.target_unusable(f"the NAS did not answer, attempt {n}"))
-    finally:
-        ledger.close()
+    fill_pages(tmp_path)
     integrity.check_file(tmp_path / LEDGER_FILE)
     return tmp_path
 

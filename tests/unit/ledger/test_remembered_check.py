@@ -22,6 +22,7 @@ from rollkeeper.ledger.store import LEDGER_FILE, Ledger
 from rollkeeper.ledger.unusable import LedgerUnusable
 
 from tests.ledger_damage import garble_a_page
+from tests.unit.ledger.conftest import fill_pages
 
 TRUST = 600.0
 
@@ -29,12 +30,7 @@ TRUST = 600.0
 @pytest.fixture
 def state(tmp_path: Path) -> Path:
     """A state folder whose ledger holds enough events to fill many pages."""
-    ledger = Ledger.in_state_dir(tmp_path)
-    try:
-        for n in range(400):
-            ledger.record(happened.target_unusable(f"the NAS did not answer, attempt {n}"))
-    finally:
-        ledger.close()
+    fill_pages(tmp_path)
     return tmp_path
 
 
