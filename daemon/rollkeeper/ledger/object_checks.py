@@ -48,11 +48,20 @@ class ListingOutcome:
     uploaded_at: str | None = None
     #: The listing's digest (`freshness.listing_digest`), kept when it was found as recorded.
     listing_digest: str | None = None
-    #: Told by its digest alone, the record not read: the same as the last listing found as
-    #: recorded (`as_last_found`), or not (`differs`: nothing is recorded; the roll is listed
-    #: again and compared whole).
-    as_last_found: bool = False
-    differs: bool = False
+    #: The digest of the roll's last listing found as recorded, when the listing was told by
+    #: it alone, the record not read (None: compared with the record, object by object).
+    told_by: str | None = None
+
+    @property
+    def as_last_found(self) -> bool:
+        """Told by the digest, and the very listing last found as recorded."""
+        return self.told_by is not None and self.told_by == self.listing_digest
+
+    @property
+    def differs(self) -> bool:
+        """Told by the digest, and another listing: nothing is recorded; the roll is listed
+        again and compared whole."""
+        return self.told_by is not None and self.told_by != self.listing_digest
 
 
 class ObjectCheckRecords(UploadRecords):
@@ -109,12 +118,12 @@ class ObjectCheckRecords(UploadRecords):
                 return False  # failed (or uploading again) meanwhile: this listing is stale
             if self._uploaded_since(upload.finished_at, outcome):
                 return False  # uploaded again since the listing began
-            if outcome.as_last_found and self._digest(outcome.roll_id) != outcome.listing_digest:
+            if outcome.as_last_found and upload.listing_digest != outcome.told_by:
                 return False  # its record changed since it was due: compared whole next time
             if outcome.problem is not None:
                 return self._unchecked(outcome.roll_id, outcome.problem, upload.objects_check_error)
             findings = outcome.findings or ListingFindings()
-            self._stamp(outcome, findings)
+            self._stamp_objects(outcome.roll_id, findings)
             if findings.changed:
                 self._mark_changed(outcome.roll_id, list(findings.changed))
             if findings.missing:
@@ -125,18 +134,8 @@ class ObjectCheckRecords(UploadRecords):
                     (UploadStage.UPLOADED.value, outcome.roll_id),
                 )
                 self._refresh_roll(outcome.roll_id)
-            if not findings.alarming:  # last: a change to the records above forgets a digest
-                self.db.execute(
-                    "UPDATE roll_uploads SET listing_digest = ? WHERE roll_id = ?",
-                    (outcome.listing_digest, outcome.roll_id),
-                )
+            self._checked(outcome, None if findings.alarming else outcome.listing_digest)
             return bool(findings.alarming or findings.restored or upload.objects_check_error)
-
-    def _digest(self, roll_id: str) -> str | None:
-        row = self.db.execute(
-            "SELECT listing_digest FROM roll_uploads WHERE roll_id = ?", (roll_id,)
-        ).fetchone()
-        return None if row is None else row[0]
 
     def _unchecked(self, roll_id: str, problem: str, before: str | None) -> bool:
         """Storage could not be checked: said once (until it can be checked again)."""
@@ -148,11 +147,10 @@ class ObjectCheckRecords(UploadRecords):
             self._record(happened.storage_unchecked(roll_id, problem))
         return before is None
 
-    def _stamp(self, outcome: ListingOutcome, findings: ListingFindings) -> None:
-        """When storage was checked (for the roll: every object it holds as stored was found
-        then, so `file_uploads` reads that time for each, and nothing is stamped per file), the
-        objects found as stored again, and the ETags seen first."""
-        roll_id, at = outcome.roll_id, outcome.checked_at
+    def _stamp_objects(self, roll_id: str, findings: ListingFindings) -> None:
+        """The objects found as stored again, and the ETags seen first (nothing is stamped per
+        file: every object the roll holds as stored was found at the roll's check, and
+        `file_uploads` reads that time for each)."""
         self.db.executemany(
             "UPDATE uploads SET state = 'stored', updated_at = ? WHERE roll_id = ? AND path = ?",
             [(now_iso(), roll_id, path) for path in findings.restored],
@@ -161,10 +159,14 @@ class ObjectCheckRecords(UploadRecords):
             "UPDATE uploads SET listed_etag = ? WHERE roll_id = ? AND path = ?",
             [(etag, roll_id, path) for path, etag in findings.baselines.items()],
         )
+
+    def _checked(self, outcome: ListingOutcome, digest: str | None) -> None:
+        """When storage was checked, and the digest of a listing found as recorded (None: not);
+        last, as a change to the records above forgets a digest."""
         self.db.execute(
             "UPDATE roll_uploads SET objects_checked_at = ?, objects_check_error = NULL, "
-            "listing_digest = NULL WHERE roll_id = ?",
-            (at, roll_id),
+            "listing_digest = ? WHERE roll_id = ?",
+            (outcome.checked_at, digest, outcome.roll_id),
         )
 
     def _mark_changed(self, roll_id: str, paths: list[str]) -> None:

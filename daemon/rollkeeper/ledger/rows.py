@@ -281,6 +281,7 @@ class RollUpload:
     last_error: str | None
     objects_checked_at: str | None = None  # the last listing of the roll's stored objects
     objects_check_error: str | None = None  # why that listing could not check storage
+    listing_digest: str | None = None  # of the last listing found as recorded (None: none)
 
 
 def roll_upload(row: sqlite3.Row) -> RollUpload:

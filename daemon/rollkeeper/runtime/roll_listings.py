@@ -117,14 +117,12 @@ def _compared(
 ) -> ListingOutcome:
     digest = listing_digest(listed)
     if roll.recorded is None:
-        same = digest == roll.listing_digest
         return ListingOutcome(
             roll.roll_id,
             checked_at,
             uploaded_at=roll.uploaded_at,
             listing_digest=digest,
-            as_last_found=same,
-            differs=not same,
+            told_by=roll.listing_digest,
         )
     try:
         findings = compare_listing(roll.recorded, listed)

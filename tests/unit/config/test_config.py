@@ -417,3 +417,15 @@ def test_the_default_stall_time_follows_a_longer_settle_time() -> None:
 
 def test_a_stall_time_is_read_in_the_duration_forms() -> None:
     assert parse_config('[layout]\nstall_after = "15m"\n', FILE).layout.stall_after == 900.0
+
+
+def test_a_background_nice_past_the_nicest_is_refused_with_the_range() -> None:
+    assert one_problem("[service]\nbackground_nice = 25\n") == (
+        "service.background_nice = 25: Input should be less than or equal to 19"
+    )
+
+
+def test_a_negative_background_nice_is_refused_not_taken_as_a_raise_in_priority() -> None:
+    assert one_problem("[service]\nbackground_nice = -5\n") == (
+        "service.background_nice = -5: Input should be greater than or equal to 0"
+    )

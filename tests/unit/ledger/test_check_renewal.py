@@ -3,7 +3,6 @@ lapses (`integrity.renew`), so an answer takes it; a page garbled meanwhile is f
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from rollkeeper.ledger.store import LEDGER_FILE
 from rollkeeper.ledger.unusable import LedgerUnusable
 
 from tests.ledger_damage import garble_a_page
-from tests.unit.ledger.conftest import fill_pages
+from tests.unit.ledger.conftest import checked_at, fill_pages, move_remembered_check
 
 TRUST, MARGIN = 600.0, 60.0
 
@@ -25,18 +24,6 @@ def state(tmp_path: Path) -> Path:
     fill_pages(tmp_path)
     integrity.check_file(tmp_path / LEDGER_FILE)
     return tmp_path
-
-
-def checked_at(state: Path) -> datetime:
-    kept = json.loads((state / CHECKED_FILE).read_text(encoding="utf-8"))
-    return datetime.fromisoformat(kept["checked_at"])
-
-
-def age_the_check(state: Path, by: float) -> None:
-    file = state / CHECKED_FILE
-    kept = json.loads(file.read_text(encoding="utf-8"))
-    kept["checked_at"] = (checked_at(state) - timedelta(seconds=by)).isoformat()
-    file.write_text(json.dumps(kept), encoding="utf-8")
 
 
 def renew(state: Path) -> bool:
@@ -51,7 +38,7 @@ def test_a_remembered_check_far_from_lapsing_is_not_made_again(state: Path) -> N
 
 
 def test_a_check_about_to_lapse_is_made_again_and_remembered(state: Path) -> None:
-    age_the_check(state, TRUST - MARGIN / 2)
+    move_remembered_check(state, -timedelta(seconds=TRUST - MARGIN / 2))
 
     assert renew(state)
     assert datetime.now(UTC) - checked_at(state) < timedelta(seconds=MARGIN)
@@ -67,7 +54,7 @@ def test_a_check_standing_for_another_file_is_made_again(state: Path) -> None:
 def test_a_page_garbled_since_the_last_check_is_found_when_it_is_made_again(
     state: Path,
 ) -> None:
-    age_the_check(state, TRUST)
+    move_remembered_check(state, -timedelta(seconds=TRUST))
     garble_a_page(state / LEDGER_FILE, "events")
 
     with pytest.raises(LedgerUnusable, match="is damaged"):

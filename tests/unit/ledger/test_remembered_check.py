@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from rollkeeper.ledger.store import LEDGER_FILE, Ledger
 from rollkeeper.ledger.unusable import LedgerUnusable
 
 from tests.ledger_damage import garble_a_page
-from tests.unit.ledger.conftest import fill_pages
+from tests.unit.ledger.conftest import fill_pages, move_remembered_check
 
 TRUST = 600.0
 
@@ -159,16 +159,9 @@ def test_a_remembered_check_older_than_the_trust_is_not_taken(state: Path) -> No
     assert checked_in_full(state, trust_for=0.0)
 
 
-def _move_remembered_check(state: Path, by: timedelta) -> None:
-    file = state / CHECKED_FILE
-    kept = json.loads(file.read_text(encoding="utf-8"))
-    kept["checked_at"] = (datetime.now(UTC) + by).isoformat()
-    file.write_text(json.dumps(kept), encoding="utf-8")
-
-
 def test_a_remembered_check_from_the_future_is_not_taken(state: Path) -> None:
     checked_in_full(state)
-    _move_remembered_check(state, timedelta(hours=1))  # the clock was set back since
+    move_remembered_check(state, timedelta(hours=1))  # the clock was set back since
 
     assert checked_in_full(state)
 

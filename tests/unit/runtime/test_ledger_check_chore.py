@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rollkeeper.ledger.integrity import CHECKED_FILE
 
-from tests.unit.ledger.test_check_renewal import checked_at
+from tests.unit.ledger.conftest import checked_at
 from tests.unit.runtime.conftest import CartMaker
 
 
